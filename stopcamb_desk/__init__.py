@@ -1,0 +1,5 @@
+"""stopcamb-desk: poste CORG de l'application « Stop Cambriolages »."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
