@@ -1,0 +1,221 @@
+"""Operator accounts: creation, authentication with lockout, password changes.
+
+Passwords are hashed with argon2 (argon2-cffi, its recommended parameters); five failed logins
+lock an account for fifteen minutes. Every success and failure is audited, never the password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stopcamb_desk.domain.roles import (
+    Permission,
+    Principal,
+    Role,
+    require,
+)
+from stopcamb_desk.models import Operator, OperatorDepartement, utcnow
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services import audit
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+
+class AuthError(Exception):
+    """Login refused; ``message`` is French and never says which of login/password was wrong."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AccountError(Exception):
+    """An account operation was refused; ``message`` is French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+
+
+def to_principal(operator: Operator) -> Principal:
+    return Principal(
+        operator_id=operator.id,
+        login=operator.login,
+        nom=operator.nom,
+        role=Role(operator.role),
+        departements=operator.departements,
+    )
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Mot de passe trop court : {MIN_PASSWORD_LENGTH} caractères au minimum."
+        )
+
+
+def _normalise_departements(role: Role, departements: Iterable[str]) -> list[str]:
+    codes = sorted({d.strip().upper() for d in departements if d.strip()})
+    if role is Role.CHEF_DE_QUART and not codes:
+        raise AccountError(
+            "Un chef de quart doit avoir au moins un département (ex. --departements 74)."
+        )
+    if role is not Role.CHEF_DE_QUART and codes:
+        raise AccountError("Seul un chef de quart est rattaché à des départements.")
+    return codes
+
+
+class AccountService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = utcnow,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._hasher = hasher or PasswordHasher()
+
+    # -- accounts ---------------------------------------------------------------------------
+    def create(
+        self,
+        login: str,
+        password: str,
+        role: Role,
+        departements: Iterable[str] = (),
+        nom: str = "",
+        actor: Principal | None = None,
+    ) -> Principal:
+        """Create an account. ``actor`` None means the local CLI/bootstrap (audited as système)."""
+        if actor is not None:
+            require(actor, Permission.MANAGE_ACCOUNTS)
+        login = login.strip()
+        if (
+            not login
+            or len(login) > 64
+            or not login.replace(".", "").replace("-", "").replace("_", "").isalnum()
+        ):
+            raise AccountError(
+                "Identifiant invalide : lettres, chiffres, « . », « - » ou « _ », 64 au plus."
+            )
+        _check_password_strength(password)
+        codes = _normalise_departements(role, departements)
+        with self._db.session() as session:
+            if session.scalar(select(Operator.id).where(Operator.login == login)) is not None:
+                raise AccountError(f"L'identifiant « {login} » existe déjà.")
+            operator = Operator(
+                login=login,
+                nom=nom or login,
+                role=role.value,
+                password_hash=self._hasher.hash(password),
+                failed_logins=0,
+                active=True,
+                created_at=self._clock(),
+                departement_links=[OperatorDepartement(departement=c) for c in codes],
+            )
+            session.add(operator)
+            session.flush()
+            audit.record(
+                session,
+                actor.login if actor else audit.SYSTEM_ACTOR,
+                "compte_cree",
+                "operateur",
+                login,
+                {"role": role.value, "departements": codes},
+                at=self._clock(),
+            )
+            return to_principal(operator)
+
+    def list(self) -> list[Operator]:
+        with self._db.session() as session:
+            return list(session.scalars(select(Operator).order_by(Operator.login)))
+
+    def set_password(self, login: str, password: str, actor: Principal | None = None) -> None:
+        if actor is not None and actor.login != login:
+            require(actor, Permission.MANAGE_ACCOUNTS)
+        _check_password_strength(password)
+        with self._db.session() as session:
+            operator = session.scalar(select(Operator).where(Operator.login == login))
+            if operator is None:
+                raise AccountError(f"Aucun compte « {login} ».")
+            operator.password_hash = self._hasher.hash(password)
+            operator.failed_logins = 0
+            operator.locked_until = None
+            audit.record(
+                session,
+                actor.login if actor else audit.SYSTEM_ACTOR,
+                "mot_de_passe_change",
+                "operateur",
+                login,
+                at=self._clock(),
+            )
+
+    # -- authentication ---------------------------------------------------------------------
+    def authenticate(self, login: str, password: str) -> Principal:
+        """Return the operator or raise :class:`AuthError` (lockout after 5 failures).
+
+        A refusal is committed (failure counter, audit event) before it is raised.
+        """
+        with self._db.session() as session:
+            outcome = self._authenticate(session, login.strip()[:64], password)
+        if isinstance(outcome, AuthError):
+            raise outcome
+        return outcome
+
+    def _authenticate(self, session: Session, login: str, password: str) -> Principal | AuthError:
+        now = self._clock()
+        query = select(Operator).where(Operator.login == login)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        operator = session.scalar(query)
+
+        def refuse(message: str, details: dict[str, object]) -> AuthError:
+            audit.record(session, login, "connexion_refusee", "operateur", login, details, at=now)
+            return AuthError(message)
+
+        if operator is None or not operator.active:
+            return refuse(BAD_CREDENTIALS, {"raison": "compte inconnu ou désactivé"})
+        if operator.locked_until is not None and operator.locked_until > now:
+            minutes = int((operator.locked_until - now).total_seconds() // 60) + 1
+            return refuse(
+                f"Compte verrouillé après {MAX_FAILED_LOGINS} échecs : réessayez dans {minutes} "
+                "min ou demandez à un administrateur de réinitialiser le mot de passe.",
+                {"raison": "compte verrouillé"},
+            )
+        if not self._verify(operator.password_hash, password):
+            operator.failed_logins += 1
+            details: dict[str, object] = {"echecs": operator.failed_logins}
+            if operator.failed_logins >= MAX_FAILED_LOGINS:
+                operator.locked_until = now + LOCKOUT
+                operator.failed_logins = 0
+                details["verrouille_jusqu_a"] = operator.locked_until.isoformat()
+                minutes = int(LOCKOUT.total_seconds() // 60)
+                return refuse(
+                    f"{BAD_CREDENTIALS} Compte verrouillé pour {minutes} minutes.", details
+                )
+            left = MAX_FAILED_LOGINS - operator.failed_logins
+            return refuse(f"{BAD_CREDENTIALS} Encore {left} essai(s) avant verrouillage.", details)
+        if self._hasher.check_needs_rehash(operator.password_hash):
+            operator.password_hash = self._hasher.hash(password)
+        operator.failed_logins = 0
+        operator.locked_until = None
+        operator.last_login_at = now
+        audit.record(session, login, "connexion", "operateur", login, at=now)
+        return to_principal(operator)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False

@@ -1,0 +1,47 @@
+"""Demo data for ``make run``: the demonstration accounts and a few templates (idempotent)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
+from stopcamb_desk.models import Operator, Template
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.accounts import AccountService
+
+DEMO_TEMPLATES: tuple[tuple[str | None, str, str], ...] = (
+    (
+        None,
+        "Rappel OTV (été)",
+        "Bientôt les départs en vacances : inscrivez-vous à l'opération tranquillité vacances "
+        "auprès de votre brigade.",
+    ),
+    (
+        "74",
+        "Cambriolages en fin de journée",
+        "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
+        "précautions et soyez vigilants, faites passer l'info !",
+    ),
+    (
+        "34",
+        "Vols par ruse",
+        "Vols par ruse : de faux agents des eaux se présentent chez les personnes âgées. "
+        "Ne les laissez pas entrer, appelez le 17.",
+    ),
+)
+
+
+def seed_demo(db: Database, accounts: AccountService) -> None:
+    with db.session() as session:
+        existing = set(session.scalars(select(Operator.login)))
+        has_templates = session.scalar(select(func.count(Template.id))) or 0
+        if not has_templates:
+            session.add_all(
+                Template(departement=dep, title=title, text=text)
+                for dep, title, text in DEMO_TEMPLATES
+            )
+    for account in DEMO_ACCOUNTS:
+        if account.login not in existing:
+            accounts.create(
+                account.login, account.password, account.role, account.departements, account.nom
+            )

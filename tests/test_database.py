@@ -1,0 +1,66 @@
+"""Migrations run on empty SQLite and PostgreSQL databases; the audit chain shows tampering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from stopcamb_desk.models.db import Database, current_revision, table_names
+from stopcamb_desk.services import audit
+
+EXPECTED_TABLES = {
+    "alembic_version",
+    "alerts",
+    "alert_attempts",
+    "audit_events",
+    "brigades",
+    "communes",
+    "departements",
+    "news_items",
+    "operators",
+    "operator_departements",
+    "templates",
+}
+
+
+def test_upgrade_creates_schema_on_empty_sqlite_file(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'sub' / 'new.sqlite3'}")
+    db.upgrade()
+    db.upgrade()  # idempotent
+    assert table_names(db.engine) >= EXPECTED_TABLES
+    assert current_revision(db.engine) is not None
+    db.dispose()
+
+
+@pytest.mark.postgres
+def test_upgrade_creates_schema_on_empty_postgresql(empty_pg_url: str) -> None:
+    db = Database(empty_pg_url)
+    assert "alerts" not in table_names(db.engine)
+    db.upgrade()
+    assert table_names(db.engine) >= EXPECTED_TABLES
+    db.dispose()
+
+
+def test_audit_chain_detects_modified_and_deleted_rows(database: Database) -> None:
+    with database.session() as session:
+        for i in range(5):
+            audit.record(session, "chef74", "envoi", "alerte", i, {"texte": f"message {i}"})
+    with database.session() as session:
+        assert audit.verify(session).ok
+        session.execute(text("UPDATE audit_events SET details_json = '{}' WHERE id = 3"))
+    with database.session() as session:
+        report = audit.verify(session)
+    assert not report.ok and report.broken_at == 3
+
+
+def test_audit_chain_detects_deleted_row(database: Database) -> None:
+    with database.session() as session:
+        for i in range(3):
+            audit.record(session, "admin", "brigade_modifiee", "brigade", i)
+        session.flush()
+        session.execute(text("DELETE FROM audit_events WHERE id = 2"))
+    with database.session() as session:
+        report = audit.verify(session)
+    assert not report.ok and report.broken_at == 3
