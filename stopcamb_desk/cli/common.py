@@ -23,3 +23,56 @@ class CliError(Exception):
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def read_password(prompt: str = "Mot de passe : ", *, confirm: bool = False) -> str:
+    """The password from ``STOPCAMB_PASSWORD`` or a no-echo prompt (never an argument)."""
+    import getpass
+    import os
+
+    env = os.environ.get("STOPCAMB_PASSWORD")
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise CliError(
+            "Mot de passe requis : définissez STOPCAMB_PASSWORD ou lancez la commande dans un "
+            "terminal.",
+            EXIT_USAGE,
+        )
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Confirmez le mot de passe : ") != password:
+        raise CliError("Les deux mots de passe diffèrent.", EXIT_USAGE)
+    return password
+
+
+def open_services(*, demo: bool = False) -> Any:
+    """Load the settings and open the services, turning expected failures into CliError."""
+    from stopcamb_desk.config import ConfigError, load_settings
+    from stopcamb_desk.models.db import DatabaseError
+    from stopcamb_desk.services.container import open_services as _open
+
+    try:
+        settings = load_settings()
+        return _open(settings.with_demo(demo))
+    except (ConfigError, DatabaseError) as exc:
+        raise CliError(str(exc)) from exc
+
+
+def login_operator(services: Any, login: str | None) -> Any:
+    """Authenticate ``--operateur`` (same lockout as the GUI) and return the Principal."""
+    from stopcamb_desk.services.accounts import AuthError
+
+    if not login:
+        raise CliError("Indiquez l'opérateur : --operateur IDENTIFIANT.", EXIT_USAGE)
+    try:
+        return services.accounts.authenticate(login, read_password())
+    except AuthError as exc:
+        raise CliError(exc.message) from exc
+
+
+def add_operator_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--operateur",
+        metavar="IDENTIFIANT",
+        help="opérateur au nom duquel agir (mot de passe : STOPCAMB_PASSWORD ou invite)",
+    )

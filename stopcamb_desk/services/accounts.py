@@ -137,6 +137,11 @@ class AccountService:
             )
             return to_principal(operator)
 
+    def has_administrator(self) -> bool:
+        with self._db.session() as session:
+            query = select(Operator.id).where(Operator.role == Role.ADMINISTRATEUR.value).limit(1)
+            return session.scalar(query) is not None
+
     def list(self) -> list[Operator]:
         with self._db.session() as session:
             return list(session.scalars(select(Operator).order_by(Operator.login)))
