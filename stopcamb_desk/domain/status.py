@@ -1,0 +1,95 @@
+"""French labels of alert statuses and kinds, and the audit actions shown to operators.
+
+Stored values are stable identifiers (see ``models/alerts.py``); everything an operator reads
+comes from here, so the history table, the CSV export and the CLI say the same words.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AlertStatus(StrEnum):
+    EN_ATTENTE = "en_attente"
+    ENVOI = "envoi"
+    ENVOYEE = "envoyee"
+    ECHEC = "echec"
+    A_VERIFIER = "a_verifier"
+    REMPLACEE = "remplacee"
+    RETIREE = "retiree"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.value]
+
+
+STATUS_LABELS: dict[str, str] = {
+    "en_attente": "En attente",
+    "envoi": "Envoi en cours",
+    "envoyee": "Envoyée",
+    "echec": "Échec",
+    "a_verifier": "À vérifier",
+    "remplacee": "Remplacée",
+    "retiree": "Retirée",
+}
+
+# Statuses that may still change without an operator action (the outbox is working on them).
+IN_PROGRESS_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi"})
+# Statuses that need an operator's attention.
+ATTENTION_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
+
+KIND_LABELS: dict[str, str] = {
+    "operationnel": "Alerte opérationnelle",
+    "prevention": "Prévention nationale",
+}
+
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "connexion": "Connexion",
+    "connexion_refusee": "Connexion refusée",
+    "envoi": "Envoi",
+    "remplacement": "Remplacement",
+    "retrait": "Retrait",
+    "echec": "Échec d'envoi",
+    "reglages_modifies": "Réglages modifiés",
+    "identifiants_modifies": "Identifiants Firebase modifiés",
+    "compte_cree": "Compte créé",
+    "compte_modifie": "Compte modifié",
+    "mot_de_passe_change": "Mot de passe changé",
+    "brigade_modifiee": "Annuaire modifié",
+    "actualite_publiee": "Actualité publiée",
+}
+
+
+def status_label(status: str) -> str:
+    """French label of a stored status; an unknown value is shown as is (never hidden)."""
+    return STATUS_LABELS.get(status, status)
+
+
+def parse_status(value: str) -> str:
+    """Accept a stored value or a French label (any case/accents as typed); raise ValueError."""
+    wanted = value.strip().lower()
+    for code, label in STATUS_LABELS.items():
+        if wanted in (code, label.lower(), code.replace("_", " ")):
+            return code
+    accepted = ", ".join(STATUS_LABELS)
+    raise ValueError(f"Statut inconnu : « {value} ». Valeurs acceptées : {accepted}.")
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def audit_action_label(action: str) -> str:
+    return AUDIT_ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """The first words of a text on one line, cut on a word boundary with « … »."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
