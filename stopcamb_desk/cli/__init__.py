@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.db",
     "stopcamb_desk.cli.user",
     "stopcamb_desk.cli.ref",
+    "stopcamb_desk.cli.brigades",
     "stopcamb_desk.cli.lint",
     "stopcamb_desk.cli.screenshot",
 )

@@ -1,0 +1,107 @@
+"""``stopcamb-desk brigades import|find``: the brigade directory from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from stopcamb_desk.cli.common import (
+    EXIT_USAGE,
+    CliError,
+    add_operator_argument,
+    login_operator,
+    open_services,
+    print_json,
+)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("brigades", help="annuaire des brigades")
+    b_sub = parser.add_subparsers(dest="brigades_command", metavar="ACTION", required=True)
+
+    imp = b_sub.add_parser("import", help="importe le CSV data.gouv.fr des unités (administrateur)")
+    imp.add_argument("fichier", type=Path, metavar="FICHIER.csv")
+    imp.add_argument(
+        "--ignorer-invalides", action="store_true", help="importe en ignorant les lignes invalides"
+    )
+    add_operator_argument(imp)
+    imp.set_defaults(handler=_import)
+
+    find = b_sub.add_parser("find", help="trouve la brigade d'une commune ou d'une position")
+    find.add_argument("commune", nargs="?", metavar="COMMUNE")
+    find.add_argument("--position", metavar="LAT,LON", help="ex. 45.91,6.12")
+    find.add_argument("--json", action="store_true", help="sortie JSON")
+    find.set_defaults(handler=_find)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from stopcamb_desk.domain.brigades import BrigadeFileError
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.services.brigades import BrigadeError, BrigadeService
+
+    try:
+        data = args.fichier.read_bytes()
+    except OSError as exc:
+        raise CliError(f"Impossible de lire {args.fichier} : {exc.strerror}.", EXIT_USAGE) from exc
+    services = open_services()
+    try:
+        actor = login_operator(services, args.operateur)
+        report = BrigadeService(services.db).import_csv(
+            actor, data, skip_invalid=args.ignorer_invalides
+        )
+    except BrigadeError as exc:
+        lines = "\n".join(f"  ligne {e.line} : {e.message}" for e in exc.errors)
+        raise CliError(exc.message + ("\n" + lines if lines else "")) from exc
+    except (BrigadeFileError, PermissionDenied) as exc:
+        raise CliError(exc.message) from exc
+    finally:
+        services.close()
+    print(report.summary())
+    for error in report.skipped:
+        print(f"  ligne {error.line} ignorée : {error.message}")
+    for warning in report.warnings:
+        print(f"  attention : {warning}")
+    return 0
+
+
+def _find(args: argparse.Namespace) -> int:
+    from stopcamb_desk.services.brigades import BrigadeService
+
+    if bool(args.commune) == bool(args.position):
+        raise CliError("Donnez soit une commune, soit --position LAT,LON.", EXIT_USAGE)
+    services = open_services()
+    try:
+        service = BrigadeService(services.db)
+        if args.position:
+            try:
+                lat, lon = (float(v) for v in args.position.split(","))
+            except ValueError as exc:
+                raise CliError(
+                    "Position attendue sous la forme LAT,LON (ex. 45.91,6.12).", EXIT_USAGE
+                ) from exc
+            where, hits = f"position {lat:.4f}, {lon:.4f}", service.nearest(lat, lon)
+        else:
+            where, hits = service.find_for_commune(args.commune)
+    finally:
+        services.close()
+    rows = [
+        {
+            "id": h.brigade.id,
+            "service": h.brigade.service,
+            "telephone": h.brigade.telephone,
+            "adresse": f"{h.brigade.adresse} {h.brigade.code_postal} {h.brigade.commune}".strip(),
+            "distance_km": h.distance_km,
+            "raison": h.reason,
+        }
+        for h in hits
+    ]
+    if args.json:
+        print_json({"lieu": where, "brigades": rows})
+    else:
+        print(where)
+        if not rows:
+            print("Aucune brigade trouvée : l'annuaire est-il importé (brigades import) ?")
+        for row in rows:
+            print(f"  {row['service']} — {row['telephone']} — {row['adresse']} ({row['raison']})")
+    return 0 if rows else 1
