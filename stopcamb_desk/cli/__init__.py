@@ -24,6 +24,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.brigades",
     "stopcamb_desk.cli.lint",
     "stopcamb_desk.cli.screenshot",
+    "stopcamb_desk.cli.history",
+    "stopcamb_desk.cli.audit",
+    "stopcamb_desk.cli.export",
 )
 
 

@@ -206,7 +206,7 @@ def may_see(principal: Principal, departement: str | None) -> bool:
     return departement is not None and departement in principal.departements
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -236,7 +236,7 @@ def _filter_clauses(principal: Principal, flt: HistoryFilter) -> list[ColumnElem
     if flt.exercise is not None:
         clauses.append(Alert.exercise.is_(flt.exercise))
     if flt.text and flt.text.strip():
-        pattern = f"%{_escape_like(flt.text.strip())}%"
+        pattern = f"%{escape_like(flt.text.strip())}%"
         clauses.append(Alert.text.ilike(pattern, escape="\\"))
     return clauses
 
@@ -330,8 +330,8 @@ class HistoryService:
                 procedure_date=alert.procedure_date,
                 parquet_ref=alert.parquet_ref,
                 parquet_date=alert.parquet_date,
-                verdict=_loads(alert.verdict_json),
-                payload=_loads(alert.payload_json),
+                verdict=loads_object(alert.verdict_json),
+                payload=loads_object(alert.payload_json),
                 fcm_message_id=alert.fcm_message_id,
                 gateway=alert.gateway,
                 last_error=alert.last_error,
@@ -427,7 +427,7 @@ class HistoryService:
 _ZERO = timedelta(0)
 
 
-def _loads(text: str | None) -> dict[str, Any]:
+def loads_object(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text or "{}")
     except ValueError:
