@@ -63,3 +63,11 @@ def test_limit_and_empty_query() -> None:
     assert search_communes("", 5) == []
     assert search_communes("   ", 5) == []
     assert search_communes("zzzzzz") == []
+
+
+def test_search_restricted_to_departements() -> None:
+    vers = search_communes("vers", 50, departements={"74"})
+    assert vers and all(c.departement == "74" for c in vers)
+    assert ("Vers", "74") in [(c.nom, c.departement) for c in vers]
+    assert search_communes("meythet", departements={"73"}) == []
+    assert [c.code_insee for c in search_communes("74182", departements={"74"})] == ["74182"]

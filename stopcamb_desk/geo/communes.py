@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Collection
 from functools import cache
 
 from stopcamb_desk.geo.data import load_communes
@@ -65,13 +66,16 @@ def _rank(c: Commune, exact: bool, via_article: int) -> tuple[int, int, int, int
     )
 
 
-def search_communes(query: str, limit: int = 20) -> list[Commune]:
+def search_communes(
+    query: str, limit: int = 20, *, departements: Collection[str] | None = None
+) -> list[Commune]:
     """Communes whose name starts with ``query``, best first.
 
     Accents, case, hyphens, apostrophes and « St » / « Ste » (for Saint / Sainte) do not
     matter; a leading article of the name may be left out. A query of digits matches the
     start of a code INSEE or of a postal code. Order: exact name first, then current communes
-    before déléguées/associées, then by population.
+    before déléguées/associées, then by population. ``departements`` (codes) restricts the
+    search to those départements.
     """
     query = query.strip()
     if not query or limit <= 0:
@@ -82,8 +86,11 @@ def search_communes(query: str, limit: int = 20) -> list[Commune]:
         found = [
             c
             for c in all_communes
-            if c.code_insee.startswith(compact)
-            or any(cp.startswith(compact) for cp in c.codes_postaux)
+            if (departements is None or c.departement in departements)
+            and (
+                c.code_insee.startswith(compact)
+                or any(cp.startswith(compact) for cp in c.codes_postaux)
+            )
         ]
         found.sort(key=lambda c: _rank(c, c.code_insee == compact, 0))
         return found[:limit]
@@ -96,10 +103,12 @@ def search_communes(query: str, limit: int = 20) -> list[Commune]:
     pos = bisect_left(keys, key)
     while pos < len(keys) and keys[pos].startswith(key):
         # Whole-word or partial prefix: « annecy » finds Annecy and Annecy-le-Vieux.
-        i = indexes[pos]
-        rank = _rank(all_communes[i], keys[pos] == key, via[pos])
+        i, exact, via_article = indexes[pos], keys[pos] == key, via[pos]
+        pos += 1
+        if departements is not None and all_communes[i].departement not in departements:
+            continue
+        rank = _rank(all_communes[i], exact, via_article)
         if i not in best or rank < best[i]:
             best[i] = rank
-        pos += 1
     ordered = sorted(best, key=best.__getitem__)
     return [all_communes[i] for i in ordered[:limit]]
