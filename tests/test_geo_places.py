@@ -5,9 +5,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
-from stopcamb_desk.geo import ReferencePlaceFinder
+from stopcamb_desk.geo import Commune, ReferencePlaceFinder
+from stopcamb_desk.geo import data as geo_data
+from stopcamb_desk.geo.text import tokens
 
 SEED = (
     "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
@@ -15,9 +19,12 @@ SEED = (
 )
 
 
+_FINDER = ReferencePlaceFinder()
+
+
 @pytest.fixture(scope="module")
 def finder() -> ReferencePlaceFinder:
-    return ReferencePlaceFinder()
+    return _FINDER
 
 
 def found(finder: ReferencePlaceFinder, text: str) -> list[tuple[str, str]]:
@@ -149,3 +156,33 @@ def test_homonyms_prefer_the_operators_departement() -> None:
     assert [(m.nom, m.departement) for m in vers_46] == [("Vers", "46")]
     homonyms = ReferencePlaceFinder().find_places_with_homonyms("Vols à Vers.")
     assert {m.departement for m in homonyms[0]} >= {"74", "71", "46"}
+
+
+def test_capitalised_compound_at_sentence_start_is_a_name(finder: ReferencePlaceFinder) -> None:
+    # « Trois-Villes » is made of ordinary words; hyphenated and capitalised it is the commune.
+    assert found(finder, "Trois-Villes : cambriolages.") == [("Trois-Villes", "Trois-Villes")]
+    assert found(finder, "Trois villes touchées par des cambriolages.") == []
+
+
+_SPECIFIC = [c for c in geo_data.load_communes() if not c.common_word][::97]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    commune=st.sampled_from(_SPECIFIC),
+    style=st.sampled_from(["as-is", "upper", "lower", "spaces"]),
+    prefix=st.sampled_from(["Vols à ", "Cambriolages signalés secteur ", "« ", ""]),
+)
+def test_span_of_any_specific_name_is_exactly_what_was_typed(
+    commune: Commune, style: str, prefix: str
+) -> None:
+    written = {
+        "as-is": commune.nom,
+        "upper": commune.nom.upper(),
+        "lower": commune.nom.lower(),
+        "spaces": commune.nom.replace("-", " "),
+    }[style]
+    text = f"{prefix}{written} : fermez vos portes."
+    matches = _FINDER.find_places(text)
+    assert [(m.start, m.end) for m in matches] == [(len(prefix), len(prefix) + len(written))]
+    assert tokens(matches[0].nom) == tokens(commune.nom)
