@@ -1,0 +1,64 @@
+"""Every rule of the checker, in checklist order, with its French title."""
+
+from __future__ import annotations
+
+from stopcamb_desk.domain.rules.model import RuleInfo
+
+VIDE = "vide"
+LONGUEUR = "longueur"
+CARACTERES_INVISIBLES = "caracteres_invisibles"
+ATTESTATION = "attestation"
+SOUPCON = "soupcon"
+IDENTIFICATION = "identification"
+HORS_CHAMP = "hors_champ"
+LIEU = "lieu"
+TON = "ton"
+TYPOGRAPHIE = "typographie"
+GSM7 = "gsm7"
+
+RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(VIDE, "Message rédigé", "Le message n'est pas vide."),
+    RuleInfo(
+        LONGUEUR, "160 caractères au plus", "Le push tient en 160 caractères, préfixe compris."
+    ),
+    RuleInfo(
+        CARACTERES_INVISIBLES,
+        "Aucun caractère invisible",
+        "Pas de caractère de contrôle, d'inversion de sens ni d'espace de largeur nulle.",
+    ),
+    RuleInfo(
+        ATTESTATION,
+        "Fait avéré attesté",
+        "Une plainte, un procès-verbal ou un renseignement judiciaire fonde l'alerte.",
+    ),
+    RuleInfo(
+        SOUPCON,
+        "Pas de simple soupçon",
+        "L'alerte porte sur une infraction constatée, jamais sur un comportement « suspect ».",
+    ),
+    RuleInfo(
+        IDENTIFICATION,
+        "Aucun élément identifiant",
+        "Ni personne, ni véhicule, ni plaque, ni téléphone, sauf appel à témoins du Parquet.",
+    ),
+    RuleInfo(
+        HORS_CHAMP,
+        "Dans le champ de l'application",
+        "Cambriolages et vols dans les habitations et les commerces uniquement.",
+    ),
+    RuleInfo(LIEU, "Lieu cohérent", "Les communes citées sont dans le département destinataire."),
+    RuleInfo(TON, "Ton mesuré", "Ni majuscules criées, ni « !!! », ni mots alarmistes."),
+    RuleInfo(
+        TYPOGRAPHIE,
+        "Typographie française",
+        "Apostrophe ’, guillemets « », espace insécable avant : ; ! ? (suggestions).",
+    ),
+    RuleInfo(
+        GSM7,
+        "Compatible SMS (GSM-7)",
+        "Le même texte peut partir en SMS « alerte commerces » : caractères et nombre de SMS.",
+    ),
+)
+
+RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
+RULES_BY_ID: dict[str, RuleInfo] = {r.id: r for r in RULES}

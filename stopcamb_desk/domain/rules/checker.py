@@ -1,0 +1,244 @@
+"""The rule checker: one call per keystroke, a verdict with located French findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
+from stopcamb_desk.domain.rules import catalog as c
+from stopcamb_desk.domain.rules.charset import gsm7_findings, invisible_findings
+from stopcamb_desk.domain.rules.departements import departement_label
+from stopcamb_desk.domain.rules.identity import identification_findings
+from stopcamb_desk.domain.rules.lexicon import scope_findings, suspicion_findings, tone_findings
+from stopcamb_desk.domain.rules.model import (
+    SMS_LIMIT,
+    Attestation,
+    Finding,
+    MessageKind,
+    ParquetAuthorisation,
+    RuleState,
+    Severity,
+    SmsInfo,
+    Verdict,
+)
+from stopcamb_desk.domain.rules.text import (
+    EXERCISE_PREFIX,
+    WorkingText,
+    count_graphemes,
+    grapheme_spans,
+    has_exercise_prefix,
+    prepare_text,
+)
+from stopcamb_desk.domain.rules.typography import typography_findings
+
+ATTESTATION_MAX_AGE = timedelta(days=7)
+_PREFIX_LENGTH = count_graphemes(EXERCISE_PREFIX)
+
+
+def check(
+    text: str,
+    *,
+    kind: MessageKind = MessageKind.OPERATIONNEL,
+    departement: str | None = None,
+    attestation: Attestation | None = None,
+    parquet: ParquetAuthorisation | None = None,
+    places: PlaceFinder | None = None,
+    exercise: bool = False,
+    require_attestation: bool = False,
+    today: date | None = None,
+) -> Verdict:
+    """Check ``text`` (as typed) against every rule.
+
+    ``require_attestation``: the composer and the send service pass True, so that an
+    operational alert without attestation is blocked; ``lint`` checks the text alone.
+    Spans of the findings index ``text`` as given (not its NFC form).
+    """
+    kind = MessageKind(kind)
+    today = today or date.today()
+    wt = WorkingText(text)
+    sent = prepare_text(text, exercise=exercise)
+    length = count_graphemes(sent)
+    findings: list[Finding] = []
+    applicable = set(c.RULE_IDS)
+
+    findings += invisible_findings(wt)
+    if not _has_content(wt):
+        findings.append(
+            wt.finding(
+                c.VIDE,
+                Severity.BLOQUANT,
+                "Le message est vide : rédigez l'alerte (le fait, le lieu, le conseil).",
+                0,
+                len(wt.text),
+            )
+        )
+        return _verdict(findings, length, sent, applicable - {c.ATTESTATION, c.LIEU}, None)
+
+    findings += _length_findings(wt, length, exercise)
+    if kind is MessageKind.OPERATIONNEL and (require_attestation or attestation is not None):
+        findings += _attestation_findings(attestation, today)
+    else:
+        applicable.discard(c.ATTESTATION)
+    findings += suspicion_findings(wt, kind)
+
+    matches = places.find_places(wt.text) if places is not None else []
+    place_spans = [(m.start, m.end) for m in matches]
+    parquet_ok = parquet is not None and parquet.date <= today
+    if parquet is not None and not parquet_ok:
+        findings.append(
+            wt.finding(
+                c.IDENTIFICATION,
+                Severity.BLOQUANT,
+                "La date de l'autorisation du Parquet est dans le futur : corrigez-la.",
+                0,
+                0,
+            )
+        )
+    findings += identification_findings(wt, place_spans, parquet if parquet_ok else None)
+    findings += scope_findings(wt)
+    if places is None:
+        applicable.discard(c.LIEU)
+    else:
+        findings += _place_findings(wt, matches, kind, departement)
+    findings += tone_findings(wt, place_spans)
+    findings += typography_findings(wt)
+    gsm, sms = gsm7_findings(wt, sent)
+    findings += gsm
+    return _verdict(findings, length, sent, applicable, sms)
+
+
+def _has_content(wt: WorkingText) -> bool:
+    return any(ch.isalnum() or (not ch.isspace() and ch.isprintable()) for ch in wt.text)
+
+
+def _verdict(
+    findings: list[Finding],
+    length: int,
+    sent: str,
+    applicable: set[str],
+    sms: SmsInfo | None,
+) -> Verdict:
+    order = {rule: i for i, rule in enumerate(c.RULE_IDS)}
+    findings.sort(key=lambda f: (-f.severity.rank, f.start, order[f.rule]))
+    worst: dict[str, Severity] = {}
+    for f in findings:
+        if f.rule not in worst or f.severity.rank > worst[f.rule].rank:
+            worst[f.rule] = f.severity
+    states: dict[str, RuleState] = {}
+    for rule in c.RULE_IDS:
+        severity = worst.get(rule)
+        if severity is Severity.BLOQUANT:
+            states[rule] = RuleState.ECHEC
+        elif severity is Severity.AVERTISSEMENT:
+            states[rule] = RuleState.AVERTISSEMENT
+        elif rule not in applicable:
+            states[rule] = RuleState.NON_APPLICABLE
+        elif severity is Severity.INFO:
+            states[rule] = RuleState.SUGGESTION
+        else:
+            states[rule] = RuleState.OK
+    sendable = not any(f.severity is Severity.BLOQUANT for f in findings)
+    return Verdict(
+        sendable=sendable,
+        length=length,
+        limit=SMS_LIMIT,
+        findings=tuple(findings),
+        states=states,
+        text_to_send=sent,
+        sms=sms,
+    )
+
+
+def _length_findings(wt: WorkingText, length: int, exercise: bool) -> list[Finding]:
+    if length <= SMS_LIMIT:
+        return []
+    text = wt.text
+    body_start = len(text) - len(text.lstrip())
+    body_end = len(text.rstrip())
+    allowed = SMS_LIMIT
+    if exercise and not has_exercise_prefix(text):
+        allowed -= _PREFIX_LENGTH
+    clusters = grapheme_spans(text[body_start:body_end])
+    cut = body_start + (clusters[allowed][0] if 0 < allowed < len(clusters) else 0)
+    if allowed <= 0:
+        cut = body_start
+    excess = length - SMS_LIMIT
+    prefix_note = " (préfixe « EXERCICE » compris)" if exercise else ""
+    return [
+        wt.finding(
+            c.LONGUEUR,
+            Severity.BLOQUANT,
+            f"Le message fait {length} caractères{prefix_note} pour {SMS_LIMIT} au plus : "
+            f"raccourcissez-le de {excess} caractère{'s' if excess > 1 else ''}.",
+            cut,
+            body_end,
+        )
+    ]
+
+
+def _attestation_findings(attestation: Attestation | None, today: date) -> list[Finding]:
+    if attestation is None:
+        message = (
+            "Aucune procédure ne fonde l'alerte : renseignez la plainte, le procès-verbal ou le "
+            "renseignement judiciaire (numéro et date). Pas d'alerte sans fait avéré."
+        )
+        return [Finding(c.ATTESTATION, Severity.BLOQUANT, message, 0, 0)]
+    if attestation.date > today:
+        message = "La date de la procédure est dans le futur : corrigez-la."
+        return [Finding(c.ATTESTATION, Severity.BLOQUANT, message, 0, 0)]
+    if today - attestation.date > ATTESTATION_MAX_AGE:
+        days = (today - attestation.date).days
+        message = (
+            f"La procédure date de {days} jours : une alerte porte sur un fait récent. "
+            "Vérifiez qu'elle reste utile."
+        )
+        return [Finding(c.ATTESTATION, Severity.AVERTISSEMENT, message, 0, 0)]
+    return []
+
+
+def _place_findings(
+    wt: WorkingText,
+    matches: list[PlaceMatch],
+    kind: MessageKind,
+    departement: str | None,
+) -> list[Finding]:
+    if not matches:
+        if kind is MessageKind.OPERATIONNEL:
+            return [
+                wt.finding(
+                    c.LIEU,
+                    Severity.INFO,
+                    "Aucune commune reconnue : nommez la commune concernée pour que l'alerte "
+                    "parle aux habitants.",
+                    0,
+                    0,
+                )
+            ]
+        return []
+    if departement is None:
+        return []
+    by_span: dict[tuple[int, int], list[PlaceMatch]] = defaultdict(list)
+    for m in matches:
+        by_span[(m.start, m.end)].append(m)
+    findings: list[Finding] = []
+    for (start, end), homonyms in by_span.items():
+        if any(m.departement == departement for m in homonyms):
+            continue
+        m = homonyms[0]
+        what = m.nom
+        if m.type != "commune-actuelle" and m.parent_nom:
+            what = f"{m.nom} (commune déléguée de {m.parent_nom})"
+        elsewhere = ", ".join(departement_label(h.departement) for h in homonyms)
+        findings.append(
+            wt.finding(
+                c.LIEU,
+                Severity.AVERTISSEMENT,
+                f"« {wt.text[start:end]} » ({what}, {elsewhere}) n'est pas dans le "
+                f"département destinataire, {departement_label(departement)} : vérifiez le "
+                "lieu ou le département choisi.",
+                start,
+                end,
+            )
+        )
+    return findings

@@ -1,0 +1,417 @@
+"""Identifying details: plates, phone numbers, people, vehicles, names.
+
+Presumption of innocence (art. 9-1 Code civil) and false denunciation (art. 226-10 Code
+pénal): an alert never lets the public identify a person or a vehicle, unless the Parquet
+authorised a witness appeal. Mentions of a community or an origine are refused even then.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from stopcamb_desk.domain.rules.catalog import IDENTIFICATION
+from stopcamb_desk.domain.rules.firstnames import FIRST_NAMES
+from stopcamb_desk.domain.rules.model import Finding, ParquetAuthorisation, Severity
+from stopcamb_desk.domain.rules.text import WorkingText
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_E = r"(?:e|s|es)?"
+_COLOURS = (
+    r"(?:blanc|blanche|blancs|blanches|noir|noire|noirs|noires|gris|grise|grises|bleu|bleue|"
+    r"bleus|bleues|rouges?|vert|verte|verts|vertes|jaunes?|beiges?|marron|bordeaux|argente"
+    + _E
+    + r"|argent|dore"
+    + _E
+    + r"|violet|violette|orange|roses?|kaki|anthracite|fonce"
+    + _E
+    + r"|clair|claire|clairs|claires|sombres?|metallise"
+    + _E
+    + r")"
+)
+
+# --- on the typed text (case matters) -----------------------------------------------------
+_PLATE_SIV = re.compile(r"(?<![\w-])[A-Za-z]{2}-?\d{3}-?[A-Za-z]{2}(?![\w-])")
+_PLATE_SIV_SPACED = re.compile(r"(?<![\w-])([A-Z]{2}) \d{3} ([A-Z]{2})(?![\w-])")
+_PLATE_FNI = re.compile(r"(?<![\w-])\d{1,4}[ -]?([A-Z]{1,3})[ -]?(?:\d{2}|2[AB]|97\d)(?![\w-])")
+_NOT_PLATE_LETTERS = frozenset(
+    [
+        "A",
+        "H",
+        "M",
+        "KM",
+        "MN",
+        "MIN",
+        "ET",
+        "OU",
+        "AU",
+        "AN",
+        "ANS",
+        "LE",
+        "LA",
+        "DE",
+        "DU",
+        "EN",
+        "ER",
+        "EME",
+        "E",
+    ]
+)
+_PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+)
+_CIVILITY = re.compile(
+    r"(?<!\w)(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Maître|Me|"
+    r"Dr\.?|Docteur)\s+(?!(?:Le|La|Les|Du|De|Des|L['’])\b)[A-ZÀ-Ý][\w'’-]*"
+)
+_CAP_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][^\W\d_]*(?:-[A-ZÀ-Ý][^\W\d_]*)*")
+_NOT_SURNAME = frozenset(
+    ["Le", "La", "Les", "De", "Du", "Des", "Et", "Ou", "À", "Au", "Aux", "En", "Sur", "Par", "Pour"]
+)
+_STREET_WORDS = frozenset(
+    [
+        "rue",
+        "avenue",
+        "av",
+        "bd",
+        "boulevard",
+        "place",
+        "allee",
+        "impasse",
+        "chemin",
+        "route",
+        "quai",
+        "square",
+        "cours",
+        "lycee",
+        "college",
+        "ecole",
+        "groupe",
+        "stade",
+        "parc",
+        "residence",
+        "quartier",
+        "lotissement",
+        "gymnase",
+        "salle",
+        "centre",
+        "hopital",
+        "clinique",
+        "pont",
+        "zone",
+        "za",
+        "zi",
+        "parking",
+        "cite",
+        "saint",
+        "sainte",
+        "st",
+        "ste",
+        "espace",
+        "halle",
+        "maison",
+        "foyer",
+        "ehpad",
+        "mediatheque",
+        "bibliotheque",
+        "piscine",
+        "gare",
+        "port",
+        "theatre",
+        "musee",
+        "institut",
+        "universite",
+        "caserne",
+        "promenade",
+        "esplanade",
+        "carrefour",
+        "rond-point",
+        "general",
+        "marechal",
+        "president",
+        "docteur",
+        "abbe",
+    ]
+)
+
+# --- on the folded text (lower case, no accents) ------------------------------------------
+_NAMED = re.compile(r"\b(?:nomm|denomm|surnomm|prenomm)(?:e|ee|es|ees)\s+(\w+)|\bfamille\s+(\w+)")
+
+_AGE = _words(
+    r"(?:age|agee|ages|agees)\s+(?:de\s+|d'environ\s+|d'une\s+|d'un\s+)?"
+    r"(?:\d{1,2}(?:\s*(?:a|-|ou|et)\s*\d{1,2})?\s*ans|"
+    r"(?:vingt|trent|quarant|cinquant|soixant)aine(?:\s+d'annees)?)",
+    r"(?:d')?environ\s+\d{1,2}(?:\s*(?:a|-|ou)\s*\d{1,2})?\s*ans",
+    r"entre\s+\d{1,2}\s*(?:et|a)\s*\d{1,2}\s*ans",
+    r"(?:la|une|d'une|la\s+petite|la\s+bonne)\s+(?:vingt|trent|quarant|cinquant|soixant|septant)"
+    r"aine(?:\s+d'annees|(?!\s+(?:de|des|du)\b|\s+d'))",
+    r"(?:vingt|trent|quarant|cinquant|soixant)enaires?",
+    r"(?:homme|femme|individu|garcon|fille|jeune|personne|adolescente?)s?\s+"
+    r"(?:de\s+|d'environ\s+)?\d{1,2}\s*ans",
+    r"jeunes?\s+(?:hommes?|femmes?|filles?|garcons?)",
+)
+_PHYSIQUE = _words(
+    r"[12]\s?m\s?\d{2}",
+    r"[12][,.]\d{1,2}\s?m",
+    r"mesurant",
+    r"(?:grande?|petite?|forte|moyenne)\s+(?:taille|corpulence)",
+    r"taille\s+(?:moyenne|fine|imposante)",
+    r"corpulen(?:ce|t|te|ts|tes)",
+    r"costauds?",
+    r"trapue?s?",
+    r"elance" + _E,
+    r"maigres?",
+    r"chauves?",
+    r"barbus?",
+    r"moustachus?",
+    r"roux",
+    r"rousses?",
+    r"blonde?s?",
+    r"brune?s?",
+    r"chatains?",
+    r"barbe",
+    r"moustache",
+    r"cheveux",
+    r"crane\s+rase",
+    r"tatouages?",
+    r"tatoue" + _E,
+    r"cicatrices?",
+    r"piercings?",
+    r"yeux\s+(?:bleus|verts|marron|noirs|clairs|fonces)",
+    r"boucles?\s+d'oreilles?",
+    r"lunettes\s+(?:de\s+soleil|noires|de\s+vue)",
+    r"boit(?:eux|euse)",
+)
+_GARMENTS = (
+    r"(?:sweat(?:-?shirt)?s?|capuches?|survetements?|survets?|joggings?|blousons?|doudounes?|"
+    r"casquettes?|bonnets?|parkas?|(?:t|tee)-?shirts?|pantalons?|jeans?|baskets|manteaux?|"
+    r"vestes?|pulls?|k-?ways?|bermudas?|shorts?|chemises?|jupes?|robes?|gilets?|blouses?|"
+    r"djellabas?|qamis)"
+)
+_CLOTHING = _words(
+    r"(?:vetu|habille)" + _E + r"\s+(?:de|d'|en|tout)",
+    r"(?:en|portant\s+(?:un|une|des)|porte\s+(?:un|une|des)|avec\s+(?:un|une|des))\s+"
+    r"(?:[\w-]+\s+)?" + _GARMENTS,
+    _GARMENTS + r"(?:\s+a\s+capuche)?\s+(?:de\s+couleur\s+)?" + _COLOURS,
+    r"(?:sweat|pull|veste|blouson|manteau|gilet)s?\s+a\s+capuche",
+    r"a\s+capuche",
+    r"(?:tenue|uniforme|vetements?|habits?)s?\s+"
+    r"(?:sombres?|noire?s?|claire?s?|de\s+sport|militaires?|camouflage)",
+)
+_NATIONALITY = (
+    r"(?:roumain|albanais|georgien|bulgare|moldave|serbe|kosovar|croate|polonais|ukrainien|"
+    r"tchetchene|russe|lituanien|letton|maghrebin|africain|algerien|marocain|tunisien|turc|"
+    r"arabe|chilien|colombien|bresilien|espagnol|italien|portugais|anglais|britannique|belge|"
+    r"suisse|allemand|hollandais|neerlandais|asiatique|chinois|vietnamien|etranger|etrangere|"
+    r"europeen|slave)(?:e|s|es|ne|nes)?"
+)
+_ORIGIN = _words(
+    r"(?:de\s+)?type\s+(?:europeen|africain|maghrebin|nord-africain|nord\s+africain|asiatique|"
+    r"mediterraneen|caucasien|antillais|slave|gitan|rom|arabe|noir|metis|indien|pakistanais|"
+    r"oriental|latino|sud-americain|eurasien|afro|creole|tzigane|balkanique|nordique|"
+    r"etranger|hispanique|de\s+l'est|europe\s+de\s+l'est)(?:ne|nes|s|e|es)?",
+    r"d'origine\s+(?!inconnue|indeterminee|criminelle|accidentelle|electrique)[\w-]+",
+    r"(?:peau|teint)\s+(?:mate?|fonce|foncee|claire?|basanee?|noire?|blanche?|halee?)",
+    r"typee?s?",
+    r"basanee?s?",
+    r"(?:homme|femme|individu|personne|jeune|garcon|fille)s?\s+(?:de\s+couleur|noire?s?|"
+    r"blanche?s?|black|beurs?|rebeus?|metisse?s?|asiatiques?)",
+    r"accent\s+(?!sur\b|mis\b)[\w'-]+",
+    r"originaires?\s+(?:de|d'|du|des)",
+    r"ressortissants?",
+    r"(?:individus?|hommes?|femmes?|personnes?|groupes?|jeunes|equipes?|bandes?|gens)\s+"
+    r"(?:[\w-]+\s+)?" + _NATIONALITY,
+    r"(?:un|une|des|deux|trois|quatre)\s+" + _NATIONALITY + r"(?=\s*(?:$|[,.;:!?]))",
+    r"(?:individus?|hommes?|personnes?|gens|equipes?|bandes?)\s+(?:venu\w*\s+)?"
+    r"(?:de\s+l'est|des\s+pays\s+de\s+l'est|d'europe\s+de\s+l'est)",
+)
+_COMMUNITY = _words(
+    r"gens\s+du\s+voyage",
+    r"roms?",
+    r"tziganes?",
+    r"gitan" + _E,
+    r"manouches?",
+    r"yeniches?",
+    r"bohemien(?:ne)?s?",
+    r"nomades?",
+    r"campements?",
+)
+_BRANDS = (
+    r"(?:peugeot|renault|citroen|dacia|volkswagen|vw|audi|bmw|mercedes(?:-benz)?|opel|ford|"
+    r"fiat|toyota|nissan|seat|skoda|kia|hyundai|tesla|volvo|porsche|alfa\s+romeo|jeep|"
+    r"land\s+rover|range\s+rover|suzuki|mazda|honda|mitsubishi|lancia|chevrolet|iveco|yamaha|"
+    r"kawasaki|ducati|harley(?:-davidson)?|piaggio|vespa|cupra|jaguar|lexus|subaru|lada|"
+    r"ssangyong|chrysler|dodge|mini\s+cooper|ds\s?\d|t-?max)"
+)
+_MODELS = (
+    r"(?:clio|twingo|megane|kangoo|scenic|captur|kadjar|laguna|berlingo|xsara|saxo|jumpy|"
+    r"jumper|c15|c3|c4|c5|ds3|sandero|duster|qashqai|juke|micra|yaris|corolla|rav4|corsa|"
+    r"astra|zafira|vivaro|insignia|ducato|doblo|punto|multipla|touran|tiguan|passat|"
+    r"transporter|sprinter|vito|octavia|fabia|ibiza|kuga|mondeo|c-max|s-max|"
+    r"golf\s+(?:[1-8]|gti|tdi)|polo\s+(?:[1-6]|gti|tdi))"
+)
+_VEHICLE_NOUNS = (
+    r"(?:vehicules?|voitures?|autos?|automobiles?|fourgons?|fourgonnettes?|camionnettes?|"
+    r"utilitaires?|camions?|berlines?|breaks?|4x4|suv|monospaces?|motos?|scooters?|quads?|"
+    r"vans?|minibus|cabriolets?|citadines?|pick-?ups?|deux-roues|mobylettes?|cyclomoteurs?|"
+    r"poids\s+lourds?|remorques?|camping-cars?|caravanes?)"
+)
+_VEHICLE = _words(
+    _BRANDS
+    + r"(?:\s+(?:[\w-]*\d[\w-]*|"
+    + _MODELS
+    + r"))?(?:\s+(?:de\s+couleur\s+)?"
+    + _COLOURS
+    + r")?",
+    _MODELS + r"(?:\s+(?:de\s+couleur\s+)?" + _COLOURS + r")?",
+    _VEHICLE_NOUNS + r"(?:\s+[\w-]+){0,2}?\s+(?:de\s+couleur\s+)?" + _COLOURS,
+    r"de\s+(?:la\s+)?marque\s+[\w-]+",
+    r"immatricul\w*",
+    r"plaques?\s+(?:d'immatriculation|mineralogiques?|etrangeres?)",
+)
+
+_LABELS: dict[str, str] = {
+    "plaque": "Plaque d'immatriculation",
+    "telephone": "Numéro de téléphone",
+    "age": "Âge d'une personne",
+    "physique": "Description physique",
+    "tenue": "Tenue vestimentaire",
+    "origine": "Origine ou apparence",
+    "vehicule": "Description de véhicule",
+    "nom": "Nom de personne",
+}
+_PATTERNS_FOLDED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("age", _AGE),
+    ("physique", _PHYSIQUE),
+    ("tenue", _CLOTHING),
+    ("origine", _ORIGIN),
+    ("vehicule", _VEHICLE),
+)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _names(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    text, folded = wt.text, wt.folded
+    hits: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), "nom") for m in _CIVILITY.finditer(text)
+    ]
+    for m in _NAMED.finditer(folded):
+        group = 1 if m.group(1) else 2
+        if text[m.start(group)].isupper() and folded[m.start(group) :].find("d'accueil") != 0:
+            hits.append((m.start(), m.end(), "nom"))
+    words = list(_CAP_WORD.finditer(text))
+    for first, second in pairwise(words):
+        if not text[first.end() : second.start()].isspace():
+            continue
+        a, b = first.group(), second.group()
+        forward = a in FIRST_NAMES and b not in _NOT_SURNAME and len(b) > 1
+        backward = a.isupper() and len(a) >= 3 and b in FIRST_NAMES
+        if not (forward or backward):
+            continue
+        start, end = first.start(), second.end()
+        if _overlaps(start, end, place_spans):
+            continue
+        before = folded[max(0, start - 30) : start].split()
+        if before and before[-1].rstrip(".") in _STREET_WORDS:
+            continue
+        hits.append((start, end, "nom"))
+    return hits
+
+
+def _detect(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    text, folded = wt.text, wt.folded
+    hits: list[tuple[int, int, str]] = []
+    for m in _PLATE_SIV.finditer(text):
+        hits.append((m.start(), m.end(), "plaque"))
+    for m in _PLATE_SIV_SPACED.finditer(text):
+        if m.group(1) not in _NOT_PLATE_LETTERS and m.group(2) not in _NOT_PLATE_LETTERS:
+            hits.append((m.start(), m.end(), "plaque"))
+    for m in _PLATE_FNI.finditer(text):
+        if m.group(1) not in _NOT_PLATE_LETTERS:
+            hits.append((m.start(), m.end(), "plaque"))
+    for m in _PHONE.finditer(text):
+        hits.append((m.start(), m.end(), "telephone"))
+    for category, pattern in _PATTERNS_FOLDED:
+        for m in pattern.finditer(folded):
+            if m.end() > m.start() and not _overlaps(m.start(), m.end(), place_spans):
+                hits.append((m.start(), m.end(), category))
+    for m in _COMMUNITY.finditer(folded):
+        hits.append((m.start(), m.end(), "communaute"))
+    hits.extend(_names(wt, place_spans))
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    merged: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if merged and (hit[0] < merged[-1][1] or not text[merged[-1][1] : hit[0]].strip()):
+            last = merged[-1]
+            category = "communaute" if "communaute" in (last[2], hit[2]) else last[2]
+            merged[-1] = (last[0], max(last[1], hit[1]), category)
+        else:
+            merged.append(hit)
+    return merged
+
+
+def identification_findings(
+    wt: WorkingText,
+    place_spans: list[tuple[int, int]],
+    parquet: ParquetAuthorisation | None,
+) -> list[Finding]:
+    """``parquet`` must already be checked as valid (date not in the future)."""
+    findings: list[Finding] = []
+    for start, end, category in _detect(wt, place_spans):
+        words = wt.text[start:end]
+        if category == "communaute":
+            findings.append(
+                wt.finding(
+                    IDENTIFICATION,
+                    Severity.BLOQUANT,
+                    f"« {words} » désigne une communauté ou une origine : jamais dans une "
+                    "alerte, même pour un appel à témoins (discrimination, dénonciation "
+                    "calomnieuse). Décrivez le fait, pas des personnes.",
+                    start,
+                    end,
+                )
+            )
+            continue
+        label = _LABELS[category]
+        if parquet is not None:
+            findings.append(
+                wt.finding(
+                    IDENTIFICATION,
+                    Severity.INFO,
+                    f"{label} « {words} » admise pour l'appel à témoins ({parquet.label}) : "
+                    "vérifiez que l'autorisation couvre ce détail.",
+                    start,
+                    end,
+                )
+            )
+        elif category == "telephone":
+            findings.append(
+                wt.finding(
+                    IDENTIFICATION,
+                    Severity.BLOQUANT,
+                    f"Numéro de téléphone « {words} » : retirez-le. Seuls le 17 et le 112 "
+                    "figurent dans une alerte, sauf appel à témoins autorisé par le Parquet.",
+                    start,
+                    end,
+                )
+            )
+        else:
+            findings.append(
+                wt.finding(
+                    IDENTIFICATION,
+                    Severity.BLOQUANT,
+                    f"{label} « {words} » : retirez ce détail. Présomption d'innocence : rien "
+                    "qui permette d'identifier une personne ou un véhicule, sauf appel à "
+                    "témoins autorisé par le Parquet (renseignez sa référence et sa date).",
+                    start,
+                    end,
+                )
+            )
+    return findings

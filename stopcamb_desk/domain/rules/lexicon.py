@@ -1,0 +1,400 @@
+"""Word rules read on the folded text (lower case, no accents, ' for every apostrophe).
+
+Suspicion without offence, topics outside the application's scope, alarmist tone.
+Patterns are compiled once at import: the checker runs on every keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stopcamb_desk.domain.rules.catalog import HORS_CHAMP, SOUPCON, TON
+from stopcamb_desk.domain.rules.model import Finding, MessageKind, Severity
+from stopcamb_desk.domain.rules.text import WorkingText
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_E = r"(?:e|s|es)?"  # feminine / plural endings
+
+SUSPICION = _words(
+    r"suspect" + _E,
+    r"suspici(?:on|ons|eux|euse|euses)",
+    r"soupcon(?:s|ne|nee|nes|nees|ner)?",
+    r"louches?",
+    r"reperages?",
+    r"en\s+train\s+de\s+reperer",
+    r"(?:reperer|reperent|reperaient|reperait|reperant)\s+(?:les|des)\s+"
+    r"(?:lieux|maisons|habitations|commerces|logements|domiciles|villas|pavillons)",
+    r"rodeu(?:r|rs|se|ses)",
+    r"(?:roder|rodent|rodant|rodaient|rodait)",
+    r"sembl(?:e|ent|ait|aient|erait|eraient)",
+    r"aurai(?:en)?t\s+ete\s+(?:vu|apercu|signale|observe)" + _E,
+    r"seraient?\s+(?:en\s+train\s+de|a\s+la\s+recherche)",
+    r"(?:individus?|personnes?|hommes?|gens|vehicules?|voitures?)\s+"
+    r"(?:bizarres?|etranges?|inquietant" + _E + ")",
+    r"comportements?\s+(?:bizarres?|etranges?|anormal|anormaux|inhabituels?|louches?)",
+    r"(?:tourn|circul)(?:e|ent|ait|aient|ant)\s+(?:dans|autour\s+de|autour\s+des|autour\s+du)\s+"
+    r"(?:le\s+|la\s+|les\s+)?(?:quartier|lotissement|maisons|rues|village|zone|residence)s?",
+    r"(?:observ|surveill|photographi|epi)(?:e|ent|ait|aient|ant)\s+(?:les|des)\s+"
+    r"(?:maisons|habitations|lieux|commerces|logements|boites\s+aux\s+lettres|facades|allees)",
+    r"signes?\s+cabalistiques?",
+    r"marquages?\s+(?:sur|des)\s+(?:les\s+)?(?:boites\s+aux\s+lettres|portails|maisons|murs)",
+    r"(?:potentiels?|eventuels?|probables?|presume" + _E + r")\s+"
+    r"(?:cambrioleurs?|voleurs?|auteurs?|malfaiteurs?|delinquants?)",
+    r"(?:cambrioleurs?|voleurs?|malfaiteurs?)\s+(?:potentiels?|eventuels?|presumes?)",
+    r"en\s+maraude",
+    r"prepar(?:e|ent|aient|ait|ant)\s+(?:un\s+mauvais\s+coup|des\s+cambriolages|un\s+cambriolage)",
+    r"pourrai(?:en)?t\s+(?:etre\s+des|s'agir\s+de)\s+(?:cambrioleurs?|voleurs?|malfaiteurs?)",
+)
+# « Signalez tout comportement suspect au 17 » is advice, not an alert on a suspicion.
+_REPORT_CALL = re.compile(
+    r"\b(?:signal\w*|appel(?:ez|er)|composez|contactez|prevenez|avertissez|informez|"
+    r"en\s+cas\s+de|n'hesitez|si\s+vous\s+(?:constatez|remarquez|voyez|observez|apercevez))\b"
+)
+_GENERIC_DETERMINER = re.compile(r"\btout(?:e|es|s)?\s+(?:[\w-]+\s+){0,2}$")
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+_SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "la sécurité routière",
+        _words(
+            r"securite\s+routiere",
+            r"radars?",
+            r"(?:controles?|exces|limitations?|grands?\s+exces)\s+de\s+vitesse",
+            r"controles?\s+routiers?",
+            r"accidents?\s+(?:de\s+(?:la\s+)?(?:route|circulation)|corporels?|mortels?)",
+            r"carambolages?",
+            r"permis\s+de\s+conduire",
+            r"ceinture\s+de\s+securite",
+            r"(?:telephone|portable)\s+au\s+volant",
+            r"stationnement\s+(?:genant|interdit|sauvage|abusif|payant|dangereux)",
+            r"fourriere",
+            r"bouchons?",
+            r"embouteillages?",
+            r"circulation\s+(?:perturbee|difficile|coupee|interrompue|alternee|dense)",
+            r"routes?\s+(?:barree|coupee)s?",
+            r"deviations?",
+            r"refus\s+d'obtemperer",
+            r"delits?\s+de\s+fuite",
+            r"rodeos?",
+            r"points?\s+de\s+controle",
+            r"controles?\s+(?:de\s+)?gendarmerie",
+        ),
+    ),
+    (
+        "l'alcool au volant",
+        _words(
+            r"alcool\s+au\s+volant",
+            r"alcoolemie",
+            r"alcootests?",
+            r"ethylotests?",
+            r"conduite\s+(?:en\s+etat\s+d'ivresse|sous\s+(?:l'emprise|stupefiants|alcool))",
+            r"ivresse",
+            r"etat\s+d'ebriete",
+            r"vente\s+d'alcool",
+        ),
+    ),
+    (
+        "les stupéfiants",
+        _words(
+            r"stupefiants?",
+            r"stups?",
+            r"drogues?",
+            r"cannabis",
+            r"cocaine",
+            r"heroine",
+            r"crack",
+            r"ecstasy",
+            r"mdma",
+            r"deal(?:ers?|s)?",
+            r"trafic\s+de\s+(?:drogue|stupefiants|stup|produits\s+stupefiants)",
+        ),
+    ),
+    (
+        "les manifestations",
+        _words(
+            r"manifestations?",
+            r"manifs?",
+            r"manifestants?",
+            r"corteges?",
+            r"rassemblements?",
+            r"greves?",
+            r"grevistes?",
+            r"barrages?\s+filtrants?",
+            r"gilets?\s+jaunes",
+        ),
+    ),
+    (
+        "la délinquance juvénile",
+        _words(
+            r"delinquance\s+juvenile",
+            r"bandes?\s+de\s+jeunes",
+            r"jeunes\s+(?:delinquants|desoeuvres|qui\s+trainent|en\s+bande)",
+            r"mineurs?\s+(?:delinquants?|en\s+fugue|non\s+accompagnes)",
+            r"harcelement(?:\s+scolaire)?",
+            r"racket",
+            r"absenteisme",
+            r"couvre-feu",
+        ),
+    ),
+    (
+        "les disparitions et les fugues",
+        _words(
+            r"fugues?",
+            r"fugueu(?:r|se|rs|ses)",
+            r"disparitions?\s+inquietantes?",
+            r"personnes?\s+disparues?",
+            r"alerte\s+enlevement",
+            r"enlevements?",
+            r"(?:enfant|mineur|adolescent|adolescente)s?\s+disparue?s?",
+        ),
+    ),
+    (
+        "la météo et les risques naturels",
+        _words(
+            r"meteo",
+            r"vigilance\s+(?:orange|rouge|jaune|meteo)",
+            r"canicule",
+            r"inondations?",
+            r"crues?",
+            r"orages?",
+            r"tempetes?",
+            r"verglas",
+            r"intemperies",
+            r"feux?\s+de\s+(?:foret|forets|vegetation|broussailles)",
+            r"incendies?\s+de\s+(?:foret|vegetation)",
+            r"seismes?",
+        ),
+    ),
+    (
+        "l'ordre public et les violences",
+        _words(
+            r"rixes?",
+            r"bagarres?",
+            r"tapage",
+            r"nuisances?\s+sonores",
+            r"incivilites",
+            r"violences?\s+(?:conjugales|intrafamiliales|urbaines|scolaires)",
+            r"emeutes?",
+            r"terroris(?:me|tes?)",
+            r"attentats?",
+            r"vigipirate",
+            r"chiens?\s+(?:errants?|dangereux)",
+        ),
+    ),
+    (
+        "la cybercriminalité",
+        _words(
+            r"cyber[\w-]*",
+            r"hameconnage",
+            r"phishing",
+            r"rancongiciels?",
+            r"arnaques?\s+(?:en\s+ligne|sur\s+internet|par\s+sms|par\s+mail|par\s+courriel|"
+            r"au\s+telephone|telephoniques?|sentimentales?)",
+            r"faux\s+(?:sms|mails?|courriels?|sites?)",
+            r"escroqueries?\s+(?:en\s+ligne|sur\s+internet|aux\s+sentiments)",
+            r"piratages?",
+        ),
+    ),
+    ("la santé publique", _words(r"covid", r"vaccination", r"epidemie", r"confinement")),
+    ("l'environnement", _words(r"braconnage", r"depots?\s+sauvages?", r"pollution")),
+)
+
+_ALARM = _words(
+    r"panique",
+    r"paniquez",
+    r"paniquer",
+    r"danger\s+de\s+mort",
+    r"danger\s+mortel",
+    r"danger\s+(?:immediat|imminent)",
+    r"urgent\W+urgent",
+    r"urgence\s+absolue",
+    r"terribles?",
+    r"terrifiant" + _E,
+    r"effroyables?",
+    r"horribles?",
+    r"horreur",
+    r"catastroph(?:e|es|ique|iques)",
+    r"dramatiques?",
+    r"psychose",
+    r"alerte\s+(?:maximale|rouge|generale)",
+    r"invasion",
+    r"deferlante",
+    r"fleau",
+    r"carnage",
+    r"massacre",
+    r"tous\s+aux\s+abris",
+    r"barricadez(?:-vous)?",
+    r"enfermez-vous",
+    r"ne\s+sortez\s+(?:plus|pas)",
+    r"(?:extremement|tres\s+tres)\s+dangereu(?:x|se|ses)",
+    r"tres\s+tres",
+    r"insecurite\s+totale",
+    r"personne\s+n'est\s+a\s+l'abri",
+)
+_VIGILANTE = _words(
+    r"armez-vous",
+    r"faites(?:-vous)?\s+justice",
+    r"justice\s+vous-memes?",
+    r"milices?",
+    r"rondes?\s+citoyennes?",
+    r"interpellez-les",
+    r"poursuivez-les",
+)
+_REPEATED_MARKS = re.compile(r"[!?](?:\s?[!?])+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _is_advice(folded: str, start: int) -> bool:
+    clause_start = 0
+    for m in _SENTENCE_END.finditer(folded, 0, start):
+        clause_start = m.end()
+    before = folded[clause_start:start]
+    return bool(_REPORT_CALL.search(before) or _GENERIC_DETERMINER.search(before))
+
+
+def suspicion_findings(wt: WorkingText, kind: MessageKind) -> list[Finding]:
+    findings: list[Finding] = []
+    severity = Severity.BLOQUANT if kind is MessageKind.OPERATIONNEL else Severity.AVERTISSEMENT
+    spans: list[tuple[int, int]] = []
+    for m in SUSPICION.finditer(wt.folded):
+        if _is_advice(wt.folded, m.start()):
+            continue
+        if spans and not wt.text[spans[-1][1] : m.start()].strip():
+            spans[-1] = (spans[-1][0], m.end())  # one underline for adjacent words
+        else:
+            spans.append(m.span())
+    for start, end in spans:
+        words = wt.text[start:end]
+        findings.append(
+            wt.finding(
+                SOUPCON,
+                severity,
+                f"« {words} » décrit un soupçon, pas une infraction constatée. Une alerte ne "
+                "peut porter que sur un fait avéré (plainte, PV) : décrivez le fait, pas des "
+                "personnes ou des comportements.",
+                start,
+                end,
+            )
+        )
+    return findings
+
+
+def scope_findings(wt: WorkingText) -> list[Finding]:
+    findings: list[Finding] = []
+    for topic, pattern in _SCOPE:
+        for m in pattern.finditer(wt.folded):
+            words = wt.text[m.start() : m.end()]
+            findings.append(
+                wt.finding(
+                    HORS_CHAMP,
+                    Severity.BLOQUANT,
+                    f"« {words} » : hors du champ de l'application ({topic}). Stop Cambriolages "
+                    "ne sert qu'à la prévention des cambriolages et vols dans les habitations "
+                    "et les commerces : retirez ce sujet et passez par le canal adapté.",
+                    m.start(),
+                    m.end(),
+                )
+            )
+    return findings
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _shouting(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[Finding]:
+    upper = total = 0
+    run: list[tuple[int, int, str]] = []
+    runs: list[list[tuple[int, int, str]]] = []
+    for m in _WORD.finditer(wt.text):
+        word = m.group()
+        if _overlaps(m.start(), m.end(), place_spans):
+            if run:
+                runs.append(run)
+                run = []
+            continue
+        letters = sum(1 for c in word if c.isalpha())
+        caps = word.isupper()
+        if caps and letters <= 4 and len(run) == 0:
+            continue  # acronym: EDF, OTV, SNCF, ZA
+        total += letters
+        if caps:
+            upper += letters
+            run.append((m.start(), m.end(), word))
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    text = wt.text
+    if total >= 15 and upper / total > 0.5:
+        return [
+            wt.finding(
+                TON,
+                Severity.AVERTISSEMENT,
+                "Message presque entièrement en majuscules : cela se lit comme un cri et "
+                "inquiète sans informer. Écrivez en minuscules (le nom de la commune peut "
+                "rester en capitales).",
+                len(text) - len(text.lstrip()),
+                len(text.rstrip()),
+            )
+        ]
+    findings = []
+    for r in runs:
+        words = [w for _, _, w in r]
+        if len(words) >= 2 and sum(len(w) for w in words) >= 10 and max(map(len, words)) >= 5:
+            findings.append(
+                wt.finding(
+                    TON,
+                    Severity.AVERTISSEMENT,
+                    f"« {text[r[0][0] : r[-1][1]]} » en majuscules : évitez de crier, écrivez "
+                    "en minuscules (seul le nom de la commune peut rester en capitales).",
+                    r[0][0],
+                    r[-1][1],
+                )
+            )
+    return findings
+
+
+def tone_findings(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[Finding]:
+    findings = _shouting(wt, place_spans)
+    for m in _REPEATED_MARKS.finditer(wt.text):
+        findings.append(
+            wt.finding(
+                TON,
+                Severity.AVERTISSEMENT,
+                f"« {m.group()} » : un seul point d'exclamation suffit ; la répétition "
+                "affole sans informer.",
+                m.start(),
+                m.end(),
+                m.group()[0],
+            )
+        )
+    for m in _ALARM.finditer(wt.folded):
+        findings.append(
+            wt.finding(
+                TON,
+                Severity.AVERTISSEMENT,
+                f"« {wt.text[m.start() : m.end()]} » : mot alarmiste. Restez factuel et calme : "
+                "dites ce qui s'est passé et ce qu'il faut faire.",
+                m.start(),
+                m.end(),
+            )
+        )
+    for m in _VIGILANTE.finditer(wt.folded):
+        findings.append(
+            wt.finding(
+                TON,
+                Severity.AVERTISSEMENT,
+                f"« {wt.text[m.start() : m.end()]} » incite la population à agir elle-même : "
+                "conseillez de ne pas intervenir et d'appeler le 17.",
+                m.start(),
+                m.end(),
+            )
+        )
+    return findings

@@ -1,0 +1,152 @@
+"""Text preparation for the checker: NFC, grapheme counting, exercise prefix, folding.
+
+The rules match on the NFC form of what the operator typed; the findings must point into the
+original text (the composer underlines it), so :class:`WorkingText` keeps the offset mapping.
+In the usual case the typed text already is NFC and the mapping is the identity.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from stopcamb_desk.domain.rules.model import Finding, Severity
+
+EXERCISE_PREFIX = "EXERCICE : "
+"""Put in front of every exercise message (GSM-7 safe, so it costs no SMS segment)."""
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def count_graphemes(text: str) -> int:
+    """User-perceived characters: an emoji family or « e » + combining accent count 1."""
+    if text.isascii() and "\r\n" not in text:
+        return len(text)
+    return len(_GRAPHEME.findall(text))
+
+
+def grapheme_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _GRAPHEME.finditer(text)]
+
+
+_EXERCISE_START = regex.compile(r"\s*exercice\b", regex.IGNORECASE)
+
+
+def has_exercise_prefix(text: str) -> bool:
+    return _EXERCISE_START.match(text) is not None
+
+
+def apply_exercise_prefix(text: str) -> str:
+    """The text of an exercise message as it will be sent (idempotent)."""
+    stripped = text.strip()
+    if has_exercise_prefix(stripped):
+        return stripped
+    return EXERCISE_PREFIX + stripped
+
+
+def prepare_text(text: str, *, exercise: bool = False) -> str:
+    """The exact text that would be sent: NFC, outer blanks removed, exercise prefix."""
+    body = unicodedata.normalize("NFC", text).strip()
+    return apply_exercise_prefix(body) if exercise else body
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "’‘ʼ′`´":
+        return "'"
+    if ch in "\u00a0\u202f\u2007\u2009":
+        return " "
+    if ch in "‐‑–—":
+        return "-"
+    low = ch.lower()
+    if len(low) != 1:
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+    return base if len(base) == 1 else low
+
+
+_FOLD_TABLE: dict[int, str] = {}
+for _cp in (
+    list(range(0x41, 0x5B))
+    + list(range(0xC0, 0x250))
+    + [
+        0x2019,
+        0x2018,
+        0x2BC,
+        0x2032,
+        0x60,
+        0xB4,
+        0xA0,
+        0x202F,
+        0x2007,
+        0x2009,
+        0x2010,
+        0x2011,
+        0x2013,
+        0x2014,
+    ]
+):
+    _c = chr(_cp)
+    _f = _fold_char(_c)
+    if _f != _c:
+        _FOLD_TABLE[_cp] = _f
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free copy of ``text`` with the same length and offsets."""
+    return text.translate(_FOLD_TABLE)
+
+
+class WorkingText:
+    """The NFC text the rules read, its folded twin, and the way back to typed offsets."""
+
+    __slots__ = ("_ends", "_starts", "folded", "raw", "text")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        if raw.isascii() or unicodedata.is_normalized("NFC", raw):
+            self.text = raw
+        else:
+            self._build_mapping()
+        self.folded = fold(self.text)
+
+    def _build_mapping(self) -> None:
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = [0]
+        for m in _GRAPHEME.finditer(self.raw):
+            piece = unicodedata.normalize("NFC", m.group())
+            pieces.append(piece)
+            starts.extend([m.start()] * len(piece))
+            ends.extend([m.end()] * len(piece))
+        starts.append(len(self.raw))
+        self.text = "".join(pieces)
+        self._starts = starts
+        self._ends = ends
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the typed text of ``self.text[start:end]``."""
+        if self._starts is None or self._ends is None:
+            return start, end
+        n = len(self.text)
+        start = min(max(start, 0), n)
+        end = min(max(end, start), n)
+        raw_start = self._starts[start]
+        if end == start:
+            return raw_start, raw_start
+        return raw_start, max(raw_start, self._ends[end])
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        start: int,
+        end: int,
+        suggestion: str | None = None,
+    ) -> Finding:
+        """A finding about ``self.text[start:end]``, located in the typed text."""
+        raw_start, raw_end = self.span(start, end)
+        return Finding(rule, severity, message, raw_start, raw_end, suggestion)
