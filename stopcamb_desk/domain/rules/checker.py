@@ -82,7 +82,7 @@ def check(
         applicable.discard(c.ATTESTATION)
     findings += suspicion_findings(wt, kind)
 
-    matches = places.find_places(wt.text) if places is not None else []
+    matches = _find_places(places, wt.text) if places is not None else []
     place_spans = [(m.start, m.end) for m in matches]
     parquet_ok = parquet is not None and parquet.date <= today
     if parquet is not None and not parquet_ok:
@@ -106,6 +106,14 @@ def check(
     gsm, sms = gsm7_findings(wt, sent)
     findings += gsm
     return _verdict(findings, length, sent, applicable, sms)
+
+
+def _find_places(places: PlaceFinder, text: str) -> list[PlaceMatch]:
+    """Every commune named in ``text``; all homonyms when the finder can list them."""
+    with_homonyms = getattr(places, "find_places_with_homonyms", None)
+    if callable(with_homonyms):
+        return [m for group in with_homonyms(text) for m in group]
+    return places.find_places(text)
 
 
 def _has_content(wt: WorkingText) -> bool:
@@ -229,7 +237,10 @@ def _place_findings(
         what = m.nom
         if m.type != "commune-actuelle" and m.parent_nom:
             what = f"{m.nom} (commune déléguée de {m.parent_nom})"
-        elsewhere = ", ".join(departement_label(h.departement) for h in homonyms)
+        codes = list(dict.fromkeys(h.departement for h in homonyms))
+        elsewhere = ", ".join(departement_label(code) for code in codes[:3])
+        if len(codes) > 3:
+            elsewhere += f" et {len(codes) - 3} autres départements"
         findings.append(
             wt.finding(
                 c.LIEU,

@@ -1,0 +1,49 @@
+"""The checker with the real place finder over the 37 590 reference communes."""
+
+from __future__ import annotations
+
+import pytest
+from test_rules_examples import GOOD_34, GOOD_74, REFUSED
+
+from stopcamb_desk.domain.rules import Severity, check
+from stopcamb_desk.geo import ReferencePlaceFinder
+
+
+@pytest.fixture(scope="module")
+def finder() -> ReferencePlaceFinder:
+    return ReferencePlaceFinder()
+
+
+def test_seed_examples_with_real_communes(finder: ReferencePlaceFinder) -> None:
+    for text in GOOD_74:
+        verdict = check(text, departement="74", places=finder)
+        assert verdict.sendable, (text, [f.message for f in verdict.blocking])
+        assert not [f for f in verdict.by_rule("lieu") if f.severity is not Severity.INFO], text
+    for text in GOOD_34:
+        assert check(text, departement="34", places=finder).sendable, text
+
+
+def test_refused_texts_stay_refused_with_real_communes(finder: ReferencePlaceFinder) -> None:
+    for text, rule, _ in REFUSED:
+        verdict = check(text, departement="74", places=finder)
+        assert any(f.rule == rule for f in verdict.blocking), text
+
+
+def test_lodeve_is_reported_outside_haute_savoie(finder: ReferencePlaceFinder) -> None:
+    text = "Série de cambriolages dans les commerces de Lodève cette nuit."
+    [finding] = check(text, departement="74", places=finder).by_rule("lieu")
+    assert text[finding.start : finding.end] == "Lodève"
+    assert "Hérault (34)" in finding.message
+
+
+def test_homonyms_in_the_target_departement_are_accepted(finder: ReferencePlaceFinder) -> None:
+    # « Villeneuve » exists in six départements (01, 04, 09, 12, 33, 63).
+    text = "Cambriolages à Villeneuve cette nuit : fermez vos portes."
+    for departement in ("04", "12"):
+        assert not check(text, departement=departement, places=finder).by_rule("lieu")
+
+
+def test_common_words_are_not_read_as_communes(finder: ReferencePlaceFinder) -> None:
+    text = "Vols dans les commerces en fin de journée : pensez à fermer, signalez tout fait au 17."
+    verdict = check(text, departement="74", places=finder)
+    assert [f.severity for f in verdict.by_rule("lieu")] == [Severity.INFO]
