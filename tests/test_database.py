@@ -64,3 +64,33 @@ def test_audit_chain_detects_deleted_row(database: Database) -> None:
     with database.session() as session:
         report = audit.verify(session)
     assert not report.ok and report.broken_at == 3
+
+
+def test_reference_tables_are_loaded_once(database: Database) -> None:
+    from sqlalchemy import func, select
+
+    from stopcamb_desk.models import Commune, Departement
+    from stopcamb_desk.services.reference import sync_reference
+
+    assert sync_reference(database) is True
+    assert sync_reference(database) is False  # already in sync: nothing rewritten
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Departement)) == 101
+        meythet = session.scalars(select(Commune).where(Commune.nom == "Meythet")).one()
+        assert (meythet.type, meythet.parent_code, meythet.departement) == (
+            "commune-deleguee",
+            "74010",
+            "74",
+        )
+
+
+def test_migrations_match_the_models(database: Database) -> None:
+    """Every model change comes with its Alembic migration (on SQLite and PostgreSQL)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from stopcamb_desk.models import Base
+
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

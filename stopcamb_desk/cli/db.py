@@ -23,9 +23,14 @@ def _upgrade(args: argparse.Namespace) -> int:
         settings = load_settings()
         db = Database(settings.database_url)
         db.upgrade()
+        from stopcamb_desk.services.reference import sync_reference
+
+        refreshed = sync_reference(db)
         revision = current_revision(db.engine)
         db.dispose()
     except (ConfigError, DatabaseError) as exc:
         raise CliError(str(exc)) from exc
     print(f"Base à jour ({describe_database(settings.database_url)}), révision {revision}.")
+    if refreshed:
+        print("Données de référence (départements, communes) chargées.")
     return 0

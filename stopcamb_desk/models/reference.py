@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stopcamb_desk.models.base import Base, UTCDateTime, utcnow
@@ -26,9 +26,9 @@ class Commune(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_insee: Mapped[str] = mapped_column(String(5), index=True)
-    type: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(30))
     nom: Mapped[str] = mapped_column(String(120))
-    departement: Mapped[str] = mapped_column(ForeignKey("departements.code"))
+    departement: Mapped[str] = mapped_column(String(3))  # also 975, 977… (collectivités)
     parent_code: Mapped[str | None] = mapped_column(String(5))
     codes_postaux: Mapped[str] = mapped_column(String(200), default="")
     population: Mapped[int | None] = mapped_column(Integer)

@@ -142,7 +142,7 @@ def upgrade() -> None:
         "communes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code_insee", sa.String(length=5), nullable=False),
-        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("type", sa.String(length=30), nullable=False),
         sa.Column("nom", sa.String(length=120), nullable=False),
         sa.Column("departement", sa.String(length=3), nullable=False),
         sa.Column("parent_code", sa.String(length=5), nullable=True),
@@ -150,11 +150,6 @@ def upgrade() -> None:
         sa.Column("population", sa.Integer(), nullable=True),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["departement"],
-            ["departements.code"],
-            name=op.f("fk_communes_departement_departements"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_communes")),
     )
     with op.batch_alter_table("communes", schema=None) as batch_op:
