@@ -13,15 +13,14 @@ from stopcamb_desk.models import AuditEvent, Brigade
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.brigades import BrigadeError, BrigadeService
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "unites-gendarmerie-exemple.csv"
+# The format sample of the data.gouv.fr file (values illustrative), copied from shared/data.
+SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 ADMIN = Principal(1, "admin", "Admin", Role.ADMINISTRATEUR)
 CHEF = Principal(2, "chef74", "Chef", Role.CHEF_DE_QUART, ("74",))
 
 
 @pytest.fixture
 def sample() -> bytes:
-    if not SAMPLE.exists():  # the sample ships in shared/, next to the repository
-        pytest.fail(f"sample CSV missing: {SAMPLE}")
     return SAMPLE.read_bytes()
 
 
