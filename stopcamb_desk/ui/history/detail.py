@@ -1,0 +1,88 @@
+"""HTML of the detail pane: everything needed to answer « who sent what, why, and what then »."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from html import escape
+
+from stopcamb_desk.domain.status import kind_label, status_label
+from stopcamb_desk.services.history import AlertDetail, AlertRow
+
+OUTCOME_LABELS = {"succes": "succès", "transitoire": "erreur temporaire", "definitif": "échec"}
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S") if moment else "—"
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def _link(row: AlertRow) -> str:
+    return (
+        f"n° {row.id} du {_when(row.created_at)} ({escape(status_label(row.status))}, "
+        f"{escape(row.author_login)}) : « {escape(row.excerpt)} »"
+    )
+
+
+def detail_html(d: AlertDetail) -> str:
+    r = d.row
+    parts = [
+        f"<h3>Alerte n° {r.id}{' — EXERCICE' if r.exercise else ''}</h3>",
+        f"<p><b>{escape(status_label(r.status))}</b> · {escape(kind_label(r.kind))} · "
+        f"département {escape(r.departement or 'national')} · sujet <code>{escape(r.topic)}"
+        f"</code></p>",
+        f"<p style='font-size:large'>{escape(r.text)}</p>",
+        "<table cellspacing='4'>",
+        f"<tr><td>Auteur</td><td>{escape(r.author_nom)} ({escape(r.author_login)})</td></tr>",
+        f"<tr><td>Créée le</td><td>{_when(r.created_at)}</td></tr>",
+        f"<tr><td>Envoyée le</td><td>{_when(r.sent_at)}</td></tr>",
+        f"<tr><td>Fait constaté</td><td>{escape(d.procedure_type or '—')} "
+        f"n° {escape(d.procedure_number or '—')} du {_day(d.procedure_date)}</td></tr>",
+        "<tr><td>Autorisation du Parquet</td><td>"
+        + (
+            f"{escape(d.parquet_ref)} du {_day(d.parquet_date)}"
+            if d.parquet_ref
+            else "aucune (pas d'appel à témoins)"
+        )
+        + "</td></tr>",
+        f"<tr><td>Passerelle</td><td>{escape(d.gateway)}</td></tr>",
+        f"<tr><td>Identifiant FCM</td><td>{escape(d.fcm_message_id or '—')}</td></tr>",
+        f"<tr><td>Clé de remplacement</td><td>{escape(d.replacement_key)} "
+        f"(séquence {d.sequence})</td></tr>",
+        "</table>",
+    ]
+    if d.last_error:
+        parts.append(
+            f"<p style='color:#b00020'><b>Dernière erreur :</b> {escape(d.last_error)}</p>"
+        )
+    parts.append("<h4>Chaîne de remplacement</h4><ul>")
+    for row in d.replaced:
+        parts.append(f"<li>A remplacé : {_link(row)}</li>")
+    parts.append(f"<li><b>Cette alerte</b> ({escape(status_label(r.status))})</li>")
+    for row in d.replaced_by:
+        parts.append(f"<li>Remplacée par : {_link(row)}</li>")
+    for row in d.other_replacements:
+        parts.append(f"<li>Tentative de remplacement : {_link(row)}</li>")
+    parts.append("</ul>")
+    if not d.replaced_by:
+        parts.append("<p>C'est l'alerte la plus récente de sa chaîne.</p>")
+    parts.append("<h4>Tentatives d'envoi</h4>")
+    if d.attempts:
+        parts.append("<ul>")
+        for a in d.attempts:
+            http = f" HTTP {a.http_status}" if a.http_status else ""
+            error = f" — {escape(a.error)}" if a.error else ""
+            desk = f" (poste {escape(a.desk)})" if a.desk else ""
+            outcome = escape(OUTCOME_LABELS.get(a.outcome, a.outcome))
+            parts.append(f"<li>{_when(a.at)} : {outcome}{http}{error}{desk}</li>")
+        parts.append("</ul>")
+    else:
+        parts.append("<p>Aucune tentative enregistrée.</p>")
+    verdict = json.dumps(d.verdict, ensure_ascii=False, indent=2)
+    payload = json.dumps(d.payload, ensure_ascii=False, indent=2)
+    parts.append(f"<h4>Contrôle des règles au moment de l'envoi</h4><pre>{escape(verdict)}</pre>")
+    parts.append(f"<h4>Message envoyé (FCM)</h4><pre>{escape(payload)}</pre>")
+    return "\n".join(parts)

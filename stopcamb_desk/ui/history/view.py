@@ -1,0 +1,307 @@
+"""« Historique »: filters, the lazy table, the detail pane and « Sur les téléphones »."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stopcamb_desk.domain.roles import Permission
+from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS, kind_label
+from stopcamb_desk.models import utcnow
+from stopcamb_desk.services.history import AlertRow, HistoryFilter, HistoryService
+from stopcamb_desk.ui.history.detail import detail_html
+from stopcamb_desk.ui.history.model import Column, LazyTableModel, run_on_db
+from stopcamb_desk.ui.history.phones import OnPhonesPanel
+
+PERIODS: tuple[tuple[str, timedelta | None], ...] = (
+    ("Toute la période", None),
+    ("Dernières 24 heures", timedelta(hours=24)),
+    ("7 derniers jours", timedelta(days=7)),
+    ("30 derniers jours", timedelta(days=30)),
+)
+ALL = "Tous"
+
+
+def _local(row: AlertRow) -> str:
+    return row.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+HISTORY_COLUMNS: tuple[Column[AlertRow], ...] = (
+    Column("Date", _local),
+    Column("Dép.", lambda r: r.departement or "national"),
+    Column("Type", lambda r: kind_label(r.kind)),
+    Column("Statut", lambda r: r.status_label),
+    Column("Auteur", lambda r: r.author_nom or r.author_login, lambda r: r.author_login),
+    Column("", lambda r: "EXERCICE" if r.exercise else ""),
+    Column("Texte", lambda r: r.excerpt, lambda r: r.text),
+)
+
+
+def _style(row: AlertRow, role: int) -> Any:
+    if role == Qt.ItemDataRole.ForegroundRole and row.status in ATTENTION_STATUSES:
+        return QColor("#b00020")
+    if role == Qt.ItemDataRole.ForegroundRole and row.status in ("remplacee", "retiree"):
+        return QColor("#6b6b6b")
+    return None
+
+
+class _ChangeBridge(QObject):
+    """Carries listener-thread callbacks to the GUI thread (queued signal)."""
+
+    changed = Signal()
+    state = Signal(bool)
+
+
+class HistoryView(QWidget):
+    """The shell's « Historique » view: ``HistoryView(ctx, parent)`` (see ui/views)."""
+
+    detail_shown = Signal(int)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.ctx = ctx
+        self.principal = ctx.principal
+        self.runner = getattr(ctx, "tasks", None)
+        self.history = HistoryService(ctx.services.db)
+        self._listener: Any = None
+        self._bridge = _ChangeBridge(self)
+        self._bridge.changed.connect(self.on_database_changed)
+        self._bridge.state.connect(self._on_connection_state)
+        self._current_id: int | None = None
+
+        self.model: LazyTableModel[AlertRow] = LazyTableModel(
+            HISTORY_COLUMNS, lambda r: r.id, self.runner, parent=self
+        )
+        self.model.row_style = _style
+        self.model.failed.connect(self._show_error)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_history_tab(), "Historique")
+        if self.principal.can(Permission.VIEW_AUDIT):
+            from stopcamb_desk.ui.history.audit_view import AuditView
+
+            self.audit_view = AuditView(ctx.services.db, self.principal, self.runner)
+            self.tabs.addTab(self.audit_view, "Journal d'audit")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.apply_filters()
+        self.phones.refresh()
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build_history_tab(self) -> QWidget:
+        page = QWidget()
+        self.departement = QComboBox()
+        self.departement.setAccessibleName("Département")
+        self.departement.addItem(ALL, None)
+        if self.principal.can(Permission.VIEW_ALL_HISTORY):
+            try:
+                from stopcamb_desk.push.departements import DEPARTEMENT_NAMES
+            except ImportError:  # pragma: no cover
+                DEPARTEMENT_NAMES = {}
+            for code, name in DEPARTEMENT_NAMES.items():
+                self.departement.addItem(f"{code} — {name}", code)
+        else:
+            for code in self.principal.departements:
+                self.departement.addItem(code, code)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Statut")
+        self.status.addItem("Tous les statuts", None)
+        for code, label in STATUS_LABELS.items():
+            self.status.addItem(label, code)
+        self.period = QComboBox()
+        self.period.setAccessibleName("Période")
+        for label, span in PERIODS:
+            self.period.addItem(label, span)
+        self.author = QLineEdit()
+        self.author.setPlaceholderText("Auteur (identifiant)")
+        self.author.setAccessibleName("Auteur")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher dans le texte…")
+        self.search.setAccessibleName("Recherche dans le texte")
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filters)
+        for combo in (self.departement, self.status, self.period):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.author.editingFinished.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.export_button = QPushButton("Exporter (CSV)…")
+        self.export_button.clicked.connect(self._export_csv)
+        self.pdf_button = QPushButton("Imprimer (PDF)…")
+        self.pdf_button.clicked.connect(self._export_pdf)
+
+        filters = QHBoxLayout()
+        for label, widget in (
+            ("Département", self.departement),
+            ("Statut", self.status),
+            ("Période", self.period),
+        ):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.author)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.export_button)
+        filters.addWidget(self.pdf_button)
+
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setAccessibleName("Alertes")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(len(HISTORY_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("historyDetail")
+        self.detail.setAccessibleName("Détail de l'alerte")
+        self.detail.setPlaceholderText("Sélectionnez une alerte pour voir son détail.")
+        self.phones = OnPhonesPanel(self.history, self.principal, self.runner)
+        self.message = QLabel("")
+        self.message.setObjectName("historyMessage")
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.phones)
+        right.addWidget(self.detail)
+        right.setSizes([180, 500])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setSizes([700, 450])
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        return page
+
+    # -- filters ------------------------------------------------------------------------------
+    def current_filter(self) -> HistoryFilter:
+        span = self.period.currentData()
+        statuses = (self.status.currentData(),) if self.status.currentData() else ()
+        return HistoryFilter(
+            departement=self.departement.currentData(),
+            statuses=statuses,
+            author=self.author.text().strip() or None,
+            since=utcnow() - span if span is not None else None,
+            text=self.search.text().strip() or None,
+        )
+
+    @Slot()
+    def apply_filters(self) -> None:
+        flt = self.current_filter()
+        principal, history = self.principal, self.history
+
+        def fetch(cursor: Any, limit: int) -> tuple[Any, Any]:
+            page = history.page(principal, flt, cursor, limit)
+            return page.rows, page.next_cursor
+
+        self.message.setText("")
+        self.model.set_query(fetch)
+
+    # -- detail -------------------------------------------------------------------------------
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            row = self.model.row_at(indexes[0].row())
+            if row is not None:
+                self.show_detail(row.id)
+
+    def show_detail(self, alert_id: int) -> None:
+        self._current_id = alert_id
+
+        def done(detail: Any) -> None:
+            if self._current_id == alert_id:
+                self.detail.setHtml(detail_html(detail))
+                self.detail_shown.emit(alert_id)
+
+        run_on_db(
+            self.runner,
+            lambda: self.history.detail(self.principal, alert_id),
+            done,
+            lambda exc: self._show_error(getattr(exc, "message", str(exc))),
+            self,
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.message.setText(message)
+
+    # -- live sync ----------------------------------------------------------------------------
+    def activated(self) -> None:
+        """Called by the shell each time the view is shown: start listening once."""
+        if self._listener is None:
+            self.start_live_sync()
+        else:
+            self.on_database_changed()
+
+    def start_live_sync(self) -> None:
+        from stopcamb_desk.services.sync import ChangeListener
+
+        bridge = self._bridge
+        self._listener = ChangeListener(
+            self.ctx.services.db.url,
+            lambda _change: bridge.changed.emit(),
+            bridge.state.emit,
+        ).start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop_live_sync)
+        listener = self._listener
+        self.destroyed.connect(lambda *_: listener.stop())
+
+    def stop_live_sync(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+
+    @Slot()
+    def on_database_changed(self) -> None:
+        """Another desk (or this one) changed alerts: refresh what is shown."""
+        self.model.refresh()
+        self.phones.refresh()
+        if self._current_id is not None:
+            self.show_detail(self._current_id)
+
+    @Slot(bool)
+    def _on_connection_state(self, up: bool) -> None:
+        self.message.setText(
+            ""
+            if up
+            else "Connexion à la base perdue : reconnexion automatique en cours. "
+            "L'historique affiché peut ne plus être à jour."
+        )
+
+    # -- exports ------------------------------------------------------------------------------
+    def _export_csv(self) -> None:
+        from stopcamb_desk.ui.history.printing import export_csv_dialog
+
+        export_csv_dialog(self, self.history, self.principal, self.current_filter())
+
+    def _export_pdf(self) -> None:
+        from stopcamb_desk.ui.history.printing import export_pdf_dialog
+
+        export_pdf_dialog(self, self.history, self.principal, self.current_filter())

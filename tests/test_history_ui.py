@@ -1,0 +1,138 @@
+"""The « Historique » view like an operator uses it: scroll, filter, open a detail, watch phones,
+see another desk's alert appear, read the audit journal, print the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from history_fixtures import add_alert, add_operator
+from PySide6.QtCore import Qt
+
+from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services import audit
+from stopcamb_desk.services.history import HistoryFilter, HistoryService
+from stopcamb_desk.ui.history import HistoryView
+from stopcamb_desk.ui.history.printing import history_html, write_pdf
+
+
+def make_view(qtbot, db: Database, principal: Principal) -> HistoryView:  # type: ignore[no-untyped-def]
+    ctx = SimpleNamespace(services=SimpleNamespace(db=db), principal=principal, tasks=None)
+    view = HistoryView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    return view
+
+
+def test_table_loads_page_by_page_and_filters(qtbot, database: Database) -> None:  # type: ignore[no-untyped-def]
+    chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+    for i in range(230):
+        add_alert(database, chef, minutes=i, status="echec" if i % 50 == 0 else "remplacee")
+    view = make_view(qtbot, database, chef)
+    model = view.model
+    assert model.rowCount() == 100  # first page only
+    assert model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 230 and not model.canFetchMore()
+    first = model.index(0, 0)
+    assert model.data(model.index(0, 3)) == "Remplacée"
+    assert model.data(first, Qt.ItemDataRole.UserRole) == 230  # newest first
+
+    view.status.setCurrentIndex(view.status.findData("echec"))
+    assert model.rowCount() == 5
+    assert {model.data(model.index(r, 3)) for r in range(5)} == {"Échec"}
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_detail_and_phones_panel(qtbot, database: Database) -> None:  # type: ignore[no-untyped-def]
+    chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74", "73"))
+    first = add_alert(
+        database, chef, status="remplacee", sequence=1, text="MEYTHET, cambriolages en soirée"
+    )
+    head = add_alert(
+        database,
+        chef,
+        minutes=5,
+        replaces=first,
+        sequence=2,
+        text="ANNECY, cambriolages <b>en série</b>",
+        attempts=[{"outcome": "transitoire", "http_status": 503, "error": "Indisponible"}],
+    )
+    view = make_view(qtbot, database, chef)
+    # « Sur les téléphones »: the head for 74, nothing for 73.
+    table = view.phones.table
+    cells = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    assert cells[0][0] == "74" and f"n° {head}" in cells[0][2]
+    assert cells[1] == ["73", "—", "Aucune alerte affichée"]
+
+    row = view.model.row_of(first)
+    with qtbot.waitSignal(view.detail_shown, timeout=5000):
+        view.table.selectRow(row)
+    text = view.detail.toPlainText()
+    assert "MEYTHET, cambriolages en soirée" in text
+    assert f"Remplacée par : n° {head}" in text
+    assert "2026/00123" in text  # the attestation of the established offence
+    view.show_detail(head)
+    text = view.detail.toPlainText()
+    assert "<b>en série</b>" in text  # operator text is shown, never interpreted as HTML
+    assert "HTTP 503" in text and "Indisponible" in text
+    assert "la plus récente de sa chaîne" in text
+
+
+def test_another_desk_alert_appears_live(qtbot, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    desk_a, desk_b = Database(db_url), Database(db_url)
+    try:
+        chef = add_operator(desk_a, "chef74", Role.CHEF_DE_QUART, ("74",))
+        add_alert(desk_a, chef, text="première")
+        view = make_view(qtbot, desk_b, chef)
+        assert view.model.rowCount() == 1
+        view.activated()  # the shell shows the view: live sync starts
+        qtbot.waitUntil(view._listener.connected.is_set, timeout=10_000)
+        new_id = add_alert(desk_a, chef, minutes=1, text="ANNECY, arrivée depuis le poste A")
+        qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
+        assert view.model.row_at(0).id == new_id  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: view.phones.entries[0].alert.id == new_id, timeout=10_000)
+    finally:
+        view.stop_live_sync()
+        desk_a.dispose()
+        desk_b.dispose()
+
+
+def test_audit_tab_for_administrators_only(qtbot, database: Database) -> None:  # type: ignore[no-untyped-def]
+    admin = add_operator(database, "admin", Role.ADMINISTRATEUR)
+    chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+    with database.session() as session:
+        for i in range(3):
+            audit.record(session, "chef74", "envoi", "alerte", i, {"texte": f"n{i}"})
+    assert make_view(qtbot, database, chef).tabs.count() == 1
+    view = make_view(qtbot, database, admin)
+    assert view.tabs.tabText(1) == "Journal d'audit"
+    journal = view.audit_view
+    assert journal.model.rowCount() == 3
+    assert journal.model.data(journal.model.index(0, 3)) == "Envoi"
+    journal.verify_button.click()
+    assert "intègre : 3" in journal.verdict.text()
+
+
+def test_printable_pdf(qtbot, database: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    opp = add_operator(database, "opp", Role.OPP_NATIONAL)
+    add_alert(database, opp, departement=None, kind="prevention", text="Vacances : pensez OTV")
+    html, count = history_html(HistoryService(database), opp, HistoryFilter())
+    assert count == 1 and "Vacances : pensez OTV" in html
+    out = tmp_path / "historique.pdf"
+    write_pdf(html, out)
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads():  # type: ignore[no-untyped-def]
+    import threading
+
+    yield
+    leftovers = [t for t in threading.enumerate() if t.name == "stopcamb-sync"]
+    for thread in leftovers:
+        thread.join(5)
+    assert not [t for t in leftovers if t.is_alive()]
