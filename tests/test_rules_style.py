@@ -37,7 +37,7 @@ def test_commune_deleguee_in_capitals_is_matched_to_its_departement() -> None:
     text = "MEYTHET, nombreux cambriolages dans les maisons."
     assert not check(text, departement="74", places=PLACES).by_rule("lieu")
     [finding] = check(text, departement="34", places=PLACES).by_rule("lieu")
-    assert "commune déléguée de Annecy" in finding.message
+    assert "commune déléguée d'Annecy" in finding.message
 
 
 def test_homonym_in_target_departement_is_not_a_warning() -> None:

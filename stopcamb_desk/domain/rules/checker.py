@@ -26,6 +26,7 @@ from stopcamb_desk.domain.rules.text import (
     EXERCISE_PREFIX,
     WorkingText,
     count_graphemes,
+    fold,
     grapheme_spans,
     has_exercise_prefix,
     prepare_text,
@@ -205,6 +206,11 @@ def _attestation_findings(attestation: Attestation | None, today: date) -> list[
     return []
 
 
+def _of(name: str) -> str:
+    """« de Seynod », « d'Annecy »."""
+    return f"d'{name}" if fold(name[:1]) in "aeiouyh" else f"de {name}"
+
+
 def _place_findings(
     wt: WorkingText,
     matches: list[PlaceMatch],
@@ -234,9 +240,10 @@ def _place_findings(
         if any(m.departement == departement for m in homonyms):
             continue
         m = homonyms[0]
-        what = m.nom
+        typed = wt.text[start:end]
+        what = "" if fold(typed) == fold(m.nom) else f"{m.nom}, "
         if m.type != "commune-actuelle" and m.parent_nom:
-            what = f"{m.nom} (commune déléguée de {m.parent_nom})"
+            what = f"{m.nom}, commune déléguée {_of(m.parent_nom)}, "
         codes = list(dict.fromkeys(h.departement for h in homonyms))
         elsewhere = ", ".join(departement_label(code) for code in codes[:3])
         if len(codes) > 3:
@@ -245,7 +252,7 @@ def _place_findings(
             wt.finding(
                 c.LIEU,
                 Severity.AVERTISSEMENT,
-                f"« {wt.text[start:end]} » ({what}, {elsewhere}) n'est pas dans le "
+                f"« {typed} » ({what}{elsewhere}) n'est pas dans le "
                 f"département destinataire, {departement_label(departement)} : vérifiez le "
                 "lieu ou le département choisi.",
                 start,

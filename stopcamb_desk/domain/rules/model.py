@@ -128,16 +128,14 @@ class Finding:
     suggestion: str | None = None  # replacement for text[start:end], when one is offered
 
     def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {
+        """The JSON shape of ``stopcamb-desk lint --json`` (suggestions stay in Python)."""
+        return {
             "rule": self.rule,
             "severity": str(self.severity),
             "message": self.message,
             "start": self.start,
             "end": self.end,
         }
-        if self.suggestion is not None:
-            data["suggestion"] = self.suggestion
-        return data
 
 
 @dataclass(frozen=True, slots=True)
