@@ -1,0 +1,286 @@
+"""History benchmark: keyset pages over 1 000 000 alerts vs a naive ORM load-all; NOTIFY latency.
+
+    .venv/bin/python bench/history.py [--rows 1000000] [--backend sqlite|postgresql|both]
+
+The data set is generated once and cached (SQLite file under bench/.cache/, PostgreSQL database
+``stopcamb_bench_history_<rows>`` on 127.0.0.1), so later runs only measure. Times are medians of
+several runs. The naive baseline (``select(Alert)`` → every ORM object, then slice the first
+page in Python) is capped at ``--naive-cap`` rows because loading a million ORM objects takes
+minutes and gigabytes; its figure is measured on the cap and extrapolated linearly (printed as
+such). Goals (issue 5): first page and filter < 100 ms, next page < 20 ms, NOTIFY < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.models import Alert, Operator, OperatorDepartement
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.history import HistoryFilter, HistoryService
+
+CACHE = Path(__file__).with_name(".cache")
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DEPS = [f"{i:02d}" for i in range(1, 96) if i != 20] + ["2A", "2B", "971", "972", "973", "974"]
+START = datetime(2023, 1, 1, tzinfo=UTC)
+TEXT = "{}, nombreux cambriolages dans les maisons en fin de journée : soyez vigilants ! n° {}"
+OPERATORS = 200
+
+
+def rows(n: int) -> list[tuple[object, ...]]:
+    rng = random.Random(74)
+    out = []
+    for i in range(1, n + 1):
+        dep = DEPS[rng.randrange(len(DEPS))]
+        created = START + timedelta(seconds=i * 90 + rng.randrange(60))
+        status = (
+            "envoyee" if i > n - 500 else rng.choice(("remplacee",) * 18 + ("echec", "retiree"))
+        )
+        topic = f"dep_{dep}"
+        out.append(
+            (i, created, created, "operationnel", False, dep, topic, "stopcamb_" + topic, i,
+             TEXT.format(dep, i), rng.randrange(1, OPERATORS + 1), status, "{}", "{}", 1,
+             created + timedelta(seconds=1), "simulation", 1)
+        )  # fmt: skip
+    return out
+
+
+COLUMNS = (
+    "id, created_at, updated_at, kind, exercise, departement, topic, replacement_key, sequence, "
+    "text, author_id, status, verdict_json, payload_json, attempt_count, sent_at, gateway, version"
+)
+
+
+def add_operators(db: Database) -> None:
+    with db.session() as session:
+        for i in range(1, OPERATORS + 1):
+            dep = DEPS[i % len(DEPS)]
+            session.add(
+                Operator(
+                    id=i,
+                    login=f"chef{i}",
+                    nom=f"Chef {i}",
+                    role="chef_de_quart",
+                    password_hash="x",
+                    departement_links=[OperatorDepartement(departement=dep)],
+                )
+            )
+
+
+def build_sqlite(n: int) -> Database:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"history-{n}.sqlite3"
+    url = f"sqlite:///{path}"
+    if path.exists():
+        db = Database(url)
+        with db.session() as s:
+            if s.scalar(select(func.count()).select_from(Alert)) == n:
+                return db
+        db.dispose()
+        path.unlink()
+    db = Database(url)
+    db.upgrade()
+    add_operators(db)
+    t0 = time.perf_counter()
+    marks = ", ".join("?" * 18)
+    raw = db.engine.raw_connection()
+    data = []
+    for row in rows(n):  # the SQLite driver wants naive UTC text (as UTCDateTime stores it)
+        values = list(row)
+        for k in (1, 2, 15):
+            values[k] = values[k].replace(tzinfo=None).isoformat(" ")  # type: ignore[union-attr]
+        data.append(tuple(values))
+    cur = raw.cursor()
+    cur.executemany(f"INSERT INTO alerts ({COLUMNS}) VALUES ({marks})", data)
+    raw.commit()
+    raw.close()
+    with db.engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    print(f"  SQLite : {n} alertes générées en {time.perf_counter() - t0:.1f} s ({path})")
+    return db
+
+
+def build_postgresql(n: int) -> Database:
+    admin = Database(PG_ADMIN)
+    name = f"stopcamb_bench_history_{n}"
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists:
+            db = Database(url)
+            with db.session() as s:
+                if s.scalar(select(func.count()).select_from(Alert)) == n:
+                    admin.dispose()
+                    return db
+            db.dispose()
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    db = Database(url)
+    db.upgrade()
+    add_operators(db)
+    t0 = time.perf_counter()
+    raw = db.engine.raw_connection()
+    with raw.cursor() as cur:  # type: ignore[attr-defined]
+        cur.execute("ALTER TABLE alerts DISABLE TRIGGER alerts_notify_change")
+        with cur.copy(f"COPY alerts ({COLUMNS}) FROM STDIN") as copy:
+            for row in rows(n):
+                copy.write_row(row)
+        cur.execute("ALTER TABLE alerts ENABLE TRIGGER alerts_notify_change")
+        cur.execute("SELECT setval('alerts_id_seq', (SELECT max(id) FROM alerts))")
+    raw.commit()
+    raw.close()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE alerts"))
+    print(f"  PostgreSQL : {n} alertes générées en {time.perf_counter() - t0:.1f} s ({name})")
+    return db
+
+
+def median_ms(fn: Callable[[], object], repeat: int = 7) -> float:
+    fn()  # warm-up (plans, caches)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def naive(db: Database, cap: int, departement: str | None = None) -> list[Alert]:
+    with db.session() as session:
+        query = select(Alert)
+        if departement:
+            query = query.where(Alert.departement == departement)
+        everything = list(session.scalars(query.limit(cap)))
+        everything.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return everything[:100]
+
+
+def bench(db: Database, n: int, cap: int) -> None:
+    history = HistoryService(db)
+    admin = Principal(9999, "admin", "Admin", Role.ADMINISTRATEUR)
+    chef = Principal(1, "chef1", "Chef 1", Role.CHEF_DE_QUART, (DEPS[1],))
+    first = history.page(admin)
+    deep_cursor = first.next_cursor
+    for _ in range(50):
+        deep_cursor = history.page(admin, after=deep_cursor).next_cursor
+    results = [
+        ("première page (tout)", median_ms(lambda: history.page(admin))),
+        ("filtre département", median_ms(lambda: history.page(admin, HistoryFilter("74")))),
+        ("page suivante", median_ms(lambda: history.page(admin, after=first.next_cursor))),
+        ("page 52 (profonde)", median_ms(lambda: history.page(admin, after=deep_cursor))),
+        ("chef de quart (1 dép.)", median_ms(lambda: history.page(chef))),
+        ("filtre statut échec", median_ms(lambda: history.page(admin, HistoryFilter(statuses=("echec",))))),  # noqa: E501
+        ("recherche texte", median_ms(lambda: history.page(admin, HistoryFilter(text="n° 12345"))), ),  # noqa: E501
+        ("sur les téléphones", median_ms(lambda: history.on_phones(admin))),
+    ]  # fmt: skip
+    capped = min(cap, n)
+    naive_ms = median_ms(lambda: naive(db, capped), repeat=3)
+    with db.session() as session:
+        dep_count = session.scalar(select(func.count()).where(Alert.departement == "74")) or 1
+    dep_capped = min(cap, dep_count)
+    naive_dep = median_ms(lambda: naive(db, dep_capped, "74"), repeat=3) * dep_count / dep_capped
+    scale = n / capped
+    print(f"  {'mesure':28} {'nôtre (ms)':>11} {'naïf (ms)':>12}  rapport")
+    for label, ours in results:
+        base = {"première page (tout)": naive_ms * scale, "filtre département": naive_dep * scale}
+        if label in base:
+            flag = " (extrapolé)" if scale > 1 else ""
+            print(
+                f"  {label:28} {ours:11.2f} {base[label]:12.0f}  ×{base[label] / ours:,.0f}{flag}"
+            )
+        else:
+            print(f"  {label:28} {ours:11.2f} {'—':>12}")
+    if scale > 1:
+        print(
+            f"  naïf mesuré sur {capped} lignes ({naive_ms:.0f} ms), extrapolé linéairement "
+            f"à {n} (×{scale:.0f})"
+        )
+
+
+def notify_latency(db: Database, rounds: int = 15) -> None:
+    from stopcamb_desk.services.sync import ChangeListener
+
+    admin = Principal(9999, "admin", "Admin", Role.ADMINISTRATEUR)
+    desk_b = Database(db.url)
+    arrived = threading.Event()
+    expected: list[int] = []
+    seen_at: list[float] = []
+
+    def on_change(change: object) -> None:  # desk B: notification → reload first page
+        page = HistoryService(desk_b).page(admin, limit=100)
+        if expected and page.rows and page.rows[0].id == expected[-1]:
+            seen_at.append(time.perf_counter())
+            arrived.set()
+
+    listener = ChangeListener(db.url, on_change).start()
+    listener.connected.wait(10)
+    latencies = []
+    rng = random.Random(1)
+    try:
+        for _ in range(rounds):
+            arrived.clear()
+            with db.session() as s:
+                alert = Alert(
+                    created_at=datetime.now(UTC) + timedelta(days=3650),
+                    kind="operationnel",
+                    departement="74",
+                    topic="dep_74",
+                    replacement_key="stopcamb_dep_74",
+                    text=f"mesure {rng.random()}",
+                    author_id=1,
+                    status="remplacee",
+                )
+                s.add(alert)
+                s.flush()
+                expected.append(alert.id)
+            t0 = time.perf_counter()
+            if arrived.wait(5):
+                latencies.append((seen_at[-1] - t0) * 1000)
+    finally:
+        listener.stop()
+        with db.session() as s:
+            s.execute(delete(Alert).where(Alert.id.in_(expected)))
+        desk_b.dispose()
+    if latencies:
+        print(
+            f"  NOTIFY commit poste A → première page à jour poste B : médiane "
+            f"{statistics.median(latencies):.1f} ms, max {max(latencies):.1f} ms "
+            f"({len(latencies)}/{rounds} reçues)"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--naive-cap", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.backend in ("sqlite", "both"):
+        print(f"SQLite, {args.rows} alertes")
+        db = build_sqlite(args.rows)
+        bench(db, args.rows, args.naive_cap)
+        db.dispose()
+    if args.backend in ("postgresql", "both"):
+        print(f"PostgreSQL, {args.rows} alertes")
+        db = build_postgresql(args.rows)
+        bench(db, args.rows, args.naive_cap)
+        notify_latency(db)
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
