@@ -1,0 +1,63 @@
+"""``stopcamb-desk screenshot``: render a view of the real window offscreen to a PNG file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from stopcamb_desk.cli.common import EXIT_USAGE, CliError
+
+VIEWS = ("composer", "historique", "carte", "brigades", "national", "login")
+
+
+def _size(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{2,5})[xX×](\d{2,5})", value.strip())
+    if not match:
+        raise argparse.ArgumentTypeError("taille attendue LARGEURxHAUTEUR, ex. 1280x800")
+    width, height = int(match[1]), int(match[2])
+    if not (200 <= width <= 8000 and 150 <= height <= 8000):
+        raise argparse.ArgumentTypeError("taille hors limites (200x150 à 8000x8000)")
+    return width, height
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "screenshot", help="image PNG d'un écran (documentation, support, tests)"
+    )
+    parser.add_argument("--view", required=True, choices=VIEWS, help="écran à représenter")
+    parser.add_argument("--out", required=True, type=Path, metavar="FICHIER.png")
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=None,
+        metavar="LxH",
+        help="taille de la fenêtre (défaut 1280x800 ; fenêtre de connexion : taille naturelle)",
+    )
+    parser.add_argument("--text", help="texte pré-rempli dans l'écran de rédaction")
+    parser.add_argument(
+        "--operateur",
+        metavar="IDENTIFIANT",
+        help="compte de démonstration connecté (défaut : opp34 pour national, sinon chef74)",
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Never flash a window on the operator's screen, and work without any display.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from stopcamb_desk.ui.screenshot import render
+
+    if args.view == "login" and (args.text or args.operateur):
+        raise CliError("--text et --operateur ne s'appliquent pas à la vue login.", EXIT_USAGE)
+    try:
+        path = render(args.view, args.out, args.size, args.text, args.operateur)
+    except Exception as exc:
+        message = getattr(exc, "message", None)
+        if isinstance(message, str):
+            raise CliError(message) from exc
+        raise
+    print(path)
+    return 0

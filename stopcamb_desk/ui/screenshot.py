@@ -1,0 +1,158 @@
+"""Render the real window offscreen to a PNG (``stopcamb-desk screenshot``), for docs and support.
+
+A throw-away demo database (SQLite in a temporary directory, demo data seeded) is opened, a demo
+account suited to the view logs in, the view is shown and the window is grabbed. Background work
+runs synchronously here so that the picture shows loaded data, not a spinner.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QApplication, QWidget
+
+from stopcamb_desk.config import Settings
+from stopcamb_desk.domain.demo import DEMO_ACCOUNTS, DemoAccount
+from stopcamb_desk.ui.errors import ErrorHandler
+from stopcamb_desk.ui.tasks import ImmediateTaskRunner
+from stopcamb_desk.ui.theme import apply_theme
+
+LOGIN_VIEW = "login"
+
+
+class ScreenshotError(Exception):
+    """The picture cannot be made; ``message`` is French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _StderrPresenter:
+    """Errors during a screenshot are printed, never shown in a dialog."""
+
+    def show_expected(self, message: str) -> None:
+        print(message, file=sys.stderr)
+
+    def show_unexpected(self, details: str) -> None:
+        print(f"Erreur inattendue :\n{details}", file=sys.stderr)
+
+
+def default_operator(view: str) -> str:
+    return "opp34" if view == "national" else "chef74"
+
+
+def demo_account(login: str) -> DemoAccount:
+    for account in DEMO_ACCOUNTS:
+        if account.login == login:
+            return account
+    choices = ", ".join(a.login for a in DEMO_ACCOUNTS)
+    raise ScreenshotError(f"Compte de démonstration inconnu : « {login} » (choix : {choices}).")
+
+
+def _settle(app: QApplication, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QCoreApplication.sendPostedEvents()
+
+
+def _save(widget: QWidget, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(out), "PNG"):
+        raise ScreenshotError(f"Impossible d'écrire l'image {out}.")
+    return out
+
+
+def render(
+    view: str,
+    out: Path,
+    size: tuple[int, int] | None = None,
+    text: str | None = None,
+    operator: str | None = None,
+) -> Path:
+    """Render ``view`` (a view key or ``login``) to ``out``; returns the path written."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    if view == LOGIN_VIEW:
+        return _render_login(app, out, size)
+    return _render_shell(app, view, out, size, text, operator)
+
+
+def _render_login(app: QApplication, out: Path, size: tuple[int, int] | None) -> Path:
+    from stopcamb_desk.ui.login import LoginDialog
+
+    dialog = LoginDialog(DEMO_ACCOUNTS)
+    dialog.adjustSize()
+    if size is not None:
+        dialog.resize(*size)
+    dialog.show()
+    _settle(app)
+    try:
+        return _save(dialog, out)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+
+
+def _render_shell(
+    app: QApplication,
+    view: str,
+    out: Path,
+    size: tuple[int, int] | None,
+    text: str | None,
+    operator: str | None,
+) -> Path:
+    from stopcamb_desk.services.container import open_services
+    from stopcamb_desk.ui.context import ShellContext
+    from stopcamb_desk.ui.geometry import ui_settings
+    from stopcamb_desk.ui.shell import DEFAULT_SIZE, MainWindow
+    from stopcamb_desk.ui.views import spec_for
+
+    spec = spec_for(view)
+    account = demo_account(operator or default_operator(view))
+    with tempfile.TemporaryDirectory(prefix="stopcamb-capture-") as tmp:
+        data_dir = Path(tmp)
+        settings = Settings(
+            data_dir=data_dir,
+            database_url=f"sqlite:///{data_dir / 'demo.sqlite3'}",
+            config_file=data_dir / "settings.toml",
+            demo=True,
+        )
+        services = open_services(settings)
+        errors = ErrorHandler(_StderrPresenter())
+        window: MainWindow | None = None
+        try:
+            principal = services.accounts.authenticate(account.login, account.password)
+            if not spec.allowed(principal):
+                raise ScreenshotError(
+                    f"La vue « {spec.title} » n'est pas accessible au compte {account.login} "
+                    f"({principal.role.label})."
+                )
+            tasks = ImmediateTaskRunner(on_unhandled=errors.report)
+            ctx = ShellContext(settings, services, principal, tasks, errors)
+            window = MainWindow(ctx, ui_settings(data_dir))
+            window.resize(*(size or DEFAULT_SIZE))
+            page = window.show_view(view)
+            if text is not None:
+                set_text = getattr(window.composer(), "set_text", None)
+                if not callable(set_text):
+                    raise ScreenshotError(
+                        "La vue de rédaction ne permet pas de pré-remplir le texte."
+                    )
+                set_text(text)
+                if view != "composer":
+                    window.show_view(view)
+            window.show()
+            page.setFocus()
+            _settle(app)
+            return _save(window, out)
+        finally:
+            if window is not None:
+                window.hide()
+                window.deleteLater()
+            _settle(app, 1)
+            services.close()

@@ -1,0 +1,165 @@
+"""The main window: navigation on the left, one view at a time, the status bar below.
+
+The window only arranges views; each view is its own module (see ``ui/views/__init__.py``) and
+is created the first time it is shown, except the composer which is ready at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from stopcamb_desk import __version__
+from stopcamb_desk.ui.context import ShellContext
+from stopcamb_desk.ui.geometry import restore_window, save_window, ui_settings
+from stopcamb_desk.ui.statusbar import DeskStatusBar, push_mode
+from stopcamb_desk.ui.views import ViewSpec, create_view, visible_views
+
+DEFAULT_SIZE = (1280, 800)
+
+ABOUT_TEXT = (
+    "<h3>Stop Cambriolages — poste CORG</h3>"
+    f"<p>Version {__version__}</p>"
+    "<p>Rédaction, contrôle et envoi des alertes push de l'application « Stop Cambriolages » "
+    "aux habitants d'un département. Une alerte ne porte que sur une infraction constatée, "
+    "sans détail permettant d'identifier une personne.</p>"
+)
+
+
+def _default_size() -> tuple[int, int]:
+    """1280x800, or 90 % of a smaller screen."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return DEFAULT_SIZE
+    available = screen.availableGeometry()
+    return (
+        min(DEFAULT_SIZE[0], int(available.width() * 0.9)),
+        min(DEFAULT_SIZE[1], int(available.height() * 0.9)),
+    )
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, ctx: ShellContext, store: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._store = store or ui_settings(ctx.settings.data_dir)
+        self._specs: list[ViewSpec] = visible_views(ctx.principal)
+        self._pages: dict[str, QWidget] = {}
+        _mode, real = push_mode(ctx.settings)
+        suffix = "" if real else " [SIMULATION]"
+        self.setWindowTitle(f"Stop Cambriolages — {ctx.principal.nom}{suffix}")
+        self.setObjectName("mainWindow")
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Navigation")
+        self.navigation.setFixedWidth(260)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setStatusBar(DeskStatusBar(ctx.settings, ctx.principal))
+
+        self._build_menus()
+        for index, spec in enumerate(self._specs, start=1):
+            item = QListWidgetItem(f"{spec.title}")
+            item.setToolTip(f"{spec.tooltip} (Ctrl+{index})")
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.navigation.addItem(item)
+        self.navigation.currentRowChanged.connect(self._on_row_changed)
+
+        self.resize(*_default_size())
+        restore_window(self, self._store)
+        self.show_view(self._specs[0].key)
+
+    # -- views ------------------------------------------------------------------------------
+    @property
+    def view_keys(self) -> list[str]:
+        return [spec.key for spec in self._specs]
+
+    def current_view_key(self) -> str:
+        return self._specs[self.navigation.currentRow()].key
+
+    def view(self, key: str) -> QWidget:
+        """The view widget for ``key``, created on first use (KeyError if not allowed)."""
+        if key not in self._pages:
+            spec = next((s for s in self._specs if s.key == key), None)
+            if spec is None:
+                raise KeyError(key)
+            page = create_view(spec, self.ctx)
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        return self._pages[key]
+
+    def show_view(self, key: str) -> QWidget:
+        page = self.view(key)
+        row = self.view_keys.index(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)  # re-enters through _on_row_changed
+            return page
+        self.stack.setCurrentWidget(page)
+        activated = getattr(page, "activated", None)
+        if callable(activated):
+            activated()
+        return page
+
+    def composer(self) -> QWidget:
+        return self.view("composer")
+
+    @Slot(int)
+    def _on_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._specs):
+            self.show_view(self._specs[row].key)
+
+    # -- menus ------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Fichier")
+        quit_action = QAction("&Quitter", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setToolTip("Fermer le poste")
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = bar.addMenu("&Affichage")
+        for index, spec in enumerate(self._specs, start=1):
+            action = QAction(spec.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index}"))
+            action.setToolTip(spec.tooltip)
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
+            view_menu.addAction(action)
+            self.addAction(action)  # shortcuts work even with the menu bar hidden
+
+        help_menu = bar.addMenu("&Aide")
+        about = QAction("À &propos", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    @Slot()
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("À propos")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(ABOUT_TEXT)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_window(self, self._store)
+        super().closeEvent(event)

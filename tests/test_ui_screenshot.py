@@ -1,0 +1,67 @@
+"""`stopcamb-desk screenshot` renders the real window to a non-blank PNG of the asked size."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+MEYTHET = (
+    "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
+    "précautions et soyez vigilants, faites passer l'info !"
+)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stopcamb_desk", "screenshot", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def _distinct_colours(image: QImage) -> int:
+    return len(
+        {image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    )
+
+
+def test_composer_screenshot_is_a_real_picture_of_the_requested_size(
+    qapp: object, tmp_path: Path
+) -> None:
+    out = tmp_path / "composer.png"
+    result = _cli("--view", "composer", "--out", str(out), "--size", "1024x700", "--text", MEYTHET)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(out)
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1024, 700)
+    assert _distinct_colours(image) > 50  # text, banner, navigation: not a blank grey
+
+
+def test_login_screenshot_shows_the_dialog(qapp: object, tmp_path: Path) -> None:
+    out = tmp_path / "login.png"
+    result = _cli("--view", "login", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert image.width() >= 600 and image.height() >= 300
+    assert _distinct_colours(image) > 50
+
+
+def test_national_view_is_refused_to_a_chef_de_quart(tmp_path: Path) -> None:
+    out = tmp_path / "national.png"
+    result = _cli("--view", "national", "--out", str(out), "--operateur", "chef74")
+    assert result.returncode == 1
+    assert "n'est pas accessible au compte chef74" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("size", ["12x7", "grand"])
+def test_bad_size_is_a_usage_error(tmp_path: Path, size: str) -> None:
+    result = _cli("--view", "carte", "--out", str(tmp_path / "x.png"), "--size", size)
+    assert result.returncode == 2
+    assert "taille" in result.stderr
