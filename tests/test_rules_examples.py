@@ -55,6 +55,17 @@ GOOD_74 = [
     "interposez pas.",
     "Cambriolage d'un commerce à Annecy par deux hommes : un fait constaté cette nuit, "
     "commerçants, activez vos alarmes.",
+    "Vols par ruse à Seynod visant les personnes âgées de plus de 80 ans : de faux agents des "
+    "eaux se présentent. Appelez le 17.",
+    "Annecy : vols de sacs de marque et de lunettes de soleil dans les boutiques du centre, "
+    "commerçants, fermez à clé.",
+    "Cambriolage d'un salon de tatouage à Meythet cette nuit : commerçants, activez vos alarmes.",
+    "De faux agents chargés de l'enlèvement des encombrants volent des bijoux à Annecy : "
+    "n'ouvrez pas.",
+    "Cambriolages à Annecy entre 18 h et 20 h : la gendarmerie multiplie les patrouilles, "
+    "fermez vos portes.",
+    "Cambriolages rue Jean Jaurès et au collège Paul Valéry à Annecy : signalez tout fait au 17.",
+    "Annecy : une trentaine de plaintes pour cambriolage depuis lundi, fermez vos volets.",
 ]
 
 GOOD_34 = [
@@ -162,6 +173,14 @@ REFUSED = [
     ("Fugue d'une adolescente à Annecy, aidez-nous.", "hors_champ", "Fugue"),
     ("Vigilance orange aux orages sur Annecy.", "hors_champ", "Vigilance orange"),
     ("Arnaques en ligne : ne donnez jamais vos codes.", "hors_champ", "Arnaques en ligne"),
+    ("Cambriolage à Annecy : auteur tatoué au bras.", "identification", "tatoué"),
+    (
+        "Annecy : tentative d'enlèvement d'enfant à la sortie de l'école.",
+        "hors_champ",
+        "enlèvement",
+    ),
+    ("Cambriolage à Annecy : le suspect a été interpellé.", "soupcon", "suspect"),
+    ("Il semblerait que des maisons aient été visitées à Meythet.", "soupcon", "semblerait"),
 ]
 
 

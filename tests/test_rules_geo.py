@@ -47,3 +47,10 @@ def test_common_words_are_not_read_as_communes(finder: ReferencePlaceFinder) -> 
     text = "Vols dans les commerces en fin de journée : pensez à fermer, signalez tout fait au 17."
     verdict = check(text, departement="74", places=finder)
     assert [f.severity for f in verdict.by_rule("lieu")] == [Severity.INFO]
+
+
+def test_communes_named_like_rule_words_are_places_not_faults(finder: ReferencePlaceFinder) -> None:
+    # Louches (62): a commune name is not a suspicion.
+    text = "LOUCHES, nombreux cambriolages dans les maisons : fermez vos portes."
+    verdict = check(text, departement="62", places=finder)
+    assert verdict.sendable and not verdict.by_rule("lieu"), verdict.findings

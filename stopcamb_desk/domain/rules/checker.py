@@ -81,10 +81,9 @@ def check(
         findings += _attestation_findings(attestation, today)
     else:
         applicable.discard(c.ATTESTATION)
-    findings += suspicion_findings(wt, kind)
-
     matches = _find_places(places, wt.text) if places is not None else []
     place_spans = [(m.start, m.end) for m in matches]
+    findings += suspicion_findings(wt, kind, place_spans)
     parquet_ok = parquet is not None and parquet.date <= today
     if parquet is not None and not parquet_ok:
         findings.append(
@@ -97,7 +96,7 @@ def check(
             )
         )
     findings += identification_findings(wt, place_spans, parquet if parquet_ok else None)
-    findings += scope_findings(wt)
+    findings += scope_findings(wt, place_spans)
     if places is None:
         applicable.discard(c.LIEU)
     else:

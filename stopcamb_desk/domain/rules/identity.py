@@ -142,7 +142,7 @@ _STREET_WORDS = frozenset(
 _NAMED = re.compile(r"\b(?:nomm|denomm|surnomm|prenomm)(?:e|ee|es|ees)\s+(\w+)|\bfamille\s+(\w+)")
 
 _AGE = _words(
-    r"(?:age|agee|ages|agees)\s+(?:de\s+|d'environ\s+|d'une\s+|d'un\s+)?"
+    r"(?<!personnes\s)(?:age|agee|ages|agees)\s+(?:de\s+|d'environ\s+|d'une\s+|d'un\s+)?"
     r"(?:\d{1,2}(?:\s*(?:a|-|ou|et)\s*\d{1,2})?\s*ans|"
     r"(?:vingt|trent|quarant|cinquant|soixant)aine(?:\s+d'annees)?)",
     r"(?:d')?environ\s+\d{1,2}(?:\s*(?:a|-|ou)\s*\d{1,2})?\s*ans",
@@ -177,13 +177,12 @@ _PHYSIQUE = _words(
     r"moustache",
     r"cheveux",
     r"crane\s+rase",
-    r"tatouages?",
+    r"tatouages?\s+(?:sur|au|aux|a\s+la|dans\s+le)",
     r"tatoue" + _E,
     r"cicatrices?",
-    r"piercings?",
+    r"piercings?\s+(?:sur|au|aux|a\s+la|a\s+l')",
     r"yeux\s+(?:bleus|verts|marron|noirs|clairs|fonces)",
     r"boucles?\s+d'oreilles?",
-    r"lunettes\s+(?:de\s+soleil|noires|de\s+vue)",
     r"boit(?:eux|euse)",
 )
 _GARMENTS = (
@@ -269,7 +268,7 @@ _VEHICLE = _words(
     + r")?",
     _MODELS + r"(?:\s+(?:de\s+couleur\s+)?" + _COLOURS + r")?",
     _VEHICLE_NOUNS + r"(?:\s+[\w-]+){0,2}?\s+(?:de\s+couleur\s+)?" + _COLOURS,
-    r"de\s+(?:la\s+)?marque\s+[\w-]+",
+    _VEHICLE_NOUNS + r"(?:\s+[\w-]+){0,2}?\s+de\s+(?:la\s+)?marque\s+[\w-]+",
     r"immatricul\w*",
     r"plaques?\s+(?:d'immatriculation|mineralogiques?|etrangeres?)",
 )

@@ -7,6 +7,7 @@ Patterns are compiled once at import: the checker runs on every keystroke.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from stopcamb_desk.domain.rules.catalog import HORS_CHAMP, SOUPCON, TON
 from stopcamb_desk.domain.rules.model import Finding, MessageKind, Severity
@@ -80,8 +81,7 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"refus\s+d'obtemperer",
             r"delits?\s+de\s+fuite",
             r"rodeos?",
-            r"points?\s+de\s+controle",
-            r"controles?\s+(?:de\s+)?gendarmerie",
+            r"points?\s+de\s+controle\s+routiers?",
         ),
     ),
     (
@@ -148,7 +148,9 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"disparitions?\s+inquietantes?",
             r"personnes?\s+disparues?",
             r"alerte\s+enlevement",
-            r"enlevements?",
+            r"(?:tentatives?\s+d')?enlevements?\s+(?:d'enfants?|de\s+mineurs?|d'une?\s+"
+            r"(?:enfant|mineure?|adolescente?|personne|femme|homme))",
+            r"tentatives?\s+d'enlevement",
             r"(?:enfant|mineur|adolescent|adolescente)s?\s+disparue?s?",
         ),
     ),
@@ -256,12 +258,14 @@ def _is_advice(folded: str, start: int) -> bool:
     return bool(_REPORT_CALL.search(before) or _GENERIC_DETERMINER.search(before))
 
 
-def suspicion_findings(wt: WorkingText, kind: MessageKind) -> list[Finding]:
+def suspicion_findings(
+    wt: WorkingText, kind: MessageKind, place_spans: Sequence[tuple[int, int]] = ()
+) -> list[Finding]:
     findings: list[Finding] = []
     severity = Severity.BLOQUANT if kind is MessageKind.OPERATIONNEL else Severity.AVERTISSEMENT
     spans: list[tuple[int, int]] = []
     for m in SUSPICION.finditer(wt.folded):
-        if _is_advice(wt.folded, m.start()):
+        if _is_advice(wt.folded, m.start()) or _overlaps(m.start(), m.end(), place_spans):
             continue
         if spans and not wt.text[spans[-1][1] : m.start()].strip():
             spans[-1] = (spans[-1][0], m.end())  # one underline for adjacent words
@@ -283,10 +287,12 @@ def suspicion_findings(wt: WorkingText, kind: MessageKind) -> list[Finding]:
     return findings
 
 
-def scope_findings(wt: WorkingText) -> list[Finding]:
+def scope_findings(wt: WorkingText, place_spans: Sequence[tuple[int, int]] = ()) -> list[Finding]:
     findings: list[Finding] = []
     for topic, pattern in _SCOPE:
         for m in pattern.finditer(wt.folded):
+            if _overlaps(m.start(), m.end(), place_spans):
+                continue
             words = wt.text[m.start() : m.end()]
             findings.append(
                 wt.finding(
@@ -302,7 +308,7 @@ def scope_findings(wt: WorkingText) -> list[Finding]:
     return findings
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
@@ -376,6 +382,8 @@ def tone_findings(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[F
             )
         )
     for m in _ALARM.finditer(wt.folded):
+        if _overlaps(m.start(), m.end(), place_spans):
+            continue
         findings.append(
             wt.finding(
                 TON,
