@@ -1,0 +1,48 @@
+"""docs/rules.md tells officers which texts pass and which are refused: keep it true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stopcamb_desk.domain.rules import RULE_IDS, check
+from stopcamb_desk.domain.rules.simple_places import sample_place_finder
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+
+
+def _examples() -> tuple[list[str], list[str]]:
+    refused: list[str] = []
+    accepted: list[str] = []
+    in_table = False
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| refusé | accepté |"):
+            in_table = True
+            continue
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        if not in_table or line.startswith("|---"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        for cell, bucket in zip(cells, (refused, accepted), strict=True):
+            if cell.startswith("« "):
+                bucket.append(cell[2 : cell.rindex(" »")])
+    return refused, accepted
+
+
+def test_doc_examples_behave_as_documented() -> None:
+    refused, accepted = _examples()
+    assert len(refused) >= 8 and len(accepted) >= 8
+    places = sample_place_finder()
+    for text in refused:
+        assert not check(text, departement="74", places=places).sendable, text
+    for text in accepted:
+        departement = "34" if "Lodève" in text else "74"
+        verdict = check(text, departement=departement, places=places)
+        assert verdict.sendable, (text, [f.message for f in verdict.blocking])
+
+
+def test_every_rule_is_documented() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for rule in RULE_IDS:
+        assert f"(`{rule}`)" in doc, rule
