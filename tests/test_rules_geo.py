@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_rules_examples import GOOD_34, GOOD_74, REFUSED
+from test_rules_property import texts
 
 from stopcamb_desk.domain.rules import Severity, check
 from stopcamb_desk.geo import ReferencePlaceFinder
@@ -54,3 +57,13 @@ def test_communes_named_like_rule_words_are_places_not_faults(finder: ReferenceP
     text = "LOUCHES, nombreux cambriolages dans les maisons : fermez vos portes."
     verdict = check(text, departement="62", places=finder)
     assert verdict.sendable and not verdict.by_rule("lieu"), verdict.findings
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts, departement=st.sampled_from([None, "74", "34", "2A", "974"]))
+def test_spans_stay_inside_the_typed_text_with_real_communes(
+    finder: ReferencePlaceFinder, text: str, departement: str | None
+) -> None:
+    verdict = check(text, departement=departement, places=finder)
+    assert all(0 <= f.start <= f.end <= len(text) for f in verdict.findings)
+    assert verdict.sendable == (not verdict.blocking)
