@@ -94,9 +94,7 @@ def test_status_bar_shows_simulation_database_and_operator(make_window: MakeWind
     assert bar.push_label.isVisible()
     assert bar.database_label.text().startswith("Base — SQLite : ")
     assert bar.database_label.text().endswith("desk.sqlite3")
-    assert bar.operator_label.text() == (
-        "Opérateur : Adj. Martin (CORG 74) — Chef de quart — départements 73, 74"
-    )
+    assert bar.operator_label.text() == "Adj. Martin (CORG 74) · Chef de quart · dépts 73, 74"
     bar.showMessage("message passager")
     assert bar.push_label.isVisible()  # a transient message never hides the push mode
     assert "[SIMULATION]" in window.windowTitle()

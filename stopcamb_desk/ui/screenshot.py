@@ -149,6 +149,13 @@ def _render_shell(
             window.show()
             page.setFocus()
             _settle(app)
+            wanted = size or DEFAULT_SIZE
+            if (window.width(), window.height()) != wanted:
+                print(
+                    f"Attention : la vue « {spec.title} » impose une fenêtre d'au moins "
+                    f"{window.width()}x{window.height()} ; l'image a cette taille.",
+                    file=sys.stderr,
+                )
             return _save(window, out)
         finally:
             if window is not None:

@@ -32,11 +32,12 @@ def push_mode(settings: Settings) -> tuple[str, bool]:
 
 
 def operator_text(principal: Principal) -> str:
+    """« Adj. Martin (CORG 74) · Chef de quart · dépt 74 » (short: it must fit the bar)."""
     parts = [principal.nom, principal.role.label]
     if principal.departements:
-        noun = "département" if len(principal.departements) == 1 else "départements"
+        noun = "dépt" if len(principal.departements) == 1 else "dépts"
         parts.append(f"{noun} {', '.join(principal.departements)}")
-    return " — ".join(parts)
+    return " · ".join(parts)
 
 
 class DeskStatusBar(QStatusBar):
@@ -58,9 +59,9 @@ class DeskStatusBar(QStatusBar):
         self.database_label = ElidedLabel(f"Base — {database}", Qt.TextElideMode.ElideMiddle)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip(f"Base de données utilisée : {database}")
-        self.operator_label = ElidedLabel(f"Opérateur : {operator_text(principal)}")
+        self.operator_label = ElidedLabel(operator_text(principal))
         self.operator_label.setObjectName("operatorLabel")
-        self.operator_label.setToolTip("Opérateur connecté, rôle et départements")
+        self.operator_label.setToolTip(f"Opérateur connecté : {operator_text(principal)}")
         # Permanent widgets: a transient showMessage() never hides them.
         self.addPermanentWidget(self.push_label)
         self.addPermanentWidget(self.operator_label, 3)
