@@ -69,7 +69,8 @@ class BannerCard(QWidget):
         self.zoom = 0.9
         self.dark = False
         self.fit: BannerFit = fit_banner(spec, "", "")
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setMaximumSize(self.sizeHint())
         self.setToolTip(f"Imitation : {spec.described}")
 
     # -- geometry (phone units) -----------------------------------------------------------
@@ -92,19 +93,24 @@ class BannerCard(QWidget):
         content = header + self._line_height(title_font) + lines * self._line_height(body_font)
         return max(content + 2 * 13, 66)
 
-    def sizeHint(self) -> QSize:
-        width = (self.spec.card_width + 2 * _MARGIN) * self.zoom
-        height = (self.card_height() + 2 * _MARGIN) * self.zoom
+    def _size_at(self, zoom: float) -> QSize:
+        width = (self.spec.card_width + 2 * _MARGIN) * zoom
+        height = (self.card_height() + 2 * _MARGIN) * zoom
         return QSize(round(width), round(height))
 
+    def sizeHint(self) -> QSize:
+        return self._size_at(self.zoom)
+
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        """Narrow enough for the panel to shrink it; the panel then lowers the zoom."""
+        return QSize(self._size_at(0.6).width(), self._size_at(self.zoom).height())
 
     def set_state(self, fit: BannerFit, dark: bool, zoom: float) -> None:
         resize = len(fit.body.lines) != len(self.fit.body.lines) or zoom != self.zoom
         self.fit, self.dark, self.zoom = fit, dark, zoom
         if resize:
-            self.setFixedSize(self.sizeHint())
+            self.setMinimumHeight(self.sizeHint().height())
+            self.setMaximumSize(self.sizeHint())
             self.updateGeometry()
         self.update()
 
@@ -209,6 +215,7 @@ class BannerWidget(QWidget):
         layout.setSpacing(2)
         self.heading = QLabel(spec.label)
         self.heading.setObjectName("bannerHeading")
+        self.heading.setWordWrap(True)
         self.card = BannerCard(spec)
         self.caption = QLabel()
         self.caption.setObjectName("bannerCaption")
@@ -225,19 +232,22 @@ class BannerWidget(QWidget):
     def show_message(self, title: str, body: str, *, dark: bool, zoom: float) -> None:
         fit = fit_banner(self.spec, title, body)
         self.card.set_state(fit, dark, zoom)
-        self.caption.setMaximumWidth(self.card.width())
         body_fit = fit.body
         if not body.strip():
             self.caption.setText("")
         elif body_fit.truncated:
             seen = body[: body_fit.cut]
             self.caption.setText(
-                f"✂ Coupé ici, après « {_tail(seen)} » : "
-                f"{body_fit.visible} caractères visibles sur {body_fit.total}."
+                f"✂ Coupé ici : {body_fit.visible} caractères visibles sur {body_fit.total}"
+            )
+            self.caption.setToolTip(
+                f"Le téléphone s'arrête après « {_tail(seen, 30)} » ; la suite n'est pas "
+                "affichée sans ouvrir la notification."
             )
             self.caption.setProperty("state", "cut")
         else:
-            self.caption.setText(f"✓ Texte entier visible ({body_fit.total} caractères).")
+            self.caption.setText(f"✓ Texte entier visible ({body_fit.total} caractères)")
+            self.caption.setToolTip("")
             self.caption.setProperty("state", "whole")
         self.caption.style().unpolish(self.caption)
         self.caption.style().polish(self.caption)

@@ -27,12 +27,7 @@ QLabel#previewNote { color: #555a61; font-size: 9pt; }
 QLabel#exerciseBadge { background: #6a1b9a; color: white; font-weight: bold; padding: 2px 8px; }
 """
 
-GRID: tuple[tuple[BannerSpec, int, int], ...] = (
-    (IOS_LOCK_SCREEN, 0, 0),
-    (IOS_BANNER, 1, 0),
-    (ANDROID_COLLAPSED, 0, 1),
-    (ANDROID_EXPANDED, 1, 1),
-)
+ORDER: tuple[BannerSpec, ...] = (IOS_LOCK_SCREEN, IOS_BANNER, ANDROID_COLLAPSED, ANDROID_EXPANDED)
 
 
 def models_note() -> str:
@@ -58,9 +53,10 @@ def models_note() -> str:
 class PreviewPanel(QWidget):
     """Shows the message as four notifications; ``set_message`` is called on every keystroke."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, columns: int = 2) -> None:
         super().__init__(parent)
         self.setObjectName("previewPanel")
+        self._columns = max(1, columns)
         self.setStyleSheet(STYLE)
         self._title = ""
         self._body = ""
@@ -76,24 +72,28 @@ class PreviewPanel(QWidget):
         self.exercise_badge.setVisible(False)
         header.addWidget(self.exercise_badge)
         header.addStretch(1)
-        self.dark_toggle = QCheckBox("Thème &sombre")
+        root.addLayout(header)
+        self.dark_toggle = QCheckBox("Thème &sombre (mode nuit des téléphones)")
         self.dark_toggle.setToolTip("Affiche les notifications en mode sombre")
         self.dark_toggle.toggled.connect(lambda _checked: self._refresh())
-        header.addWidget(self.dark_toggle)
-        root.addLayout(header)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(8)
         self.banners: dict[str, BannerWidget] = {}
-        for spec, row, column in GRID:
+        for i, spec in enumerate(ORDER):
             banner = BannerWidget(spec)
             self.banners[spec.key] = banner
+            if self._columns == 1:
+                row, column = i, 0
+            else:  # iOS on the left, Android on the right
+                row, column = i % 2, i // 2
             grid.addWidget(banner, row, column, Qt.AlignmentFlag.AlignTop)
         root.addLayout(grid)
         note = QLabel(models_note())
         note.setObjectName("previewNote")
         note.setWordWrap(True)
+        root.addWidget(self.dark_toggle)
         root.addWidget(note)
         root.addStretch(1)
         self._refresh()
@@ -118,8 +118,9 @@ class PreviewPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        card = max(spec.card_width for spec, _r, _c in GRID) + 20
-        zoom = min(1.0, max(0.6, (event.size().width() - 16) / 2 / card))
+        card = max(spec.card_width for spec in ORDER) + 20
+        room = (event.size().width() - 14 * (self._columns - 1)) / self._columns
+        zoom = min(1.0, max(0.6, room / card))
         zoom = round(zoom, 2)
         if abs(zoom - self._zoom) >= 0.01:
             self._zoom = zoom

@@ -1,0 +1,228 @@
+"""The « n / 160 » gauge and the checklist of every rule with its state (✓ / ✗ / !)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stopcamb_desk.domain.rules.model import (
+    SMS_LIMIT,
+    Finding,
+    GaugeLevel,
+    RuleInfo,
+    RuleState,
+    Verdict,
+    gauge_level,
+)
+
+GAUGE_COLOURS: dict[GaugeLevel, str] = {
+    GaugeLevel.NEUTRE: "#2e7d32",
+    GaugeLevel.PROCHE: "#ef6c00",
+    GaugeLevel.DEPASSE: "#d50000",
+}
+
+STATE_SYMBOLS: dict[RuleState, str] = {
+    RuleState.OK: "✓",
+    RuleState.SUGGESTION: "✓",
+    RuleState.AVERTISSEMENT: "!",
+    RuleState.ECHEC: "✗",
+    RuleState.NON_APPLICABLE: "–",
+}
+STATE_COLOURS: dict[RuleState, str] = {
+    RuleState.OK: "#2e7d32",
+    RuleState.SUGGESTION: "#2e7d32",
+    RuleState.AVERTISSEMENT: "#e65100",
+    RuleState.ECHEC: "#d50000",
+    RuleState.NON_APPLICABLE: "#8a8f96",
+}
+STATE_WORDS: dict[RuleState, str] = {
+    RuleState.OK: "respectée",
+    RuleState.SUGGESTION: "respectée (suggestion)",
+    RuleState.AVERTISSEMENT: "avertissement",
+    RuleState.ECHEC: "bloquant",
+    RuleState.NON_APPLICABLE: "sans objet",
+}
+
+
+class Gauge(QWidget):
+    """Big « n / 160 » and a bar; green, then orange near the limit, red beyond it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gauge")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, SMS_LIMIT)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(12)
+        self.label = QLabel()
+        self.label.setObjectName("gaugeLabel")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.label.setMinimumWidth(130)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.label)
+        self.level = GaugeLevel.NEUTRE
+        self.count = -1
+        self.set_count(0)
+
+    def set_count(self, count: int, limit: int = SMS_LIMIT) -> None:
+        if count == self.count:
+            return
+        self.count = count
+        level = gauge_level(count, limit)
+        self.label.setText(f"{count} / {limit}")
+        self.label.setAccessibleName(f"{count} caractères sur {limit}")
+        self.bar.setValue(min(count, limit))
+        if level != self.level or count == 0:
+            self.level = level
+            colour = GAUGE_COLOURS[level]
+            self.label.setStyleSheet(
+                f"color: {'white' if level is GaugeLevel.DEPASSE else colour};"
+                f"background: {colour if level is GaugeLevel.DEPASSE else 'transparent'};"
+                "font-size: 20pt; font-weight: bold; padding: 0 8px; border-radius: 4px;"
+            )
+            self.bar.setStyleSheet(
+                f"QProgressBar {{ border: 1px solid #9aa0a6; border-radius: 5px; }}"
+                f"QProgressBar::chunk {{ background: {colour}; border-radius: 4px; }}"
+            )
+        tip = (
+            f"Le message dépasse de {count - limit} caractère(s) : il ne peut pas partir."
+            if level is GaugeLevel.DEPASSE
+            else f"Encore {limit - count} caractère(s) disponibles."
+        )
+        self.setToolTip(tip)
+
+
+class _Item:
+    """« ✓ Title » for one rule; the rule's description (or finding) is the tooltip."""
+
+    def __init__(self, rule: RuleInfo) -> None:
+        self.rule = rule
+        self.symbol = QLabel()
+        self.symbol.setObjectName(f"check_{rule.id}")
+        self.symbol.setFixedWidth(22)
+        self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(rule.title)
+        self.title.setObjectName("checkTitle")
+        self.state: RuleState | None = None
+        self.message = rule.description
+
+    def show(self, state: RuleState, message: str) -> None:
+        if state != self.state:
+            self.state = state
+            colour = STATE_COLOURS[state]
+            self.symbol.setText(STATE_SYMBOLS[state])
+            self.symbol.setStyleSheet(f"color: {colour}; font-size: 15pt; font-weight: bold;")
+            strong = state in (RuleState.ECHEC, RuleState.AVERTISSEMENT)
+            self.title.setStyleSheet(
+                f"color: {colour}; font-weight: bold;" if strong else "color: #202124;"
+            )
+            self.symbol.setAccessibleName(f"{self.rule.title} : {STATE_WORDS[state]}")
+        if message != self.message:
+            self.message = message
+            tip = f"{self.rule.title} — {STATE_WORDS[state]}. {message}"
+            self.symbol.setToolTip(tip)
+            self.title.setToolTip(tip)
+
+
+_PROBLEM_ORDER = (RuleState.ECHEC, RuleState.AVERTISSEMENT)
+
+
+class Checklist(QFrame):
+    """Every rule of the checker with its state, then what to correct, most serious first."""
+
+    def __init__(self, rules: Sequence[RuleInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checklist")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 6, 8, 6)
+        outer.setSpacing(4)
+        heading = QLabel("Contrôles")
+        heading.setObjectName("sectionTitle")
+        outer.addWidget(heading)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(1)
+        self.items: dict[str, _Item] = {}
+        half = (len(rules) + 1) // 2
+        for i, rule in enumerate(rules):
+            item = _Item(rule)
+            self.items[rule.id] = item
+            row, column = i % half, (i // half) * 2
+            grid.addWidget(item.symbol, row, column)
+            grid.addWidget(item.title, row, column + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        outer.addLayout(grid)
+        self.problems = QLabel()
+        self.problems.setObjectName("checkProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.problems)
+        self._problems_html = ""
+
+    @staticmethod
+    def _problem_line(
+        rule: RuleInfo, state: RuleState, findings: Sequence[Finding], text: str
+    ) -> str:
+        """One line per failing rule: the passages concerned, or the message when none."""
+        colour = STATE_COLOURS[state]
+        spans = [text[f.start : f.end] for f in findings if f.end > f.start]
+        if spans and len(spans) == len(findings):
+            quoted = ", ".join(f"« {_escape(span.strip() or span)} »" for span in spans[:4])
+            if len(spans) > 4:
+                quoted += f" (+{len(spans) - 4})"
+            detail = f"{quoted} <span style='color:#5f6368'>— détail au survol du texte</span>"
+        else:
+            detail = _escape(findings[0].message)
+        return (
+            f"<div style='margin:2px 0'><b style='color:{colour}'>{STATE_SYMBOLS[state]} "
+            f"{_escape(rule.title)} :</b> <span style='color:{colour}'>{detail}</span></div>"
+        )
+
+    def set_verdict(self, verdict: Verdict, text: str = "") -> None:
+        lines: dict[RuleState, list[str]] = {state: [] for state in RuleState}
+        for rule_id, item in self.items.items():
+            state = verdict.states.get(rule_id, RuleState.OK)
+            findings = sorted(verdict.by_rule(rule_id), key=lambda f: -f.severity.rank)
+            if state is RuleState.NON_APPLICABLE:
+                message = "Sans objet pour ce message."
+            elif findings and state is not RuleState.OK:
+                message = findings[0].message
+                if len(findings) > 1:
+                    message += f" (+{len(findings) - 1})"
+                if state in _PROBLEM_ORDER:
+                    lines[state].append(self._problem_line(item.rule, state, findings, text))
+            else:
+                message = item.rule.description
+            item.show(state, message)
+        html = "".join("".join(lines[state]) for state in _PROBLEM_ORDER)
+        if html != self._problems_html:
+            self._problems_html = html
+            self.problems.setText(html)
+            self.problems.setVisible(bool(html))
+
+    def state_of(self, rule_id: str) -> str:
+        """The symbol shown for a rule (✓, ✗, !, –)."""
+        return self.items[rule_id].symbol.text()
+
+    def problems_text(self) -> str:
+        """The « what to correct » list as plain text."""
+        from PySide6.QtGui import QTextDocumentFragment
+
+        return QTextDocumentFragment.fromHtml(self._problems_html).toPlainText()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

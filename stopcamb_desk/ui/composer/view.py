@@ -1,0 +1,422 @@
+"""The composer screen: write, check, preview, confirm, send.
+
+Every keystroke re-runs the rule checker (pure Python, a few hundred microseconds) and the
+banner layout, so the underlines, the gauge, the checklist, the previews and the send button
+always describe the text on screen. The role rules are re-checked by the service when sending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stopcamb_desk.domain.places import PlaceFinder
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.domain.rules.catalog import RULES
+from stopcamb_desk.domain.rules.model import MessageKind, Verdict
+from stopcamb_desk.services.composer import (
+    KIND_LABELS,
+    ComposerService,
+    DepartementChoice,
+    Draft,
+    SendRefused,
+    TemplateChoice,
+    banner_title,
+    check_draft,
+    check_target,
+    permitted_departements,
+    permitted_kinds,
+    push_is_real,
+    refusal_reason,
+    validate_for_send,
+)
+from stopcamb_desk.ui.composer.attestation import AttestationFields
+from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
+from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
+from stopcamb_desk.ui.composer.editor import AlertEditor
+from stopcamb_desk.ui.composer.style import STYLE
+from stopcamb_desk.ui.preview import PreviewPanel
+
+if TYPE_CHECKING:
+    from stopcamb_desk.ui.context import ShellContext
+
+SendCallback = Callable[[Draft, Verdict], object]
+TEMPLATE_PROMPT = "— insérer un modèle —"
+NATIONAL_LABEL = "National (tous départements)"
+
+
+class ComposerView(QWidget):
+    """``ComposerView(ctx)`` for the shell; tests may inject ``places``, ``send_callback``."""
+
+    def __init__(
+        self,
+        ctx: ShellContext,
+        parent: QWidget | None = None,
+        *,
+        places: PlaceFinder | None = None,
+        send_callback: SendCallback | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.principal = ctx.principal
+        self.setObjectName("composerView")
+        self.setStyleSheet(STYLE)
+        self._today = today
+        self._places = places if places is not None else _default_places(ctx)
+        self._send_callback = send_callback
+        self._service = ComposerService(ctx.services.db)
+        self._departements = permitted_departements(self.principal)
+        self._kinds = permitted_kinds(self.principal)
+        self._templates: list[TemplateChoice] = []
+        self.verdict: Verdict | None = None
+        self.confirmation: ConfirmSendDialog | None = None
+        self._build()
+        self._load_templates()
+        self._update()
+
+    # -- construction ------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QHBoxLayout(self)
+        root.setContentsMargins(12, 8, 8, 8)
+        root.setSpacing(12)
+        column = QWidget()
+        column.setObjectName("composerColumn")
+        left = QVBoxLayout(column)
+        left.setContentsMargins(0, 0, 6, 0)
+        left.setSpacing(6)
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left_scroll.setWidget(column)
+        root.addWidget(left_scroll, 3)
+
+        self.exercise_banner = QLabel("EXERCICE — préfixe « EXERCICE », sujets d'exercice")
+        self.exercise_banner.setObjectName("exerciseBanner")
+        self.exercise_banner.setVisible(False)
+        left.addWidget(self.exercise_banner)
+
+        targets = QGridLayout()
+        targets.setHorizontalSpacing(8)
+        targets.setVerticalSpacing(4)
+        self.departement = QComboBox()
+        self.departement.setObjectName("departement")
+        self.departement.setToolTip("Département destinataire (seulement les vôtres)")
+        for choice in self._departements:
+            self.departement.addItem(choice.label, choice.code)
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        model = QStandardItemModel(self.kind)
+        self.kind.setModel(model)
+        for kind in MessageKind:
+            self.kind.addItem(KIND_LABELS[kind], str(kind))
+            item = model.item(self.kind.count() - 1)
+            if kind not in self._kinds:
+                item.setEnabled(False)
+                item.setToolTip(
+                    "Réservé à l'OPP du GGD34"
+                    if kind is MessageKind.PREVENTION
+                    else "Réservé aux chefs de quart"
+                )
+        if self._kinds:
+            self.kind.setCurrentIndex(self.kind.findData(str(self._kinds[0])))
+        self.kind.setToolTip(
+            "Prévention nationale : réservée à l'OPP du GGD34"
+            if MessageKind.PREVENTION not in self._kinds
+            else "Alerte opérationnelle ou message de prévention national"
+        )
+        self.exercise = QCheckBox("E&xercice")
+        self.exercise.setObjectName("exercise")
+        self.exercise.setToolTip("Message d'entraînement : préfixe « EXERCICE », sujets d'exercice")
+        self.templates = QComboBox()
+        self.templates.setObjectName("templates")
+        self.templates.setToolTip("Textes enregistrés pour ce département")
+        for combo, characters in ((self.departement, 12), (self.kind, 10), (self.templates, 12)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(characters)
+        self._add_labelled(targets, 0, 0, "&Département :", self.departement)
+        self._add_labelled(targets, 0, 2, "T&ype :", self.kind)
+        targets.setColumnStretch(1, 3)
+        targets.setColumnStretch(3, 2)
+        left.addLayout(targets)
+
+        text_row = QHBoxLayout()
+        text_label = QLabel("&Texte de l'alerte :")
+        templates_label = QLabel("&Modèles :")
+        templates_label.setBuddy(self.templates)
+        text_row.addWidget(text_label)
+        text_row.addStretch(1)
+        text_row.addWidget(self.exercise)
+        text_row.addSpacing(12)
+        text_row.addWidget(templates_label)
+        text_row.addWidget(self.templates, 2)
+        left.addLayout(text_row)
+        self.editor = AlertEditor()
+        self.editor.setPlaceholderText(
+            "Ex. : MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : "
+            "prenez vos précautions et soyez vigilants, faites passer l'info !"
+        )
+        self.editor.setToolTip("Survolez un passage souligné pour voir l'explication")
+        self.editor.setFixedHeight(132)
+        text_label.setBuddy(self.editor)
+        left.addWidget(self.editor)
+        self.gauge = Gauge()
+        self.send_bar = SendBar(self.gauge)
+        left.addWidget(self.send_bar)
+        self.status = QLabel()
+        self.status.setObjectName("sendStatus")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        left.addWidget(self.status)
+
+        self.attestation = AttestationFields(self._today)
+        left.addWidget(self.attestation)
+        self.checklist = Checklist(RULES)
+        left.addWidget(self.checklist)
+        left.addStretch(1)
+
+        self.preview = PreviewPanel(columns=1)
+        scroll = QScrollArea()
+        scroll.setObjectName("previewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.preview)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setMinimumWidth(340)
+        scroll.setMaximumWidth(470)
+        root.addWidget(scroll, 2)
+
+        self.setTabOrder(self.departement, self.kind)
+        self.setTabOrder(self.kind, self.templates)
+        self.setTabOrder(self.templates, self.exercise)
+        self.setTabOrder(self.exercise, self.editor)
+        self.setTabOrder(self.editor, self.send_bar.button)
+        self.setTabOrder(self.send_bar.button, self.attestation.procedure)
+
+        self.editor.textChanged.connect(self._update)
+        self.departement.currentIndexChanged.connect(self._on_target_changed)
+        self.kind.currentIndexChanged.connect(self._on_target_changed)
+        self.exercise.toggled.connect(self._on_exercise_toggled)
+        self.templates.activated.connect(self._on_template_chosen)
+        self.attestation.changed.connect(self._update)
+        self.send_bar.send_requested.connect(self.open_confirmation)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.open_confirmation)
+        self._sync_kind_widgets()
+
+    @staticmethod
+    def _add_labelled(grid: QGridLayout, row: int, column: int, text: str, w: QWidget) -> None:
+        label = QLabel(text)
+        label.setBuddy(w)
+        grid.addWidget(label, row, column)
+        grid.addWidget(w, row, column + 1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Entrée ignored by a child (editor, line edits) when no shortcut caught it."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.open_confirmation()
+            return
+        super().keyPressEvent(event)
+
+    # -- the shell's composer interface ----------------------------------------------------
+    def set_text(self, text: str) -> None:
+        self.editor.setPlainText(text)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def activated(self) -> None:
+        self.editor.setFocus()
+
+    # -- state -------------------------------------------------------------------------------
+    def current_kind(self) -> MessageKind:
+        data = self.kind.currentData()  # Qt hands enum members back as plain str
+        return MessageKind(data) if data else MessageKind.OPERATIONNEL
+
+    def current_departement(self) -> DepartementChoice | None:
+        if self.current_kind() is MessageKind.PREVENTION:
+            return None
+        code = self.departement.currentData()
+        return next((d for d in self._departements if d.code == code), None)
+
+    def draft(self) -> Draft:
+        kind = self.current_kind()
+        departement = self.current_departement()
+        operational = kind is MessageKind.OPERATIONNEL
+        return Draft(
+            text=self.editor.toPlainText(),
+            kind=kind,
+            departement=departement.code if departement is not None else None,
+            exercise=self.exercise.isChecked(),
+            attestation=self.attestation.attestation() if operational else None,
+            parquet=self.attestation.parquet(),
+        )
+
+    @Slot()
+    def _update(self) -> None:
+        draft = self.draft()
+        verdict = check_draft(draft, self._places, self._today)
+        self.verdict = verdict
+        self.editor.set_findings(verdict.findings)
+        self.gauge.set_count(verdict.length, verdict.limit)
+        self.checklist.set_verdict(verdict, draft.text)
+        reason = refusal_reason(verdict)
+        try:
+            check_target(self.principal, draft)
+        except (PermissionDenied, SendRefused) as exc:
+            reason = f"Envoi impossible : {exc.message}"
+        self.send_bar.set_reason(reason)
+        self.preview.set_message(banner_title(draft), verdict.text_to_send, exercise=draft.exercise)
+
+    def _sync_kind_widgets(self) -> None:
+        prevention = self.current_kind() is MessageKind.PREVENTION
+        if prevention:
+            if self.departement.findData(None) < 0:
+                self.departement.addItem(NATIONAL_LABEL, None)
+            self.departement.setCurrentIndex(self.departement.findData(None))
+        else:
+            index = self.departement.findData(None)
+            if index >= 0:
+                self.departement.removeItem(index)
+        self.departement.setEnabled(not prevention)
+        self.attestation.setEnabled(not prevention)
+
+    @Slot()
+    def _on_target_changed(self) -> None:
+        self._sync_kind_widgets()
+        self._load_templates()
+        self._update()
+
+    @Slot(bool)
+    def _on_exercise_toggled(self, on: bool) -> None:
+        self.exercise_banner.setVisible(on)
+        self.editor.setProperty("exercise", on)
+        self.editor.style().unpolish(self.editor)
+        self.editor.style().polish(self.editor)
+        self._update()
+
+    # -- templates ---------------------------------------------------------------------------
+    def _load_templates(self) -> None:
+        departement = self.current_departement()
+        code = departement.code if departement is not None else None
+        if self.current_kind() is MessageKind.OPERATIONNEL and code is None:
+            self._show_templates([])
+            return
+        self.ctx.tasks.run_db(
+            lambda: self._service.templates_for(self.principal, code),
+            self._show_templates,
+            self.ctx.errors.report,
+            owner=self,
+        )
+
+    def _show_templates(self, templates: list[TemplateChoice]) -> None:
+        kind = self.current_kind()
+        self._templates = [t for t in templates if t.kind is kind]
+        self.templates.clear()
+        self.templates.addItem(TEMPLATE_PROMPT, None)
+        for template in self._templates:
+            scope = "" if template.departement is None else f" ({template.departement})"
+            self.templates.addItem(template.title + scope, template.id)
+        self.templates.setEnabled(bool(self._templates))
+
+    @Slot(int)
+    def _on_template_chosen(self, index: int) -> None:
+        template_id = self.templates.itemData(index)
+        template = next((t for t in self._templates if t.id == template_id), None)
+        if template is None:
+            return
+        cursor = self.editor.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        cursor.insertText(template.text)  # undoable with Ctrl+Z
+        self.templates.setCurrentIndex(0)
+        self.editor.setFocus()
+
+    # -- sending -----------------------------------------------------------------------------
+    @Slot()
+    def open_confirmation(self) -> None:
+        """Ctrl+Entrée / « Envoyer… »: restate everything and ask; nothing leaves before."""
+        self._update()
+        if self.send_bar.blocked or self.verdict is None:
+            self.send_bar.reason.setFocus()
+            return
+        draft = self.draft()
+        attestation = draft.attestation
+        dialog = ConfirmSendDialog(
+            draft,
+            self.verdict.text_to_send,
+            banner_title(draft),
+            self.current_departement(),
+            push_is_real(self.ctx.settings),
+            attestation.label if attestation is not None else None,
+            self,
+        )
+        dialog.accepted.connect(lambda: self._send(draft))
+        dialog.finished.connect(lambda _r: self._forget_confirmation(dialog))
+        self.confirmation = dialog
+        dialog.open()
+
+    def _forget_confirmation(self, dialog: ConfirmSendDialog) -> None:
+        if self.confirmation is dialog:
+            self.confirmation = None
+        dialog.deleteLater()
+
+    def _send(self, draft: Draft) -> None:
+        try:
+            verdict = validate_for_send(self.principal, draft, self._places, self._today)
+        except (PermissionDenied, SendRefused) as exc:
+            self._show_status(exc.message, ok=False)
+            return
+        if self._send_callback is None:
+            self._show_status(
+                "L'envoi n'est pas encore relié à la file d'envoi sur ce poste : rien n'est "
+                "parti. Prévenez l'administrateur.",
+                ok=False,
+            )
+            return
+        try:
+            self._send_callback(draft, verdict)
+        except Exception as exc:
+            self.ctx.errors.report(exc)
+            return
+        where = self.current_departement()
+        target = where.label if where is not None else "national"
+        self._show_status(f"✓ Alerte confiée à l'envoi ({target}) : « {verdict.text_to_send} »")
+        self.editor.clear()
+        self.attestation.clear()
+        self.editor.setFocus()
+
+    def _show_status(self, text: str, ok: bool = True) -> None:
+        self.status.setText(text)
+        self.status.setProperty("ok", ok)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setVisible(True)
+
+
+def _default_places(ctx: ShellContext) -> PlaceFinder:
+    from stopcamb_desk.geo.places import ReferencePlaceFinder
+
+    return ReferencePlaceFinder(prefer_departements=ctx.principal.departements)

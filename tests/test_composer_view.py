@@ -1,0 +1,291 @@
+"""The composer driven like an operator: typing, fixing, choosing, confirming (real widgets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from stopcamb_desk.config import Settings
+from stopcamb_desk.domain.rules.model import GaugeLevel, MessageKind, ProcedureType, Verdict
+from stopcamb_desk.services.composer import Draft
+from stopcamb_desk.services.container import Services, open_services
+from stopcamb_desk.ui.composer import ComposerView
+from stopcamb_desk.ui.context import ShellContext
+from stopcamb_desk.ui.errors import ErrorHandler
+from stopcamb_desk.ui.preview.layout import ANDROID_COLLAPSED
+from stopcamb_desk.ui.tasks import ImmediateTaskRunner
+
+FORBIDDEN = "Attention : véhicule ou personnes suspectes en repérage dans les zones artisanales..."
+SEED = (
+    "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
+    "précautions et soyez vigilants, faites passer l'info !"
+)
+
+
+@dataclass
+class RecordingPresenter:
+    expected: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+
+    def show_expected(self, message: str) -> None:
+        self.expected.append(message)
+
+    def show_unexpected(self, details: str) -> None:
+        self.unexpected.append(details)
+
+
+@dataclass
+class Desk:
+    services: Services
+    presenter: RecordingPresenter
+    sent: list[tuple[Draft, Verdict]]
+    settings: Settings
+
+    def composer(self, qtbot: QtBot, login: str = "chef74") -> ComposerView:
+        password = {"chef74": "demo-chef74", "chef34": "demo-chef34", "opp34": "demo-opp34"}
+        principal = self.services.accounts.authenticate(login, password[login])
+        errors = ErrorHandler(self.presenter)
+        tasks = ImmediateTaskRunner(on_unhandled=errors.report)
+        ctx = ShellContext(self.settings, self.services, principal, tasks, errors)
+        view = ComposerView(ctx, send_callback=lambda d, v: self.sent.append((d, v)))
+        qtbot.addWidget(view)
+        view.resize(1100, 760)
+        view.show()
+        qtbot.waitExposed(view)
+        view.activated()
+        return view
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+        config_file=tmp_path / "settings.toml",
+        demo=True,
+    )
+    services = open_services(settings)
+    yield Desk(services, RecordingPresenter(), [], settings)
+    services.close()
+
+
+def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type ``text`` key by key. QTest only knows ASCII keys (it aborts on « é »), so other
+    characters are sent as the key events a French keyboard produces: key code + text."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+            continue
+        key = ord(ch.upper()) if ord(ch) < 0x100 else Qt.Key.Key_unknown
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch)
+            QApplication.sendEvent(widget, event)
+
+
+def type_text(qtbot: QtBot, view: ComposerView, text: str) -> None:
+    view.editor.setFocus()
+    type_keys(qtbot, view.editor, text)
+
+
+def replace_text(qtbot: QtBot, view: ComposerView, text: str) -> None:
+    view.editor.setFocus()
+    qtbot.keyClick(view.editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view.editor, Qt.Key.Key_Delete)
+    type_keys(qtbot, view.editor, text)
+
+
+def fill_attestation(qtbot: QtBot, view: ComposerView, numero: str = "2024/001234") -> None:
+    combo = view.attestation.procedure
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # « Plainte »
+    assert combo.currentData() == ProcedureType.PLAINTE
+    qtbot.keyClicks(view.attestation.numero, numero)
+
+
+def test_typing_the_forbidden_seed_text_disables_sending_and_says_why(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.composer(qtbot)
+    fill_attestation(qtbot, view)
+    type_text(qtbot, view, FORBIDDEN)
+
+    assert view.text() == FORBIDDEN
+    assert not view.send_bar.button.isEnabled()
+    reason = view.send_bar.reason.text()
+    assert reason.startswith("Envoi impossible : ")
+    assert "suspectes" in reason and "soupçon" in reason
+    assert view.checklist.state_of("soupcon") == "✗"
+    assert "« suspectes »" in view.checklist.problems_text()
+
+    # The word is underlined as blocking and explained on hover.
+    start = FORBIDDEN.index("suspectes")
+    underlined = {FORBIDDEN[f.start : f.end] for f in view.editor.findings}
+    assert {"suspectes", "repérage"} <= underlined
+    tooltip = view.editor.tooltip_at(start + 3)
+    assert tooltip is not None and "Bloquant" in tooltip and "soupçon" in tooltip
+    assert view.editor.tooltip_at(0) is None
+    selections = view.editor.extraSelections()
+    assert any(s.cursor.selectedText() == "suspectes" for s in selections)
+
+    # Ctrl+Entrée does not open the confirmation of a blocked text.
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.confirmation is None
+    assert desk.sent == []
+
+
+def test_the_hover_tooltip_follows_the_mouse_position(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    type_text(qtbot, view, FORBIDDEN)
+    start = FORBIDDEN.index("suspectes")
+    cursor = view.editor.textCursor()
+    cursor.setPosition(start + 4)
+    rect = view.editor.cursorRect(cursor)
+    assert view.editor.position_at(rect.center()) in range(start, start + len("suspectes"))
+
+
+def test_fixing_the_text_and_the_attestation_enables_sending(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    type_text(qtbot, view, FORBIDDEN)
+    assert not view.send_bar.button.isEnabled()
+
+    replace_text(qtbot, view, SEED)
+    assert view.checklist.state_of("soupcon") == "✓"
+    # Still blocked: no established offence recorded yet, and the screen says so.
+    assert not view.send_bar.button.isEnabled()
+    assert "procédure" in view.send_bar.reason.text()
+    assert view.checklist.state_of("attestation") == "✗"
+
+    fill_attestation(qtbot, view)
+    assert view.send_bar.button.isEnabled()
+    assert view.send_bar.reason.text().startswith("✓ Prêt à envoyer")
+    assert view.checklist.state_of("attestation") == "✓"
+
+
+def test_a_chef_de_quart_only_picks_their_departement_and_not_the_national_kind(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.composer(qtbot, "chef74")
+    items = [view.departement.itemText(i) for i in range(view.departement.count())]
+    assert items == ["74 — Haute-Savoie"]
+
+    model = view.kind.model()
+    assert isinstance(model, QStandardItemModel)
+    prevention = view.kind.findData(str(MessageKind.PREVENTION))
+    assert prevention >= 0
+    assert not model.item(prevention).isEnabled()
+    view.kind.setFocus()
+    qtbot.keyClick(view.kind, Qt.Key.Key_Down)
+    qtbot.keyClick(view.kind, Qt.Key.Key_End)
+    assert view.current_kind() is MessageKind.OPERATIONNEL
+    assert view.draft().departement == "74"
+
+
+def test_the_opp_national_sends_prevention_to_the_whole_country(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot, "opp34")
+    assert view.current_kind() is MessageKind.PREVENTION
+    assert view.departement.currentText() == "National (tous départements)"
+    assert not view.departement.isEnabled()
+    assert not view.attestation.isEnabled()
+    type_text(qtbot, view, "Vacances : pensez à l'opération tranquillité vacances, inscrivez-vous.")
+    assert view.send_bar.button.isEnabled(), view.send_bar.reason.text()
+    lock = view.preview.banners["ios_lock"].fit
+    assert lock.title.lines[0].startswith("Gendarmerie")
+
+
+def test_gauge_shows_161_over_160_and_blocks(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    fill_attestation(qtbot, view)
+    text = (SEED + " Fermez bien portes et fenêtres.")[:161]
+    assert len(text) == 161
+    type_text(qtbot, view, text)
+    assert view.gauge.label.text() == "161 / 160"
+    assert view.gauge.level is GaugeLevel.DEPASSE
+    assert not view.send_bar.button.isEnabled()
+    assert "161 caractères" in view.send_bar.reason.text()
+    assert view.checklist.state_of("longueur") == "✗"
+
+    qtbot.keyClick(view.editor, Qt.Key.Key_Backspace)
+    assert view.gauge.label.text() == "160 / 160"
+    assert view.gauge.level is GaugeLevel.PROCHE
+    assert view.send_bar.button.isEnabled(), view.send_bar.reason.text()
+
+
+def test_preview_follows_typing_marks_the_cut_and_shows_the_exercise_prefix(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.composer(qtbot)
+    collapsed = view.preview.banners[ANDROID_COLLAPSED.key]
+    type_text(qtbot, view, "Cambriolages à Annecy")
+    assert collapsed.fit.body.lines == ("Cambriolages à Annecy",)
+    assert "Texte entier visible" in collapsed.caption.text()
+    assert collapsed.fit.title.lines == ("Gendarmerie — Haute-Savoie (74)",)
+
+    type_text(qtbot, view, " cette nuit dans les maisons du centre : fermez vos portes.")
+    assert collapsed.fit.body.truncated
+    assert "Coupé ici" in collapsed.caption.text()
+    assert collapsed.fit.body.lines[0].endswith("…")
+
+    view.exercise.setFocus()
+    qtbot.keyClick(view.exercise, Qt.Key.Key_Space)
+    assert view.exercise_banner.isVisibleTo(view)
+    assert collapsed.fit.body.lines[0].startswith("EXERCICE")
+    assert view.preview.exercise_badge.isVisibleTo(view)
+
+
+def test_ctrl_enter_confirmation_restates_departement_kind_text_and_mode(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.composer(qtbot)
+    fill_attestation(qtbot, view)
+    type_text(qtbot, view, SEED)
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.confirmation
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.target.text() == "74 — Haute-Savoie"
+    assert dialog.kind.text() == "Opérationnel"
+    assert dialog.text.text() == SEED
+    assert "SIMULATION" in dialog.mode.text()
+    assert dialog.cancel_button.isDefault() and not dialog.send_button.isDefault()
+    assert desk.sent == []  # nothing leaves before the explicit confirmation
+
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert len(desk.sent) == 1
+    draft, verdict = desk.sent[0]
+    assert draft.departement == "74" and draft.text == SEED
+    assert draft.attestation is not None and draft.attestation.numero == "2024/001234"
+    assert verdict.sendable
+    assert "Alerte confiée à l'envoi" in view.status.text()
+    assert view.text() == ""
+
+
+def test_cancelling_the_confirmation_sends_nothing(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    fill_attestation(qtbot, view)
+    type_text(qtbot, view, SEED)
+    qtbot.mouseClick(view.send_bar.button, Qt.MouseButton.LeftButton)
+    dialog = view.confirmation
+    assert dialog is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert desk.sent == []
+    assert view.text() == SEED
+
+
+def test_templates_of_the_departement_fill_the_editor(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    names = [view.templates.itemText(i) for i in range(view.templates.count())]
+    assert "Cambriolages en fin de journée (74)" in names
+    assert "Rappel OTV (été)" in names
+    assert not any("Vols par ruse" in n for n in names)  # a template of the Hérault
+    index = names.index("Cambriolages en fin de journée (74)")
+    view.templates.setFocus()
+    view.templates.setCurrentIndex(index)
+    view.templates.activated.emit(index)
+    assert view.text() == SEED
+    assert view.preview.banners["ios_lock"].fit.body.visible == len(SEED)
