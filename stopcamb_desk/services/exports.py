@@ -21,11 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
-from sqlalchemy import select
-
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.status import kind_label, status_label
-from stopcamb_desk.models import Alert, Departement
+from stopcamb_desk.models import Alert
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.history import AlertRow, HistoryError, may_see
 
@@ -115,13 +113,8 @@ def cap_identifier(alert_id: int) -> str:
 
 
 def departement_name(db_session: Any, code: str) -> str:
-    name = db_session.scalar(select(Departement.nom).where(Departement.code == code))
-    if name:
-        return str(name)
-    try:
-        from stopcamb_desk.push.departements import DEPARTEMENT_NAMES
-    except ImportError:  # pragma: no cover - the push package ships the static table
-        return f"Département {code}"
+    from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+
     return DEPARTEMENT_NAMES.get(code, f"Département {code}")
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission
 from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS, kind_label
 from stopcamb_desk.models import utcnow
@@ -113,16 +114,13 @@ class HistoryView(QWidget):
         self.departement = QComboBox()
         self.departement.setAccessibleName("Département")
         self.departement.addItem(ALL, None)
-        if self.principal.can(Permission.VIEW_ALL_HISTORY):
-            try:
-                from stopcamb_desk.push.departements import DEPARTEMENT_NAMES
-            except ImportError:  # pragma: no cover
-                DEPARTEMENT_NAMES = {}
-            for code, name in DEPARTEMENT_NAMES.items():
-                self.departement.addItem(f"{code} — {name}", code)
-        else:
-            for code in self.principal.departements:
-                self.departement.addItem(code, code)
+        codes = (
+            list(DEPARTEMENT_NAMES)
+            if self.principal.can(Permission.VIEW_ALL_HISTORY)
+            else self.principal.departements
+        )
+        for code in codes:
+            self.departement.addItem(f"{code} — {DEPARTEMENT_NAMES.get(code, '')}", code)
         self.status = QComboBox()
         self.status.setAccessibleName("Statut")
         self.status.addItem("Tous les statuts", None)

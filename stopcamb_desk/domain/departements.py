@@ -1,4 +1,8 @@
-"""Names of the French départements, for readable place findings (« Hérault (34) »)."""
+"""The 101 French départements (INSEE codes, names): the one table every layer uses.
+
+Static and tiny so that the checker, push titles and exports need no data files;
+``tests/test_departements.py`` checks it against the shipped reference data.
+"""
 
 from __future__ import annotations
 
