@@ -30,5 +30,18 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Installers (not part of `make test`): Linux one-folder build, AppImage and a test MSI in dist/.
+DIST_STAMP := $(VENV)/.installed-dist
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
+	@touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	bash installer/dist_build.sh
+
+dist-check:
+	bash installer/dist_check.sh
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
