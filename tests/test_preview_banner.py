@@ -79,7 +79,7 @@ def test_panel_marks_the_cut_and_updates_with_the_text(qtbot: QtBot) -> None:
     collapsed = panel.banners[ANDROID_COLLAPSED.key]
     lock = panel.banners[IOS_LOCK_SCREEN.key]
     assert "Coupé ici" in collapsed.caption.text()
-    assert f"sur {len(SEED)}" in collapsed.caption.text()
+    assert f"/ {len(SEED)} caractères visibles" in collapsed.caption.text()
     assert "Texte entier visible" in lock.caption.text()
 
     panel.set_message(TITLE, "Cambriolages à Annecy.")

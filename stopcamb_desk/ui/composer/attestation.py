@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -45,16 +45,21 @@ def _date_edit(today: date) -> QDateEdit:
     return edit
 
 
-class AttestationFields(QGroupBox):
+class AttestationFields(QFrame):
     """« Fait avéré » (procedure type, number, date) and the optional witness appeal."""
 
     changed = Signal()
 
     def __init__(self, today: date | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("Fait avéré — obligatoire pour une alerte opérationnelle", parent)
+        super().__init__(parent)
         self.setObjectName("attestation")
+        self.setToolTip(
+            "Fait avéré : obligatoire pour une alerte opérationnelle. Enregistré avec l'alerte, "
+            "jamais envoyé aux téléphones."
+        )
         today = today or date.today()
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 6, 8, 6)
         outer.setSpacing(4)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QKeyEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from stopcamb_desk.domain.rules.model import Finding, Severity
+from stopcamb_desk.ui.composer.style import EDITOR_POINT_SIZE
 
 SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.BLOQUANT: "#d50000",
@@ -43,10 +52,20 @@ class AlertEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composerText")
+        font = QFont(self.font())
+        font.setPointSize(EDITOR_POINT_SIZE)
+        self.setFont(font)
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._findings: tuple[Finding, ...] = ()
         self._formats = {severity: _format(severity) for severity in Severity}
+
+    def height_for_lines(self, lines: int) -> int:
+        """Height showing ``lines`` lines of text without a scroll bar (160 characters)."""
+        metrics = QFontMetrics(self.font())
+        margins = self.contentsMargins()
+        document = 2 * self.document().documentMargin()
+        return int(lines * metrics.lineSpacing() + document + margins.top() + margins.bottom() + 16)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+EDITOR_POINT_SIZE = 16  # the alert text: readable from a step back
 NAVY = "#0b2a5b"
 RED = "#b00020"
 GREEN = "#1b5e20"
@@ -12,7 +13,7 @@ QWidget#composerView {{ font-size: 12pt; }}
 QLabel#viewTitle {{ font-size: 18pt; font-weight: bold; color: {NAVY}; }}
 QLabel#sectionTitle {{ font-size: 13pt; font-weight: bold; color: {NAVY}; }}
 QPlainTextEdit#composerText {{
-    font-size: 17pt; border: 2px solid #9aa0a6; border-radius: 4px; padding: 4px;
+    border: 2px solid #9aa0a6; border-radius: 4px; padding: 4px;
     background: white; color: black;
 }}
 QPlainTextEdit#composerText:focus {{ border: 3px solid {NAVY}; }}
@@ -33,6 +34,8 @@ QLabel#sendStatus[ok="true"] {{ color: {GREEN}; font-weight: bold; }}
 QLabel#sendStatus[ok="false"] {{ color: {RED}; font-weight: bold; }}
 QLabel#modeSimulation {{ background: #e65100; color: white; font-weight: bold; padding: 3px 8px; }}
 QLabel#modeReal {{ background: #b71c1c; color: white; font-weight: bold; padding: 3px 8px; }}
+QFrame#attestation {{ border: 1px solid #c4c9d0; border-radius: 4px; background: #f4f6f9; }}
+QFrame#attestation QLabel {{ border: none; background: transparent; }}
 QFrame#checklist {{ border: 1px solid #c4c9d0; border-radius: 4px; background: #fafbfc; }}
 QComboBox, QLineEdit, QDateEdit {{ min-height: 28px; }}
 """

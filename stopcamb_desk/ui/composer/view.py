@@ -98,7 +98,7 @@ class ComposerView(QWidget):
         column.setObjectName("composerColumn")
         left = QVBoxLayout(column)
         left.setContentsMargins(0, 0, 6, 0)
-        left.setSpacing(6)
+        left.setSpacing(5)
         left_scroll = QScrollArea()
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -175,7 +175,7 @@ class ComposerView(QWidget):
             "prenez vos précautions et soyez vigilants, faites passer l'info !"
         )
         self.editor.setToolTip("Survolez un passage souligné pour voir l'explication")
-        self.editor.setFixedHeight(132)
+        self.editor.setFixedHeight(self.editor.height_for_lines(5))
         text_label.setBuddy(self.editor)
         left.addWidget(self.editor)
         self.gauge = Gauge()

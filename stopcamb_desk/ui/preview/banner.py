@@ -238,7 +238,7 @@ class BannerWidget(QWidget):
         elif body_fit.truncated:
             seen = body[: body_fit.cut]
             self.caption.setText(
-                f"✂ Coupé ici : {body_fit.visible} caractères visibles sur {body_fit.total}"
+                f"✂ Coupé ici : {body_fit.visible} / {body_fit.total} caractères visibles"
             )
             self.caption.setToolTip(
                 f"Le téléphone s'arrête après « {_tail(seen, 30)} » ; la suite n'est pas "
