@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from stopcamb_desk.domain.roles import PermissionDenied
-from stopcamb_desk.ui.errors import UNEXPECTED_TITLE, ErrorDialog, ErrorHandler
+from stopcamb_desk.ui.error_dialogs import UNEXPECTED_TITLE, ErrorDialog
+from stopcamb_desk.ui.errors import ErrorHandler
 
 
 class RecordingPresenter:

@@ -147,3 +147,9 @@ def test_unreachable_database_shows_the_french_message_and_retry(
     qtbot.waitUntil(lambda: desk.login.retry_button.isVisible(), timeout=20_000)
     assert desk.login.error_label.text() == message
     assert desk.presenter.shown == []  # type: ignore[attr-defined]
+
+
+def test_escape_does_not_close_the_login_window(qtbot: QtBot, make_desk: MakeDesk) -> None:
+    desk = make_desk()
+    qtbot.keyClick(desk.login.login_edit, Qt.Key.Key_Escape)
+    assert desk.login.isVisible()

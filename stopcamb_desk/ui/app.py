@@ -10,7 +10,6 @@ import logging
 import os
 import sys
 import time
-from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -91,6 +90,8 @@ class Desk(QObject):
 
 
 def _setup_logging(settings: Settings) -> None:
+    from logging.handlers import RotatingFileHandler  # 10 ms: after the first paint
+
     log_dir = settings.data_dir / "logs"
     try:
         log_dir.mkdir(parents=True, exist_ok=True)

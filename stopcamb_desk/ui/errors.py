@@ -16,29 +16,9 @@ import traceback
 from types import TracebackType
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger("stopcamb_desk")
-_DELETE_ON_CLOSE = Qt.WidgetAttribute.WA_DeleteOnClose
-
-UNEXPECTED_TITLE = "Erreur inattendue"
-UNEXPECTED_TEXT = (
-    "Erreur inattendue : le logiciel a rencontré un problème imprévu. L'action en cours n'a "
-    "peut-être pas abouti : vérifiez l'historique avant de recommencer. Si cela se reproduit, "
-    "copiez les détails ci-dessous et transmettez-les au support."
-)
 
 
 def expected_message(exc: BaseException) -> str | None:
@@ -59,57 +39,6 @@ class ErrorPresenter(Protocol):
     def show_unexpected(self, details: str) -> None: ...
 
 
-class ErrorDialog(QDialog):
-    """« Erreur inattendue » with the details in a read-only box and a copy button."""
-
-    def __init__(self, details: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(UNEXPECTED_TITLE)
-        self.setObjectName("errorDialog")
-        layout = QVBoxLayout(self)
-        text = QLabel(UNEXPECTED_TEXT)
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        self.details = QPlainTextEdit(details)
-        self.details.setReadOnly(True)
-        self.details.setToolTip("Détails techniques pour le support (sélectionnables)")
-        layout.addWidget(self.details)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Fermer")
-        copy = QPushButton("&Copier les détails")
-        copy.setToolTip("Copie les détails dans le presse-papiers")
-        copy.clicked.connect(self.copy_details)
-        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(640, 420)
-
-    @Slot()
-    def copy_details(self) -> None:
-        QGuiApplication.clipboard().setText(self.details.toPlainText())
-
-
-class DialogErrorPresenter:
-    """Non-blocking dialogs over the active window (``open()``, never a nested ``exec()``)."""
-
-    def show_expected(self, message: str) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Action impossible",
-            message,
-            QMessageBox.StandardButton.Ok,
-            QApplication.activeWindow(),
-        )
-        box.setObjectName("expectedErrorBox")
-        box.setAttribute(_DELETE_ON_CLOSE)
-        box.open()
-
-    def show_unexpected(self, details: str) -> None:
-        dialog = ErrorDialog(details, QApplication.activeWindow())
-        dialog.setAttribute(_DELETE_ON_CLOSE)
-        dialog.open()
-
-
 class ErrorHandler(QObject):
     """The single error sink of the application; safe to call from any thread."""
 
@@ -117,7 +46,7 @@ class ErrorHandler(QObject):
 
     def __init__(self, presenter: ErrorPresenter | None = None) -> None:
         super().__init__()
-        self._presenter: ErrorPresenter = presenter or DialogErrorPresenter()
+        self._presenter = presenter
         self._reported.connect(self._handle)  # queued when emitted from a worker thread
         self._previous_hooks: tuple[object, object] | None = None
 
@@ -129,11 +58,19 @@ class ErrorHandler(QObject):
         message = expected_message(exc)
         if message is not None:
             log.info("Refus affiché à l'opérateur : %s", message)
-            self._presenter.show_expected(message)
+            self.presenter.show_expected(message)
             return
         details = format_details(exc)
         log.error("Erreur inattendue\n%s", details)
-        self._presenter.show_unexpected(details)
+        self.presenter.show_unexpected(details)
+
+    @property
+    def presenter(self) -> ErrorPresenter:
+        if self._presenter is None:  # dialogs are built only when an error happens
+            from stopcamb_desk.ui.error_dialogs import DialogErrorPresenter
+
+            self._presenter = DialogErrorPresenter()
+        return self._presenter
 
     # -- hooks ------------------------------------------------------------------------------
     def install(self) -> None:

@@ -10,11 +10,13 @@ tests may pass :class:`ImmediateTaskRunner`, which runs everything synchronously
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from shiboken6 import isValid
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 Success = Callable[[Any], None]
@@ -65,7 +67,8 @@ class _Dispatcher(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.deliver.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        # Auto connection: emitted from a worker thread, so queued to this (GUI) thread.
+        self.deliver.connect(self._run)
 
     @Slot(object)
     def _run(self, callback: Callable[[], None]) -> None:
@@ -77,10 +80,22 @@ class QtTaskRunner:
 
     def __init__(self, on_unhandled: Failure | None = None, net_workers: int = 4) -> None:
         self._on_unhandled = on_unhandled or _report_default
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stopcamb-db")
-        self._net = ThreadPoolExecutor(max_workers=net_workers, thread_name_prefix="stopcamb-net")
+        self._net_workers = net_workers
+        # Pools are created on first use: nothing to import or start before the first paint.
+        self._db: ThreadPoolExecutor | None = None
+        self._net: ThreadPoolExecutor | None = None
         self._dispatcher = _Dispatcher()
         self._closed = False
+
+    def _pools(self) -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+        if self._db is None or self._net is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stopcamb-db")
+            self._net = ThreadPoolExecutor(
+                max_workers=self._net_workers, thread_name_prefix="stopcamb-net"
+            )
+        return self._db, self._net
 
     def run_db(
         self,
@@ -90,7 +105,7 @@ class QtTaskRunner:
         *,
         owner: QObject | None = None,
     ) -> Future[T]:
-        return self._submit(self._db, fn, on_success, on_failure, owner)
+        return self._submit(self._pools()[0], fn, on_success, on_failure, owner)
 
     def run_net(
         self,
@@ -100,13 +115,14 @@ class QtTaskRunner:
         *,
         owner: QObject | None = None,
     ) -> Future[T]:
-        return self._submit(self._net, fn, on_success, on_failure, owner)
+        return self._submit(self._pools()[1], fn, on_success, on_failure, owner)
 
     def shutdown(self) -> None:
         """Drop pending callbacks and stop accepting work (running jobs finish on their own)."""
         self._closed = True
-        self._db.shutdown(wait=False, cancel_futures=True)
-        self._net.shutdown(wait=False, cancel_futures=True)
+        for pool in (self._db, self._net):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def _submit(
         self,
@@ -169,6 +185,8 @@ class ImmediateTaskRunner:
         on_success: Callable[[T], None] | None,
         on_failure: Failure | None,
     ) -> Future[T]:
+        from concurrent.futures import Future
+
         future: Future[T] = Future()
         try:
             result = fn()

@@ -6,7 +6,6 @@ simulation/real-push state is shown in a strong colour in the status bar.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 BASE_POINT_SIZE = 12
@@ -98,7 +97,7 @@ QPushButton#primary:focus {{
 
 
 def apply_theme(app: QApplication) -> None:
-    font = QFont(app.font())
+    font = app.font()
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
     app.setStyleSheet(STYLESHEET)
