@@ -234,20 +234,22 @@ class BannerWidget(QWidget):
         self.card.set_state(fit, dark, zoom)
         body_fit = fit.body
         if not body.strip():
-            self.caption.setText("")
+            state, text, tip = "", "", ""
         elif body_fit.truncated:
-            seen = body[: body_fit.cut]
-            self.caption.setText(
-                f"✂ Coupé ici : {body_fit.visible} / {body_fit.total} caractères visibles"
+            state = "cut"
+            text = f"✂ Coupé ici : {body_fit.visible} / {body_fit.total} caractères visibles"
+            tip = (
+                f"Le téléphone s'arrête après « {_tail(body[: body_fit.cut], 30)} » ; la suite "
+                "n'est pas affichée sans ouvrir la notification."
             )
-            self.caption.setToolTip(
-                f"Le téléphone s'arrête après « {_tail(seen, 30)} » ; la suite n'est pas "
-                "affichée sans ouvrir la notification."
-            )
-            self.caption.setProperty("state", "cut")
         else:
-            self.caption.setText(f"✓ Texte entier visible ({body_fit.total} caractères)")
-            self.caption.setToolTip("")
-            self.caption.setProperty("state", "whole")
-        self.caption.style().unpolish(self.caption)
-        self.caption.style().polish(self.caption)
+            state = "whole"
+            text = f"✓ Texte entier visible ({body_fit.total} caractères)"
+            tip = ""
+        if text != self.caption.text():
+            self.caption.setText(text)
+            self.caption.setToolTip(tip)
+        if state != self.caption.property("state"):
+            self.caption.setProperty("state", state)
+            self.caption.style().unpolish(self.caption)
+            self.caption.style().polish(self.caption)
