@@ -289,3 +289,34 @@ def test_templates_of_the_departement_fill_the_editor(qtbot: QtBot, desk: Desk) 
     view.templates.activated.emit(index)
     assert view.text() == SEED
     assert view.preview.banners["ios_lock"].fit.body.visible == len(SEED)
+
+
+def test_everything_is_reachable_from_the_keyboard(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    # Mnemonics (Alt+letter) reach each field.
+    for key, widget in (
+        (Qt.Key.Key_D, view.departement),
+        (Qt.Key.Key_T, view.editor),
+        (Qt.Key.Key_M, view.templates),
+        (Qt.Key.Key_P, view.attestation.procedure),
+    ):
+        qtbot.keyClick(view, key, Qt.KeyboardModifier.AltModifier)
+        assert view.focusWidget() is widget, key
+    # Tab leaves the editor (no tab character typed in the alert): to « Envoyer… » when it
+    # is enabled, else to the attestation.
+    view.editor.setFocus()
+    qtbot.keyClick(view.editor, Qt.Key.Key_Tab)
+    assert view.focusWidget() is view.attestation.procedure
+    assert "\t" not in view.text()
+    # Ctrl+Entrée from an attestation field opens the confirmation too.
+    fill_attestation(qtbot, view)
+    view.set_text(SEED)
+    view.attestation.numero.setFocus()
+    qtbot.keyClick(view.attestation.numero, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.confirmation is not None
+    view.confirmation.reject()
+    view.editor.setFocus()
+    qtbot.keyClick(view.editor, Qt.Key.Key_Tab)
+    assert view.focusWidget() is view.send_bar.button
