@@ -99,3 +99,11 @@ def test_account_rules(accounts: AccountService) -> None:
     chef = accounts.authenticate("chef", "longpassword")
     with pytest.raises(PermissionDenied):
         accounts.create("autre", "longpassword", Role.ADMINISTRATEUR, actor=chef)
+
+
+def test_database_gone_at_login_is_a_french_database_error() -> None:
+    from stopcamb_desk.models.db import DatabaseError
+
+    service = AccountService(Database("postgresql+psycopg://postgres@127.0.0.1:1/disparue"))
+    with pytest.raises(DatabaseError, match="injoignable"):
+        service.authenticate("chef74", "peu-importe")

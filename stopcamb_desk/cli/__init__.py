@@ -36,14 +36,14 @@ class _FrenchParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog} : erreur : {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = _FrenchParser(
         prog="stopcamb-desk",
         description="Poste CORG « Stop Cambriolages » : alertes push, brigades, historique.",
     )
     parser.add_argument("--version", action="version", version=f"stopcamb-desk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a sub-command still being written
@@ -54,11 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _wants_gui(argv: Sequence[str]) -> bool:
+    """No sub-command (or only GUI options such as ``--demo``) means the GUI."""
+    return not argv or argv[0] == "gui" or argv[0] == "--demo"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The GUI is the common case: register only its sub-command so that the login window
+    # paints sooner (importing every sub-command module costs tens of milliseconds).
+    if _wants_gui(argv):
+        parser = build_parser(("stopcamb_desk.cli.gui",))
+        argv = argv if argv[:1] == ["gui"] else ["gui", *argv]
+    else:
+        parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["gui", *(argv or [])])
+    if args.command is None:  # only global options were given
+        parser.print_help()
+        return EXIT_USAGE
     try:
         return int(args.handler(args) or 0)
     except CliError as exc:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.roles import (
@@ -21,7 +22,7 @@ from stopcamb_desk.domain.roles import (
     require,
 )
 from stopcamb_desk.models import Operator, OperatorDepartement, utcnow
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.services import audit
 
 MAX_FAILED_LOGINS = 5
@@ -172,8 +173,11 @@ class AccountService:
 
         A refusal is committed (failure counter, audit event) before it is raised.
         """
-        with self._db.session() as session:
-            outcome = self._authenticate(session, login.strip()[:64], password)
+        try:
+            with self._db.session() as session:
+                outcome = self._authenticate(session, login.strip()[:64], password)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(explain_failure(exc, self._db.url)) from exc
         if isinstance(outcome, AuthError):
             raise outcome
         return outcome
