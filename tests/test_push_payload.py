@@ -55,6 +55,7 @@ def test_operational_alert_payload_is_exactly_what_the_app_expects() -> None:
             "replaces": "41",
             "sequence": "7",
             "exercise": "0",
+            "retraction": "0",
             "tag": "stopcamb_dep_74",
         },
     }
@@ -124,9 +125,19 @@ def test_stored_json_round_trips() -> None:
     payload = build_payload(AlertPush(3, MEYTHET, "74"), now=NOW)
     text = payload_to_json(payload)
     assert "journée" in text  # readable accents in the database and --print-payload
+    assert json.loads(text) == {"message": payload}  # the exact request body
     assert payload_from_json(text) == payload
-    with pytest.raises(PayloadError, match="recomposée"):
-        payload_from_json("[]")
+    assert payload_from_json(json.dumps(payload)) == payload
+    for bad in ("[]", "{", '{"message": {}}'):
+        with pytest.raises(PayloadError, match="recomposée"):
+            payload_from_json(bad)
+
+
+def test_retraction_is_flagged_and_needs_the_withdrawn_alert() -> None:
+    payload = build_payload(AlertPush(9, "Retiré", "74", replaces_id=8, retraction=True))
+    assert payload["data"]["retraction"] == "1" and payload["data"]["replaces"] == "8"
+    with pytest.raises(PayloadError, match="retire"):
+        build_payload(AlertPush(9, "Retiré", "74", retraction=True))
 
 
 def test_title_for() -> None:

@@ -61,6 +61,7 @@ class AlertPush:
     replaces_id: int | None = None
     exercise: bool = False
     ttl_hours: int = DEFAULT_TTL_HOURS
+    retraction: bool = False  # replaces_id is withdrawn (text: the settings' retraction text)
 
     @property
     def topic(self) -> str:
@@ -93,6 +94,8 @@ def _check(push: AlertPush) -> None:
         )
     if push.sequence < 0 or push.alert_id < 0:
         raise PayloadError("Numéro d'alerte ou de séquence négatif.")
+    if push.retraction and push.replaces_id is None:
+        raise PayloadError("Un retrait doit désigner l'alerte qu'il retire.")
 
 
 def build_message(push: AlertPush, *, now: datetime | None = None) -> messaging.Message:
@@ -111,6 +114,7 @@ def build_message(push: AlertPush, *, now: datetime | None = None) -> messaging.
         "replaces": "" if push.replaces_id is None else str(push.replaces_id),
         "sequence": str(push.sequence),
         "exercise": "1" if push.exercise else "0",
+        "retraction": "1" if push.retraction else "0",
         "tag": key,
     }
     return messaging.Message(
@@ -172,12 +176,19 @@ def build_payload(push: AlertPush, *, now: datetime | None = None) -> dict[str, 
 
 
 def payload_to_json(payload: Mapping[str, Any]) -> str:
-    """Text form for the database column and ``--print-payload`` (readable accents)."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    """The request body ``{"message": payload}`` as stored in ``alerts.payload_json`` and printed
+    by ``--print-payload`` (readable accents, stable key order)."""
+    return json.dumps({"message": dict(payload)}, ensure_ascii=False, sort_keys=True)
 
 
 def payload_from_json(text: str) -> dict[str, Any]:
-    value = json.loads(text)
+    """The message stored by :func:`payload_to_json` (a bare message is accepted too)."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        value = None
+    if isinstance(value, dict) and isinstance(value.get("message"), dict):
+        value = value["message"]
     if not isinstance(value, dict) or "topic" not in value:
         raise PayloadError("Charge utile enregistrée illisible : l'alerte doit être recomposée.")
     return value

@@ -1,0 +1,93 @@
+"""The background sender of one desk: prepares the gateway, then sends what is due.
+
+One daemon thread per desk. It is the only place that waits for a retry time: the GUI thread
+only commits (``Outbox.enqueue``) and calls :meth:`OutboxWorker.wake`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from stopcamb_desk.push.gateway import PushError
+from stopcamb_desk.services.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_SECONDS = 5.0  # look for other desks' retries and crashed leases this often
+DB_ERROR_PAUSE_SECONDS = 5.0
+
+
+class OutboxWorker:
+    """``start()`` after login; ``wake()`` after an enqueue or « Renvoyer »; ``stop()`` on exit."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        *,
+        on_prepare_error: Callable[[PushError], None] | None = None,
+        idle_poll: float = IDLE_POLL_SECONDS,
+    ) -> None:
+        self.outbox = outbox
+        self.on_prepare_error = on_prepare_error
+        self.idle_poll = idle_poll
+        self.prepared = threading.Event()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="stopcamb-outbox", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _prepare(self) -> None:
+        try:
+            self.outbox.gateway.prepare()
+        except PushError as exc:
+            log.warning("Préparation de la passerelle d'envoi : %s", exc.message_fr)
+            if self.on_prepare_error is not None:
+                self.on_prepare_error(exc)
+        finally:
+            self.prepared.set()
+
+    def _seconds_until(self, when: datetime | None) -> float:
+        if when is None:
+            return self.idle_poll
+        delay = (when - self.outbox.clock()).total_seconds()
+        return min(self.idle_poll, max(0.0, delay) + 0.01)
+
+    def _run(self) -> None:
+        self._prepare()
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.outbox.recover()
+                if self.outbox.process_due():
+                    continue
+                wait = self._seconds_until(self.outbox.next_wakeup())
+            except SQLAlchemyError:
+                log.exception("File d'envoi : base de données indisponible")
+                wait = DB_ERROR_PAUSE_SECONDS
+            except Exception:
+                log.exception("File d'envoi : erreur inattendue")
+                wait = DB_ERROR_PAUSE_SECONDS
+            self._wake.wait(wait)
