@@ -261,7 +261,7 @@ def test_ctrl_enter_confirmation_restates_departement_kind_text_and_mode(
     assert draft.departement == "74" and draft.text == SEED
     assert draft.attestation is not None and draft.attestation.numero == "2024/001234"
     assert verdict.sendable
-    assert "Alerte confiée à l'envoi" in view.status.text()
+    assert "confiée à l'envoi (74 — Haute-Savoie)" in view.status.text()
     assert view.text() == ""
 
 
@@ -320,3 +320,37 @@ def test_everything_is_reachable_from_the_keyboard(qtbot: QtBot, desk: Desk) -> 
     view.editor.setFocus()
     qtbot.keyClick(view.editor, Qt.Key.Key_Tab)
     assert view.focusWidget() is view.send_bar.button
+
+
+def test_confirmed_alert_goes_to_the_durable_outbox(qtbot: QtBot, desk: Desk) -> None:
+    from sqlalchemy import select
+
+    from stopcamb_desk.models import Alert
+    from stopcamb_desk.push.simulation import SimulationGateway
+    from stopcamb_desk.services.outbox import Outbox
+
+    gateway = SimulationGateway()
+    outbox = Outbox(desk.services.db, gateway)
+    wakes: list[int] = []
+    principal = desk.services.accounts.authenticate("chef74", "demo-chef74")
+    errors = ErrorHandler(desk.presenter)
+    ctx = ShellContext(desk.settings, desk.services, principal, ImmediateTaskRunner(), errors)
+    view = ComposerView(ctx, outbox=outbox, wake=lambda: wakes.append(1))
+    qtbot.addWidget(view)
+    view.show()
+    fill_attestation(qtbot, view, "PV 2025/77")
+    type_text(qtbot, view, SEED)
+    view.open_confirmation()
+    assert view.confirmation is not None
+    qtbot.mouseClick(view.confirmation.send_button, Qt.MouseButton.LeftButton)
+
+    assert view.last_sent_id is not None
+    assert wakes == [1]
+    assert f"Alerte n° {view.last_sent_id} enregistrée" in view.status.text()
+    with desk.services.db.session() as session:
+        alert = session.scalars(select(Alert).where(Alert.id == view.last_sent_id)).one()
+        assert (alert.status, alert.departement, alert.text) == ("en_attente", "74", SEED)
+        assert alert.procedure_number == "PV 2025/77"
+    outbox.process_due()
+    assert outbox.status(view.last_sent_id)[0] == "envoyee"
+    assert desk.presenter.unexpected == []

@@ -22,18 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from stopcamb_desk.domain.rules.model import Attestation, ParquetAuthorisation, ProcedureType
+from stopcamb_desk.ui.composer.targets import compact
 
 NO_PROCEDURE = "— choisir —"
 
 
 def _to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def _compact(combo: QComboBox, characters: int) -> None:
-    """Let a combo shrink to ``characters`` instead of its longest item."""
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(characters)
 
 
 def _date_edit(today: date) -> QDateEdit:
@@ -70,7 +65,7 @@ class AttestationFields(QFrame):
         for kind in ProcedureType:
             self.procedure.addItem(kind.label, str(kind))
         self.procedure.setToolTip("Plainte, procès-verbal ou renseignement judiciaire")
-        _compact(self.procedure, 10)
+        compact(self.procedure, 10)
         self.numero = QLineEdit()
         self.numero.setObjectName("procedureNumber")
         self.numero.setPlaceholderText("n° de procédure")

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +29,6 @@ from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.rules.catalog import RULES
 from stopcamb_desk.domain.rules.model import MessageKind, Verdict
 from stopcamb_desk.services.composer import (
-    KIND_LABELS,
     ComposerService,
     DepartementChoice,
     Draft,
@@ -40,27 +39,36 @@ from stopcamb_desk.services.composer import (
     check_target,
     permitted_departements,
     permitted_kinds,
-    push_is_real,
     refusal_reason,
-    validate_for_send,
 )
 from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
 from stopcamb_desk.ui.composer.editor import AlertEditor
+from stopcamb_desk.ui.composer.sending import SendCallback, SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
+from stopcamb_desk.ui.composer.targets import (
+    NATIONAL_LABEL,
+    compact,
+    departement_combo,
+    kind_combo,
+)
 from stopcamb_desk.ui.preview import PreviewPanel
 
 if TYPE_CHECKING:
+    from stopcamb_desk.services.outbox import Outbox
     from stopcamb_desk.ui.context import ShellContext
 
-SendCallback = Callable[[Draft, Verdict], object]
 TEMPLATE_PROMPT = "— insérer un modèle —"
-NATIONAL_LABEL = "National (tous départements)"
 
 
-class ComposerView(QWidget):
-    """``ComposerView(ctx)`` for the shell; tests may inject ``places``, ``send_callback``."""
+class ComposerView(SendingMixin, QWidget):
+    """``ComposerView(ctx)`` for the shell.
+
+    Sending goes to ``send_callback(draft, verdict)`` when given, else to the durable outbox
+    (``outbox`` or ``ctx.services.outbox``) on the database worker, then ``wake()`` (or
+    ``ctx.services.outbox_worker.wake``) tells the sender thread.
+    """
 
     def __init__(
         self,
@@ -69,6 +77,8 @@ class ComposerView(QWidget):
         *,
         places: PlaceFinder | None = None,
         send_callback: SendCallback | None = None,
+        outbox: Outbox | None = None,
+        wake: Callable[[], None] | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,6 +89,11 @@ class ComposerView(QWidget):
         self._today = today
         self._places = places if places is not None else _default_places(ctx)
         self._send_callback = send_callback
+        # The durable outbox and its sender thread, when the desk provides them.
+        self._outbox = outbox if outbox is not None else getattr(ctx.services, "outbox", None)
+        worker = getattr(ctx.services, "outbox_worker", None)
+        self._wake = wake if wake is not None else getattr(worker, "wake", None)
+        self.last_sent_id: int | None = None
         self._service = ComposerService(ctx.services.db)
         self._departements = permitted_departements(self.principal)
         self._kinds = permitted_kinds(self.principal)
@@ -115,43 +130,15 @@ class ComposerView(QWidget):
         targets = QGridLayout()
         targets.setHorizontalSpacing(8)
         targets.setVerticalSpacing(4)
-        self.departement = QComboBox()
-        self.departement.setObjectName("departement")
-        self.departement.setToolTip("Département destinataire (seulement les vôtres)")
-        for choice in self._departements:
-            self.departement.addItem(choice.label, choice.code)
-        self.kind = QComboBox()
-        self.kind.setObjectName("kind")
-        model = QStandardItemModel(self.kind)
-        self.kind.setModel(model)
-        for kind in MessageKind:
-            self.kind.addItem(KIND_LABELS[kind], str(kind))
-            item = model.item(self.kind.count() - 1)
-            if kind not in self._kinds:
-                item.setEnabled(False)
-                item.setToolTip(
-                    "Réservé à l'OPP du GGD34"
-                    if kind is MessageKind.PREVENTION
-                    else "Réservé aux chefs de quart"
-                )
-        if self._kinds:
-            self.kind.setCurrentIndex(self.kind.findData(str(self._kinds[0])))
-        self.kind.setToolTip(
-            "Prévention nationale : réservée à l'OPP du GGD34"
-            if MessageKind.PREVENTION not in self._kinds
-            else "Alerte opérationnelle ou message de prévention national"
-        )
+        self.departement = departement_combo(self._departements)
+        self.kind = kind_combo(self._kinds)
         self.exercise = QCheckBox("E&xercice")
         self.exercise.setObjectName("exercise")
         self.exercise.setToolTip("Message d'entraînement : préfixe « EXERCICE », sujets d'exercice")
         self.templates = QComboBox()
         self.templates.setObjectName("templates")
         self.templates.setToolTip("Textes enregistrés pour ce département")
-        for combo, characters in ((self.departement, 12), (self.kind, 10), (self.templates, 12)):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(characters)
+        compact(self.templates, 12)
         self._add_labelled(targets, 0, 0, "&Département :", self.departement)
         self._add_labelled(targets, 0, 2, "T&ype :", self.kind)
         targets.setColumnStretch(1, 3)
@@ -353,67 +340,6 @@ class ComposerView(QWidget):
         cursor.insertText(template.text)  # undoable with Ctrl+Z
         self.templates.setCurrentIndex(0)
         self.editor.setFocus()
-
-    # -- sending -----------------------------------------------------------------------------
-    @Slot()
-    def open_confirmation(self) -> None:
-        """Ctrl+Entrée / « Envoyer… »: restate everything and ask; nothing leaves before."""
-        self._update()
-        if self.send_bar.blocked or self.verdict is None:
-            self.send_bar.reason.setFocus()
-            return
-        draft = self.draft()
-        attestation = draft.attestation
-        dialog = ConfirmSendDialog(
-            draft,
-            self.verdict.text_to_send,
-            banner_title(draft),
-            self.current_departement(),
-            push_is_real(self.ctx.settings),
-            attestation.label if attestation is not None else None,
-            self,
-        )
-        dialog.accepted.connect(lambda: self._send(draft))
-        dialog.finished.connect(lambda _r: self._forget_confirmation(dialog))
-        self.confirmation = dialog
-        dialog.open()
-
-    def _forget_confirmation(self, dialog: ConfirmSendDialog) -> None:
-        if self.confirmation is dialog:
-            self.confirmation = None
-        dialog.deleteLater()
-
-    def _send(self, draft: Draft) -> None:
-        try:
-            verdict = validate_for_send(self.principal, draft, self._places, self._today)
-        except (PermissionDenied, SendRefused) as exc:
-            self._show_status(exc.message, ok=False)
-            return
-        if self._send_callback is None:
-            self._show_status(
-                "L'envoi n'est pas encore relié à la file d'envoi sur ce poste : rien n'est "
-                "parti. Prévenez l'administrateur.",
-                ok=False,
-            )
-            return
-        try:
-            self._send_callback(draft, verdict)
-        except Exception as exc:
-            self.ctx.errors.report(exc)
-            return
-        where = self.current_departement()
-        target = where.label if where is not None else "national"
-        self._show_status(f"✓ Alerte confiée à l'envoi ({target}) : « {verdict.text_to_send} »")
-        self.editor.clear()
-        self.attestation.clear()
-        self.editor.setFocus()
-
-    def _show_status(self, text: str, ok: bool = True) -> None:
-        self.status.setText(text)
-        self.status.setProperty("ok", ok)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-        self.status.setVisible(True)
 
 
 def _default_places(ctx: ShellContext) -> PlaceFinder:
