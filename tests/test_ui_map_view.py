@@ -108,7 +108,7 @@ def test_commune_search_marks_meythet(qtbot, db: Database) -> None:  # type: ign
     qtbot.keyClick(view.search, Qt.Key.Key_Return)
     canvas = view.canvas
     assert canvas.mark is not None and canvas.mark[2] == "Meythet"
-    assert "Meythet (74), commune déléguée de Annecy" in view.message.text()
+    assert "Meythet (74), commune déléguée d'Annecy" in view.message.text()
     at = canvas.to_screen(*MEYTHET)
     assert at is not None
     assert abs(at.x() - canvas.width() / 2) < 2 and abs(at.y() - canvas.height() / 2) < 2

@@ -45,3 +45,21 @@ def seed_demo(db: Database, accounts: AccountService) -> None:
             accounts.create(
                 account.login, account.password, account.role, account.departements, account.nom
             )
+    seed_demo_brigades(db)
+
+
+DEMO_BRIGADES = "demo/unites-gendarmerie-demo.csv"  # data.gouv.fr format, illustrative values
+
+
+def seed_demo_brigades(db: Database) -> None:
+    """A few brigades (74, 34, 38, 2A, 973) so that the map and the directory are not empty."""
+    from stopcamb_desk.domain.roles import Principal, Role
+    from stopcamb_desk.geo.data import read_resource
+    from stopcamb_desk.models import Brigade
+    from stopcamb_desk.services.brigades import BrigadeService
+
+    with db.session() as session:
+        if session.scalar(select(func.count(Brigade.id))):
+            return
+    demo_admin = Principal(0, "demo", "Données de démonstration", Role.ADMINISTRATEUR)
+    BrigadeService(db).import_csv(demo_admin, read_resource(DEMO_BRIGADES))

@@ -1,0 +1,112 @@
+"""Table model of the brigade directory and its accent-insensitive text filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from stopcamb_desk.geo.text import name_key
+from stopcamb_desk.models import Brigade
+
+Index = QModelIndex | QPersistentModelIndex
+IdRole = Qt.ItemDataRole.UserRole + 1  # the brigade's identifiant_public_unite
+SearchRole = Qt.ItemDataRole.UserRole + 2  # folded text the filter matches against
+
+COLUMNS: tuple[tuple[str, Callable[[Brigade], str]], ...] = (
+    ("Dép.", lambda b: b.departement),
+    ("Unité", lambda b: b.service),
+    ("Téléphone", lambda b: b.telephone),
+    ("Commune", lambda b: b.commune),
+    ("Code postal", lambda b: b.code_postal),
+)
+
+
+def search_text(b: Brigade) -> str:
+    return name_key(" ".join((b.service, b.commune, b.code_postal, b.telephone, b.adresse, b.id)))
+
+
+class BrigadeTableModel(QAbstractTableModel):
+    """Brigades held in memory (the national directory is ~3 500 rows)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Brigade] = []
+        self._search: list[str] = []
+
+    def set_rows(self, rows: Sequence[Brigade]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._search = [search_text(b) for b in self._rows]
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Brigade | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, brigade_id: str) -> int:
+        for n, b in enumerate(self._rows):
+            if b.id == brigade_id:
+                return n
+        return -1
+
+    def replace(self, brigade: Brigade) -> None:
+        """Show a brigade as saved (after an edit or a reload)."""
+        row = self.row_of(brigade.id)
+        if row < 0:
+            return
+        self._rows[row] = brigade
+        self._search[row] = search_text(brigade)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        b = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return COLUMNS[index.column()][1](b)
+        if role == IdRole:
+            return b.id
+        if role == SearchRole:
+            return self._search[index.row()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+
+class BrigadeFilter(QSortFilterProxyModel):
+    """Keeps rows containing every word typed; accents, case and hyphens do not matter."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = name_key(text).split()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        folded = model.data(model.index(source_row, 0, source_parent), SearchRole) or ""
+        return all(word in folded for word in self._words)

@@ -1,0 +1,213 @@
+"""The « Brigades » view driven like an operator: filter the directory, find the brigade of a
+commune, edit a phone number (administrators only), hit a stale edit, import the CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from history_fixtures import add_operator
+from PySide6.QtCore import Qt
+
+from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.brigades import BrigadeService
+from stopcamb_desk.ui.brigades import BrigadesView
+from stopcamb_desk.ui.brigades.view import parse_position
+from stopcamb_desk.ui.tasks import ImmediateTaskRunner
+
+SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
+
+
+@pytest.fixture
+def db(sqlite_url: str) -> Iterator[Database]:
+    database = Database(sqlite_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def admin(db: Database) -> Principal:
+    return add_operator(db, "admin", Role.ADMINISTRATEUR)
+
+
+@pytest.fixture
+def chef(db: Database) -> Principal:
+    return add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+
+
+@pytest.fixture
+def imported(db: Database, admin: Principal) -> None:
+    BrigadeService(db).import_csv(admin, SAMPLE.read_bytes(), skip_invalid=True)
+
+
+def make_view(qtbot, db: Database, principal: Principal) -> BrigadesView:  # type: ignore[no-untyped-def]
+    reported: list[BaseException] = []
+    ctx = SimpleNamespace(
+        services=SimpleNamespace(db=db),
+        principal=principal,
+        tasks=ImmediateTaskRunner(),
+        errors=SimpleNamespace(report=reported.append),
+    )
+    view = BrigadesView(ctx)
+    view.reported = reported  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    return view
+
+
+def shown_services(view: BrigadesView) -> list[str]:
+    proxy = view.proxy
+    return sorted(proxy.data(proxy.index(r, 1)) for r in range(proxy.rowCount()))
+
+
+def test_table_shows_the_operators_departement_and_filters_by_text(
+    qtbot, db: Database, chef: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, chef)
+    assert view.departement.currentData() == "74"
+    assert len(shown_services(view)) == 2 and all(
+        "Annecy" in s or "Seynod" in s for s in shown_services(view)
+    )
+    qtbot.keyClicks(view.filter, "seynod")  # case and accents do not matter
+    assert shown_services(view) == ['Brigade de proximité de Seynod; accueil "principal"']
+    assert view.count.text() == "1 brigade(s) affichée(s) sur 2"
+    view.filter.clear()
+    view.departement.setCurrentIndex(view.departement.findData(None))  # all départements
+    assert len(shown_services(view)) == 10
+    qtbot.keyClicks(view.filter, "04 67")
+    assert len(shown_services(view)) == 4  # the Hérault numbers
+    assert not view.import_button.isVisible()  # chef de quart: no import
+
+
+def test_find_the_brigade_by_commune_and_by_position(
+    qtbot, db: Database, chef: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, chef)
+    qtbot.keyClicks(view.find_input, "Meythet")
+    qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
+    assert "Meythet (74), commune déléguée de Annecy" in view.find_label.text()
+    first = view.results.item(0).text()
+    assert "dans la commune" in first and "Tél. 04 50 00 00 0" in first
+    view.find_input.clear()
+    qtbot.keyClicks(view.find_input, "43,676 4,136")  # Lunel, in the Hérault
+    qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
+    assert view.results.item(0).text().startswith("Brigade territoriale autonome de Lunel")
+    # Opening the result switches the table to its département and shows its form.
+    view.results.itemClicked.emit(view.results.item(0))
+    assert view.departement.currentData() == "34"
+    assert view.form.brigade is not None and view.form.brigade.id == "1009402"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45.918, 6.094", (45.918, 6.094)),
+        ("45,918 6,094", (45.918, 6.094)),
+        ("45.918,6.094", (45.918, 6.094)),
+        ("45,918;6,094", (45.918, 6.094)),
+        ("Meythet", None),
+        ("95 200", None),  # latitude out of range
+    ],
+)
+def test_position_parsing(text: str, expected: tuple[float, float] | None) -> None:
+    assert parse_position(text) == expected
+
+
+def test_chef_de_quart_reads_but_cannot_edit(
+    qtbot, db: Database, chef: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, chef)
+    view.select("1009101")
+    form = view.form
+    assert form.fields["telephone"].text() == "04 50 00 00 01"
+    assert form.fields["telephone"].isReadOnly() and form.horaires.isReadOnly()
+    assert not form.save_button.isVisible()
+    assert form.read_only.isVisible()
+    assert "administrateur" in form.read_only.text()
+    # Even if the UI let it through, the service refuses.
+    with pytest.raises(PermissionDenied):
+        BrigadeService(db).update(chef, "1009101", 1, telephone="04 50 99 99 99")
+
+
+def test_admin_edits_a_phone_number_and_the_table_shows_it(
+    qtbot, db: Database, admin: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin)
+    view.departement.setCurrentIndex(view.departement.findData("74"))
+    assert view.select("1009101")
+    phone = view.form.fields["telephone"]
+    phone.selectAll()
+    qtbot.keyClicks(phone, "04 50 12 34 56")
+    with qtbot.waitSignal(view.saved, timeout=5000):
+        qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
+    assert view.form.feedback.text() == "Fiche enregistrée."
+    row = view.model.row_of("1009101")
+    assert view.model.data(view.model.index(row, 2)) == "04 50 12 34 56"
+    stored = {b.id: b for b in BrigadeService(db).list("74")}["1009101"]
+    assert stored.telephone == "04 50 12 34 56" and stored.version == 2
+
+
+def test_stale_edit_shows_the_conflict_and_reload_fixes_it(
+    qtbot, db: Database, admin: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin)
+    view.departement.setCurrentIndex(view.departement.findData("74"))
+    view.select("1009101")
+    # Another desk changes the same brigade meanwhile.
+    BrigadeService(db).update(admin, "1009101", 1, telephone="04 50 00 11 11")
+    view.form.horaires.setPlainText("Lundi : 8h00-12h00")
+    qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
+    feedback = view.form.feedback.text()
+    assert "modifiée entre-temps par un autre poste" in feedback and "rechargez" in feedback
+    assert "ne sont pas enregistrées" in feedback
+    qtbot.mouseClick(view.form.reload_button, Qt.MouseButton.LeftButton)
+    assert view.form.fields["telephone"].text() == "04 50 00 11 11"
+    assert view.form.brigade is not None and view.form.brigade.version == 2
+    assert view.form.feedback.text() == ""
+
+
+def test_import_with_an_invalid_line_asks_to_skip_then_imports_ten(
+    qtbot, db: Database, admin: Principal
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin)
+    assert view.import_button.isVisible()
+    view.choose_file = lambda _parent: SAMPLE
+    qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    question = view.import_dialog
+    assert question is not None and question.isVisible()
+    assert "Importer en ignorant ces 1 lignes ?" in question.text.text()
+    assert "Ligne 12 : identifiant_public_unite manquant." in question.details.toPlainText()
+    assert BrigadeService(db).list() == []  # nothing imported before the answer
+    assert question.accept_button is not None
+    with qtbot.waitSignal(view.import_finished, timeout=5000) as finished:
+        question.accept_button.click()
+    assert finished.args[0].added == 10
+    report = view.import_dialog
+    assert report is not None and report is not question
+    assert report.text.text().startswith("Import terminé : 10 brigade(s) ajoutée(s)")
+    details = report.details.toPlainText()
+    assert "Ligne 12" in details and "pas de coordonnées GPS" in details
+    assert "hors du département 34" in details
+    assert len(BrigadeService(db).list()) == 10
+    assert view.model.rowCount() == 10  # admin: all départements, reloaded
+
+
+def test_import_of_a_wrong_file_says_what_to_do(
+    qtbot, db: Database, admin: Principal, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    wrong = tmp_path / "export.csv"
+    wrong.write_text("nom;prenom\nDupont;Jean\n", encoding="utf-8")
+    view = make_view(qtbot, db, admin)
+    view.choose_file = lambda _parent: wrong
+    view.start_import()
+    dialog = view.import_dialog
+    assert dialog is not None and dialog.windowTitle() == "Import impossible"
+    assert "Téléchargez le CSV de data.gouv.fr" in dialog.text.text()
+    view.choose_file = lambda _parent: tmp_path / "disparu.csv"
+    view.start_import()
+    assert "Impossible de lire le fichier « disparu.csv »" in view.import_dialog.text.text()
+    assert view.reported == []  # expected errors never reach the bug handler
