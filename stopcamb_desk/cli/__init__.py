@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.ref",
     "stopcamb_desk.cli.brigades",
     "stopcamb_desk.cli.lint",
+    "stopcamb_desk.cli.send",
     "stopcamb_desk.cli.screenshot",
     "stopcamb_desk.cli.history",
     "stopcamb_desk.cli.audit",

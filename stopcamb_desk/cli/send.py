@@ -1,0 +1,269 @@
+"""``stopcamb-desk send``: compose, check and send one alert through the durable outbox.
+
+The alert is committed (« en attente ») before any network call; the command then sends it
+and waits for its final status, at most ``--attendre`` seconds (retries included). Exit 0
+only when Firebase (or the SIMULATION) accepted the push; 1 when it was refused, failed or is
+still waiting (another desk's sender will retry it); 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from typing import Any
+
+from stopcamb_desk.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    CliError,
+    add_operator_argument,
+    login_operator,
+    print_json,
+)
+from stopcamb_desk.cli.lint import _normalize_departement, _parse_date, _place_finder
+
+PROCEDURES = {
+    "plainte": "plainte",
+    "pv": "proces_verbal",
+    "proces_verbal": "proces_verbal",
+    "rj": "renseignement_judiciaire",
+    "renseignement_judiciaire": "renseignement_judiciaire",
+}
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "send",
+        help="envoyer une alerte push (contrôle des règles, file d'envoi durable)",
+        description=(
+            "Contrôle, enregistre puis envoie une alerte. Code de sortie 0 : push accepté ; "
+            "1 : refusé, en échec ou toujours en attente ; 2 : erreur d'utilisation."
+        ),
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--departement", metavar="NN", help="département (ex. 74, 2A, 974)")
+    target.add_argument(
+        "--national", action="store_true", help="message de prévention national (OPP GGD34)"
+    )
+    parser.add_argument("--text", required=True, metavar="TEXTE", help="texte (« - » : stdin)")
+    parser.add_argument(
+        "--fait",
+        metavar="TYPE:NUMERO:DATE",
+        help="procédure qui établit les faits : plainte|pv|rj, numéro, date "
+        "(ex. plainte:2026/00123:2026-03-01) ; obligatoire pour une alerte opérationnelle",
+    )
+    parser.add_argument(
+        "--parquet", metavar="REF:DATE", help="autorisation du Parquet (appel à témoins)"
+    )
+    parser.add_argument("--exercice", action="store_true", help="sujet d'exercice (exercice_…)")
+    parser.add_argument(
+        "--remplace", type=int, metavar="ID", help="numéro de l'alerte que celle-ci remplace"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="tout vérifier, ne rien enregistrer ni envoyer"
+    )
+    parser.add_argument(
+        "--print-payload", action="store_true", help="afficher le JSON exact envoyé à FCM v1"
+    )
+    parser.add_argument(
+        "--attendre",
+        type=float,
+        default=60.0,
+        metavar="SECONDES",
+        help="attente maximale du statut final, nouveaux essais compris (60 par défaut)",
+    )
+    parser.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(parser)
+    parser.set_defaults(handler=run)
+
+
+def _fait(value: str | None) -> Any:
+    from stopcamb_desk.domain.rules.model import Attestation, ProcedureType
+
+    if value is None:
+        return None
+    kind, _, rest = value.partition(":")
+    numero, _, when = rest.rpartition(":")
+    if kind.strip().lower() not in PROCEDURES or not numero or not when:
+        raise CliError(
+            f"--fait illisible : « {value} ». Forme attendue TYPE:NUMERO:DATE, TYPE parmi "
+            "plainte, pv, rj (ex. plainte:2026/00123:2026-03-01).",
+            EXIT_USAGE,
+        )
+    try:
+        procedure = ProcedureType(PROCEDURES[kind.strip().lower()])
+        return Attestation(procedure, numero, _parse_date(when))
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+
+
+def _parquet(value: str | None) -> Any:
+    from stopcamb_desk.domain.rules.model import ParquetAuthorisation
+
+    if value is None:
+        return None
+    reference, _, when = value.rpartition(":")
+    try:
+        return ParquetAuthorisation(reference, _parse_date(when) if when else date.today())
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+
+
+def _draft(args: Any) -> Any:
+    from stopcamb_desk.domain.rules.model import MessageKind
+    from stopcamb_desk.services.composer import Draft
+
+    text = sys.stdin.read().strip() if args.text == "-" else args.text
+    return Draft(
+        text=text,
+        kind=MessageKind.PREVENTION if args.national else MessageKind.OPERATIONNEL,
+        departement=None if args.national else _normalize_departement(args.departement),
+        exercise=args.exercice,
+        attestation=_fait(args.fait),
+        parquet=_parquet(args.parquet),
+    )
+
+
+def _print_payload(payload: dict[str, Any], args: Any) -> None:
+    if args.print_payload and not args.json:
+        print(json.dumps({"message": payload}, ensure_ascii=False, indent=2))
+
+
+def run(args: Any) -> int:
+    from stopcamb_desk.config import ConfigError, load_settings
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.services.composer import SendRefused, check_draft, validate_for_send
+
+    draft = _draft(args)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+    places, _note = _place_finder(draft.departement)
+    if args.dry_run and not args.operateur:
+        verdict = check_draft(draft, places)
+        principal = None
+    else:
+        from stopcamb_desk.cli.common import open_services
+
+        services = open_services()
+        try:
+            principal = login_operator(services, args.operateur)
+            verdict = validate_for_send(principal, draft, places)
+        except (PermissionDenied, SendRefused) as exc:
+            services.close()
+            raise CliError(exc.message) from exc
+        if args.dry_run:
+            services.close()
+        else:
+            try:
+                return _send(services, settings, principal, draft, verdict, args)
+            finally:
+                services.close()
+    return _dry_run(draft, verdict, settings, principal, args)
+
+
+def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any) -> int:
+    from stopcamb_desk.push.payload import AlertPush, build_payload
+    from stopcamb_desk.services.composer import refusal_reason
+
+    reason = refusal_reason(verdict)
+    if reason is not None:
+        raise CliError(reason)
+    payload = build_payload(
+        AlertPush(
+            alert_id=0,
+            text=verdict.text_to_send or draft.text,
+            departement=draft.departement,
+            kind=str(draft.kind),
+            sequence=0,
+            replaces_id=args.remplace,
+            exercise=draft.exercise,
+            ttl_hours=settings.fcm.ttl_hours,
+        )
+    )
+    note = (
+        "Essai (--dry-run) : rien n'a été enregistré ni envoyé ; alert_id et sequence valent 0 "
+        "ici et seront attribués à l'enregistrement."
+    )
+    if principal is None:
+        note += " Droits de l'opérateur non vérifiés (indiquez --operateur)."
+    if args.json:
+        print_json({"envoyable": True, "message": payload, "remarque": note})
+    else:
+        _print_payload(payload, args)
+        print(note, file=sys.stderr if args.print_payload else sys.stdout)
+    return EXIT_OK
+
+
+def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any, args: Any) -> int:
+    from stopcamb_desk.domain.status import status_label
+    from stopcamb_desk.push import PushConfigError, gateway_from_settings
+    from stopcamb_desk.push.payload import payload_from_json
+    from stopcamb_desk.services.outbox import Outbox, OutboxError
+
+    try:
+        gateway = gateway_from_settings(settings)
+    except PushConfigError as exc:
+        raise CliError(exc.message_fr + " Rien n'a été enregistré ni envoyé.") from exc
+    try:
+        outbox = Outbox(services.db, gateway, ttl_hours=settings.fcm.ttl_hours)
+        try:
+            alert_id = outbox.enqueue(principal, draft, verdict, replaces_id=args.remplace)
+        except OutboxError as exc:
+            raise CliError(exc.message) from exc
+        status = _wait_final(outbox, alert_id, args.attendre)
+    finally:
+        gateway.close()
+    from stopcamb_desk.models import Alert
+
+    with services.db.session() as session:
+        alert = session.get(Alert, alert_id)
+        assert alert is not None
+        payload = payload_from_json(alert.payload_json)
+        message_id, error = alert.fcm_message_id, alert.last_error
+    accepted = status in ("envoyee", "remplacee")
+    simulated = gateway.simulated
+    if args.json:
+        print_json(
+            {
+                "alerte": alert_id,
+                "statut": status,
+                "libelle": status_label(status),
+                "message_id": message_id,
+                "simulation": simulated,
+                "erreur": error,
+                **({"message": payload} if args.print_payload else {}),
+            }
+        )
+    else:
+        _print_payload(payload, args)
+        prefix = "SIMULATION — " if simulated else ""
+        if accepted:
+            print(f"{prefix}Alerte n° {alert_id} : {status_label(status)} ({message_id}).")
+            if simulated:
+                print("SIMULATION : aucun téléphone n'a reçu ce message.")
+        else:
+            print(f"{prefix}Alerte n° {alert_id} : {status_label(status)}. {error or ''}".strip())
+            if status == "en_attente":
+                print("Elle reste dans la file : un poste ouvert la renverra automatiquement.")
+    return EXIT_OK if accepted else EXIT_REFUSED
+
+
+def _wait_final(outbox: Any, alert_id: int, patience: float) -> str:
+    """Send now, then retry when due, until a final status or ``patience`` seconds."""
+    deadline = time.monotonic() + max(0.0, patience)
+    while True:
+        outcome = outbox.deliver(alert_id)
+        status = outcome.status if outcome is not None else outbox.status(alert_id)[0]
+        if status not in ("en_attente", "envoi"):
+            return str(status)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return str(status)
+        when = outcome.next_attempt_at if outcome is not None else None
+        pause = (when - outbox.clock()).total_seconds() if when is not None else 0.5
+        time.sleep(min(remaining, max(0.05, pause)))  # the CLI's own thread: it waits by design
