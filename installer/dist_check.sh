@@ -67,7 +67,7 @@ msiinfo export "$MSI" Property > "$OUT/msi-property.txt"
 msiinfo export "$MSI" Upgrade > "$OUT/msi-upgrade.txt"
 msiinfo export "$MSI" Shortcut > "$OUT/msi-shortcut.txt"
 msiinfo export "$MSI" File > "$OUT/msi-file.txt"
-msiinfo export "$MSI" Icon > "$OUT/msi-icon.txt" 2>/dev/null || true
+(cd "$OUT" && msiinfo export "$(realpath "$OLDPWD/$MSI" 2>/dev/null || echo "$MSI")" Icon > msi-icon.txt 2>/dev/null) || true  # binary streams land in ./Icon/
 msiinfo export "$MSI" Directory > "$OUT/msi-directory.txt"
 grep -q "^UpgradeCode	{$UPGRADE_CODE}" "$OUT/msi-property.txt" || fail "UpgradeCode property"
 grep -q "^{$UPGRADE_CODE}" "$OUT/msi-upgrade.txt" || fail "Upgrade table (major upgrade)"
