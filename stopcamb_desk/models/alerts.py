@@ -113,3 +113,13 @@ class NewsItem(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # brouillon → a_publier → publiee → a_retirer → retiree (see services/news.py).
+    status: Mapped[str] = mapped_column(String(20), default="brouillon", server_default="brouillon")
+    # Key of the entry in the app's feed (/flux_actualite/<remote_key>), fixed at creation.
+    remote_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    gateway: Mapped[str | None] = mapped_column(String(20))  # firebase | simulation
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
