@@ -69,12 +69,16 @@ def test_table_shows_the_operators_departement_and_filters_by_text(
 ) -> None:  # type: ignore[no-untyped-def]
     view = make_view(qtbot, db, chef)
     assert view.departement.currentData() == "74"
-    assert len(shown_services(view)) == 2 and all(
-        "Annecy" in s or "Seynod" in s for s in shown_services(view)
-    )
+    assert shown_services(view) == ['BP de Seynod; accueil "principal"', "BTA d'Annecy"]
     qtbot.keyClicks(view.filter, "seynod")  # case and accents do not matter
-    assert shown_services(view) == ['Brigade de proximité de Seynod; accueil "principal"']
+    assert shown_services(view) == ['BP de Seynod; accueil "principal"']  # usual abbreviation
+    proxy = view.proxy
+    full = proxy.data(proxy.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert full == 'Brigade de proximité de Seynod; accueil "principal"'
     assert view.count.text() == "1 brigade(s) affichée(s) sur 2"
+    view.filter.clear()
+    qtbot.keyClicks(view.filter, "BTA")
+    assert shown_services(view) == ["BTA d'Annecy"]
     view.filter.clear()
     view.departement.setCurrentIndex(view.departement.findData(None))  # all départements
     assert len(shown_services(view)) == 10

@@ -21,9 +21,28 @@ Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1  # the brigade's identifiant_public_unite
 SearchRole = Qt.ItemDataRole.UserRole + 2  # folded text the filter matches against
 
+# The usual abbreviations of the gendarmerie, so that the distinctive part of a name stays
+# visible in a narrow column (the full name is in the tooltip and the form).
+ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("brigade territoriale autonome", "BTA"),
+    ("brigade territoriale de contact", "BTC"),
+    ("brigade de proximité", "BP"),
+    ("brigade de recherches", "BR"),
+    ("communauté de brigades", "COB"),
+)
+
+
+def short_name(service: str) -> str:
+    lowered = service.lower()
+    for long, short in ABBREVIATIONS:
+        if lowered.startswith(long):
+            return short + service[len(long) :]
+    return service
+
+
 COLUMNS: tuple[tuple[str, Callable[[Brigade], str]], ...] = (
     ("Dép.", lambda b: b.departement),
-    ("Unité", lambda b: b.service),
+    ("Unité", lambda b: short_name(b.service)),
     ("Téléphone", lambda b: b.telephone),
     ("Commune", lambda b: b.commune),
     ("Code postal", lambda b: b.code_postal),
@@ -31,7 +50,8 @@ COLUMNS: tuple[tuple[str, Callable[[Brigade], str]], ...] = (
 
 
 def search_text(b: Brigade) -> str:
-    return name_key(" ".join((b.service, b.commune, b.code_postal, b.telephone, b.adresse, b.id)))
+    words = (b.service, short_name(b.service), b.commune, b.code_postal, b.telephone, b.adresse)
+    return name_key(" ".join((*words, b.id)))
 
 
 class BrigadeTableModel(QAbstractTableModel):
@@ -76,8 +96,10 @@ class BrigadeTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         b = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[index.column()][1](b)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return b.service if index.column() == 1 else COLUMNS[index.column()][1](b)
         if role == IdRole:
             return b.id
         if role == SearchRole:

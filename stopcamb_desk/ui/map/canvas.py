@@ -13,10 +13,12 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -293,8 +295,8 @@ class MapCanvas(QWidget):
             painter.setBrush(ALERT_FILL if code in self.alerts else QUIET_FILL)
             painter.drawPath(self.paths.paths[code])
         painter.resetTransform()
-        self._paint_names(painter)
         self._paint_markers(painter)
+        self._paint_names(painter)
         self._paint_marks(painter)
         if self.hasFocus():
             painter.setPen(self._pen(QColor(NAVY), 3.0))
@@ -310,20 +312,23 @@ class MapCanvas(QWidget):
         return pen
 
     def _paint_names(self, painter: QPainter) -> None:
+        """Département names over everything, with a white halo so markers never hide them."""
         assert self.paths is not None
         transform = self.world_transform()
         many = len(self.focus_codes) > 4
         font = QFont(self.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * (0.7 if many else 1.0))
-        painter.setFont(font)
-        painter.setPen(QColor(NAVY))
+        metrics = QFontMetricsF(font)
         for code in self.focus_codes:
             x, y = self.paths.area.shapes[code].label_at
             at = transform.map(QPointF(x, y))
             text = code if many else f"{code} — {self.paths.names[code]}"
-            box = QRectF(at.x() - 150, at.y() - 40, 300, 24)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            path = QPainterPath()
+            width = metrics.horizontalAdvance(text)
+            path.addText(at.x() - width / 2, at.y() + metrics.ascent() / 2 - 1, font, text)
+            painter.strokePath(path, self._pen(QColor(255, 255, 255, 220), 4.0))
+            painter.fillPath(path, QColor(NAVY))
 
     def _paint_markers(self, painter: QPainter) -> None:
         for marker in self.markers:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -164,14 +165,14 @@ class MapView(QWidget):
         self.status.setTextFormat(Qt.TextFormat.RichText)
         self.legend = Legend()
         nearest_title = QLabel("<b>Brigade la plus proche</b>")
-        self.nearest_label = QLabel(PICK_HINT)
+        # A text browser scrolls by itself when the answer is long (opening hours, « Ensuite »).
+        self.nearest_label = QTextBrowser()
         self.nearest_label.setObjectName("nearestBrigade")
-        self.nearest_label.setWordWrap(True)
-        self.nearest_label.setTextFormat(Qt.TextFormat.RichText)
-        self.nearest_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.nearest_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.nearest_label.setAccessibleName("Brigade la plus proche")
+        self.nearest_label.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.nearest_label.setStyleSheet("background: transparent;")
+        self.nearest_label.setHtml(PICK_HINT)
         side = QWidget()
-        side.setMinimumWidth(300)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 0, 0, 0)
         side_layout.addWidget(self.status)
@@ -179,6 +180,7 @@ class MapView(QWidget):
         side_layout.addSpacing(8)
         side_layout.addWidget(nearest_title)
         side_layout.addWidget(self.nearest_label, 1)
+        side.setMinimumWidth(320)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.canvas)
         split.addWidget(side)
@@ -339,7 +341,7 @@ class MapView(QWidget):
     # -- nearest brigade ---------------------------------------------------------------------
     @Slot(float, float)
     def find_nearest(self, lon: float, lat: float) -> None:
-        self.nearest_label.setText("Recherche de la brigade la plus proche…")
+        self.nearest_label.setHtml("Recherche de la brigade la plus proche…")
         service = self.brigade_service
 
         def work() -> tuple[str, list[BrigadeHit]]:
@@ -360,7 +362,7 @@ class MapView(QWidget):
         coords = f"lat. {lat:.4f} — long. {lon:.4f}".replace(".", ",").replace("lat,", "lat.")
         position = f"Point choisi : {coords.replace('long,', 'long.')} ({escape(where)})"
         if not hits:
-            self.nearest_label.setText(f"{position}<br><br>{NO_BRIGADES}")
+            self.nearest_label.setHtml(f"{position}<br><br>{NO_BRIGADES}")
         else:
             first, others = hits[0], hits[1:]
             b = first.brigade
@@ -378,7 +380,7 @@ class MapView(QWidget):
                     f"{escape(h.brigade.service)} — {escape(h.brigade.telephone)} "
                     f"({escape(distance_text(h))})" for h in others
                 ) + "</p>")  # fmt: skip
-            self.nearest_label.setText("<br>".join(html))
+            self.nearest_label.setHtml("<br>".join(html))
         self.nearest_shown.emit()
 
     def _failed(self, exc: BaseException) -> None:
