@@ -44,8 +44,7 @@ COLUMNS: tuple[tuple[str, Callable[[Brigade], str]], ...] = (
     ("Dép.", lambda b: b.departement),
     ("Unité", lambda b: short_name(b.service)),
     ("Téléphone", lambda b: b.telephone),
-    ("Commune", lambda b: b.commune),
-    ("Code postal", lambda b: b.code_postal),
+    ("Commune", lambda b: b.commune),  # the postal code is in the form and the filter
 )
 
 
