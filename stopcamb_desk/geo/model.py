@@ -56,5 +56,15 @@ class Commune(NamedTuple):
         return TYPE_LABELS.get(self.type, self.type)
 
     @property
+    def label(self) -> str:
+        """« Meythet (74), commune déléguée d'Annecy » — what an operator reads."""
+        from stopcamb_desk.domain.french import de
+
+        text = f"{self.nom} ({self.departement})"
+        if self.parent_nom and self.parent_code != self.code_insee:
+            text += f", {self.type_label} {de(self.parent_nom)}"
+        return text
+
+    @property
     def has_coordinates(self) -> bool:
         return self.lat is not None and self.lon is not None

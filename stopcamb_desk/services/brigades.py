@@ -207,9 +207,7 @@ class BrigadeService:
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
-        label = f"{commune.nom} ({commune.departement})"
-        if commune.parent_nom and commune.parent_code != commune.code_insee:
-            label += f", {commune.type_label} de {commune.parent_nom}"
+        label = commune.label
         codes = {commune.code_insee, commune.parent_code} - {None}
         with self._db.session() as session:
             local = list(session.scalars(select(Brigade).where(Brigade.code_insee.in_(codes))))

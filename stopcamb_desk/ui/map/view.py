@@ -89,11 +89,7 @@ def distance_text(hit: BrigadeHit) -> str:
 
 
 def commune_label(c: Commune) -> str:
-    label = f"{c.nom} ({c.departement})"
-    if c.parent_nom and c.parent_code != c.code_insee:
-        article = "d'" if c.parent_nom[0].lower() in "aeiouyhéèêâîôû" else "de "
-        label += f", {c.type_label} {article}{c.parent_nom}"
-    return label
+    return c.label
 
 
 class MapView(QWidget):
