@@ -1,0 +1,305 @@
+"""The national news feed service against a real database and a loopback Realtime Database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from outbox_fixtures import add_operator
+from rtdb_server import RtdbTestServer, Step
+from sqlalchemy import select
+
+from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
+from stopcamb_desk.models import AuditEvent, NewsItem
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.push.news_feed import RtdbNewsFeed, SimulationNewsFeed
+from stopcamb_desk.services.audit import verify
+from stopcamb_desk.services.news import (
+    NewsConflict,
+    NewsDraft,
+    NewsRefused,
+    NewsService,
+    NewsStatus,
+)
+
+OTV = NewsDraft(
+    "Vacances : pensez à l'opération tranquillité vacances",
+    "Bientôt les départs en vacances : inscrivez-vous auprès de votre brigade dans le cadre "
+    "des opérations tranquillité vacances. Les gendarmes passeront surveiller votre logement.",
+    "https://www.service-public.fr/particuliers/vosdroits/R41033",
+)
+
+
+@pytest.fixture
+def rtdb() -> Iterator[RtdbTestServer]:
+    with RtdbTestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def feed(rtdb: RtdbTestServer) -> Iterator[RtdbNewsFeed]:
+    feed = RtdbNewsFeed(rtdb.database_url, timeout=2.0)
+    yield feed
+    feed.close()
+
+
+@pytest.fixture
+def opp(database: Database) -> Principal:
+    return add_operator(database, "opp34", Role.OPP_NATIONAL)
+
+
+@pytest.fixture
+def service(database: Database, feed: RtdbNewsFeed) -> NewsService:
+    return NewsService(database, feed)
+
+
+def actions(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_publish_puts_the_item_in_the_app_feed(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer, database: Database
+) -> None:
+    outcome = service.publish(opp, OTV)
+
+    assert outcome.ok, outcome.message
+    row = outcome.row
+    assert row.status is NewsStatus.PUBLIEE and row.status_label == "Publiée"
+    assert row.published_at is not None and row.gateway == "emulateur"
+    assert rtdb.value(f"/flux_actualite/{row.remote_key}") == {
+        "titre": OTV.title,
+        "texte": OTV.body,
+        "url": OTV.url,
+        "publie_le": row.published_at.isoformat(timespec="seconds"),
+    }
+    put = rtdb.writes()[-1]
+    assert (put.method, put.query["ns"]) == ("PUT", [rtdb.namespace])
+    assert actions(database)[-2:] == ["actualite_publication_demandee", "actualite_publiee"]
+    with database.session() as session:
+        assert verify(session).ok
+
+
+def test_withdraw_removes_the_item_from_the_app_feed(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer, database: Database
+) -> None:
+    other = service.publish(opp, NewsDraft("Commerçants", "Fermez votre caisse la nuit.")).row
+    row = service.publish(opp, OTV).row
+
+    outcome = service.withdraw(opp, row.id, row.version)
+
+    assert outcome.ok, outcome.message
+    assert outcome.row.status is NewsStatus.RETIREE and outcome.row.withdrawn_at is not None
+    assert rtdb.value(f"/flux_actualite/{row.remote_key}") is None
+    assert list(rtdb.value("/flux_actualite")) == [other.remote_key]  # the other one stays
+    assert rtdb.writes()[-1].method == "DELETE"
+    assert actions(database)[-2:] == ["actualite_retrait_demande", "actualite_retiree"]
+    listed = {r.id: r.status for r in service.list_items(opp)}
+    assert listed == {other.id: NewsStatus.PUBLIEE, row.id: NewsStatus.RETIREE}
+
+
+def test_server_down_keeps_the_item_unpublished_then_retry_publishes_it(
+    database: Database, opp: Principal, tmp_path: Path
+) -> None:
+    server = RtdbTestServer().start()
+    url = server.database_url
+    server.stop()  # nothing listens on that port any more
+    feed = RtdbNewsFeed(url, timeout=2.0)
+    service = NewsService(database, feed)
+
+    outcome = service.publish(opp, OTV)
+
+    assert not outcome.ok
+    assert "injoignable" in outcome.message and "rien n'est perdu" in outcome.message
+    assert outcome.row.status is NewsStatus.A_PUBLIER
+    assert outcome.row.status_label == "Non publiée"
+    assert outcome.row.last_error and "Réessayer" in outcome.row.last_error
+    with database.session() as session:  # the text is safe in the database
+        item = session.scalars(select(NewsItem)).one()
+        assert (item.title, item.body, item.url) == (OTV.title, OTV.body, OTV.url)
+    assert actions(database)[-1] == "actualite_publication_echec"
+    feed.close()
+
+    with RtdbTestServer() as back:  # the network is back (another address: same feed)
+        service = NewsService(database, RtdbNewsFeed(back.database_url, timeout=2.0))
+        retried = service.retry(opp, outcome.row.id)
+        assert retried.ok and retried.row.status is NewsStatus.PUBLIEE
+        assert retried.row.last_error is None
+        assert back.value(f"/flux_actualite/{outcome.row.remote_key}")["titre"] == OTV.title
+        service.feed.close()
+
+
+@pytest.mark.parametrize(
+    ("step", "words", "transient"),
+    [
+        (Step(status=503), "erreur 503", True),
+        (Step(status=500, message="Internal error"), "erreur 500", True),
+        (Step(status=403, message="Permission denied"), "refusé l'accès", False),
+    ],
+)
+def test_server_errors_are_explained_in_french_and_nothing_is_lost(
+    service: NewsService,
+    opp: Principal,
+    rtdb: RtdbTestServer,
+    step: Step,
+    words: str,
+    transient: bool,
+) -> None:
+    rtdb.script(step)
+
+    outcome = service.publish(opp, OTV)
+
+    assert not outcome.ok and words in outcome.message, outcome.message
+    assert outcome.row.status is NewsStatus.A_PUBLIER
+    assert rtdb.value("/flux_actualite") is None
+    assert len(rtdb.writes()) == 1  # no hidden retry behind the operator's back
+    assert service.retry(opp, outcome.row.id).ok
+
+
+def test_refused_credentials_are_a_401_with_what_to_do(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    rtdb.tokens = {"another-token"}  # the database no longer accepts the desk
+
+    outcome = service.publish(opp, OTV)
+
+    assert not outcome.ok
+    assert "erreur 401" in outcome.message and "administrateur" in outcome.message
+    assert rtdb.value("/flux_actualite") is None
+
+
+def test_timeout_says_the_publication_may_have_arrived(
+    database: Database, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    feed = RtdbNewsFeed(rtdb.database_url, timeout=0.3)
+    rtdb.script(Step(delay=5.0))
+    try:
+        outcome = NewsService(database, feed).publish(opp, OTV)
+    finally:
+        feed.close()
+    assert not outcome.ok and "n'a pas répondu en 0.3 s" in outcome.message
+    assert "peut-être arrivée" in outcome.message
+    assert outcome.row.visible_in_app is None  # unknown: the operator is told to retry
+
+
+def test_failed_withdrawal_says_the_item_may_still_be_visible(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    row = service.publish(opp, OTV).row
+    rtdb.script(Step(status=503))
+
+    outcome = service.withdraw(opp, row.id)
+
+    assert not outcome.ok and "peut rester visible" in outcome.message
+    assert outcome.row.status is NewsStatus.A_RETIRER
+    assert rtdb.value(f"/flux_actualite/{row.remote_key}") is not None
+    assert service.retry(opp, row.id).row.status is NewsStatus.RETIREE
+    assert rtdb.value("/flux_actualite") is None
+
+
+def test_a_chef_de_quart_is_refused_by_the_service(
+    service: NewsService, database: Database, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+    admin = add_operator(database, "admin", Role.ADMINISTRATEUR)
+    row = service.publish(opp, OTV).row
+    before = actions(database)
+
+    for principal in (chef, admin):
+        with pytest.raises(PermissionDenied, match="réservé à l'OPP du GGD34"):
+            service.publish(principal, OTV)
+        with pytest.raises(PermissionDenied):
+            service.withdraw(principal, row.id)
+        with pytest.raises(PermissionDenied):
+            service.save_draft(principal, OTV)
+        with pytest.raises(PermissionDenied):
+            service.list_items(principal)
+
+    assert actions(database) == before
+    assert len(rtdb.value("/flux_actualite")) == 1
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        (NewsDraft("", "Texte."), "Titre : Rédigez le titre"),
+        (NewsDraft("T" * 81, "Texte."), "Titre : Le titre fait 81 caractères : 80 au plus."),
+        (NewsDraft("Titre", "x" * 1001), "Texte : Le texte fait 1001 caractères : 1000 au plus."),
+        (NewsDraft("Titre", "Texte.", "http://exemple.fr"), "Lien : Le lien doit commencer"),
+        (NewsDraft("Titre", "Texte.", "https://exemple"), "Lien : Le lien n'indique pas"),
+        (NewsDraft("Sécurité routière", "Ralentissez."), "hors du champ de l'application"),
+        (
+            NewsDraft("Cambriolage", "L'auteur, de type européen, circule en Renault Clio."),
+            "retirez ce détail",
+        ),
+    ],
+)
+def test_invalid_items_are_refused_before_anything_is_stored(
+    service: NewsService,
+    opp: Principal,
+    database: Database,
+    rtdb: RtdbTestServer,
+    draft: NewsDraft,
+    expected: str,
+) -> None:
+    with pytest.raises(NewsRefused) as refused:
+        service.publish(opp, draft)
+    assert refused.value.message.startswith("Publication impossible")
+    assert expected in refused.value.message
+    with database.session() as session:
+        assert session.scalars(select(NewsItem)).first() is None
+    assert rtdb.requests == []
+
+
+def test_eighty_characters_and_accents_are_accepted(service: NewsService, opp: Principal) -> None:
+    title = ("Ç" + "é" * 79)[:80]
+    assert service.publish(opp, NewsDraft(title, "Vérifiez vos serrures.")).ok
+
+
+def test_draft_then_publish_then_update_keeps_one_entry(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer, database: Database
+) -> None:
+    draft = service.save_draft(opp, NewsDraft("Brouillon", "Premier jet."))
+    assert draft.status is NewsStatus.BROUILLON and rtdb.requests == []
+
+    published = service.publish(opp, OTV, draft.id, draft.version).row
+    updated = service.publish(
+        opp, NewsDraft(OTV.title, OTV.body + " Merci."), published.id, published.version
+    ).row
+
+    assert updated.remote_key == draft.remote_key
+    assert list(rtdb.value("/flux_actualite")) == [draft.remote_key]
+    assert rtdb.value(f"/flux_actualite/{draft.remote_key}/texte").endswith("Merci.")
+    with pytest.raises(NewsConflict, match="modifié entre-temps"):
+        service.publish(opp, OTV, published.id, published.version)  # stale version
+    assert "actualite_brouillon_cree" in actions(database)
+
+
+def test_abandoning_a_draft_needs_no_network(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    draft = service.save_draft(opp, NewsDraft("Brouillon", "Premier jet."))
+    outcome = service.withdraw(opp, draft.id)
+    assert outcome.ok and outcome.row.status is NewsStatus.RETIREE
+    assert rtdb.requests == []
+    with pytest.raises(NewsRefused, match="déjà retiré"):
+        service.withdraw(opp, draft.id)
+
+
+def test_simulation_feed_writes_a_labelled_json_file(
+    database: Database, opp: Principal, tmp_path: Path
+) -> None:
+    feed = SimulationNewsFeed(tmp_path, "Firebase non configuré")
+    service = NewsService(database, feed)
+
+    outcome = service.publish(opp, OTV)
+
+    assert outcome.ok and outcome.simulated and "SIMULATION" in outcome.message
+    assert "SIMULATION" in feed.description
+    data = json.loads((tmp_path / "simulation-flux-actualite.json").read_text("utf-8"))
+    assert data["flux_actualite"][outcome.row.remote_key]["titre"] == OTV.title
+    service.withdraw(opp, outcome.row.id)
+    assert feed.entries() == {}
+    assert outcome.row.gateway == "simulation"
