@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.history",
     "stopcamb_desk.cli.audit",
     "stopcamb_desk.cli.export",
+    "stopcamb_desk.cli.news",
 )
 
 

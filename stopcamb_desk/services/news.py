@@ -346,6 +346,26 @@ class NewsService:
             self._feed = source() if callable(source) else source
         return self._feed
 
+    @property
+    def feed_description(self) -> str:
+        """Where a publication goes (« SIMULATION : … » or « RÉEL : … »), French."""
+        try:
+            return self.feed.description
+        except NewsFeedError as exc:
+            return f"Flux d'actualité inutilisable : {exc.message}"
+
+    @property
+    def simulated(self) -> bool:
+        try:
+            return self.feed.simulated
+        except NewsFeedError:
+            return True
+
+    def close(self) -> None:
+        if self._feed is not None:
+            self._feed.close()
+            self._feed = None
+
     # -- reading ------------------------------------------------------------------------------
     def list_items(self, principal: Principal) -> list[NewsRow]:
         """Every item, newest first (drafts, published, withdrawn)."""
@@ -640,3 +660,10 @@ def _outcome_message(row: NewsRow, pending: Pending, delivery: Delivery) -> str:
     else:
         state = "pas encore retiré : il peut rester visible dans l'application"
     return f"Article n° {row.id} {state}. {delivery.message}"
+
+
+def open_news_service(services: Any, *, places: PlaceFinder | None = None) -> NewsService:
+    """The desk's news service: the feed chosen from the settings, built on first use."""
+    from stopcamb_desk.push.news_feed import news_feed_for
+
+    return NewsService(services.db, lambda: news_feed_for(services.settings), places=places)

@@ -1,0 +1,114 @@
+"""``stopcamb-desk news list|publish|withdraw|retry``: the app's national news feed (OPP GGD34)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from stopcamb_desk.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    CliError,
+    add_operator_argument,
+    login_operator,
+    open_services,
+    print_json,
+)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("news", help="flux d'actualité national de l'application (OPP GGD34)")
+    news_sub = parser.add_subparsers(dest="news_command", metavar="ACTION", required=True)
+
+    lst = news_sub.add_parser("list", help="articles du flux : publiés, brouillons, retirés")
+    lst.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(lst)
+    lst.set_defaults(handler=_list)
+
+    publish = news_sub.add_parser("publish", help="publier un article dans le flux d'actualité")
+    publish.add_argument("--titre", required=True, help="titre (80 caractères au plus)")
+    publish.add_argument("--texte", required=True, help="texte (1 000 caractères au plus)")
+    publish.add_argument("--url", default="", help="lien https:// facultatif")
+    publish.add_argument(
+        "--id", type=int, metavar="N", help="mettre à jour l'article n° N au lieu d'en créer un"
+    )
+    publish.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(publish)
+    publish.set_defaults(handler=_publish)
+
+    withdraw = news_sub.add_parser("withdraw", help="retirer un article du flux")
+    withdraw.add_argument("id", type=int, metavar="N", help="numéro de l'article")
+    withdraw.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(withdraw)
+    withdraw.set_defaults(handler=_withdraw)
+
+    retry = news_sub.add_parser("retry", help="réessayer une publication ou un retrait en échec")
+    retry.add_argument("id", type=int, metavar="N", help="numéro de l'article")
+    retry.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(retry)
+    retry.set_defaults(handler=_retry)
+
+
+def _run(args: argparse.Namespace, action: Any) -> Any:
+    """Log in, run ``action(service, principal)``, turn refusals into CliError."""
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.services.news import NewsRefused, open_news_service
+
+    services = open_services()
+    service = open_news_service(services)
+    try:
+        principal = login_operator(services, args.operateur)
+        try:
+            return action(service, principal)
+        except (PermissionDenied, NewsRefused) as exc:
+            raise CliError(exc.message) from exc
+    finally:
+        service.close()
+        services.close()
+
+
+def _list(args: argparse.Namespace) -> int:
+    rows = _run(args, lambda service, principal: service.list_items(principal))
+    if args.json:
+        print_json([row.to_dict() for row in rows])
+        return EXIT_OK
+    if not rows:
+        print("Le flux d'actualité ne contient aucun article.")
+        return EXIT_OK
+    print(f"{'N°':>5}  {'Statut':21}  {'Publié le':16}  Titre")
+    for row in rows:
+        published = (
+            row.published_at.astimezone().strftime("%d/%m/%Y %H:%M") if row.published_at else ""
+        )
+        print(f"{row.id:>5}  {row.status_label:21}  {published:16}  {row.title}")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, outcome: Any) -> int:
+    if args.json:
+        print_json({"ok": outcome.ok, "message": outcome.message, "article": outcome.row.to_dict()})
+    else:
+        print(outcome.message)
+    return EXIT_OK if outcome.ok else EXIT_REFUSED
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from stopcamb_desk.services.news import NewsDraft
+
+    draft = NewsDraft(args.titre, args.texte, args.url)
+
+    def publish(service: Any, principal: Any) -> Any:
+        version = service.get(principal, args.id).version if args.id is not None else None
+        return service.publish(principal, draft, args.id, version)
+
+    return _report(args, _run(args, publish))
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    return _report(
+        args, _run(args, lambda service, principal: service.withdraw(principal, args.id))
+    )
+
+
+def _retry(args: argparse.Namespace) -> int:
+    return _report(args, _run(args, lambda service, principal: service.retry(principal, args.id)))

@@ -1,0 +1,88 @@
+"""``stopcamb-desk news``: publish, list, withdraw, retry as the OPP, against a loopback RTDB."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from rtdb_server import RtdbTestServer, Step
+
+from stopcamb_desk.cli import main
+from stopcamb_desk.domain.roles import Role
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.accounts import AccountService
+
+PASSWORD = "mot-de-passe-opp-34"
+TITLE = "Vacances : pensez à l'opération tranquillité vacances"
+TEXT = "Inscrivez-vous auprès de votre brigade avant de partir : les gendarmes veillent."
+
+
+@pytest.fixture
+def desk(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[RtdbTestServer]:
+    monkeypatch.setenv("STOPCAMB_DATABASE_URL", sqlite_url)
+    db = Database(sqlite_url)
+    accounts = AccountService(db)
+    accounts.create("opp34", PASSWORD, Role.OPP_NATIONAL, [])
+    accounts.create("chef74", PASSWORD, Role.CHEF_DE_QUART, ["74"])
+    db.dispose()
+    monkeypatch.setenv("STOPCAMB_PASSWORD", PASSWORD)
+    with RtdbTestServer() as server:
+        monkeypatch.setenv("STOPCAMB_NEWS_DATABASE_URL", server.database_url)
+        yield server
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object]:
+    code = main([*argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_publish_list_withdraw(desk: RtdbTestServer, capsys: pytest.CaptureFixture[str]) -> None:
+    code, result = run_json(
+        capsys, "news", "publish", "--operateur", "opp34", "--titre", TITLE, "--texte", TEXT
+    )
+    assert code == 0 and isinstance(result, dict)
+    article = result["article"]
+    assert article["statut"] == "publiee"
+    assert desk.value(f"/flux_actualite/{article['cle']}/titre") == TITLE
+
+    code, rows = run_json(capsys, "news", "list", "--operateur", "opp34")
+    assert code == 0 and [r["titre"] for r in rows] == [TITLE]  # type: ignore[union-attr]
+
+    assert main(["news", "withdraw", str(article["id"]), "--operateur", "opp34"]) == 0
+    assert "retiré du flux" in capsys.readouterr().out
+    assert desk.value("/flux_actualite") is None
+
+    assert main(["news", "list", "--operateur", "opp34"]) == 0
+    assert "Retirée" in capsys.readouterr().out
+
+
+def test_failure_exits_1_keeps_the_item_and_retry_publishes(
+    desk: RtdbTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desk.script(Step(status=503))
+    code = main(["news", "publish", "--operateur", "opp34", "--titre", TITLE, "--texte", TEXT])
+    out = capsys.readouterr().out
+    assert code == 1 and "non publié" in out and "erreur 503" in out
+
+    assert main(["news", "list", "--operateur", "opp34"]) == 0
+    assert "Non publiée" in capsys.readouterr().out
+
+    assert main(["news", "retry", "1", "--operateur", "opp34"]) == 0
+    assert desk.value("/flux_actualite") is not None
+
+
+def test_refusals_exit_1_and_usage_errors_exit_2(
+    desk: RtdbTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["news", "list", "--operateur", "chef74"]) == 1
+    assert "réservé à l'OPP du GGD34" in capsys.readouterr().err
+
+    args = ["news", "publish", "--operateur", "opp34", "--titre", TITLE, "--texte", TEXT]
+    assert main([*args, "--url", "http://exemple.fr"]) == 1
+    assert "https://" in capsys.readouterr().err
+
+    with pytest.raises(SystemExit) as usage:
+        main(["news", "publish", "--operateur", "opp34", "--titre", TITLE])
+    assert usage.value.code == 2
+    assert desk.requests == []
