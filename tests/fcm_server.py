@@ -321,6 +321,7 @@ class _State:
     tokens: set[str] = field(default_factory=set)  # currently valid
     all_tokens: list[str] = field(default_factory=list)  # ever issued
     received: list[Received] = field(default_factory=list)
+    validated: list[Received] = field(default_factory=list)  # validate_only (dry runs)
     token_requests: int = 0
     token_errors: list[str] = field(default_factory=list)
     counter: int = 0
@@ -405,13 +406,19 @@ class FcmTestServer:
             return list(self._state.received)
 
     @property
+    def validated(self) -> list[Received]:
+        """``validate_only`` requests (FCM dry runs: checked, never delivered)."""
+        with self._lock:
+            return list(self._state.validated)
+
+    @property
     def accepted(self) -> list[Any]:
         """Messages answered 200 (what FCM would have delivered)."""
         return [r.message for r in self.received if r.answered == 200]
 
     @property
     def invalid(self) -> list[Received]:
-        return [r for r in self.received if r.errors]
+        return [r for r in self.received + self.validated if r.errors]
 
     @property
     def token_requests(self) -> int:
@@ -500,7 +507,7 @@ class _Handler(BaseHTTPRequestHandler):
                     audience=GOOGLE_TOKEN_AUDIENCE,
                     options={"require": ["iss", "aud", "iat", "exp"]},
                 )
-                if not str(claims["iss"]).endswith(f"@{owner.project_id}.iam.gserviceaccount.com"):
+                if not str(claims["iss"]).endswith(".iam.gserviceaccount.com"):
                     problem = "unexpected issuer"
                 elif not FCM_SCOPES & set(str(claims.get("scope", "")).split()):
                     problem = "no scope allowing FCM"
@@ -533,9 +540,12 @@ class _Handler(BaseHTTPRequestHandler):
             errors.append("request body must be {'message': …}")
         errors += validate_message(message)
         record = Received(body=body, message=message, headers=headers, errors=errors)
+        dry_run = isinstance(body, dict) and bool(
+            body.get("validate_only") or body.get("validateOnly")
+        )
         with owner._lock:
-            owner._state.received.append(record)
-        step = owner._next_step()
+            (owner._state.validated if dry_run else owner._state.received).append(record)
+        step = Step() if dry_run else owner._next_step()
         if step.revoke_tokens:
             owner.revoke_all_tokens()
         auth = headers.get("authorization", "")
@@ -559,6 +569,10 @@ class _Handler(BaseHTTPRequestHandler):
             record.answered = step.status
             body_out = step.body or fcm_error_body(step.status, step.fcm_code)
             self._reply(step.status, body_out, extra)
+            return
+        if dry_run:  # FCM answers a dry run with a placeholder id and delivers nothing
+            record.answered = 200
+            self._reply(200, {"name": f"projects/{owner.project_id}/messages/fake_message_id"})
             return
         with owner._lock:
             owner._state.counter += 1

@@ -130,6 +130,8 @@ def test_prepare_fetches_the_token_so_the_first_send_is_one_request(
 ) -> None:
     gateway.prepare()
     assert server.token_requests == 1 and server.received == []
+    (dry_run,) = server.validated  # connection opened and credentials checked, nothing sent
+    assert dry_run.body["validate_only"] is True and dry_run.errors == []
     gateway.send(PAYLOAD)
     gateway.send(PAYLOAD)
     assert server.token_requests == 1
@@ -278,10 +280,24 @@ def test_connection_refused(server: FcmTestServer, tmp_path: Path) -> None:
     port = _free_port()
     gw = FcmGateway(sa, endpoint=f"http://127.0.0.1:{port}", timeout=2.0)
     try:
-        gw.prepare()
+        with pytest.raises(TransientPushError, match="Connexion impossible"):
+            gw.prepare()  # said at login, before any alert
+        assert server.token_requests == 1  # the token was fetched anyway
         exc = _fails(gw, TransientPushError)
         assert not exc.maybe_delivered
         assert f"Connexion impossible au service d'envoi (127.0.0.1:{port})" in exc.message_fr
+    finally:
+        gw.close()
+
+
+def test_prepare_reports_a_refused_project_before_any_alert(
+    server: FcmTestServer, tmp_path: Path
+) -> None:
+    sa = server.write_service_account(tmp_path / "sa.json", project_id="autre-projet")
+    gw = FcmGateway(sa, endpoint=server.base_url)
+    try:
+        with pytest.raises(PermanentPushError, match="introuvable"):
+            gw.prepare()
     finally:
         gw.close()
 

@@ -90,7 +90,8 @@ def test_alert_is_committed_with_its_exact_payload_before_any_network_call(
     assert row.status == "envoyee" and row.fcm_message_id == outcome.message_id
     assert row.sent_at is not None and row.gateway == "fcm"
     assert [a.outcome for a in attempts(database, alert_id)] == ["succes"]
-    assert audit_actions(database, alert_id) == ["envoi", "envoi_accepte"]
+    # The operator's act is audited; FCM's acceptance is in the alert row and its attempts.
+    assert audit_actions(database, alert_id) == ["envoi"]
     assert outbox.deliver(alert_id) is None  # never twice
     assert len(server.received) == 1
 
@@ -293,7 +294,7 @@ def test_resend_after_echec_sends_the_same_payload(
     assert outcome.status == "envoyee"
     first, second = server.received
     assert first.body == second.body
-    assert audit_actions(database, alert_id) == ["envoi", "echec", "renvoi", "envoi_accepte"]
+    assert audit_actions(database, alert_id) == ["envoi", "echec", "renvoi"]
     with pytest.raises(OutboxError, match="rien à renvoyer"):
         outbox.resend(chef, alert_id)
 

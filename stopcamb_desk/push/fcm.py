@@ -43,6 +43,9 @@ FCM_DEFAULT_BASE = "https://fcm.googleapis.com"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # Refresh the OAuth token once and retry once when FCM answers one of these.
 REFRESH_STATUS_CODES = (401, 403)
+# Sent with ``validate_only`` by prepare(): FCM checks token, project and permission and
+# delivers nothing (and nobody subscribes to this topic anyway).
+PREFLIGHT_MESSAGE = {"topic": "stopcamb_verification", "data": {"verification": "1"}}
 
 
 def redirect_fcm(service: Any, endpoint: str | None) -> str:
@@ -178,15 +181,22 @@ class FcmGateway:
         return service
 
     def prepare(self) -> None:
-        """Build the messaging service and fetch the OAuth token (run in the background)."""
+        """Run in the background after login, so the operator's first send costs one request:
+        build the messaging service, fetch the OAuth token, then a ``validate_only`` request
+        (FCM's dry run: nothing is delivered) that opens the connection and checks the
+        credentials and the project's permission now rather than at 3 a.m. on a real alert."""
         service = self._ensure()
-        credential = service._credential
-        if credential.valid:
-            return
-        session = service._client.session
-        request = functools.partial(session._auth_request, timeout=self.timeout)
         try:
-            credential.refresh(request)
+            if not service._credential.valid:
+                session = service._client.session
+                request = functools.partial(session._auth_request, timeout=self.timeout)
+                service._credential.refresh(request)
+            service._client.body(
+                "post",
+                url=service._fcm_url,
+                headers=dict(service._fcm_headers),
+                json={"message": PREFLIGHT_MESSAGE, "validate_only": True},
+            )
         except Exception as exc:
             raise self._map(exc, service) from None
 

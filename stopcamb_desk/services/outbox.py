@@ -30,21 +30,19 @@ Life cycle (``alerts.status``)::
 from __future__ import annotations
 
 import json
-import os
 import random
-import socket
 import threading
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
+from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.rules.model import MessageKind, Verdict
-from stopcamb_desk.models import Alert, AlertAttempt, utcnow
+from stopcamb_desk.models import Alert, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.gateway import (
     PermanentPushError,
@@ -56,53 +54,22 @@ from stopcamb_desk.push.gateway import (
 from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_json, payload_to_json
 from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
+from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.composer import Draft, SendRefused, check_target
+from stopcamb_desk.services.outbox_policy import (
+    CRASH_MESSAGE,
+    Claimed,
+    OutboxError,
+    Outcome,
+    RetryPolicy,
+    desk_name,
+)
+from stopcamb_desk.services.outbox_resend import requeue
+
+__all__ = ["Claimed", "Outbox", "OutboxError", "Outcome", "RetryPolicy"]
 
 _PG_LOCK_NAMESPACE = 0x5343 << 32  # "SC": per-topic advisory locks for sequence numbers
-
-
-class OutboxError(Exception):
-    """A refused outbox action; ``message`` is French and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    base_delay: float = 2.0  # seconds before the 2nd attempt
-    factor: float = 2.0
-    max_delay: float = 300.0
-    jitter: float = 0.2  # ± 20 %
-    max_attempts: int = 6
-    lease_seconds: float = 120.0  # an « envoi » older than this is « à vérifier »
-
-    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        """Seconds before attempt ``attempt + 1`` (``attempt`` ≥ 1 already made)."""
-        backoff = min(self.max_delay, self.base_delay * self.factor ** max(0, attempt - 1))
-        backoff *= 1.0 + rng.uniform(-self.jitter, self.jitter)
-        return max(backoff, retry_after or 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """Where one delivery attempt left the alert."""
-
-    alert_id: int
-    status: str  # envoyee | remplacee | en_attente (retry scheduled) | echec
-    message_id: str | None = None
-    error: str | None = None
-    next_attempt_at: datetime | None = None
-    simulated: bool = False
-
-    @property
-    def final(self) -> bool:
-        return self.status != "en_attente"
-
-
-def desk_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+CLAIM_BATCH = 10
 
 
 class Outbox:
@@ -140,10 +107,20 @@ class Outbox:
         for callback in list(self._listeners):
             callback(alert_id, status)
 
+    def wait_changed(self, timeout: float) -> None:
+        """Block until this outbox changes an alert, or ``timeout`` seconds."""
+        with self._changed:
+            self._changed.wait(timeout)
+
     # -- locking ----------------------------------------------------------------------------
+    @property
+    def _postgresql(self) -> bool:
+        return self.db.dialect == "postgresql"
+
     def _write_lock(self, session: Session, topic: str | None = None) -> None:
-        """Serialise writers: SQLite takes the write lock now; PostgreSQL locks the topic."""
-        if self.db.dialect == "sqlite":
+        """Serialise writers: SQLite takes its write lock now (``BEGIN IMMEDIATE``);
+        PostgreSQL takes a per-topic advisory lock when a sequence number is drawn."""
+        if not self._postgresql:
             session.execute(text("BEGIN IMMEDIATE"))
         elif topic is not None:
             key = _PG_LOCK_NAMESPACE | zlib.crc32(topic.encode())
@@ -159,70 +136,73 @@ class Outbox:
         replaces_id: int | None = None,
         retraction: bool = False,
     ) -> int:
-        """Commit the alert « en attente » with its exact payload; returns its id."""
+        """Commit the alert « en attente » with its exact payload and audit event; no network."""
         check_target(principal, draft)
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
         body = verdict.text_to_send or draft.text
-        national = draft.kind is MessageKind.PREVENTION
-        departement = None if national else draft.departement
+        departement = None if draft.kind is MessageKind.PREVENTION else draft.departement
         topic = topic_for(departement, exercise=draft.exercise)
+        attestation, parquet = draft.attestation, draft.parquet
         now = self.clock()
         with self.db.session() as session:
             self._write_lock(session, topic)
             if replaces_id is not None:
-                replaced = session.get(Alert, replaces_id)
-                if replaced is None or replaced.topic != topic:
+                replaced_topic = session.scalar(select(Alert.topic).where(Alert.id == replaces_id))
+                if replaced_topic != topic:
                     raise OutboxError(
                         f"L'alerte n° {replaces_id} n'existe pas ou vise un autre public : "
                         "elle ne peut pas être remplacée par celle-ci."
                     )
-            last = session.scalar(select(func.max(Alert.sequence)).where(Alert.topic == topic))
-            attestation, parquet = draft.attestation, draft.parquet
-            alert = Alert(
-                created_at=now,
-                updated_at=now,
-                kind=str(draft.kind),
-                exercise=draft.exercise,
-                departement=departement,
-                topic=topic,
-                replacement_key=replacement_key(topic),
-                sequence=(last or 0) + 1,
-                text=body,
-                author_id=principal.operator_id,
-                status="en_attente",
-                procedure_type=str(attestation.procedure) if attestation else None,
-                procedure_number=attestation.numero if attestation else None,
-                procedure_date=attestation.date if attestation else None,
-                parquet_ref=parquet.reference if parquet else None,
-                parquet_date=parquet.date if parquet else None,
-                verdict_json=json.dumps(verdict.to_dict(), ensure_ascii=False),
-                replaces_id=replaces_id,
-                attempt_count=0,
-                next_attempt_at=now,
-                gateway=self.gateway.name,
-            )
-            session.add(alert)
-            session.flush()
+            row = session.execute(
+                sql.INSERT_ALERT,
+                {
+                    "b_topic": topic,
+                    "created_at": now,
+                    "updated_at": now,
+                    "kind": str(draft.kind),
+                    "exercise": draft.exercise,
+                    "departement": departement,
+                    "topic": topic,
+                    "replacement_key": replacement_key(topic),
+                    "text": body,
+                    "author_id": principal.operator_id,
+                    "status": "en_attente",
+                    "procedure_type": str(attestation.procedure) if attestation else None,
+                    "procedure_number": attestation.numero if attestation else None,
+                    "procedure_date": attestation.date if attestation else None,
+                    "parquet_ref": parquet.reference if parquet else None,
+                    "parquet_date": parquet.date if parquet else None,
+                    "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
+                    "payload_json": "{}",
+                    "replaces_id": replaces_id,
+                    "attempt_count": 0,
+                    "next_attempt_at": now,
+                    "gateway": self.gateway.name,
+                    "version": 1,
+                },
+            ).one()
+            alert_id, sequence = int(row[0]), int(row[1])
             push = AlertPush(
-                alert_id=alert.id,
+                alert_id=alert_id,
                 text=body,
                 departement=departement,
                 kind=str(draft.kind),
-                sequence=alert.sequence,
+                sequence=sequence,
                 replaces_id=replaces_id,
                 exercise=draft.exercise,
                 ttl_hours=self.ttl_hours,
                 retraction=retraction,
             )
-            alert.payload_json = payload_to_json(build_payload(push, now=now))
+            payload = payload_to_json(build_payload(push, now=now))
+            session.execute(sql.SET_PAYLOAD, {"b_id": alert_id, "b_payload": payload})
             action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
             audit.record(
                 session,
                 principal.login,
                 action,
                 "alerte",
-                alert.id,
+                alert_id,
                 {
                     "topic": topic,
                     "texte": body,
@@ -234,61 +214,48 @@ class Outbox:
                 },
                 at=now,
             )
-            alert_id = alert.id
         self._notify(alert_id, "en_attente")
         return alert_id
 
     # -- claim --------------------------------------------------------------------------------
-    def claim(self, alert_id: int | None = None, limit: int = 10) -> list[int]:
-        """Move due alerts ``en_attente → envoi`` (or just ``alert_id``); returns the claimed."""
+    def claim(self, alert_id: int | None = None, limit: int = CLAIM_BATCH) -> list[Claimed]:
+        """Move due alerts ``en_attente → envoi`` (or just ``alert_id``) in one statement:
+        ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …``. The new
+        ``next_attempt_at`` is the claim's lease (see :meth:`recover`)."""
         now = self.clock()
-        due = select(Alert.id).where(
-            Alert.status == "en_attente",
-            or_(Alert.next_attempt_at.is_(None), Alert.next_attempt_at <= now),
-        )
-        if alert_id is not None:
-            due = due.where(Alert.id == alert_id)
-        due = due.order_by(Alert.next_attempt_at, Alert.id).limit(limit)
+        one = alert_id is not None
+        statement = sql.claim_statement(self._postgresql, one, 1 if one else limit)
+        params = {
+            "b_now": now,
+            "b_lease": now + timedelta(seconds=self.policy.lease_seconds),
+            "b_gateway": self.gateway.name,
+            "b_id": alert_id,
+        }
         with self.db.session() as session:
-            if self.db.dialect == "sqlite":
-                self._write_lock(session)
-            else:
-                due = due.with_for_update(skip_locked=True)
-            ids = list(session.scalars(due))
-            if ids:
-                session.execute(
-                    update(Alert)
-                    .where(Alert.id.in_(ids), Alert.status == "en_attente")
-                    .values(
-                        status="envoi",
-                        attempt_count=Alert.attempt_count + 1,
-                        next_attempt_at=now + timedelta(seconds=self.policy.lease_seconds),
-                        gateway=self.gateway.name,
-                        updated_at=now,
-                        version=Alert.version + 1,
-                    )
-                )
-        for claimed in ids:
-            self._notify(claimed, "envoi")
-        return ids
+            self._write_lock(session)
+            rows = session.execute(statement, params).all()
+        claimed = sorted(
+            (Claimed(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6])) for r in rows),
+            key=lambda c: c.id,
+        )
+        for c in claimed:
+            self._notify(c.id, "envoi")
+        return claimed
 
     # -- delivery -----------------------------------------------------------------------------
     def deliver(self, alert_id: int) -> Outcome | None:
         """Claim ``alert_id`` if due and send it; None if it was not ours to send."""
-        if not self.claim(alert_id, limit=1):
-            return None
-        return self._send_claimed(alert_id)
+        claimed = self.claim(alert_id)
+        return self.send_claimed(claimed[0]) if claimed else None
 
-    def process_due(self, limit: int = 10) -> list[Outcome]:
+    def process_due(self, limit: int = CLAIM_BATCH) -> list[Outcome]:
         """Claim and send every due alert (oldest first)."""
-        return [self._send_claimed(i) for i in self.claim(limit=limit)]
+        return [self.send_claimed(c) for c in self.claim(limit=limit)]
 
-    def _send_claimed(self, alert_id: int) -> Outcome:
-        with self.db.session() as session:
-            payload_json = session.scalar(select(Alert.payload_json).where(Alert.id == alert_id))
+    def send_claimed(self, claimed: Claimed) -> Outcome:
         result: SendResult | PushError
         try:
-            result = self.gateway.send(payload_from_json(payload_json or ""))
+            result = self.gateway.send(claimed.payload)
         except PushError as exc:
             result = exc
         except Exception as exc:  # a bug must not leave the alert « envoi » for ever
@@ -296,150 +263,152 @@ class Outbox:
                 f"Erreur inattendue pendant l'envoi ({exc.__class__.__name__}) : "
                 "prévenez l'administrateur ; vous pouvez « Renvoyer »."
             )
-        return self._finish(alert_id, result)
+        return self._finish(claimed, result)
 
-    def _finish(self, alert_id: int, result: SendResult | PushError) -> Outcome:
+    def _finish(self, claimed: Claimed, result: SendResult | PushError) -> Outcome:
         """Record the attempt and its outcome; retried on a write conflict, because losing
         this write would turn an accepted push into « à vérifier »."""
         from sqlalchemy.exc import OperationalError
-        from sqlalchemy.orm.exc import StaleDataError
 
         for attempt in range(4):
             try:
-                outcome = self._record(alert_id, result)
+                with self.db.session() as session:
+                    self._write_lock(session)
+                    outcome = self._record(session, claimed, result)
                 break
-            except (StaleDataError, OperationalError):
+            except OperationalError:
                 if attempt == 3:
                     raise
                 self.wait_changed(0.05 * (attempt + 1))
-        self._notify(alert_id, outcome.status)
+        self._notify(claimed.id, outcome.status)
         return outcome
 
-    def _record(self, alert_id: int, result: SendResult | PushError) -> Outcome:
+    def _record(
+        self, session: Session, claimed: Claimed, result: SendResult | PushError
+    ) -> Outcome:
         now = self.clock()
-        lock = {"of": Alert} if self.db.dialect != "sqlite" else None
-        with self.db.session() as session:
-            if lock is None:
-                self._write_lock(session)
-            alert = session.get(Alert, alert_id, with_for_update=lock)
-            assert alert is not None
-            attempt = AlertAttempt(alert_id=alert_id, at=now, desk=self.desk)
-            outcome: Outcome
-            if isinstance(result, SendResult):
-                attempt.outcome = "succes"
-                outcome = self._accepted(session, alert, result, now)
-            else:
-                attempt.outcome = (
-                    "transitoire" if isinstance(result, TransientPushError) else "definitif"
-                )
-                attempt.http_status = result.http_status
-                attempt.error = result.message_fr
-                outcome = self._failed(session, alert, result, now)
-            session.add(attempt)
+        if isinstance(result, SendResult):
+            return self._accepted(session, claimed, result, now)
+        transient = isinstance(result, TransientPushError)
+        outcome = self._failed(session, claimed, result, now)
+        attempt = {
+            "alert_id": claimed.id,
+            "at": now,
+            "desk": self.desk,
+            "outcome": "transitoire" if transient else "definitif",
+            "http_status": result.http_status,
+            "error": result.message_fr,
+        }
+        session.execute(sql.INSERT_ATTEMPT, attempt)
         return outcome
+
+    def _current(self, session: Session, alert_id: int) -> str:
+        return str(session.scalar(sql.CURRENT_STATUS, {"b_id": alert_id}))
 
     def _accepted(
-        self, session: Session, alert: Alert, result: SendResult, now: datetime
+        self, session: Session, claimed: Claimed, result: SendResult, now: datetime
     ) -> Outcome:
-        alert.fcm_message_id = result.message_id
-        alert.sent_at = now
-        alert.last_error = None
-        alert.next_attempt_at = None
-        newer = session.scalar(
-            select(func.count(Alert.id)).where(
-                Alert.topic == alert.topic,
-                Alert.sequence > alert.sequence,
-                Alert.status.in_(("envoyee", "remplacee", "retiree")),
+        """Status ``envoyee`` (``remplacee`` if a newer push of the topic was already shown),
+        older ones replaced or withdrawn, attempt recorded."""
+        params = {
+            "b_id": claimed.id,
+            "b_topic": claimed.topic,
+            "b_seq": claimed.sequence,
+            "b_now": now,
+            "b_message_id": result.message_id,
+            "b_withdrawn": claimed.withdrawn_id,
+            "b_desk": self.desk,
+        }
+        if self._postgresql:
+            status = session.scalar(sql.ACCEPT_ALL_PG, params)
+        else:
+            status = session.scalar(sql.ACCEPT, params)
+            session.execute(sql.RETIRE_OLDER, params)
+            session.execute(
+                sql.INSERT_ATTEMPT,
+                {
+                    "alert_id": claimed.id,
+                    "at": now,
+                    "desk": self.desk,
+                    "outcome": "succes",
+                    "http_status": None,
+                    "error": None,
+                },
             )
-        )
-        alert.status = "remplacee" if newer else "envoyee"
-        withdrawn = None
-        if alert.replaces_id is not None:
-            retraction = payload_from_json(alert.payload_json)["data"].get("retraction") == "1"
-            withdrawn = alert.replaces_id if retraction else None
-        for old in session.scalars(
-            select(Alert).where(
-                Alert.topic == alert.topic,
-                Alert.sequence < alert.sequence,
-                Alert.status == "envoyee",
-            )
-        ):
-            old.status = "retiree" if old.id == withdrawn else "remplacee"
-        if withdrawn is not None:
-            target = session.get(Alert, withdrawn)
-            if target is not None and target.status == "remplacee":
-                target.status = "retiree"
-        audit.record(
-            session,
-            audit.SYSTEM_ACTOR,
-            "envoi_accepte",
-            "alerte",
-            alert.id,
-            {"message_id": result.message_id, "simulation": result.simulated},
-            at=now,
-        )
-        return Outcome(alert.id, alert.status, result.message_id, simulated=result.simulated)
+        if status is None:  # an operator or another desk changed it meanwhile
+            status = self._current(session, claimed.id)
+        return Outcome(claimed.id, str(status), result.message_id, simulated=result.simulated)
 
-    def _failed(self, session: Session, alert: Alert, error: PushError, now: datetime) -> Outcome:
-        expires = alert.created_at + timedelta(hours=self.ttl_hours)
+    def _set_live(
+        self, session: Session, claimed: Claimed, status: str, now: datetime, **values: Any
+    ) -> str:
+        params = {"b_id": claimed.id, "b_status": status, "b_now": now, "b_next": None}
+        params.update(values)
+        row = session.execute(sql.SET_LIVE, params).first()
+        return str(row[0]) if row else self._current(session, claimed.id)
+
+    def _failed(
+        self, session: Session, claimed: Claimed, error: PushError, now: datetime
+    ) -> Outcome:
+        expires = claimed.created_at + timedelta(hours=self.ttl_hours)
         if isinstance(error, TransientPushError):
-            delay = self.policy.delay(alert.attempt_count, error.retry_after, self.rng)
+            delay = self.policy.delay(claimed.attempt_count, error.retry_after, self.rng)
             when = now + timedelta(seconds=delay)
-            if alert.attempt_count < self.policy.max_attempts and when < expires:
-                alert.status = "en_attente"
-                alert.next_attempt_at = when
+            if claimed.attempt_count < self.policy.max_attempts and when < expires:
                 local = when.astimezone().strftime("%H:%M:%S")
-                alert.last_error = f"{error.message_fr} Prochain essai à {local}."
-                return Outcome(alert.id, "en_attente", error=alert.last_error, next_attempt_at=when)
+                message = f"{error.message_fr} Prochain essai à {local}."
+                status = self._set_live(
+                    session, claimed, "en_attente", now, b_next=when, b_error=message
+                )
+                return Outcome(
+                    claimed.id,
+                    status,
+                    error=message,
+                    next_attempt_at=when if status == "en_attente" else None,
+                )
             why = (
-                f"après {alert.attempt_count} tentatives"
+                f"après {claimed.attempt_count} tentatives"
                 if when < expires
                 else "la durée de vie du push serait dépassée avant le prochain essai"
             )
             message = f"Envoi abandonné ({why}). Dernière erreur : {error.message_fr}"
         else:
             message = error.message_fr
-        alert.status = "echec"
-        alert.next_attempt_at = None
-        alert.last_error = message
-        audit.record(
-            session,
-            audit.SYSTEM_ACTOR,
-            "echec",
-            "alerte",
-            alert.id,
-            {"erreur": message, "http": error.http_status, "code": error.fcm_code},
-            at=now,
-        )
-        return Outcome(alert.id, "echec", error=message)
+        status = self._set_live(session, claimed, "echec", now, b_error=message)
+        if status == "echec":
+            audit.record(
+                session,
+                audit.SYSTEM_ACTOR,
+                "echec",
+                "alerte",
+                claimed.id,
+                {"erreur": message, "http": error.http_status, "code": error.fcm_code},
+                at=now,
+            )
+        return Outcome(claimed.id, status, error=message)
 
     # -- crash recovery -----------------------------------------------------------------------
     def recover(self) -> list[int]:
-        """``envoi`` rows whose lease expired become ``a_verifier`` (run at start and often)."""
+        """``envoi`` rows whose lease expired become ``a_verifier`` (run at start and often):
+        the desk that claimed them died before FCM's answer; never re-sent silently."""
         now = self.clock()
-        message = (
-            "Le poste qui envoyait cette alerte s'est arrêté avant la réponse de Firebase : elle "
-            "a peut-être été reçue. Vérifiez puis « Renvoyer » si besoin (sans doublon "
-            "visible : le nouveau push remplace le précédent)."
-        )
         with self.db.session() as session:
-            stale = select(Alert).where(Alert.status == "envoi", Alert.next_attempt_at < now)
-            if self.db.dialect == "sqlite":
-                self._write_lock(session)
-            else:
-                stale = stale.with_for_update(skip_locked=True, of=Alert)
-            ids = []
-            for alert in session.scalars(stale):
-                alert.status = "a_verifier"
-                alert.next_attempt_at = None
-                alert.last_error = message
-                session.add(
-                    AlertAttempt(
-                        alert_id=alert.id, at=now, outcome="inconnu", error=message, desk=self.desk
-                    )
+            self._write_lock(session)
+            statement = sql.recover_statement(self._postgresql)
+            ids = sorted(session.scalars(statement, {"b_now": now, "b_error": CRASH_MESSAGE}))
+            for alert_id in ids:
+                session.execute(
+                    sql.INSERT_ATTEMPT,
+                    {
+                        "alert_id": alert_id,
+                        "at": now,
+                        "outcome": "inconnu",
+                        "http_status": None,
+                        "error": CRASH_MESSAGE,
+                        "desk": self.desk,
+                    },
                 )
-                audit.record(session, audit.SYSTEM_ACTOR, "a_verifier", "alerte", alert.id, at=now)
-                ids.append(alert.id)
+                audit.record(session, audit.SYSTEM_ACTOR, "a_verifier", "alerte", alert_id, at=now)
         for alert_id in ids:
             self._notify(alert_id, "a_verifier")
         return ids
@@ -447,53 +416,14 @@ class Outbox:
     # -- operator actions ---------------------------------------------------------------------
     def resend(self, principal: Principal, alert_id: int) -> None:
         """« Renvoyer » an alert in ``echec`` or ``a_verifier``: the same stored payload."""
-        now = self.clock()
         with self.db.session() as session:
-            self._write_lock(session)
-            alert = session.get(Alert, alert_id)
-            if alert is None:
-                raise OutboxError(f"Alerte n° {alert_id} introuvable.")
-            if alert.departement is None:
-                require(principal, Permission.SEND_PREVENTION)
-            elif not principal.covers(alert.departement):
-                raise PermissionDenied(
-                    f"L'alerte n° {alert_id} vise le département {alert.departement}, qui "
-                    "n'est pas le vôtre."
-                )
-            if alert.status not in ("echec", "a_verifier"):
-                raise OutboxError(
-                    f"L'alerte n° {alert_id} n'est ni en échec ni à vérifier : rien à renvoyer."
-                )
-            if now >= alert.created_at + timedelta(hours=self.ttl_hours):
-                raise OutboxError(
-                    f"L'alerte n° {alert_id} a dépassé sa durée de vie : rédigez une nouvelle "
-                    "alerte si elle est toujours d'actualité."
-                )
-            newer = session.scalar(
-                select(func.max(Alert.id)).where(
-                    Alert.topic == alert.topic,
-                    Alert.sequence > alert.sequence,
-                    Alert.status.in_(("envoyee", "remplacee", "retiree")),
-                )
-            )
-            if newer is not None:
-                raise OutboxError(
-                    f"Une alerte plus récente (n° {newer}) a déjà été envoyée à ce public : "
-                    "renvoyer celle-ci ne l'afficherait pas sur les téléphones."
-                )
-            previous = alert.status
-            alert.status = "en_attente"
-            alert.attempt_count = 0
-            alert.next_attempt_at = now
-            alert.gateway = self.gateway.name
-            audit.record(
+            requeue(
                 session,
-                principal.login,
-                "renvoi",
-                "alerte",
+                principal,
                 alert_id,
-                {"statut_precedent": previous},
-                at=now,
+                now=self.clock(),
+                ttl_hours=self.ttl_hours,
+                gateway=self.gateway.name,
             )
         self._notify(alert_id, "en_attente")
 
@@ -516,8 +446,3 @@ class Outbox:
                     Alert.status.in_(("en_attente", "envoi"))
                 )
             )
-
-    def wait_changed(self, timeout: float) -> None:
-        """Block until this outbox changes an alert, or ``timeout`` seconds."""
-        with self._changed:
-            self._changed.wait(timeout)

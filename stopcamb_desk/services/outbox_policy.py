@@ -1,0 +1,83 @@
+"""Value objects of the outbox: retry policy, claimed alerts, outcomes, errors."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# Statuses of an alert FCM accepted (later replaced or withdrawn, or still shown).
+SENT_STATUSES = ("envoyee", "remplacee", "retiree")
+
+CRASH_MESSAGE = (
+    "Le poste qui envoyait cette alerte s'est arrêté avant la réponse de Firebase : elle a "
+    "peut-être été reçue. Vérifiez puis « Renvoyer » si besoin (sans doublon visible : le "
+    "nouveau push remplace le précédent)."
+)
+
+
+class OutboxError(Exception):
+    """A refused outbox action; ``message`` is French and says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    base_delay: float = 2.0  # seconds before the 2nd attempt
+    factor: float = 2.0
+    max_delay: float = 300.0
+    jitter: float = 0.2  # ± 20 %
+    max_attempts: int = 6
+    lease_seconds: float = 120.0  # an « envoi » older than this is « à vérifier »
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds before attempt ``attempt + 1`` (``attempt`` ≥ 1 already made)."""
+        backoff = min(self.max_delay, self.base_delay * self.factor ** max(0, attempt - 1))
+        backoff *= 1.0 + rng.uniform(-self.jitter, self.jitter)
+        return max(backoff, retry_after or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An alert this desk moved to ``envoi``: everything needed to send and record it."""
+
+    id: int
+    topic: str
+    sequence: int
+    replaces_id: int | None
+    attempt_count: int
+    created_at: datetime
+    payload: dict[str, Any]
+
+    @property
+    def withdrawn_id(self) -> int | None:
+        """The alert a retraction withdraws (None for a plain alert or a replacement)."""
+        retraction = (self.payload.get("data") or {}).get("retraction") == "1"
+        return self.replaces_id if retraction else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Where one delivery attempt left the alert."""
+
+    alert_id: int
+    status: str  # envoyee | remplacee | en_attente (retry scheduled) | echec | …
+    message_id: str | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    simulated: bool = False
+
+    @property
+    def final(self) -> bool:
+        return self.status not in ("en_attente", "envoi")
+
+
+def desk_name() -> str:
+    """Who made an attempt, as recorded in ``alert_attempts.desk``."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
