@@ -61,7 +61,7 @@ def test_communes_meythet_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_communes_text_names_the_parent(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_in_process(capsys, "communes", "Meythet")
     assert code == 0
-    assert out.strip() == "74182  Meythet (74) — commune déléguée de Annecy (74010)"
+    assert out.strip() == "74182  Meythet (74) — commune déléguée d'Annecy (74010)"
 
 
 def test_communes_limit_and_departement_filter(capsys: pytest.CaptureFixture[str]) -> None:

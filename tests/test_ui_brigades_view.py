@@ -93,7 +93,7 @@ def test_find_the_brigade_by_commune_and_by_position(
     view = make_view(qtbot, db, chef)
     qtbot.keyClicks(view.find_input, "Meythet")
     qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
-    assert "Meythet (74), commune déléguée de Annecy" in view.find_label.text()
+    assert "Meythet (74), commune déléguée d'Annecy" in view.find_label.text()
     first = view.results.item(0).text()
     assert "dans la commune" in first and "Tél. 04 50 00 00 0" in first
     view.find_input.clear()

@@ -103,13 +103,15 @@ def _communes(args: argparse.Namespace) -> int:
     found = geo.search_communes(
         args.query, args.limit, departements=_parse_departements(args.departement)
     )
+    from stopcamb_desk.domain.french import de
+
     if args.json:
         print_json([commune_record(c) for c in found])
     else:
         for c in found:
             line = f"{c.code_insee}  {c.nom} ({c.departement}) — {c.type_label}"
             if c.parent_code:
-                line += f" de {c.parent_nom} ({c.parent_code})"
+                line += f" {de(c.parent_nom or '')} ({c.parent_code})"
             print(line)
     if not found:
         raise CliError(
