@@ -28,7 +28,7 @@ class FeedCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
-        self.header = QLabel("FLUX D'ACTUALITÉ · Gendarmerie nationale")
+        self.header = QLabel("FLUX D'ACTUALITÉ")
         self.header.setStyleSheet("color: #5f6368; font-size: 9pt; font-weight: bold;")
         self.title = QLabel()
         self.title.setObjectName("cardTitle")
