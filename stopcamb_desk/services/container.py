@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,21 +12,66 @@ from stopcamb_desk.config import Settings
 from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.services.accounts import AccountService
 
+if TYPE_CHECKING:
+    from stopcamb_desk.push.gateway import PushGateway
+    from stopcamb_desk.services.outbox import Outbox
+    from stopcamb_desk.services.outbox_worker import OutboxWorker
+
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Services:
     settings: Settings
     db: Database
     accounts: AccountService
+    gateway: PushGateway | None = None
+    outbox: Outbox | None = None
+    outbox_worker: OutboxWorker | None = None
+    # Why sending is impossible on this desk (broken Firebase credentials…), in French.
+    push_error: str | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def simulated(self) -> bool:
+        return self.gateway is None or bool(getattr(self.gateway, "simulated", False))
+
+    def start_sender(self) -> None:
+        """Start the background sender (after login): prepares FCM, then sends what is due."""
+        if self.outbox_worker is not None and not self.outbox_worker.running:
+            self.outbox_worker.start()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.outbox_worker is not None:
+            self.outbox_worker.stop()
+        close_gateway = getattr(self.gateway, "close", None)
+        if callable(close_gateway):
+            close_gateway()
         self.db.dispose()
 
 
-def open_services(settings: Settings, *, upgrade: bool = True) -> Services:
-    """Connect, bring the schema up to date and (demo mode) seed the demo data.
+def _push(settings: Settings, db: Database) -> tuple[PushGateway | None, Outbox | None, str | None]:
+    from stopcamb_desk.push import gateway_from_settings
+    from stopcamb_desk.push.gateway import PushError
+    from stopcamb_desk.services.outbox import Outbox
 
-    Raises :class:`DatabaseError` with a French message when the database is unusable.
+    try:
+        gateway = gateway_from_settings(settings)
+    except PushError as exc:
+        log.warning("Passerelle d'envoi indisponible : %s", exc.message_fr)
+        return None, None, exc.message_fr
+    return gateway, Outbox(db, gateway, ttl_hours=settings.fcm.ttl_hours), None
+
+
+def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True) -> Services:
+    """Connect, bring the schema up to date, (demo mode) seed the demo data, build the outbox.
+
+    Raises :class:`DatabaseError` with a French message when the database is unusable. A push
+    gateway that cannot be built (broken credentials) does not stop the desk: sending is then
+    refused with ``push_error``.
     """
     db = Database(settings.database_url)
     try:
@@ -38,4 +85,11 @@ def open_services(settings: Settings, *, upgrade: bool = True) -> Services:
     except SQLAlchemyError as exc:
         db.dispose()
         raise DatabaseError(explain_failure(exc, settings.database_url)) from exc
-    return Services(settings=settings, db=db, accounts=accounts)
+    services = Services(settings=settings, db=db, accounts=accounts)
+    if push:
+        services.gateway, services.outbox, services.push_error = _push(settings, db)
+        if services.outbox is not None:
+            from stopcamb_desk.services.outbox_worker import OutboxWorker
+
+            services.outbox_worker = OutboxWorker(services.outbox)
+    return services

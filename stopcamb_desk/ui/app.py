@@ -76,6 +76,9 @@ class Desk(QObject):
         self.window = MainWindow(ctx)
         self.window.show()
         self.login.close()
+        # The sender thread prepares the FCM client and token now, so that the first send
+        # costs one request like the next ones.
+        services.start_sender()
         self.shell_opened.emit(self.window)
         return self.window
 

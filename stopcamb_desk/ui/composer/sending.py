@@ -105,8 +105,11 @@ class SendingMixin:
             return
         outbox = self._outbox
         if outbox is None:
+            why = getattr(self.ctx.services, "push_error", None)
             self._show_status(
-                "L'envoi n'est pas encore relié à la file d'envoi sur ce poste : rien n'est "
+                f"Envoi impossible sur ce poste : {why} Rien n'est parti."
+                if why
+                else "L'envoi n'est pas relié à la file d'envoi sur ce poste : rien n'est "
                 "parti. Prévenez l'administrateur.",
                 ok=False,
             )
