@@ -8,6 +8,7 @@ Environment variables:
 - ``STOPCAMB_DATABASE_URL``: any SQLAlchemy URL (``postgresql+psycopg://…`` for shared desks)
 - ``STOPCAMB_FCM_CREDENTIALS``: path of the Firebase service-account JSON
 - ``STOPCAMB_FCM_ENDPOINT``: base URL replacing ``https://fcm.googleapis.com`` (relay, tests)
+- ``STOPCAMB_NEWS_DATABASE_URL``: Firebase Realtime Database holding the app's news feed
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class Settings:
     config_file: Path
     fcm: FcmSettings = field(default_factory=FcmSettings)
     retraction_text: str = DEFAULT_RETRACTION_TEXT
+    # Firebase Realtime Database URL of the app's « Flux d'actualité » (OPP GGD34 only).
+    news_database_url: str | None = None
     demo: bool = False
 
     @property
@@ -111,6 +114,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     general = _section(data, "general")
     database = _section(data, "database")
     fcm = _section(data, "fcm")
+    news = _section(data, "news")
 
     data_dir_value = env.get("STOPCAMB_DATA_DIR") or general.get("data_dir")
     data_dir = Path(str(data_dir_value)).expanduser() if data_dir_value else _default_data_dir()
@@ -126,12 +130,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ttl_hours=_ttl(fcm.get("ttl_hours", 24)),
     )
     retraction = general.get("retraction_text", DEFAULT_RETRACTION_TEXT)
+    news_url = env.get("STOPCAMB_NEWS_DATABASE_URL") or news.get("database_url")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         config_file=config_file,
         fcm=fcm_settings,
         retraction_text=str(retraction),
+        news_database_url=str(news_url).strip() if news_url else None,
     )
 
 

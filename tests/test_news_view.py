@@ -1,7 +1,7 @@
 """The « National » view driven like the OPP would: write, preview, publish, withdraw, retry.
 
 Real widgets (offscreen), a real SQLite file, and the desk's feed pointed at a loopback
-Realtime Database through ``STOPCAMB_NEWS_DATABASE_URL`` (firebase-admin's emulator mode).
+Realtime Database through ``Settings.news_database_url`` (firebase-admin's emulator mode).
 """
 
 from __future__ import annotations
@@ -70,15 +70,15 @@ class Desk:
 
 @pytest.fixture
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'desk.sqlite3'}",
-        config_file=tmp_path / "settings.toml",
-    )
-    services = open_services(settings)
-    opp = add_operator(services.db, "opp34", Role.OPP_NATIONAL)
     with RtdbTestServer() as server:
-        monkeypatch.setenv("STOPCAMB_NEWS_DATABASE_URL", server.database_url)
+        settings = Settings(
+            data_dir=tmp_path,
+            database_url=f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+            config_file=tmp_path / "settings.toml",
+            news_database_url=server.database_url,
+        )
+        services = open_services(settings)
+        opp = add_operator(services.db, "opp34", Role.OPP_NATIONAL)
         yield Desk(settings, services, opp, server)
     services.close()
 

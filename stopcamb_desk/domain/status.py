@@ -56,7 +56,18 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "compte_modifie": "Compte modifié",
     "mot_de_passe_change": "Mot de passe changé",
     "brigade_modifiee": "Annuaire modifié",
+    "renvoi": "Renvoi demandé",
+    "a_verifier": "Envoi à vérifier",
+    "annuaire_importe": "Annuaire importé",
+    "actualite_brouillon_cree": "Actualité : brouillon créé",
+    "actualite_brouillon_modifie": "Actualité : brouillon modifié",
+    "actualite_brouillon_abandonne": "Actualité : brouillon abandonné",
+    "actualite_publication_demandee": "Actualité : publication demandée",
+    "actualite_publication_echec": "Actualité : échec de publication",
     "actualite_publiee": "Actualité publiée",
+    "actualite_retrait_demande": "Actualité : retrait demandé",
+    "actualite_retrait_echec": "Actualité : échec du retrait",
+    "actualite_retiree": "Actualité retirée",
 }
 
 

@@ -8,7 +8,7 @@ item again replaces it), withdrawing a ``DELETE`` of the same path.
 Two implementations of :class:`NewsFeed`:
 
 - :class:`RtdbNewsFeed`: firebase-admin's ``db`` module on a dedicated named app. The database
-  URL comes from ``STOPCAMB_NEWS_DATABASE_URL`` (to be moved into the typed settings):
+  URL comes from the settings (``[news] database_url`` / ``STOPCAMB_NEWS_DATABASE_URL``):
   ``https://<base>.firebaseio.com`` (or ``…firebasedatabase.app``) with the desk's
   service-account file, or an ``http://host:port/?ns=<base>`` URL, which firebase-admin treats
   as the Realtime Database *emulator* for that app only (no credential, ``ns`` sent on every
@@ -420,8 +420,9 @@ def _server_message(response: Any) -> str:
 # -- choice ---------------------------------------------------------------------------------
 def news_feed_for(settings: Settings, env: Mapping[str, str] | None = None) -> NewsFeed:
     """The real feed when a database URL and credentials are configured, else SIMULATION."""
-    env = os.environ if env is None else env
-    url = (env.get(DATABASE_URL_ENV) or "").strip()
+    url = (
+        (settings.news_database_url or "") if env is None else (env.get(DATABASE_URL_ENV) or "")
+    ).strip()
     credentials = settings.fcm.credentials
     if url and is_emulator_url(url):
         return RtdbNewsFeed(url, None)
