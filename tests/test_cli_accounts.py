@@ -148,3 +148,11 @@ def test_unreachable_database_is_explained_in_french(
     assert main(["db", "upgrade"]) == 1
     err = capsys.readouterr().err
     assert "injoignable" in err and "127.0.0.1:1/x" in err
+
+
+def test_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["user", "add", "x", "--role", "inconnu"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "choix invalide" in err and "utilisation :" in err

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from stopcamb_desk import __version__
+from stopcamb_desk.cli import french_argparse
 from stopcamb_desk.cli.common import EXIT_USAGE, CliError
 
 # Sub-command modules, in the order they appear in ``--help``.
@@ -39,11 +40,17 @@ class _FrenchParser(argparse.ArgumentParser):
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    french_argparse.install()
     parser = _FrenchParser(
         prog="stopcamb-desk",
         description="Poste CORG « Stop Cambriolages » : alertes push, brigades, historique.",
     )
-    parser.add_argument("--version", action="version", version=f"stopcamb-desk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"stopcamb-desk {__version__}",
+        help="affiche la version et quitte",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
     for name in modules:
         try:
