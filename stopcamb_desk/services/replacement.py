@@ -1,0 +1,488 @@
+"""One-click replacement and retraction of the alert shown on the phones (Qt-free).
+
+« Un push chasse l'autre »: a mistaken push is covered by a new push to the same topic, with the
+same replacement key (Android tag / APNs collapse-id). This module decides *whether* an alert
+may be replaced or withdrawn, then hands the new alert to the durable outbox, which does the
+rest (payload with ``replaces``/``retraction``, audit event ``remplacement``/``retrait``, and on
+delivery the older alert becomes ``remplacee``/``retiree``).
+
+Rules:
+
+- only the **head** of a topic may be replaced or withdrawn: the newest alert of the topic that
+  is, or is about to be, on the phones (statuses ``en_attente``, ``envoi``, ``envoyee``,
+  ``a_verifier``), and only once it is possibly on the phones (``envoyee`` or ``a_verifier``);
+- optimistic check: the caller passes the ``Alert.version`` it displayed; if the alert changed
+  since (another desk replaced it, resent it…), :class:`ReplacementConflict` says who did what
+  and when, and gives the new head's id;
+- two desks racing: PostgreSQL serialises them on a ``FOR NO KEY UPDATE`` lock of the replaced
+  row held until the new alert is committed (the loser then sees the winner's alert); SQLite
+  (one machine) uses a process lock plus the version bump below, so a second process with the
+  same displayed version is refused too;
+- the replaced alert's version is bumped when its replacement is committed;
+- a replacement runs every rule again (:func:`validate_for_send`) and keeps the département,
+  kind and exercise flag; a retraction sends ``settings.retraction_text`` and needs no
+  attestation (it states no fact), but the text still goes through the rule checker.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
+from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAuthorisation
+from stopcamb_desk.domain.status import status_label
+from stopcamb_desk.services.composer import (
+    Draft,
+    SendRefused,
+    check_target,
+    departement_name,
+    refusal_reason,
+    validate_for_send,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from stopcamb_desk.domain.places import PlaceFinder
+    from stopcamb_desk.domain.rules.model import Verdict
+    from stopcamb_desk.models.db import Database
+    from stopcamb_desk.services.outbox import Outbox
+
+# The newest alert of a topic in one of these statuses is (or will be) what the phones show.
+HEAD_STATUSES = ("en_attente", "envoi", "envoyee", "a_verifier")
+# Only an alert that may be on the phones can be replaced or withdrawn.
+REPLACEABLE_STATUSES = ("envoyee", "a_verifier")
+RESENDABLE_STATUSES = ("echec", "a_verifier")
+
+_SQLITE_LOCKS: dict[str, threading.Lock] = {}
+_SQLITE_LOCKS_GUARD = threading.Lock()
+
+
+class ReplacementError(Exception):
+    """A refused replacement or retraction; ``message`` is French and says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ReplacementConflict(ReplacementError):
+    """The alert is no longer the one on the phones, or changed since it was displayed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        head_id: int | None,
+        head_text: str | None = None,
+        by: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.head_id = head_id
+        self.head_text = head_text
+        self.by = by
+        self.at = at
+
+
+@dataclass(frozen=True, slots=True)
+class ActionState:
+    """Which of « Remplacer », « Retirer », « Renvoyer » apply to an alert, and why not."""
+
+    alert_id: int
+    version: int
+    replace_reason: str | None  # None: allowed (also for « Retirer »)
+    resend_reason: str | None
+    head_id: int | None  # the topic's head (may be this alert)
+
+    @property
+    def can_replace(self) -> bool:
+        return self.replace_reason is None
+
+    @property
+    def can_retract(self) -> bool:
+        return self.replace_reason is None
+
+    @property
+    def can_resend(self) -> bool:
+        return self.resend_reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementTarget:
+    """What the composer needs to prepare a replacement: the alert as a draft, its version."""
+
+    alert_id: int
+    version: int
+    draft: Draft
+    target_label: str  # « 74 — Haute-Savoie » or « national »
+    status: str
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("le %d/%m/%Y à %H:%M:%S")
+
+
+def target_label(departement: str | None) -> str:
+    return "national" if departement is None else f"{departement} — {departement_name(departement)}"
+
+
+@contextmanager
+def _process_lock(url: str) -> Iterator[None]:
+    with _SQLITE_LOCKS_GUARD:
+        lock = _SQLITE_LOCKS.setdefault(url, threading.Lock())
+    with lock:
+        yield
+
+
+class ReplacementService:
+    """``replace``/``retract`` the head of a topic; ``actions``/``target`` for the screens."""
+
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        *,
+        retraction_text: str,
+        places: PlaceFinder | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.retraction_text = retraction_text
+        self.places = places
+        self.today = today
+
+    # -- reading ----------------------------------------------------------------------------
+    def _load(self, session: Session, principal: Principal, alert_id: int) -> Any:
+        from stopcamb_desk.models import Alert
+        from stopcamb_desk.services.history import may_see
+
+        alert = session.get(Alert, alert_id, populate_existing=True)
+        if alert is None or not may_see(principal, alert.departement):
+            raise ReplacementError(f"Alerte n° {alert_id} introuvable dans votre historique.")
+        return alert
+
+    @staticmethod
+    def _check_role(principal: Principal, alert: Any) -> None:
+        if alert.departement is None:
+            require(principal, Permission.SEND_PREVENTION)
+        elif not principal.covers(alert.departement):
+            raise PermissionDenied(
+                f"L'alerte n° {alert.id} vise le département {alert.departement}, qui n'est pas "
+                "le vôtre : seul un opérateur de ce département peut la remplacer ou la retirer."
+            )
+
+    @staticmethod
+    def _head(session: Session, topic: str) -> Any:
+        from sqlalchemy import select
+
+        from stopcamb_desk.models import Alert, Operator
+
+        return session.execute(
+            select(
+                Alert.id,
+                Alert.sequence,
+                Alert.replaces_id,
+                Alert.created_at,
+                Alert.text,
+                Alert.payload_json,
+                Operator.login,
+                Operator.nom,
+            )
+            .join(Operator, Alert.author_id == Operator.id)
+            .where(Alert.topic == topic, Alert.status.in_(HEAD_STATUSES))
+            .order_by(Alert.sequence.desc(), Alert.id.desc())
+            .limit(1)
+        ).first()
+
+    def _refusal(self, session: Session, alert: Any, expected_version: int | None) -> None:
+        """Raise why ``alert`` cannot be replaced now (conflict first), or return."""
+        head = self._head(session, alert.topic)
+        if head is not None and head.sequence > alert.sequence:
+            raise _conflict(alert.id, head)
+        if expected_version is not None and alert.version != expected_version:
+            raise ReplacementConflict(
+                f"L'alerte n° {alert.id} a changé depuis son affichage (elle est maintenant « "
+                f"{status_label(alert.status)} », modifiée {_local(alert.updated_at)}) : "
+                "un autre poste est peut-être en train de la remplacer. Relisez l'historique "
+                "puis recommencez.",
+                head_id=head.id if head is not None else None,
+                head_text=head.text if head is not None else None,
+                at=alert.updated_at,
+            )
+        if alert.status in ("en_attente", "envoi"):
+            raise ReplacementError(
+                f"L'alerte n° {alert.id} est encore en cours d'envoi : attendez son résultat "
+                "(quelques secondes) avant de la remplacer ou de la retirer."
+            )
+        if alert.status == "echec":
+            raise ReplacementError(
+                f"L'alerte n° {alert.id} n'a pas été remise (échec) : elle n'est pas sur les "
+                "téléphones. « Renvoyer » la renvoie ; sinon rédigez une nouvelle alerte."
+            )
+        if alert.status not in REPLACEABLE_STATUSES:
+            raise ReplacementError(
+                f"L'alerte n° {alert.id} est déjà « {status_label(alert.status)} » : elle n'est "
+                "plus sur les téléphones."
+            )
+
+    def actions(self, principal: Principal, alert_id: int) -> ActionState:
+        """What the history's buttons may do for ``alert_id`` (reasons in French)."""
+        with self.db.session() as session:
+            alert = self._load(session, principal, alert_id)
+            head = self._head(session, alert.topic)
+            head_id = head.id if head is not None else None
+            replace_reason: str | None = None
+            try:
+                self._check_role(principal, alert)
+                self._refusal(session, alert, None)
+            except PermissionDenied as exc:
+                replace_reason = exc.message
+            except ReplacementError as exc:
+                replace_reason = exc.message
+            resend_reason: str | None = None
+            if alert.status not in RESENDABLE_STATUSES:
+                resend_reason = (
+                    "« Renvoyer » ne sert qu'aux alertes en échec ou à vérifier "
+                    f"(celle-ci est « {status_label(alert.status)} »)."
+                )
+            elif head is not None and head.sequence > alert.sequence:
+                resend_reason = (
+                    f"Une alerte plus récente (n° {head.id}) a été envoyée à ce public : "
+                    "renvoyer celle-ci ne l'afficherait pas."
+                )
+            else:
+                try:
+                    self._check_role(principal, alert)
+                except PermissionDenied as exc:
+                    resend_reason = exc.message
+            return ActionState(alert.id, alert.version, replace_reason, resend_reason, head_id)
+
+    def target(self, principal: Principal, alert_id: int) -> ReplacementTarget:
+        """The alert as a draft to edit (text, département, kind, exercise, attestation)."""
+        with self.db.session() as session:
+            alert = self._load(session, principal, alert_id)
+            self._check_role(principal, alert)
+            self._refusal(session, alert, None)
+            attestation = None
+            if alert.procedure_type and alert.procedure_number and alert.procedure_date:
+                from stopcamb_desk.domain.rules.model import ProcedureType
+
+                attestation = Attestation(
+                    ProcedureType(alert.procedure_type),
+                    alert.procedure_number,
+                    alert.procedure_date,
+                )
+            parquet = (
+                ParquetAuthorisation(alert.parquet_ref, alert.parquet_date)
+                if alert.parquet_ref and alert.parquet_date
+                else None
+            )
+            draft = Draft(
+                text=_typed_text(alert.text, alert.exercise),
+                kind=MessageKind(alert.kind),
+                departement=alert.departement,
+                exercise=alert.exercise,
+                attestation=attestation,
+                parquet=parquet,
+            )
+            return ReplacementTarget(
+                alert.id, alert.version, draft, target_label(alert.departement), alert.status
+            )
+
+    def retraction_draft(self, alert_id: int, departement: str | None, exercise: bool) -> Draft:
+        kind = MessageKind.PREVENTION if departement is None else MessageKind.OPERATIONNEL
+        return Draft(
+            text=self.retraction_text, kind=kind, departement=departement, exercise=exercise
+        )
+
+    # -- acting -----------------------------------------------------------------------------
+    def replace(
+        self, principal: Principal, alert_id: int, expected_version: int, draft: Draft
+    ) -> int:
+        """Enqueue ``draft`` in place of the head ``alert_id``; return the new alert's id."""
+        verdict = validate_for_send(principal, draft, self.places, self.today)
+        return self._commit(principal, alert_id, expected_version, draft, verdict, False)
+
+    def retract(self, principal: Principal, alert_id: int, expected_version: int) -> int:
+        """Enqueue the neutral retraction text in place of the head ``alert_id``."""
+        from stopcamb_desk.domain.rules.checker import check
+
+        with self.db.session() as session:
+            alert = self._load(session, principal, alert_id)
+            draft = self.retraction_draft(alert.id, alert.departement, alert.exercise)
+        check_target(principal, draft)
+        # No attestation: a retraction states no fact. No place rule: the text names none.
+        verdict = check(
+            draft.text,
+            kind=draft.kind,
+            departement=draft.departement,
+            exercise=draft.exercise,
+            require_attestation=False,
+            today=self.today,
+        )
+        reason = refusal_reason(verdict)
+        if reason is not None:
+            raise SendRefused(
+                f"Le texte de retrait des réglages est refusé ({reason}) : prévenez "
+                "l'administrateur."
+            )
+        return self._commit(principal, alert_id, expected_version, draft, verdict, True)
+
+    def _commit(
+        self,
+        principal: Principal,
+        alert_id: int,
+        expected_version: int,
+        draft: Draft,
+        verdict: Verdict,
+        retraction: bool,
+    ) -> int:
+        if self.db.dialect == "postgresql":
+            # The row lock is held until the new alert is committed (by the outbox, on its own
+            # connection): a second desk waits here, then sees the new head. FOR NO KEY UPDATE
+            # lets the new alert's foreign key (FOR KEY SHARE) through.
+            from sqlalchemy import select
+
+            from stopcamb_desk.models import Alert
+
+            with self.db.session() as session:
+                session.execute(
+                    select(Alert.id).where(Alert.id == alert_id).with_for_update(key_share=True)
+                )
+                self._check_and_bump(session, principal, alert_id, expected_version, draft)
+                return self._enqueue(principal, alert_id, draft, verdict, retraction)
+        with _process_lock(self.db.url):
+            with self.db.session() as session:
+                from sqlalchemy import text
+
+                session.execute(text("BEGIN IMMEDIATE"))
+                self._check_and_bump(session, principal, alert_id, expected_version, draft)
+            return self._enqueue(principal, alert_id, draft, verdict, retraction)
+
+    def _check_and_bump(
+        self,
+        session: Session,
+        principal: Principal,
+        alert_id: int,
+        expected_version: int,
+        draft: Draft,
+    ) -> None:
+        from sqlalchemy import update
+
+        from stopcamb_desk.models import Alert, utcnow
+
+        alert = self._load(session, principal, alert_id)
+        self._check_role(principal, alert)
+        self._refusal(session, alert, expected_version)
+        if (
+            draft.departement != alert.departement
+            or str(draft.kind) != alert.kind
+            or draft.exercise != alert.exercise
+        ):
+            raise ReplacementError(
+                f"Un remplacement vise le même public que l'alerte n° {alert_id} "
+                f"({target_label(alert.departement)}, {'exercice' if alert.exercise else 'réel'}"
+                ") : gardez son département, son type et son mode."
+            )
+        bumped = session.execute(
+            update(Alert)
+            .where(Alert.id == alert_id, Alert.version == expected_version)
+            .values(version=Alert.version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if bumped.rowcount != 1:  # pragma: no cover - the row is locked and was just checked
+            raise ReplacementConflict(
+                f"L'alerte n° {alert_id} vient d'être modifiée : recommencez.", head_id=None
+            )
+
+    def _enqueue(
+        self,
+        principal: Principal,
+        alert_id: int,
+        draft: Draft,
+        verdict: Verdict,
+        retraction: bool,
+    ) -> int:
+        from stopcamb_desk.services.outbox import OutboxError
+
+        try:
+            return self.outbox.enqueue(
+                principal, draft, verdict, replaces_id=alert_id, retraction=retraction
+            )
+        except OutboxError as exc:
+            raise ReplacementError(exc.message) from exc
+
+
+def _conflict(alert_id: int, head: Any) -> ReplacementConflict:
+    from stopcamb_desk.services.history import loads_object
+
+    data = (loads_object(head.payload_json).get("message") or {}).get("data") or {}
+    who = f"{head.nom} ({head.login})" if head.nom else head.login
+    when = _local(head.created_at)
+    if head.replaces_id == alert_id and data.get("retraction") == "1":
+        what = (
+            f"L'alerte n° {alert_id} a déjà été retirée par {who} {when} "
+            f"(message de retrait n° {head.id})"
+        )
+    elif head.replaces_id == alert_id:
+        what = (
+            f"L'alerte n° {alert_id} a déjà été remplacée par {who} {when} : "
+            f"l'alerte n° {head.id} a pris sa place"
+        )
+    else:
+        what = (
+            f"Une alerte plus récente (n° {head.id}, envoyée par {who} {when}) a pris la "
+            f"place de l'alerte n° {alert_id}"
+        )
+    return ReplacementConflict(
+        f"{what}. C'est l'alerte n° {head.id} qui est sur les téléphones : relisez-la ; seule "
+        "elle peut être remplacée ou retirée.",
+        head_id=head.id,
+        head_text=head.text,
+        by=who,
+        at=head.created_at,
+    )
+
+
+def _typed_text(stored: str, exercise: bool) -> str:
+    """The stored text without the « EXERCICE » prefix the checker adds again."""
+    from stopcamb_desk.domain.rules.text import EXERCISE_PREFIX
+
+    if exercise and stored.startswith(EXERCISE_PREFIX):
+        return stored[len(EXERCISE_PREFIX) :]
+    return stored
+
+
+def for_services(
+    services: Any, *, places: PlaceFinder | None = None, today: date | None = None
+) -> ReplacementService | None:
+    """The service of a desk's :class:`~stopcamb_desk.services.container.Services`, or None
+    when this desk cannot send (no outbox)."""
+    outbox = getattr(services, "outbox", None)
+    if outbox is None:
+        return None
+    return ReplacementService(
+        services.db,
+        outbox,
+        retraction_text=services.settings.retraction_text,
+        places=places,
+        today=today,
+    )
+
+
+__all__ = [
+    "ActionState",
+    "ReplacementConflict",
+    "ReplacementError",
+    "ReplacementService",
+    "ReplacementTarget",
+    "for_services",
+    "target_label",
+]
