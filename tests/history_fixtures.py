@@ -6,27 +6,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from stopcamb_desk.domain.roles import Principal, Role
-from stopcamb_desk.models import Alert, AlertAttempt, Operator, OperatorDepartement
+from outbox_fixtures import add_operator  # noqa: F401  (one way to create test operators)
+
+from stopcamb_desk.domain.roles import Principal
+from stopcamb_desk.models import Alert, AlertAttempt
 from stopcamb_desk.models.db import Database
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-
-
-def add_operator(
-    db: Database, login: str, role: Role, departements: tuple[str, ...] = ()
-) -> Principal:
-    with db.session() as session:
-        op = Operator(
-            login=login,
-            nom=login.upper(),
-            role=role.value,
-            password_hash="x",
-            departement_links=[OperatorDepartement(departement=d) for d in departements],
-        )
-        session.add(op)
-        session.flush()
-        return Principal(op.id, login, login.upper(), role, departements)
 
 
 def add_alert(
