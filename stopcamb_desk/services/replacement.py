@@ -424,7 +424,7 @@ def _conflict(alert_id: int, head: Any) -> ReplacementConflict:
     from stopcamb_desk.services.history import loads_object
 
     data = (loads_object(head.payload_json).get("message") or {}).get("data") or {}
-    who = f"{head.nom} ({head.login})" if head.nom else head.login
+    who = f"{head.nom} ({head.login})" if head.nom and head.nom != head.login else head.login
     when = _local(head.created_at)
     if head.replaces_id == alert_id and data.get("retraction") == "1":
         what = (

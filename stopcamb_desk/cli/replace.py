@@ -1,0 +1,157 @@
+"""``stopcamb-desk replace ID --text TEXTE`` and ``stopcamb-desk retract ID``.
+
+Both act on the alert currently on the phones of a topic (the head of its chain), through the
+durable outbox, then send and wait for the final status like ``send``. Exit 0: the replacement
+or retraction was accepted; 1: refused (not the head, rules, role, delivery failure); 2: usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from stopcamb_desk.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    CliError,
+    add_operator_argument,
+    login_operator,
+    open_services,
+    print_json,
+)
+
+
+def _common(parser: Any) -> None:
+    parser.add_argument("id", type=int, metavar="ID", help="numéro de l'alerte sur les téléphones")
+    parser.add_argument(
+        "--attendre",
+        type=float,
+        default=60.0,
+        metavar="SECONDES",
+        help="attente maximale du statut final, nouveaux essais compris (60 par défaut)",
+    )
+    parser.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(parser)
+
+
+def register(sub: Any) -> None:
+    replace = sub.add_parser(
+        "replace",
+        help="remplacer l'alerte affichée sur les téléphones par un texte corrigé",
+        description=(
+            "Remplace l'alerte ID (la plus récente de son département) : mêmes département, "
+            "type et mode, toutes les règles contrôlées à nouveau. Sans --fait, la procédure de "
+            "l'alerte remplacée est reprise. Code de sortie 0 : accepté ; 1 : refusé ou en "
+            "échec ; 2 : erreur d'utilisation."
+        ),
+    )
+    replace.add_argument("--text", required=True, metavar="TEXTE", help="texte (« - » : stdin)")
+    replace.add_argument(
+        "--fait",
+        metavar="TYPE:NUMERO:DATE",
+        help="procédure qui établit les faits (plainte|pv|rj:numéro:date), si elle change",
+    )
+    _common(replace)
+    replace.set_defaults(handler=run_replace)
+
+    retract = sub.add_parser(
+        "retract",
+        help="retirer l'alerte affichée sur les téléphones (message neutre de retrait)",
+        description=(
+            "Envoie le message de retrait des réglages à la place de l'alerte ID, qui devient "
+            "« retirée ». Code de sortie 0 : accepté ; 1 : refusé ou en échec ; 2 : erreur "
+            "d'utilisation."
+        ),
+    )
+    _common(retract)
+    retract.set_defaults(handler=run_retract)
+
+
+def run_replace(args: Any) -> int:
+    from stopcamb_desk.cli.send import _fait
+
+    text = sys.stdin.read().strip() if args.text == "-" else args.text
+    attestation = _fait(args.fait)
+    return _run(args, text=text, attestation=attestation)
+
+
+def run_retract(args: Any) -> int:
+    return _run(args, text=None, attestation=None)
+
+
+def _run(args: Any, *, text: str | None, attestation: Any) -> int:
+    from dataclasses import replace
+
+    from stopcamb_desk.cli.lint import _place_finder
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.services.composer import SendRefused
+    from stopcamb_desk.services.replacement import ReplacementError, for_services
+
+    services = open_services()
+    try:
+        if services.outbox is None:
+            raise CliError(f"Envoi impossible sur ce poste : {services.push_error}")
+        principal = login_operator(services, args.operateur)
+        try:
+            service = for_services(services)
+            assert service is not None
+            target = service.target(principal, args.id)
+            if text is None:
+                new_id = service.retract(principal, args.id, target.version)
+            else:
+                service.places, _note = _place_finder(target.draft.departement)
+                draft = replace(
+                    target.draft,
+                    text=text,
+                    attestation=attestation or target.draft.attestation,
+                )
+                new_id = service.replace(principal, args.id, target.version, draft)
+        except (PermissionDenied, SendRefused, ReplacementError) as exc:
+            raise CliError(exc.message) from exc
+        return _finish(services, args, new_id, retraction=text is None)
+    finally:
+        services.close()
+
+
+def _finish(services: Any, args: Any, new_id: int, *, retraction: bool) -> int:
+    from stopcamb_desk.cli.send import _wait_final
+    from stopcamb_desk.domain.status import status_label
+
+    outbox = services.outbox
+    status = _wait_final(outbox, new_id, args.attendre)
+    _status, message_id, error = outbox.status(new_id)
+    accepted = status in ("envoyee", "remplacee")
+    simulated = bool(getattr(outbox.gateway, "simulated", False))
+    what = "Retrait" if retraction else "Remplacement"
+    if args.json:
+        print_json(
+            {
+                "alerte": new_id,
+                "remplace": args.id,
+                "retrait": retraction,
+                "statut": status,
+                "libelle": status_label(status),
+                "message_id": message_id,
+                "simulation": simulated,
+                "erreur": error,
+            }
+        )
+    else:
+        prefix = "SIMULATION — " if simulated else ""
+        if accepted:
+            replaced = status_label(outbox.status(args.id)[0]).lower()
+            print(
+                f"{prefix}{what} de l'alerte n° {args.id} : alerte n° {new_id} "
+                f"{status_label(status).lower()} ({message_id}) ; l'alerte n° {args.id} est "
+                f"{replaced}."
+            )
+            if simulated:
+                print("SIMULATION : aucun téléphone n'a reçu ce message.")
+        else:
+            print(
+                f"{prefix}{what} de l'alerte n° {args.id} : alerte n° {new_id} "
+                f"{status_label(status).lower()}. {error or ''}".strip()
+            )
+            if status == "en_attente":
+                print("Elle reste dans la file : un poste ouvert la renverra automatiquement.")
+    return EXIT_OK if accepted else EXIT_REFUSED
