@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
         self._store = store or ui_settings(ctx.settings.data_dir)
         self._specs: list[ViewSpec] = visible_views(ctx.principal)
         self._pages: dict[str, QWidget] = {}
+        self.phone_action: QAction | None = None
+        self.phone_window: QWidget | None = None
         _mode, real = push_mode(ctx.settings)
         suffix = "" if real else " [SIMULATION]"
         self.setWindowTitle(f"Stop Cambriolages — {ctx.principal.nom}{suffix}")
@@ -73,9 +76,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.setStatusBar(DeskStatusBar(ctx.settings, ctx.principal))
+        status_bar = DeskStatusBar(ctx.settings, ctx.principal)
+        self.setStatusBar(status_bar)
 
         self._build_menus()
+        if self.phone_action is not None:
+            status_bar.add_phone_button(self.phone_action)
         for index, spec in enumerate(self._specs, start=1):
             item = QListWidgetItem(f"{spec.title}")
             item.setToolTip(f"{spec.tooltip} (Ctrl+{index})")
@@ -144,11 +150,43 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
             view_menu.addAction(action)
             self.addAction(action)  # shortcuts work even with the menu bar hidden
+        self._add_phone_action(view_menu)
 
         help_menu = bar.addMenu("&Aide")
         about = QAction("À &propos", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _add_phone_action(self, menu: QMenu) -> None:
+        """« Téléphone simulé » (Ctrl+T), offered only when sending is simulated."""
+        from stopcamb_desk.ui.phone import simulation_gateway
+
+        if simulation_gateway(self.ctx.services.gateway) is None:
+            return
+        action = QAction("&Téléphone simulé", self)
+        action.setShortcut(QKeySequence("Ctrl+T"))
+        action.setToolTip("Ce qu'affiche en ce moment un téléphone abonné (SIMULATION)")
+        action.triggered.connect(self.show_phone)
+        menu.addSeparator()
+        menu.addAction(action)
+        self.addAction(action)
+        self.phone_action = action
+
+    @Slot()
+    def show_phone(self) -> QWidget | None:
+        """Open (or bring back) the simulated phone window."""
+        from stopcamb_desk.ui.phone import PhoneWindow, simulation_gateway
+
+        gateway = simulation_gateway(self.ctx.services.gateway)
+        if gateway is None:
+            return None
+        if self.phone_window is None:
+            self.phone_window = PhoneWindow(gateway, self.ctx.principal, self)
+            self.phone_window.resize(540, 940)
+        self.phone_window.show()
+        self.phone_window.raise_()
+        self.phone_window.activateWindow()
+        return self.phone_window
 
     @Slot()
     def show_about(self) -> None:

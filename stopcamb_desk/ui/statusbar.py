@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from stopcamb_desk.config import Settings, describe_database
 from stopcamb_desk.domain.roles import Principal
@@ -66,3 +67,14 @@ class DeskStatusBar(QStatusBar):
         self.addPermanentWidget(self.push_label)
         self.addPermanentWidget(self.operator_label, 3)
         self.addPermanentWidget(self.database_label, 2)
+        self.phone_button: QToolButton | None = None
+
+    def add_phone_button(self, action: QAction) -> None:
+        """A « Téléphone simulé » button right after the SIMULATION badge."""
+        button = QToolButton()
+        button.setObjectName("phoneButton")
+        button.setDefaultAction(action)
+        button.setText("Téléphone simulé")
+        button.setToolTip(f"{action.toolTip()} — {action.shortcut().toString()}")
+        self.insertPermanentWidget(1, button)
+        self.phone_button = button

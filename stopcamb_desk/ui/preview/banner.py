@@ -68,6 +68,8 @@ class BannerCard(QWidget):
         self.spec = spec
         self.zoom = 0.9
         self.dark = False
+        # What the card says the notification's time is (the simulated phone sets « 03:12 »).
+        self.time_label = "maintenant"
         self.fit: BannerFit = fit_banner(spec, "", "")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setMaximumSize(self.sizeHint())
@@ -144,13 +146,13 @@ class BannerCard(QWidget):
             painter.setFont(small_font)
             painter.setPen(QColor(palette.secondary))
             ascent = QFontMetricsF(small_font).ascent()
-            painter.drawText(QPointF(left, top + ascent), f"{APP_NAME} • maintenant")
+            painter.drawText(QPointF(left, top + ascent), f"{APP_NAME} • {self.time_label}")
             top += self._line_height(small_font) * u
         else:
             painter.setFont(small_font)
             painter.setPen(QColor(palette.secondary))
             metrics = QFontMetricsF(small_font)
-            label = "maintenant"
+            label = self.time_label
             x = card.right() - 14 * u - metrics.horizontalAdvance(label)
             painter.drawText(QPointF(x, top + metrics.ascent()), label)
 
