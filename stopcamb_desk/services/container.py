@@ -81,7 +81,7 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
         if settings.demo:
             from stopcamb_desk.services.demo import seed_demo
 
-            seed_demo(db, accounts)
+            seed_demo(db, accounts, settings)
     except SQLAlchemyError as exc:
         db.dispose()
         raise DatabaseError(explain_failure(exc, settings.database_url)) from exc

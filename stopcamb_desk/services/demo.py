@@ -1,6 +1,13 @@
-"""Demo data for ``make run``: the demonstration accounts and a few templates (idempotent)."""
+"""Demo data for ``make run``: accounts, templates, brigades, and — on an empty demo database —
+a short past history of alerts and news items, so that every view has something to show.
+
+Idempotent. The history goes through the real :class:`~stopcamb_desk.services.outbox.Outbox`
+and the news through :class:`~stopcamb_desk.services.news.NewsService`, in SIMULATION only.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -8,6 +15,9 @@ from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
 from stopcamb_desk.models import Operator, Template
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.accounts import AccountService
+
+if TYPE_CHECKING:
+    from stopcamb_desk.config import Settings
 
 DEMO_TEMPLATES: tuple[tuple[str | None, str, str], ...] = (
     (
@@ -31,7 +41,8 @@ DEMO_TEMPLATES: tuple[tuple[str | None, str, str], ...] = (
 )
 
 
-def seed_demo(db: Database, accounts: AccountService) -> None:
+def seed_demo(db: Database, accounts: AccountService, settings: Settings | None = None) -> None:
+    """Seed what is missing; with ``settings``, also the past alerts and news (empty base)."""
     with db.session() as session:
         existing = set(session.scalars(select(Operator.login)))
         has_templates = session.scalar(select(func.count(Template.id))) or 0
@@ -46,6 +57,10 @@ def seed_demo(db: Database, accounts: AccountService) -> None:
                 account.login, account.password, account.role, account.departements, account.nom
             )
     seed_demo_brigades(db)
+    if settings is not None:
+        from stopcamb_desk.services.demo_history import seed_demo_history
+
+        seed_demo_history(db, settings)
 
 
 DEMO_BRIGADES = "demo/unites-gendarmerie-demo.csv"  # data.gouv.fr format, illustrative values
