@@ -1,0 +1,357 @@
+"""The news service: role checks, the three publication steps, each audited (OPP GGD34 only).
+
+See :mod:`stopcamb_desk.services.news` for the life cycle and the three steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stopcamb_desk.domain.roles import Permission, Principal, require
+from stopcamb_desk.domain.rules.model import Severity
+from stopcamb_desk.models import NewsItem, Operator, utcnow
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.push.news_feed import NewsFeed, NewsFeedError, new_key
+from stopcamb_desk.services import audit
+from stopcamb_desk.services.news_draft import (
+    NewsDraft,
+    NewsProblem,
+    NewsRefused,
+    check_news,
+    refusal,
+)
+from stopcamb_desk.services.news_state import (
+    Delivery,
+    NewsRow,
+    NewsStatus,
+    Outcome,
+    Pending,
+    editable_item,
+    feed_entry,
+    load_item,
+    news_row,
+    outcome_message,
+)
+
+if TYPE_CHECKING:
+    from stopcamb_desk.domain.places import PlaceFinder
+
+OBJECT_TYPE = "actualite"
+
+
+FeedSource = NewsFeed | Callable[[], NewsFeed]
+
+
+class NewsService:
+    """Use cases of the national feed. ``feed``: a :class:`NewsFeed` or a factory (lazy)."""
+
+    def __init__(
+        self,
+        db: Database,
+        feed: FeedSource,
+        *,
+        places: PlaceFinder | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self._feed_source = feed
+        self._feed: NewsFeed | None = None
+        self.places = places
+        self.clock = clock
+
+    @property
+    def feed(self) -> NewsFeed:
+        if self._feed is None:
+            source = self._feed_source
+            self._feed = source() if callable(source) else source
+        return self._feed
+
+    @property
+    def feed_description(self) -> str:
+        """Where a publication goes (« SIMULATION : … » or « RÉEL : … »), French."""
+        try:
+            return self.feed.description
+        except NewsFeedError as exc:
+            return f"Flux d'actualité inutilisable : {exc.message}"
+
+    @property
+    def simulated(self) -> bool:
+        try:
+            return self.feed.simulated
+        except NewsFeedError:
+            return True
+
+    def close(self) -> None:
+        if self._feed is not None:
+            self._feed.close()
+            self._feed = None
+
+    # -- reading ------------------------------------------------------------------------------
+    def list_items(self, principal: Principal) -> list[NewsRow]:
+        """Every item, newest first (drafts, published, withdrawn)."""
+        require(principal, Permission.PUBLISH_NEWS)
+        with self.db.session() as session:
+            rows = session.execute(
+                select(NewsItem, Operator)
+                .join(Operator, Operator.id == NewsItem.author_id, isouter=True)
+                .order_by(NewsItem.created_at.desc(), NewsItem.id.desc())
+            ).all()
+            return [news_row(item, author) for item, author in rows]
+
+    def get(self, principal: Principal, item_id: int) -> NewsRow:
+        require(principal, Permission.PUBLISH_NEWS)
+        with self.db.session() as session:
+            item = load_item(session, item_id)
+            return self._row(session, item)
+
+    def check(self, draft: NewsDraft) -> list[NewsProblem]:
+        return check_news(draft, self.places)
+
+    # -- drafts -------------------------------------------------------------------------------
+    def save_draft(
+        self,
+        principal: Principal,
+        draft: NewsDraft,
+        item_id: int | None = None,
+        expected_version: int | None = None,
+    ) -> NewsRow:
+        """Create or update a draft (lengths and link checked; rules only at publication)."""
+        require(principal, Permission.PUBLISH_NEWS)
+        draft = draft.normalised()
+        problems = [p for p in check_news(draft, self.places) if p.rule in ("longueur", "lien")]
+        if not (draft.title or draft.body):
+            problems.append(NewsProblem("titre", Severity.BLOQUANT, "Le brouillon est vide."))
+        refused = refusal(problems, "Enregistrement")
+        if refused is not None:
+            raise refused
+        with self.db.session() as session:
+            if item_id is None:
+                item = self._new_item(session, principal, draft)
+                action = "actualite_brouillon_cree"
+            else:
+                item = editable_item(session, item_id, expected_version)
+                if NewsStatus(item.status) is NewsStatus.PUBLIEE:
+                    raise NewsRefused(
+                        "Cet article est publié : modifiez-le puis cliquez sur « Publier » pour "
+                        "mettre à jour l'application (un brouillon ne remplace pas un article "
+                        "publié)."
+                    )
+                item.title, item.body, item.url = draft.title, draft.body, draft.url
+                item.status = NewsStatus.BROUILLON
+                action = "actualite_brouillon_modifie"
+            session.flush()
+            audit.record(
+                session,
+                principal.login,
+                action,
+                OBJECT_TYPE,
+                item.id,
+                {"titre": draft.title},
+                at=self.clock(),
+            )
+            return self._row(session, item)
+
+    # -- step 1: commit the request -------------------------------------------------------
+    def request_publication(
+        self,
+        principal: Principal,
+        draft: NewsDraft,
+        item_id: int | None = None,
+        expected_version: int | None = None,
+    ) -> Pending:
+        """Validate and commit « à publier » (new item, draft or update of a published one)."""
+        require(principal, Permission.PUBLISH_NEWS)
+        draft = draft.normalised()
+        refused = refusal(check_news(draft, self.places), "Publication")
+        if refused is not None:
+            raise refused
+        now = self.clock()
+        with self.db.session() as session:
+            if item_id is None:
+                item = self._new_item(session, principal, draft)
+            else:
+                item = editable_item(session, item_id, expected_version)
+                item.title, item.body, item.url = draft.title, draft.body, draft.url
+            item.status = NewsStatus.A_PUBLIER
+            item.last_error = None
+            session.flush()
+            audit.record(
+                session,
+                principal.login,
+                "actualite_publication_demandee",
+                OBJECT_TYPE,
+                item.id,
+                {"titre": draft.title, "texte": draft.body, "url": draft.url},
+                at=now,
+            )
+            session.flush()
+            return Pending(
+                item.id,
+                "publier",
+                item.remote_key or "",
+                item.version,
+                feed_entry(draft, now),
+                now,
+            )
+
+    def request_withdrawal(
+        self, principal: Principal, item_id: int, expected_version: int | None = None
+    ) -> Pending | None:
+        """Commit « à retirer »; a draft never sent is withdrawn at once (returns None)."""
+        require(principal, Permission.PUBLISH_NEWS)
+        now = self.clock()
+        with self.db.session() as session:
+            item = load_item(session, item_id, expected_version)
+            status = NewsStatus(item.status)
+            if status is NewsStatus.RETIREE:
+                raise NewsRefused("Cet article est déjà retiré du flux.")
+            if status is NewsStatus.BROUILLON and item.last_attempt_at is None:
+                item.status = NewsStatus.RETIREE
+                item.withdrawn_at = now
+                audit.record(
+                    session,
+                    principal.login,
+                    "actualite_brouillon_abandonne",
+                    OBJECT_TYPE,
+                    item.id,
+                    at=now,
+                )
+                return None
+            item.status = NewsStatus.A_RETIRER
+            item.last_error = None
+            session.flush()
+            audit.record(
+                session,
+                principal.login,
+                "actualite_retrait_demande",
+                OBJECT_TYPE,
+                item.id,
+                {"titre": item.title},
+                at=now,
+            )
+            session.flush()
+            return Pending(item.id, "retirer", item.remote_key or "", item.version, {}, now)
+
+    # -- step 2: the network ------------------------------------------------------------------
+    def deliver(self, pending: Pending) -> Delivery:
+        """One call to the feed, outside any transaction; failures come back as values."""
+        try:
+            feed = self.feed
+        except NewsFeedError as exc:
+            return Delivery(False, "?", False, exc)
+        try:
+            if pending.action == "publier":
+                feed.put(pending.remote_key, pending.entry)
+            else:
+                feed.remove(pending.remote_key)
+        except NewsFeedError as exc:
+            return Delivery(False, feed.name, feed.simulated, exc)
+        return Delivery(True, feed.name, feed.simulated)
+
+    # -- step 3: record the outcome -------------------------------------------------------
+    def record(self, principal: Principal, pending: Pending, delivery: Delivery) -> Outcome:
+        publish = pending.action == "publier"
+        expected = NewsStatus.A_PUBLIER if publish else NewsStatus.A_RETIRER
+        now = self.clock()
+        with self.db.session() as session:
+            item = load_item(session, pending.item_id)
+            current = item.version == pending.version and NewsStatus(item.status) is expected
+            details: dict[str, Any] = {"passerelle": delivery.gateway}
+            if delivery.ok:
+                action = "actualite_publiee" if publish else "actualite_retiree"
+                if current:
+                    item.status = NewsStatus.PUBLIEE if publish else NewsStatus.RETIREE
+                    item.gateway = delivery.gateway
+                    item.last_error = None
+                    if publish:
+                        item.published_at = pending.at
+                        item.withdrawn_at = None
+                    else:
+                        item.withdrawn_at = now
+            else:
+                action = "actualite_publication_echec" if publish else "actualite_retrait_echec"
+                details["erreur"] = delivery.message
+                if current:
+                    item.last_error = delivery.message
+            if not current:
+                details["ignore"] = "article modifié entre-temps sur un autre poste"
+            item.last_attempt_at = now
+            if delivery.simulated:
+                details["simulation"] = True
+            audit.record(session, principal.login, action, OBJECT_TYPE, item.id, details, at=now)
+            session.flush()
+            row = self._row(session, item)
+        return Outcome(
+            row, delivery.ok, outcome_message(row, pending, delivery), delivery.simulated
+        )
+
+    # -- the three steps chained (CLI, scripts) ------------------------------------------
+    def publish(
+        self,
+        principal: Principal,
+        draft: NewsDraft,
+        item_id: int | None = None,
+        expected_version: int | None = None,
+    ) -> Outcome:
+        pending = self.request_publication(principal, draft, item_id, expected_version)
+        return self._complete(principal, pending)
+
+    def withdraw(
+        self, principal: Principal, item_id: int, expected_version: int | None = None
+    ) -> Outcome:
+        pending = self.request_withdrawal(principal, item_id, expected_version)
+        if pending is None:
+            row = self.get(principal, item_id)
+            return Outcome(row, True, "Brouillon abandonné (il n'avait jamais été publié).")
+        return self._complete(principal, pending)
+
+    def request_retry(self, principal: Principal, item_id: int) -> Pending:
+        """Re-run the call that failed (« Réessayer »): same key, so never a duplicate."""
+        require(principal, Permission.PUBLISH_NEWS)
+        row = self.get(principal, item_id)
+        if row.status is NewsStatus.A_PUBLIER:
+            return self.request_publication(principal, row.draft(), row.id, row.version)
+        if row.status is NewsStatus.A_RETIRER:
+            pending = self.request_withdrawal(principal, row.id, row.version)
+            assert pending is not None
+            return pending
+        raise NewsRefused(f"Rien à réessayer : l'article est « {row.status_label} ».")
+
+    def retry(self, principal: Principal, item_id: int) -> Outcome:
+        pending = self.request_retry(principal, item_id)
+        return self._complete(principal, pending)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _complete(self, principal: Principal, pending: Pending) -> Outcome:
+        """Steps 2 and 3 for a committed request."""
+        return self.record(principal, pending, self.deliver(pending))
+
+    @staticmethod
+    def _row(session: Session, item: NewsItem) -> NewsRow:
+        return news_row(item, session.get(Operator, item.author_id))
+
+    def _new_item(self, session: Session, principal: Principal, draft: NewsDraft) -> NewsItem:
+        item = NewsItem(
+            created_at=self.clock(),
+            title=draft.title,
+            body=draft.body,
+            url=draft.url,
+            author_id=principal.operator_id,
+            status=NewsStatus.BROUILLON,
+            remote_key=new_key(),
+        )
+        session.add(item)
+        session.flush()
+        return item
+
+
+def open_news_service(services: Any, *, places: PlaceFinder | None = None) -> NewsService:
+    """The desk's news service: the feed chosen from the settings, built on first use."""
+    from stopcamb_desk.push.news_feed import news_feed_for
+
+    return NewsService(services.db, lambda: news_feed_for(services.settings), places=places)
