@@ -93,5 +93,24 @@ def test_the_demo_phone_of_74_shows_the_seeded_alert_and_its_replacement(
         lines = window.history_lines()
         assert any("74 · n° 1 — remplacé à " in line and "par n° 5" in line for line in lines)
         assert "reçue à" in window.cards[0].caption.text()
+        window.set_departement("34")  # not the operator's: the choice stays on 74
+        assert window.current_departement == "74"
+    finally:
+        services.close()
+
+
+def test_a_withdrawn_alert_is_said_withdrawn_on_the_phone_of_34(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    services = open_services(demo_settings(tmp_path))
+    try:
+        chef = services.accounts.authenticate("chef34", "demo-chef34")
+        assert services.gateway is not None
+        window = PhoneWindow(services.gateway, chef)  # type: ignore[arg-type]
+        qtbot.addWidget(window)
+        assert window.shown_on("34") == ["4"]
+        lines = window.history_lines()
+        assert "34 · n° 4 (retrait) — AFFICHÉ en ce moment" in lines[0]
+        assert "34 · n° 3 — retiré à " in lines[1] and "par n° 4" in lines[1]
     finally:
         services.close()

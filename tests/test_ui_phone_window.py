@@ -19,7 +19,7 @@ from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.phone import PhoneWindow
-from stopcamb_desk.ui.phone.timeline import card_time, phone_topics, timeline
+from stopcamb_desk.ui.phone.timeline import card_time, phone_topics, received_when, timeline
 from stopcamb_desk.ui.shell import MainWindow
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
@@ -171,6 +171,10 @@ def test_timeline_and_card_time() -> None:
     assert card_time(now - timedelta(seconds=20), now) == "maintenant"
     assert card_time(now - timedelta(minutes=4), now) == "il y a 4 min"
     assert card_time(now - timedelta(hours=5), now) == "il y a 5 h"
+    today = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+    assert received_when(today - timedelta(minutes=4), today) == "à 11:56 (il y a 4 min)"
+    assert received_when(today - timedelta(days=1), today) == "hier à 12:00"
+    assert received_when(today - timedelta(days=3), today).startswith("le ")
     assert phone_topics("2a") == ["dep_2A", "national"]
     assert phone_topics(None, exercise=True) == ["exercice_national"]
     assert timeline([], ["dep_74"]) == []

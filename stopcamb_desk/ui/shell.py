@@ -182,7 +182,8 @@ class MainWindow(QMainWindow):
             return None
         if self.phone_window is None:
             self.phone_window = PhoneWindow(gateway, self.ctx.principal, self)
-            self.phone_window.resize(540, 940)
+            available = self.screen().availableGeometry().height()
+            self.phone_window.resize(540, min(900, int(available * 0.95)))
         self.phone_window.show()
         self.phone_window.raise_()
         self.phone_window.activateWindow()

@@ -96,6 +96,17 @@ def received_ago(at: datetime, now: datetime) -> str:
     return f"il y a {hours // 24} j"
 
 
+def received_when(at: datetime, now: datetime) -> str:
+    """« à 03:12 (il y a 4 min) » today, else « hier à 18:16 », « le 12/03 à 18:05 »."""
+    when = local_time(at, now)
+    if ":" in when and " " not in when:
+        return f"à {when} ({received_ago(at, now)})"
+    if when.startswith("hier "):
+        return f"hier à {when.removeprefix('hier ')}"
+    day, hour = when.split(" ", 1)
+    return f"le {day} à {hour}"
+
+
 def timeline(
     deliveries: Iterable[SimulatedDelivery], topics: Sequence[str], limit: int = HISTORY_LIMIT
 ) -> list[PhoneEvent]:
@@ -127,7 +138,8 @@ def describe(event: PhoneEvent, now: datetime) -> str:
         return f"{head} — ignoré : arrivé après un message plus récent"
     if event.replaced_by is not None:
         by = event.replaced_by
-        return f"{head} — remplacé à {local_time(by.at, now)} par {alert_number(by)}"
+        verb = "retiré" if by.data.get("retraction") == "1" else "remplacé"
+        return f"{head} — {verb} à {local_time(by.at, now)} par {alert_number(by)}"
     return f"{head} — AFFICHÉ en ce moment"
 
 

@@ -36,10 +36,9 @@ from stopcamb_desk.ui.phone.timeline import (
     alert_number,
     card_time,
     describe,
-    local_time,
     phone_label,
     phone_topics,
-    received_ago,
+    received_when,
     target_label,
     timeline,
 )
@@ -133,6 +132,7 @@ class NotificationView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.card = BannerCard(IOS_LOCK_SCREEN)
+        self.card.wallpaper = False  # the phone screen behind is the wallpaper
         self.caption = QLabel()
         self.caption.setObjectName("phoneNotificationAge")
         self.caption.setWordWrap(True)
@@ -154,8 +154,7 @@ class NotificationView(QWidget):
         self.card.setMaximumSize(self.card.sizeHint())
         where = target_label(delivery).capitalize()
         self.caption.setText(
-            f"{where} · {alert_number(delivery)} · reçue à {local_time(delivery.at, now)} "
-            f"({received_ago(delivery.at, now)})"
+            f"{where} · {alert_number(delivery)} · reçue {received_when(delivery.at, now)}"
         )
 
 
@@ -199,7 +198,7 @@ class PhoneWindow(QWidget):
         self.history.setAccessibleName("Historique du téléphone")
         self.history.setWordWrap(True)
         self.history.setAlternatingRowColors(True)
-        self.history.setMinimumHeight(150)
+        self.history.setMinimumHeight(110)
         root.addWidget(self.history, 1)
 
         self._relay = _Relay(self)
@@ -215,8 +214,8 @@ class PhoneWindow(QWidget):
         self.refresh()
 
     # -- construction -------------------------------------------------------------------------
-    def _build_controls(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_controls(self) -> QVBoxLayout:
+        row = QVBoxLayout()
         self.departement = QComboBox()
         self.departement.setObjectName("phoneDepartement")
         self.departement.setAccessibleName("Département du téléphone")
@@ -238,10 +237,15 @@ class PhoneWindow(QWidget):
         for text, spec in MODELS:
             self.model.addItem(text, spec.key)
         self.model.currentIndexChanged.connect(lambda _i: self.refresh())
-        row.addWidget(label)
-        row.addWidget(self.departement, 1)
-        row.addWidget(self.exercise)
-        row.addWidget(self.model)
+        first = QHBoxLayout()
+        first.addWidget(label)
+        first.addWidget(self.departement, 1)
+        second = QHBoxLayout()
+        second.addWidget(self.exercise)
+        second.addStretch(1)
+        second.addWidget(self.model)
+        row.addLayout(first)
+        row.addLayout(second)
         return row
 
     def _build_phone(self) -> QFrame:
@@ -252,14 +256,14 @@ class PhoneWindow(QWidget):
         self.screen = QFrame()
         self.screen.setObjectName("phoneScreen")
         self.screen.setFixedWidth(SCREEN_WIDTH)
-        self.screen.setMinimumHeight(500)
+        self.screen.setMinimumHeight(440)
         screen = QVBoxLayout(self.screen)
         screen.setContentsMargins(8, 8, 8, 14)
         screen.setSpacing(4)
         top = QHBoxLayout()
-        carrier = QLabel("SIMULATION")
-        carrier.setObjectName("phoneCarrier")
-        top.addWidget(carrier)
+        self.carrier = QLabel("SIMULATION")
+        self.carrier.setObjectName("phoneCarrier")
+        top.addWidget(self.carrier)
         top.addStretch(1)
         self.subscription = QLabel()
         self.subscription.setObjectName("phoneSubscription")
@@ -324,6 +328,7 @@ class PhoneWindow(QWidget):
         self.time.setText(f"{now.astimezone():%H:%M}")
         self.date.setText(lock_screen_date(now))
         self.subscription.setText(phone_label(self.current_departement, exercise=exercise))
+        self.carrier.setText("SIMULATION · EXERCICE" if exercise else "SIMULATION")
         self.screen.setProperty("exercise", exercise)
         self.screen.style().unpolish(self.screen)
         self.screen.style().polish(self.screen)

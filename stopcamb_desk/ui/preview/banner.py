@@ -70,6 +70,7 @@ class BannerCard(QWidget):
         self.dark = False
         # What the card says the notification's time is (the simulated phone sets « 03:12 »).
         self.time_label = "maintenant"
+        self.wallpaper = True  # False: transparent around the card (drawn on a phone screen)
         self.fit: BannerFit = fit_banner(spec, "", "")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setMaximumSize(self.sizeHint())
@@ -124,10 +125,11 @@ class BannerCard(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        gradient = QLinearGradient(0, 0, 0, self.height())
-        gradient.setColorAt(0, QColor(palette.wallpaper_top))
-        gradient.setColorAt(1, QColor(palette.wallpaper_bottom))
-        painter.fillRect(self.rect(), gradient)
+        if self.wallpaper:
+            gradient = QLinearGradient(0, 0, 0, self.height())
+            gradient.setColorAt(0, QColor(palette.wallpaper_top))
+            gradient.setColorAt(1, QColor(palette.wallpaper_bottom))
+            painter.fillRect(self.rect(), gradient)
 
         painter.scale(self.zoom / UNITS, self.zoom / UNITS)
         u = float(UNITS)
