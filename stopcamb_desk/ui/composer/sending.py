@@ -59,6 +59,10 @@ class SendingMixin:
     def draft(self) -> Draft: ...
     def current_departement(self) -> DepartementChoice | None: ...
     def _update(self) -> None: ...
+    def _decorate_confirmation(self, dialog: ConfirmSendDialog) -> None: ...
+    def _enqueue_job(self, outbox: Outbox, draft: Draft, verdict: Verdict) -> Callable[[], int]: ...
+    def _replacement_sent(self, alert_id: int | None) -> str: ...
+    def _replacement_failed(self, exc: BaseException) -> bool: ...
 
     @Slot()
     def open_confirmation(self) -> None:
@@ -78,6 +82,7 @@ class SendingMixin:
             attestation.label if attestation is not None else None,
             self,  # type: ignore[arg-type]
         )
+        self._decorate_confirmation(dialog)
         dialog.accepted.connect(lambda: self._send(draft))
         dialog.finished.connect(lambda _r: self._forget_confirmation(dialog))
         self.confirmation = dialog
@@ -117,7 +122,7 @@ class SendingMixin:
         self.send_bar.button.setEnabled(False)  # no second click while the commit runs
         self._show_status("Enregistrement de l'alerte…")
         self.ctx.tasks.run_db(
-            lambda: outbox.enqueue(self.principal, draft, verdict),
+            self._enqueue_job(outbox, draft, verdict),
             lambda alert_id: self._sent(draft, verdict, alert_id),
             self._send_failed,
             owner=self,
@@ -129,8 +134,9 @@ class SendingMixin:
         where = self.current_departement()
         target = where.label if where is not None else "national"
         number = f" n° {alert_id}" if alert_id is not None else ""
+        prefix = self._replacement_sent(alert_id)
         self._show_status(
-            f"✓ Alerte{number} enregistrée et confiée à l'envoi ({target}) : "
+            f"✓ {prefix}Alerte{number} enregistrée et confiée à l'envoi ({target}) : "
             f"« {verdict.text_to_send} ». Suivez sa remise dans l'Historique."
         )
         self.last_sent_id = alert_id
@@ -140,6 +146,8 @@ class SendingMixin:
 
     def _send_failed(self, exc: BaseException) -> None:
         self._update()
+        if self._replacement_failed(exc):
+            return
         message = getattr(exc, "message", None)
         if isinstance(message, str) and message:
             self._show_status(f"Rien n'est parti : {message}", ok=False)

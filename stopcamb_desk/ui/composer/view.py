@@ -45,6 +45,7 @@ from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
 from stopcamb_desk.ui.composer.editor import AlertEditor
+from stopcamb_desk.ui.composer.replacing import ReplacingMixin
 from stopcamb_desk.ui.composer.sending import SendCallback, SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
 from stopcamb_desk.ui.composer.targets import (
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
 TEMPLATE_PROMPT = "— insérer un modèle —"
 
 
-class ComposerView(SendingMixin, QWidget):
+class ComposerView(ReplacingMixin, SendingMixin, QWidget):
     """``ComposerView(ctx)`` for the shell.
 
     Sending goes to ``send_callback(draft, verdict)`` when given, else to the durable outbox
@@ -126,6 +127,7 @@ class ComposerView(SendingMixin, QWidget):
         self.exercise_banner.setObjectName("exerciseBanner")
         self.exercise_banner.setVisible(False)
         left.addWidget(self.exercise_banner)
+        left.addWidget(self._build_replacement_banner())
 
         targets = QGridLayout()
         targets.setHorizontalSpacing(8)

@@ -29,6 +29,7 @@ from stopcamb_desk.domain.roles import Permission
 from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS, kind_label
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.services.history import AlertRow, HistoryFilter, HistoryService
+from stopcamb_desk.ui.history.actions import AlertActions
 from stopcamb_desk.ui.history.detail import detail_html
 from stopcamb_desk.ui.history.model import Column, LazyTableModel, run_on_db
 from stopcamb_desk.ui.history.phones import OnPhonesPanel
@@ -182,10 +183,19 @@ class HistoryView(QWidget):
         self.phones = OnPhonesPanel(self.history, self.principal, self.runner)
         self.message = QLabel("")
         self.message.setObjectName("historyMessage")
+        self.message.setWordWrap(True)
+        self.alert_actions = AlertActions(self.ctx, self.runner)
+        self.alert_actions.message.connect(self._show_error)
+        self.alert_actions.show_alert.connect(self.show_detail)
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.alert_actions)
+        detail_layout.addWidget(self.detail, 1)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.phones)
-        right.addWidget(self.detail)
+        right.addWidget(detail_box)
         right.setSizes([180, 500])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
@@ -233,14 +243,19 @@ class HistoryView(QWidget):
     def show_detail(self, alert_id: int) -> None:
         self._current_id = alert_id
 
-        def done(detail: Any) -> None:
+        def done(loaded: Any) -> None:
+            detail, state = loaded
             if self._current_id == alert_id:
                 self.detail.setHtml(detail_html(detail))
+                self.alert_actions.set_state(state)
                 self.detail_shown.emit(alert_id)
 
         run_on_db(
             self.runner,
-            lambda: self.history.detail(self.principal, alert_id),
+            lambda: (
+                self.history.detail(self.principal, alert_id),
+                self.alert_actions.load_state(alert_id),
+            ),
             done,
             lambda exc: self._show_error(getattr(exc, "message", str(exc))),
             self,
