@@ -94,3 +94,24 @@ def test_migrations_match_the_models(database: Database) -> None:
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_killed_by_the_server_is_replaced(pg_url: str) -> None:
+    """After a server-side cut (restart, network), the next session works without error."""
+    from stopcamb_desk.models import db as db_module
+
+    database = Database(pg_url)
+    with database.session() as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = Database(pg_url.rsplit("/", 1)[0] + "/postgres")
+    with admin.session() as session:
+        session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    # Make the pooled connection look idle long enough to be checked before use.
+    for record in database.engine.pool._pool.queue:  # type: ignore[attr-defined]
+        record.info["used_at"] = 0.0
+    with database.session() as session:
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    database.dispose()
+    assert db_module.IDLE_PING_SECONDS > 0

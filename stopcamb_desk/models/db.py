@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -41,12 +42,37 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=5,
         connect_args={"connect_timeout": 5, "application_name": "stopcamb-desk"},
     )
+    event.listen(engine, "connect", _mark_used)
+    event.listen(engine, "checkin", _mark_used)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+# A pooled PostgreSQL connection idle longer than this is pinged before use (a server restart
+# or a network cut overnight is then healed by a fresh connection). Back-to-back sessions, as
+# in one send, skip the round trip that ``pool_pre_ping`` would pay at every checkout.
+IDLE_PING_SECONDS = 10.0
+
+
+def _mark_used(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+    record.info["used_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    if time.monotonic() - record.info.get("used_at", 0.0) < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:  # the pool discards this connection and opens a new one
+        raise DisconnectionError("connexion PostgreSQL perdue") from exc
 
 
 def explain_failure(exc: Exception, url: str) -> str:
