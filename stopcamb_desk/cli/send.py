@@ -60,9 +60,6 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--exercice", action="store_true", help="sujet d'exercice (exercice_…)")
     parser.add_argument(
-        "--remplace", type=int, metavar="ID", help="numéro de l'alerte que celle-ci remplace"
-    )
-    parser.add_argument(
         "--dry-run", action="store_true", help="tout vérifier, ne rien enregistrer ni envoyer"
     )
     parser.add_argument(
@@ -180,7 +177,7 @@ def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any)
             departement=draft.departement,
             kind=str(draft.kind),
             sequence=0,
-            replaces_id=args.remplace,
+            replaces_id=None,
             exercise=draft.exercise,
             ttl_hours=settings.fcm.ttl_hours,
         )
@@ -212,7 +209,8 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
     try:
         outbox = Outbox(services.db, gateway, ttl_hours=settings.fcm.ttl_hours)
         try:
-            alert_id = outbox.enqueue(principal, draft, verdict, replaces_id=args.remplace)
+            # Replacing goes through `stopcamb-desk replace`, which checks the chain's head.
+            alert_id = outbox.enqueue(principal, draft, verdict)
         except OutboxError as exc:
             raise CliError(exc.message) from exc
         status = _wait_final(outbox, alert_id, args.attendre)
