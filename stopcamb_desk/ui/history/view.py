@@ -44,13 +44,13 @@ ALL = "Tous"
 
 
 def _local(row: AlertRow) -> str:
-    return row.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    return row.created_at.astimezone().strftime("%d/%m %H:%M")
 
 
 HISTORY_COLUMNS: tuple[Column[AlertRow], ...] = (
     Column("Date", _local),
     Column("Dép.", lambda r: r.departement or "national"),
-    Column("Type", lambda r: kind_label(r.kind)),
+    Column("Type", lambda r: kind_label(r.kind).removeprefix("Alerte ").capitalize()),
     Column("Statut", lambda r: r.status_label),
     Column("Auteur", lambda r: r.author_nom or r.author_login, lambda r: r.author_login),
     Column("", lambda r: "EXERCICE" if r.exercise else ""),
@@ -151,6 +151,7 @@ class HistoryView(QWidget):
         self.pdf_button = QPushButton("Imprimer (PDF)…")
         self.pdf_button.clicked.connect(self._export_pdf)
 
+        # Two rows so that the view fits a 1280-pixel screen next to the navigation.
         filters = QHBoxLayout()
         for label, widget in (
             ("Département", self.departement),
@@ -159,10 +160,12 @@ class HistoryView(QWidget):
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
-        filters.addWidget(self.author)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.export_button)
-        filters.addWidget(self.pdf_button)
+        filters.addStretch(1)
+        searches = QHBoxLayout()
+        searches.addWidget(self.search, 2)
+        searches.addWidget(self.author, 1)
+        searches.addWidget(self.export_button)
+        searches.addWidget(self.pdf_button)
 
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -173,6 +176,9 @@ class HistoryView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(40)
+        for column in range(len(HISTORY_COLUMNS) - 1):  # short columns fit their content
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HISTORY_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
@@ -193,17 +199,20 @@ class HistoryView(QWidget):
         detail_layout.addWidget(self.alert_actions)
         detail_layout.addWidget(self.detail, 1)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.phones)
-        right.addWidget(detail_box)
-        right.setSizes([180, 500])
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # The table takes the whole width (its text column matters most); what is on the
+        # phones and the selected alert's detail sit side by side below it.
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.phones)
+        bottom.addWidget(detail_box)
+        bottom.setSizes([380, 620])
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
-        split.addWidget(right)
-        split.setSizes([700, 450])
+        split.addWidget(bottom)
+        split.setSizes([330, 370])
 
         layout = QVBoxLayout(page)
         layout.addLayout(filters)
+        layout.addLayout(searches)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         return page
