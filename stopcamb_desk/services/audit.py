@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.models import AuditEvent, utcnow
@@ -22,6 +22,7 @@ GENESIS = "0" * 64
 SYSTEM_ACTOR = "systeme"
 # Arbitrary constant key for the PostgreSQL advisory lock serialising appends.
 _PG_LOCK_KEY = 0x53544F50
+_LOCKED_IN = "stopcamb_audit_lock"
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -42,6 +43,20 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+def lock_chain(session: Session) -> None:
+    """Serialise appends to the chain until the transaction ends (PostgreSQL advisory lock).
+
+    Taken once per transaction: callers that must also serialise other writes (the outbox's
+    sequence numbers) take it first and :func:`record` then skips the extra round trip.
+    """
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    session.info[_LOCKED_IN] = session.get_transaction()
+
+
 def record(
     session: Session,
     actor: str,
@@ -52,8 +67,7 @@ def record(
     at: datetime | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (committed or rolled back with it)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    lock_chain(session)
     last = session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
@@ -69,8 +83,23 @@ def record(
         hash="",
     )
     event.hash = compute_hash(event)
-    session.add(event)
-    session.flush()
+    # A Core insert: the event is immutable, the ORM's unit of work would only add cost.
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "id": event.id,
+                "at": event.at,
+                "actor": event.actor,
+                "action": event.action,
+                "object_type": event.object_type,
+                "object_id": event.object_id,
+                "details_json": event.details_json,
+                "prev_hash": event.prev_hash,
+                "hash": event.hash,
+            }
+        ],
+    )
     return event
 
 

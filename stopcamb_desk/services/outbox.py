@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import random
 import threading
-import zlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,7 +67,6 @@ from stopcamb_desk.services.outbox_resend import requeue
 
 __all__ = ["Claimed", "Outbox", "OutboxError", "Outcome", "RetryPolicy"]
 
-_PG_LOCK_NAMESPACE = 0x5343 << 32  # "SC": per-topic advisory locks for sequence numbers
 CLAIM_BATCH = 10
 
 
@@ -119,12 +117,13 @@ class Outbox:
 
     def _write_lock(self, session: Session, topic: str | None = None) -> None:
         """Serialise writers: SQLite takes its write lock now (``BEGIN IMMEDIATE``);
-        PostgreSQL takes a per-topic advisory lock when a sequence number is drawn."""
+        PostgreSQL takes the audit chain's advisory lock when a sequence number is drawn —
+        enqueues are human-paced, and one lock serves both the sequence and the audit event
+        written in the same transaction (one round trip less than two locks)."""
         if not self._postgresql:
             session.execute(text("BEGIN IMMEDIATE"))
         elif topic is not None:
-            key = _PG_LOCK_NAMESPACE | zlib.crc32(topic.encode())
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            audit.lock_chain(session)
 
     # -- enqueue ----------------------------------------------------------------------------
     def enqueue(
