@@ -8,10 +8,10 @@ Public API, used by the composer, the send service, the CLI ``lint`` and the ben
 
 from __future__ import annotations
 
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, departement_label
 from stopcamb_desk.domain.rules.catalog import RULE_IDS, RULES, RULES_BY_ID
 from stopcamb_desk.domain.rules.charset import sms_info
 from stopcamb_desk.domain.rules.checker import check
-from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, departement_label
 from stopcamb_desk.domain.rules.model import (
     GAUGE_WARNING_FROM,
     SMS_LIMIT,

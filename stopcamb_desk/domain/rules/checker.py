@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from stopcamb_desk.domain.departements import departement_label
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
 from stopcamb_desk.domain.rules import catalog as c
 from stopcamb_desk.domain.rules.charset import gsm7_findings, invisible_findings
-from stopcamb_desk.domain.departements import departement_label
 from stopcamb_desk.domain.rules.identity import identification_findings
 from stopcamb_desk.domain.rules.lexicon import scope_findings, suspicion_findings, tone_findings
 from stopcamb_desk.domain.rules.model import (
