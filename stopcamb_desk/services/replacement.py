@@ -26,23 +26,33 @@ Rules:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
+from stopcamb_desk.domain.roles import PermissionDenied, Principal
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAuthorisation
 from stopcamb_desk.domain.status import status_label
 from stopcamb_desk.services.composer import (
     Draft,
     SendRefused,
     check_target,
-    departement_name,
     refusal_reason,
     validate_for_send,
+)
+from stopcamb_desk.services.replacement_checks import (
+    HEAD_STATUSES,
+    REPLACEABLE_STATUSES,
+    RESENDABLE_STATUSES,
+    ReplacementConflict,
+    ReplacementError,
+    check_role,
+    load_alert,
+    process_lock,
+    refusal,
+    target_label,
+    topic_head,
+    typed_text,
 )
 
 if TYPE_CHECKING:
@@ -52,42 +62,6 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.rules.model import Verdict
     from stopcamb_desk.models.db import Database
     from stopcamb_desk.services.outbox import Outbox
-
-# The newest alert of a topic in one of these statuses is (or will be) what the phones show.
-HEAD_STATUSES = ("en_attente", "envoi", "envoyee", "a_verifier")
-# Only an alert that may be on the phones can be replaced or withdrawn.
-REPLACEABLE_STATUSES = ("envoyee", "a_verifier")
-RESENDABLE_STATUSES = ("echec", "a_verifier")
-
-_SQLITE_LOCKS: dict[str, threading.Lock] = {}
-_SQLITE_LOCKS_GUARD = threading.Lock()
-
-
-class ReplacementError(Exception):
-    """A refused replacement or retraction; ``message`` is French and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ReplacementConflict(ReplacementError):
-    """The alert is no longer the one on the phones, or changed since it was displayed."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        head_id: int | None,
-        head_text: str | None = None,
-        by: str | None = None,
-        at: datetime | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.head_id = head_id
-        self.head_text = head_text
-        self.by = by
-        self.at = at
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,22 +98,6 @@ class ReplacementTarget:
     status: str
 
 
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("le %d/%m/%Y à %H:%M:%S")
-
-
-def target_label(departement: str | None) -> str:
-    return "national" if departement is None else f"{departement} — {departement_name(departement)}"
-
-
-@contextmanager
-def _process_lock(url: str) -> Iterator[None]:
-    with _SQLITE_LOCKS_GUARD:
-        lock = _SQLITE_LOCKS.setdefault(url, threading.Lock())
-    with lock:
-        yield
-
-
 class ReplacementService:
     """``replace``/``retract`` the head of a topic; ``actions``/``target`` for the screens."""
 
@@ -159,89 +117,16 @@ class ReplacementService:
         self.today = today
 
     # -- reading ----------------------------------------------------------------------------
-    def _load(self, session: Session, principal: Principal, alert_id: int) -> Any:
-        from stopcamb_desk.models import Alert
-        from stopcamb_desk.services.history import may_see
-
-        alert = session.get(Alert, alert_id, populate_existing=True)
-        if alert is None or not may_see(principal, alert.departement):
-            raise ReplacementError(f"Alerte n° {alert_id} introuvable dans votre historique.")
-        return alert
-
-    @staticmethod
-    def _check_role(principal: Principal, alert: Any) -> None:
-        if alert.departement is None:
-            require(principal, Permission.SEND_PREVENTION)
-        elif not principal.covers(alert.departement):
-            raise PermissionDenied(
-                f"L'alerte n° {alert.id} vise le département {alert.departement}, qui n'est pas "
-                "le vôtre : seul un opérateur de ce département peut la remplacer ou la retirer."
-            )
-
-    @staticmethod
-    def _head(session: Session, topic: str) -> Any:
-        from sqlalchemy import select
-
-        from stopcamb_desk.models import Alert, Operator
-
-        return session.execute(
-            select(
-                Alert.id,
-                Alert.sequence,
-                Alert.replaces_id,
-                Alert.created_at,
-                Alert.text,
-                Alert.payload_json,
-                Operator.login,
-                Operator.nom,
-            )
-            .join(Operator, Alert.author_id == Operator.id)
-            .where(Alert.topic == topic, Alert.status.in_(HEAD_STATUSES))
-            .order_by(Alert.sequence.desc(), Alert.id.desc())
-            .limit(1)
-        ).first()
-
-    def _refusal(self, session: Session, alert: Any, expected_version: int | None) -> None:
-        """Raise why ``alert`` cannot be replaced now (conflict first), or return."""
-        head = self._head(session, alert.topic)
-        if head is not None and head.sequence > alert.sequence:
-            raise _conflict(alert.id, head)
-        if expected_version is not None and alert.version != expected_version:
-            raise ReplacementConflict(
-                f"L'alerte n° {alert.id} a changé depuis son affichage (elle est maintenant « "
-                f"{status_label(alert.status)} », modifiée {_local(alert.updated_at)}) : "
-                "un autre poste est peut-être en train de la remplacer. Relisez l'historique "
-                "puis recommencez.",
-                head_id=head.id if head is not None else None,
-                head_text=head.text if head is not None else None,
-                at=alert.updated_at,
-            )
-        if alert.status in ("en_attente", "envoi"):
-            raise ReplacementError(
-                f"L'alerte n° {alert.id} est encore en cours d'envoi : attendez son résultat "
-                "(quelques secondes) avant de la remplacer ou de la retirer."
-            )
-        if alert.status == "echec":
-            raise ReplacementError(
-                f"L'alerte n° {alert.id} n'a pas été remise (échec) : elle n'est pas sur les "
-                "téléphones. « Renvoyer » la renvoie ; sinon rédigez une nouvelle alerte."
-            )
-        if alert.status not in REPLACEABLE_STATUSES:
-            raise ReplacementError(
-                f"L'alerte n° {alert.id} est déjà « {status_label(alert.status)} » : elle n'est "
-                "plus sur les téléphones."
-            )
-
     def actions(self, principal: Principal, alert_id: int) -> ActionState:
         """What the history's buttons may do for ``alert_id`` (reasons in French)."""
         with self.db.session() as session:
-            alert = self._load(session, principal, alert_id)
-            head = self._head(session, alert.topic)
+            alert = load_alert(session, principal, alert_id)
+            head = topic_head(session, alert.topic)
             head_id = head.id if head is not None else None
             replace_reason: str | None = None
             try:
-                self._check_role(principal, alert)
-                self._refusal(session, alert, None)
+                check_role(principal, alert)
+                refusal(session, alert, None)
             except PermissionDenied as exc:
                 replace_reason = exc.message
             except ReplacementError as exc:
@@ -259,7 +144,7 @@ class ReplacementService:
                 )
             else:
                 try:
-                    self._check_role(principal, alert)
+                    check_role(principal, alert)
                 except PermissionDenied as exc:
                     resend_reason = exc.message
             return ActionState(alert.id, alert.version, replace_reason, resend_reason, head_id)
@@ -267,9 +152,9 @@ class ReplacementService:
     def target(self, principal: Principal, alert_id: int) -> ReplacementTarget:
         """The alert as a draft to edit (text, département, kind, exercise, attestation)."""
         with self.db.session() as session:
-            alert = self._load(session, principal, alert_id)
-            self._check_role(principal, alert)
-            self._refusal(session, alert, None)
+            alert = load_alert(session, principal, alert_id)
+            check_role(principal, alert)
+            refusal(session, alert, None)
             attestation = None
             if alert.procedure_type and alert.procedure_number and alert.procedure_date:
                 from stopcamb_desk.domain.rules.model import ProcedureType
@@ -285,7 +170,7 @@ class ReplacementService:
                 else None
             )
             draft = Draft(
-                text=_typed_text(alert.text, alert.exercise),
+                text=typed_text(alert.text, alert.exercise),
                 kind=MessageKind(alert.kind),
                 departement=alert.departement,
                 exercise=alert.exercise,
@@ -315,7 +200,7 @@ class ReplacementService:
         from stopcamb_desk.domain.rules.checker import check
 
         with self.db.session() as session:
-            alert = self._load(session, principal, alert_id)
+            alert = load_alert(session, principal, alert_id)
             draft = self.retraction_draft(alert.id, alert.departement, alert.exercise)
         check_target(principal, draft)
         # No attestation: a retraction states no fact. No place rule: the text names none.
@@ -358,7 +243,7 @@ class ReplacementService:
                 )
                 self._check_and_bump(session, principal, alert_id, expected_version, draft)
                 return self._enqueue(principal, alert_id, draft, verdict, retraction)
-        with _process_lock(self.db.url):
+        with process_lock(self.db.url):
             with self.db.session() as session:
                 from sqlalchemy import text
 
@@ -378,9 +263,9 @@ class ReplacementService:
 
         from stopcamb_desk.models import Alert, utcnow
 
-        alert = self._load(session, principal, alert_id)
-        self._check_role(principal, alert)
-        self._refusal(session, alert, expected_version)
+        alert = load_alert(session, principal, alert_id)
+        check_role(principal, alert)
+        refusal(session, alert, expected_version)
         if (
             draft.departement != alert.departement
             or str(draft.kind) != alert.kind
@@ -420,46 +305,6 @@ class ReplacementService:
             raise ReplacementError(exc.message) from exc
 
 
-def _conflict(alert_id: int, head: Any) -> ReplacementConflict:
-    from stopcamb_desk.services.history import loads_object
-
-    data = (loads_object(head.payload_json).get("message") or {}).get("data") or {}
-    who = f"{head.nom} ({head.login})" if head.nom and head.nom != head.login else head.login
-    when = _local(head.created_at)
-    if head.replaces_id == alert_id and data.get("retraction") == "1":
-        what = (
-            f"L'alerte n° {alert_id} a déjà été retirée par {who} {when} "
-            f"(message de retrait n° {head.id})"
-        )
-    elif head.replaces_id == alert_id:
-        what = (
-            f"L'alerte n° {alert_id} a déjà été remplacée par {who} {when} : "
-            f"l'alerte n° {head.id} a pris sa place"
-        )
-    else:
-        what = (
-            f"Une alerte plus récente (n° {head.id}, envoyée par {who} {when}) a pris la "
-            f"place de l'alerte n° {alert_id}"
-        )
-    return ReplacementConflict(
-        f"{what}. C'est l'alerte n° {head.id} qui est sur les téléphones : relisez-la ; seule "
-        "elle peut être remplacée ou retirée.",
-        head_id=head.id,
-        head_text=head.text,
-        by=who,
-        at=head.created_at,
-    )
-
-
-def _typed_text(stored: str, exercise: bool) -> str:
-    """The stored text without the « EXERCICE » prefix the checker adds again."""
-    from stopcamb_desk.domain.rules.text import EXERCISE_PREFIX
-
-    if exercise and stored.startswith(EXERCISE_PREFIX):
-        return stored[len(EXERCISE_PREFIX) :]
-    return stored
-
-
 def for_services(
     services: Any, *, places: PlaceFinder | None = None, today: date | None = None
 ) -> ReplacementService | None:
@@ -478,6 +323,9 @@ def for_services(
 
 
 __all__ = [
+    "HEAD_STATUSES",
+    "REPLACEABLE_STATUSES",
+    "RESENDABLE_STATUSES",
     "ActionState",
     "ReplacementConflict",
     "ReplacementError",
