@@ -90,9 +90,11 @@ def test_migrations_match_the_models(database: Database) -> None:
     from alembic.runtime.migration import MigrationContext
 
     from stopcamb_desk.models import Base
+    from stopcamb_desk.models.search import include_name
 
     with database.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

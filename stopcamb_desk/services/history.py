@@ -16,12 +16,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal
 from stopcamb_desk.domain.status import excerpt, kind_label, status_label
-from stopcamb_desk.models import Alert, AlertAttempt, Operator, utcnow
+from stopcamb_desk.models import Alert, AlertAttempt, Operator, search, utcnow
 from stopcamb_desk.models.db import Database
 
 DEFAULT_PAGE_SIZE = 100
@@ -235,10 +246,37 @@ def _filter_clauses(principal: Principal, flt: HistoryFilter) -> list[ColumnElem
         clauses.append(Alert.kind == flt.kind)
     if flt.exercise is not None:
         clauses.append(Alert.exercise.is_(flt.exercise))
-    if flt.text and flt.text.strip():
-        pattern = f"%{escape_like(flt.text.strip())}%"
-        clauses.append(Alert.text.ilike(pattern, escape="\\"))
     return clauses
+
+
+# SQLite: a text found in more alerts than this is filtered by walking the date index instead of
+# collecting every match from the FTS index (the first page then stops early).
+FTS_CANDIDATES_CAP = 2000
+_FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
+
+
+def _text_clause(session: Session, dialect: str, text: str) -> ColumnElement[bool]:
+    """Case- and accent-insensitive substring search; % _ " * ( ) AND NEAR are literal.
+
+    PostgreSQL: ``stopcamb_fold(text) ILIKE`` — exactly the pg_trgm index expression.
+    SQLite: the trigram FTS table, queried with the folded text as one quoted phrase (a
+    substring); texts shorter than a trigram, or matching very many alerts, use a scan.
+    """
+    folded = search.fold(text)
+    pattern = f"%{escape_like(folded)}%"
+    if dialect == "postgresql":
+        return func.stopcamb_fold(Alert.text).ilike(pattern, escape="\\")
+    if len(folded) >= search.MIN_INDEXED_CHARS:
+        phrase = '"' + folded.replace('"', '""') + '"'
+        matches = select(_FTS.c.rowid).where(_FTS.c.body.op("MATCH")(phrase))
+        many = select(func.count()).select_from(matches.limit(FTS_CANDIDATES_CAP).subquery())
+        if (session.scalar(many) or 0) < FTS_CANDIDATES_CAP:
+            return Alert.id.in_(matches)
+    # Scan (newest first, stops at the page size): one rowid lookup in the FTS table per alert.
+    same_row = select(_FTS.c.rowid).where(
+        _FTS.c.rowid == Alert.id, _FTS.c.body.like(pattern, escape="\\")
+    )
+    return same_row.exists()
 
 
 def _after(cursor: Cursor, dialect: str) -> ColumnElement[bool]:
@@ -278,6 +316,8 @@ class HistoryService:
             .limit(limit + 1)
         )
         with self._db.session() as session:
+            if flt is not None and flt.text and flt.text.strip():
+                query = query.where(_text_clause(session, self._db.dialect, flt.text.strip()))
             rows = [_row(r) for r in session.execute(query)]
         more = len(rows) > limit
         rows = rows[:limit]

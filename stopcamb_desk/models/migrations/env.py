@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 import stopcamb_desk.models  # noqa: F401  (registers the tables)
 from stopcamb_desk.models.base import Base
+from stopcamb_desk.models.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,6 +27,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,  # the text-search index/table live outside the ORM
         )
         with context.begin_transaction():
             context.run_migrations()

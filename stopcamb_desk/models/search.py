@@ -1,0 +1,86 @@
+"""Indexed text search over the alerts: accent/case folding and the database objects behind it.
+
+Both backends index a *folded* copy of ``alerts.text`` (lower case, French accents removed:
+« Échec » → « echec ») so that a substring typed with or without accents finds the alert:
+
+- PostgreSQL: the SQL function :data:`PG_FOLD_FUNCTION` and a pg_trgm GIN index on
+  ``stopcamb_fold(text)``; the history filters with ``stopcamb_fold(text) ILIKE '%…%'``, the exact
+  indexed expression (without the pg_trgm extension the index is absent and the same query
+  scans).
+- SQLite: an FTS5 table :data:`FTS_TABLE` (``tokenize='trigram'``: substring matching) whose
+  rowid is the alert id and whose ``body`` is the folded text, kept in sync by triggers on
+  ``alerts`` (insert, update of the text, delete).
+
+These objects live outside the ORM metadata: :func:`include_name` hides them from Alembic's
+autogenerate comparison. Changing :data:`FOLD_FROM` needs a new migration rebuilding the index.
+Beware: a SQLite « batch » migration that recreates ``alerts`` drops its triggers; it must
+recreate them (:func:`sqlite_trigger_statements`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+FTS_TABLE = "alerts_search"
+PG_INDEX = "ix_alerts_text_trgm"
+PG_FUNCTION = "stopcamb_fold"
+SQLITE_TRIGGERS = ("alerts_search_insert", "alerts_search_update", "alerts_search_delete")
+# Trigram search needs at least this many characters (shorter texts are matched by a scan).
+MIN_INDEXED_CHARS = 3
+
+# One character in, one character out (PostgreSQL ``translate`` semantics).
+FOLD_FROM = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"
+FOLD_TO = "".join(unicodedata.normalize("NFD", c)[0].lower() for c in FOLD_FROM)
+_FOLD_TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(text: str) -> str:
+    """The Python twin of the SQL folding: ``fold("CHAMBÉRY")`` == ``"chambery"``."""
+    return text.lower().translate(_FOLD_TABLE)
+
+
+PG_FOLD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}(t text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT translate(lower(t), '{FOLD_FROM}', '{FOLD_TO}') $$
+"""
+
+
+# SQLite's parser overflows beyond ~30 nested calls: the replaces are chained in subqueries.
+_SQLITE_CHUNK = 20
+
+
+def sqlite_fold_select(rowid: str, value: str, source: str = "") -> str:
+    """``SELECT rowid, folded value [FROM source]``: SQLite has no ``translate``, so nested
+    ``replace`` calls over ``lower`` (ASCII only), a chunk per subquery level."""
+    query = f"SELECT {rowid} AS r, lower({value}) AS t" + (f" FROM {source}" if source else "")
+    pairs = list(zip(FOLD_FROM, FOLD_TO, strict=True))
+    for start in range(0, len(pairs), _SQLITE_CHUNK):
+        expr = "t"
+        for src, dst in pairs[start : start + _SQLITE_CHUNK]:
+            expr = f"replace({expr}, '{src}', '{dst}')"
+        query = f"SELECT r, {expr} AS t FROM ({query})"
+    return query
+
+
+def sqlite_trigger_statements() -> list[str]:
+    insert, update, delete = SQLITE_TRIGGERS
+    add_new = f"INSERT INTO {FTS_TABLE}(rowid, body) {sqlite_fold_select('new.id', 'new.text')};"
+    return [
+        f"CREATE TRIGGER {insert} AFTER INSERT ON alerts BEGIN {add_new} END",
+        f"""CREATE TRIGGER {update} AFTER UPDATE OF id, text ON alerts BEGIN
+            DELETE FROM {FTS_TABLE} WHERE rowid = old.id; {add_new} END""",
+        f"""CREATE TRIGGER {delete} AFTER DELETE ON alerts BEGIN
+            DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END""",
+    ]
+
+
+def sqlite_backfill_statement() -> str:
+    return f"INSERT INTO {FTS_TABLE}(rowid, body) {sqlite_fold_select('id', 'text', 'alerts')}"
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: ignore the search table (and its shadow tables) and index."""
+    if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == PG_INDEX)

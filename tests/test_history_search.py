@@ -1,0 +1,190 @@
+"""History text search: indexed (FTS5 trigram on SQLite, pg_trgm on PostgreSQL), accent- and
+case-insensitive substrings, operator-typed special characters taken literally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from history_fixtures import add_alert, add_operator
+from sqlalchemy import delete, event, text, update
+
+from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.models import Alert, search
+from stopcamb_desk.models.db import Database, alembic_config, table_names
+from stopcamb_desk.services import history as history_module
+from stopcamb_desk.services.history import HistoryFilter, HistoryService
+
+TEXTS = {
+    "chambery": "CHAMBÉRY, vols dans les voitures",
+    "thones": "THÔNES : cambriolages en série, soyez vigilants",
+    "echec": "Échec 100%_x",
+    "syntax": 'Vols AND cambriolages NEAR la gare (rue "Haute") : 50% * 2, appelez le 17',
+    "plain": "Vols et cambriolages près de la gare, appelez le 17",
+}
+
+
+@pytest.fixture
+def admin(database: Database) -> Principal:
+    return add_operator(database, "admin", Role.ADMINISTRATEUR)
+
+
+@pytest.fixture
+def alerts(database: Database, admin: Principal) -> dict[str, int]:
+    return {
+        key: add_alert(database, admin, minutes=i, text=body)
+        for i, (key, body) in enumerate(TEXTS.items())
+    }
+
+
+def found(database: Database, admin: Principal, query: str) -> set[int]:
+    page = HistoryService(database).page(admin, HistoryFilter(text=query), limit=1000)
+    return {r.id for r in page.rows}
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("chambery", {"chambery"}),  # without the accent
+        ("Chambéry", {"chambery"}),
+        ("CHAMBÉRY", {"chambery"}),
+        ("thônes", {"thones"}),
+        ("SERIE", {"thones"}),
+        ("ECHEC", {"echec"}),
+        ("ambér", {"chambery"}),  # a substring inside a word, as before
+        ("olages", {"thones", "syntax", "plain"}),
+        ("  la gare  ", {"syntax", "plain"}),  # surrounding spaces ignored
+        ("17", {"syntax", "plain"}),  # shorter than a trigram
+        ("prè", {"plain"}),
+    ],
+)
+def test_finds_words_and_substrings_whatever_the_accents_and_case(
+    database: Database, admin: Principal, alerts: dict[str, int], query: str, keys: set[str]
+) -> None:
+    assert found(database, admin, query) == {alerts[k] for k in keys}
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("100%_", {"echec"}),
+        ("100%x", set()),
+        ("0%_x", {"echec"}),
+        ("%", {"echec", "syntax"}),
+        ("_", {"echec"}),
+        ('"Haute"', {"syntax"}),
+        ('(rue "haute")', {"syntax"}),
+        ("50% * 2", {"syntax"}),
+        ("*", {"syntax"}),
+        ("cambriolages*", set()),
+        ("vols AND cambriolages", {"syntax"}),  # as FTS syntax it would also match « plain »
+        ("NEAR", {"syntax"}),
+        ("NEAR(vols gare)", set()),
+        ("vols OR rien", set()),
+        ("la gare (", {"syntax"}),
+        ('"', {"syntax"}),
+    ],
+)
+def test_operator_typed_special_characters_are_literal(
+    database: Database, admin: Principal, alerts: dict[str, int], query: str, keys: set[str]
+) -> None:
+    assert found(database, admin, query) == {alerts[k] for k in keys}
+
+
+def test_index_and_scan_paths_give_the_same_results(
+    database: Database, admin: Principal, alerts: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite scans instead of using the index when a text matches very many alerts."""
+    queries = ["chambery", "olages", "100%_", '(rue "haute")', "vols AND cambriolages", "la gare"]
+    indexed = [found(database, admin, q) for q in queries]
+    monkeypatch.setattr(history_module, "FTS_CANDIDATES_CAP", 1)
+    assert [found(database, admin, q) for q in queries] == indexed
+
+
+def test_an_edited_text_is_searched_by_its_new_words(
+    database: Database, admin: Principal, alerts: dict[str, int]
+) -> None:
+    with database.session() as session:
+        session.execute(
+            update(Alert).where(Alert.id == alerts["chambery"]).values(text="AIX-LES-BAINS, vols")
+        )
+    assert found(database, admin, "chambery") == set()
+    assert found(database, admin, "aix-les") == {alerts["chambery"]}
+
+
+def test_a_deleted_alert_is_no_longer_found(
+    database: Database, admin: Principal, alerts: dict[str, int]
+) -> None:
+    with database.session() as session:
+        session.execute(delete(Alert).where(Alert.id == alerts["plain"]))
+    assert found(database, admin, "près de la gare") == set()
+    assert found(database, admin, "la gare") == {alerts["syntax"]}
+
+
+@pytest.fixture
+def statements(database: Database) -> Iterator[list[tuple[str, Any]]]:
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
+        seen.append((statement, params))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(database.engine, "before_cursor_execute", record)
+
+
+def test_the_search_query_uses_the_text_index(
+    database: Database, admin: Principal, alerts: dict[str, int], statements: list[Any]
+) -> None:
+    assert found(database, admin, "chambéry") == {alerts["chambery"]}
+    statement, params = next(s for s in statements if "ORDER BY" in s[0])
+    with database.engine.connect() as conn:
+        if database.dialect == "sqlite":
+            plan = " / ".join(
+                row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            )
+            assert f"{search.FTS_TABLE} VIRTUAL TABLE INDEX" in plan, plan
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = " / ".join(
+                row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", params)
+            )
+            assert f"Bitmap Index Scan on {search.PG_INDEX}" in plan, plan
+
+
+def test_sql_folding_matches_the_python_folding(database: Database) -> None:
+    sample = search.FOLD_FROM + " CHAMBÉRY, Thônes, œuvre, Ærø, 100%_x"
+    with database.engine.connect() as conn:
+        if database.dialect == "sqlite":
+            sql = search.sqlite_fold_select("1", ":s")
+            folded = conn.execute(text(sql), {"s": sample}).one()[1]
+        else:
+            folded = conn.execute(text("SELECT stopcamb_fold(:s)"), {"s": sample}).scalar_one()
+    assert folded.lower() == search.fold(sample)
+    assert search.fold("CHAMBÉRY") == "chambery"
+
+
+def test_upgrade_indexes_existing_alerts_and_downgrade_removes_the_index(
+    db_url: str, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    db = Database(db_url)
+    try:
+        command.downgrade(alembic_config(db.engine), "0003_news")
+        assert search.FTS_TABLE not in table_names(db.engine)
+        chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+        old = add_alert(db, chef, text="ANNECY, vols à la roulotte")
+        db.upgrade()  # the existing alert is indexed by the migration
+        assert found(db, chef, "ANNECY, VOLS A LA") == {old}
+        with db.engine.connect() as conn:
+            if db.dialect == "sqlite":
+                count = conn.execute(text(f"SELECT count(*) FROM {search.FTS_TABLE}")).scalar()
+                assert count == 1
+            else:
+                index = text("SELECT 1 FROM pg_indexes WHERE indexname = :n")
+                assert conn.execute(index, {"n": search.PG_INDEX}).scalar() == 1
+    finally:
+        db.dispose()
