@@ -430,36 +430,32 @@ class HistoryService:
         Replaced alerts leave ``envoyee`` (they become ``remplacee``/``retiree``), so the query
         touches about one row per topic through the status index.
         """
-        ranked = (
-            _base_query()
-            .add_columns(
-                func.row_number()
-                .over(
-                    partition_by=Alert.topic,
-                    order_by=(Alert.sequence.desc(), Alert.id.desc()),
-                )
-                .label("rank")
-            )
-            .where(Alert.status == "envoyee")
-        )
+        # Few rows are « envoyée » at any time (a delivered alert becomes « remplacée » when the
+        # next one on its topic arrives), so fetch them through the status index and keep the
+        # latest per topic here. A window function made SQLite walk the whole (topic, sequence)
+        # index instead: 1.5 s at a million alerts.
+        query = _base_query().add_columns(Alert.sequence).where(Alert.status == "envoyee")
         visible = visibility_clause(principal)
         if visible is not None:
-            ranked = ranked.where(visible)
+            query = query.where(visible)
         if not include_exercise:
-            ranked = ranked.where(Alert.exercise.is_(False))
-        sub = ranked.subquery()
-        query = select(sub).where(sub.c.rank == 1)
-        now = self._clock()
-        entries: list[PhoneEntry] = []
+            query = query.where(Alert.exercise.is_(False))
+        latest: dict[str, tuple[tuple[int, int], AlertRow]] = {}
         with self._db.session() as session:
             for r in session.execute(query):
                 row = _row(tuple(r)[: len(_ROW_COLUMNS)])
-                shown_since = row.sent_at or row.created_at
-                entries.append(
-                    PhoneEntry(
-                        row.topic, row.departement, row.exercise, row, max(now - shown_since, _ZERO)
-                    )
+                rank = (int(r.sequence), row.id)
+                if row.topic not in latest or rank > latest[row.topic][0]:
+                    latest[row.topic] = (rank, row)
+        now = self._clock()
+        entries: list[PhoneEntry] = []
+        for _rank, row in latest.values():
+            shown_since = row.sent_at or row.created_at
+            entries.append(
+                PhoneEntry(
+                    row.topic, row.departement, row.exercise, row, max(now - shown_since, _ZERO)
                 )
+            )
         entries.sort(key=lambda e: (e.exercise, e.departement is None, e.departement or ""))
         return entries
 
