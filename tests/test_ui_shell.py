@@ -122,7 +122,7 @@ def test_geometry_is_restored_on_the_next_start(qtbot: QtBot, make_window: MakeW
     assert ini.exists()
 
 
-def test_composer_placeholder_accepts_text(make_window: MakeWindow) -> None:
+def test_composer_accepts_text(make_window: MakeWindow) -> None:
     window = make_window(CHEF)
     composer = window.composer()
     composer.set_text("Série de cambriolages à Lodève cette nuit.")  # type: ignore[attr-defined]

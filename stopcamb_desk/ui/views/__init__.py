@@ -1,10 +1,10 @@
-"""The views of the shell and where each one lives: the extension point for other helpers.
+"""The views of the shell and where each one lives.
 
 Each view is a ``QWidget`` subclass constructed as ``ViewClass(ctx: ShellContext, parent=None)``
-with an optional ``activated()`` method (called each time it is shown). The shell imports the
-real module when it exists (e.g. ``stopcamb_desk/ui/composer/__init__.py`` exporting
-``ComposerView``) and falls back to the placeholder otherwise — creating the module is all it
-takes to plug a view in. A view module may also define ``prepare(services) -> None``: it is run
+with an optional ``activated()`` method (called each time it is shown). The shell imports a
+view's package only when it is first shown (e.g. ``stopcamb_desk/ui/composer/__init__.py``
+exporting ``ComposerView``), which keeps the login window fast. A view module may also define
+``prepare(services) -> None``: it is run
 on a worker thread right after the database opens (while the operator types the password), to
 warm caches so that the view opens instantly after login.
 """
@@ -15,19 +15,12 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.ui.context import ShellContext
-from stopcamb_desk.ui.views.composer_placeholder import ComposerPlaceholder
-from stopcamb_desk.ui.views.placeholders import (
-    BrigadesPlaceholder,
-    HistoryPlaceholder,
-    MapPlaceholder,
-    NationalPlaceholder,
-)
 
 if TYPE_CHECKING:
     from stopcamb_desk.services.container import Services
@@ -42,7 +35,6 @@ class ViewSpec:
     tooltip: str
     module: str  # module of the real view (may not exist yet)
     class_name: str
-    placeholder: ViewFactory
     roles: frozenset[Role] | None = None  # None: every role
 
     def allowed(self, principal: Principal) -> bool:
@@ -56,7 +48,6 @@ VIEWS: tuple[ViewSpec, ...] = (
         "Rédiger, contrôler et envoyer une alerte push",
         "stopcamb_desk.ui.composer",
         "ComposerView",
-        ComposerPlaceholder,
     ),
     ViewSpec(
         "historique",
@@ -64,7 +55,6 @@ VIEWS: tuple[ViewSpec, ...] = (
         "Alertes envoyées, remplacements et retraits",
         "stopcamb_desk.ui.history",
         "HistoryView",
-        HistoryPlaceholder,
     ),
     ViewSpec(
         "carte",
@@ -72,7 +62,6 @@ VIEWS: tuple[ViewSpec, ...] = (
         "Carte du département, des communes et des brigades",
         "stopcamb_desk.ui.map",
         "MapView",
-        MapPlaceholder,
     ),
     ViewSpec(
         "brigades",
@@ -80,7 +69,6 @@ VIEWS: tuple[ViewSpec, ...] = (
         "Annuaire des brigades accueillant le public",
         "stopcamb_desk.ui.brigades",
         "BrigadesView",
-        BrigadesPlaceholder,
     ),
     ViewSpec(
         "national",
@@ -88,7 +76,6 @@ VIEWS: tuple[ViewSpec, ...] = (
         "Prévention nationale et flux d'actualité (OPP du GGD34)",
         "stopcamb_desk.ui.national",
         "NationalView",
-        NationalPlaceholder,
         roles=frozenset({Role.OPP_NATIONAL}),
     ),
 )
@@ -107,23 +94,14 @@ def visible_views(principal: Principal) -> list[ViewSpec]:
     return [spec for spec in VIEWS if spec.allowed(principal)]
 
 
-def _real_module(spec: ViewSpec) -> ModuleType | None:
-    try:
-        return importlib.import_module(spec.module)
-    except ModuleNotFoundError as exc:
-        if exc.name != spec.module:  # the view exists but one of its imports is missing
-            raise
-        return None
+def _real_module(spec: ViewSpec) -> ModuleType:
+    return importlib.import_module(spec.module)
 
 
 def view_factory(spec: ViewSpec) -> ViewFactory:
-    """The real view class when its module exports it, else the placeholder.
-
-    A module being written (an empty package directory, no class yet) keeps the placeholder.
-    """
-    module = _real_module(spec)
-    factory: Any = getattr(module, spec.class_name, None) if module is not None else None
-    return factory if factory is not None else spec.placeholder
+    """The view class named by ``spec`` (each view lives in its own package under ``ui/``)."""
+    factory: ViewFactory = getattr(_real_module(spec), spec.class_name)
+    return factory
 
 
 def create_view(spec: ViewSpec, ctx: ShellContext, parent: QWidget | None = None) -> QWidget:
@@ -133,7 +111,6 @@ def create_view(spec: ViewSpec, ctx: ShellContext, parent: QWidget | None = None
 def prepare_views(services: Services) -> None:
     """Import the real view modules and run their ``prepare(services)`` (on a worker thread)."""
     for spec in VIEWS:
-        module = _real_module(spec)
-        prepare = getattr(module, "prepare", None) if module is not None else None
+        prepare = getattr(_real_module(spec), "prepare", None)
         if callable(prepare):
             prepare(services)
