@@ -10,10 +10,8 @@ administrators (``Permission.VIEW_ALL_HISTORY``) see everything.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -31,150 +29,42 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal
-from stopcamb_desk.domain.status import excerpt, kind_label, status_label
 from stopcamb_desk.models import Alert, AlertAttempt, Operator, search, utcnow
 from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.history_model import (
+    NO_AGE,
+    AlertDetail,
+    AlertRow,
+    AttemptInfo,
+    Cursor,
+    HistoryError,
+    HistoryFilter,
+    Page,
+    PhoneEntry,
+    format_age,
+    loads_object,
+)
+
+__all__ = [
+    "AlertDetail",
+    "AlertRow",
+    "AttemptInfo",
+    "Cursor",
+    "HistoryError",
+    "HistoryFilter",
+    "HistoryService",
+    "Page",
+    "PhoneEntry",
+    "format_age",
+    "loads_object",
+    "may_see",
+    "visibility_clause",
+]
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 # A replacement chain longer than this is cut (protects against a corrupted cycle).
 MAX_CHAIN = 200
-
-
-class HistoryError(Exception):
-    """The alert does not exist or is not visible to the operator; ``message`` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryFilter:
-    """Operator filters; None/empty means « tous ». Period: ``since <= created_at < until``."""
-
-    departement: str | None = None
-    statuses: tuple[str, ...] = ()
-    author: str | None = None  # operator login
-    since: datetime | None = None
-    until: datetime | None = None
-    text: str | None = None
-    kind: str | None = None
-    exercise: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Position after the last row of a page (keyset pagination)."""
-
-    created_at: datetime
-    id: int
-
-
-@dataclass(frozen=True, slots=True)
-class AlertRow:
-    id: int
-    created_at: datetime
-    sent_at: datetime | None
-    departement: str | None
-    kind: str
-    status: str
-    exercise: bool
-    author_login: str
-    author_nom: str
-    text: str
-    topic: str
-    replaces_id: int | None
-    version: int
-
-    @property
-    def status_label(self) -> str:
-        return status_label(self.status)
-
-    @property
-    def kind_label(self) -> str:
-        return kind_label(self.kind)
-
-    @property
-    def excerpt(self) -> str:
-        return excerpt(self.text)
-
-    @property
-    def cursor(self) -> Cursor:
-        return Cursor(self.created_at, self.id)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "cree_le": self.created_at.isoformat(),
-            "envoye_le": self.sent_at.isoformat() if self.sent_at else None,
-            "departement": self.departement,
-            "type": self.kind,
-            "statut": self.status,
-            "statut_libelle": self.status_label,
-            "exercice": self.exercise,
-            "auteur": self.author_login,
-            "texte": self.text,
-            "sujet": self.topic,
-            "remplace": self.replaces_id,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    rows: tuple[AlertRow, ...]
-    next_cursor: Cursor | None  # None: no more rows
-
-    @property
-    def has_more(self) -> bool:
-        return self.next_cursor is not None
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptInfo:
-    at: datetime
-    outcome: str
-    http_status: int | None
-    error: str | None
-    desk: str
-
-
-@dataclass(frozen=True, slots=True)
-class AlertDetail:
-    row: AlertRow
-    procedure_type: str | None
-    procedure_number: str | None
-    procedure_date: date | None
-    parquet_ref: str | None
-    parquet_date: date | None
-    verdict: dict[str, Any]
-    payload: dict[str, Any]
-    fcm_message_id: str | None
-    gateway: str
-    last_error: str | None
-    replacement_key: str
-    sequence: int
-    attempts: tuple[AttemptInfo, ...]
-    # Oldest first, ending with the alert this one replaced (empty if it replaced nothing).
-    replaced: tuple[AlertRow, ...] = ()
-    # Newest last: what replaced this alert, then what replaced that one, and so on.
-    replaced_by: tuple[AlertRow, ...] = ()
-    other_replacements: tuple[AlertRow, ...] = field(default=())  # failed sibling attempts
-
-    @property
-    def is_chain_head(self) -> bool:
-        return not self.replaced_by
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneEntry:
-    """The alert currently shown on the phones subscribed to ``topic``."""
-
-    topic: str
-    departement: str | None
-    exercise: bool
-    alert: AlertRow
-    age: timedelta
 
 
 _ROW_COLUMNS = (
@@ -453,33 +343,8 @@ class HistoryService:
             shown_since = row.sent_at or row.created_at
             entries.append(
                 PhoneEntry(
-                    row.topic, row.departement, row.exercise, row, max(now - shown_since, _ZERO)
+                    row.topic, row.departement, row.exercise, row, max(now - shown_since, NO_AGE)
                 )
             )
         entries.sort(key=lambda e: (e.exercise, e.departement is None, e.departement or ""))
         return entries
-
-
-_ZERO = timedelta(0)
-
-
-def loads_object(text: str | None) -> dict[str, Any]:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {"brut": text}
-    return value if isinstance(value, dict) else {"valeur": value}
-
-
-def format_age(age: timedelta) -> str:
-    """« 3 min », « 2 h 05 », « 4 j » — what the « Sur les téléphones » panel shows."""
-    seconds = int(age.total_seconds())
-    if seconds < 60:
-        return "à l'instant"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d}"
-    return f"{hours // 24} j"
