@@ -10,7 +10,7 @@ imitates and marks the exact point where *that* model cuts the text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 
@@ -112,17 +112,9 @@ IOS_LOCK_SCREEN = BannerSpec(
     body_size=15,
     body_lines=4,
 )
-IOS_BANNER = BannerSpec(
-    key="ios_banner",
-    label="iOS — bannière du haut (2 lignes)",
-    phone=IPHONE_15,
-    card_width=377,
-    text_left=62,
-    text_width=301,
-    title_width=225,
-    title_size=15,
-    body_size=15,
-    body_lines=2,
+# The top banner is the same card, cut after two lines of body.
+IOS_BANNER = replace(
+    IOS_LOCK_SCREEN, key="ios_banner", label="iOS — bannière du haut (2 lignes)", body_lines=2
 )
 # Android 12+ templates: card inset 16 dp, icon column then the text; the column width is set
 # so that a collapsed line holds the 40–49 characters observed on a lock screen.
@@ -139,17 +131,13 @@ ANDROID_COLLAPSED = BannerSpec(
     body_lines=1,
     single_line=True,
 )
-ANDROID_EXPANDED = BannerSpec(
+# Expanded (BigTextStyle): the same card showing the whole body.
+ANDROID_EXPANDED = replace(
+    ANDROID_COLLAPSED,
     key="android_expanded",
     label="Android — développée (texte entier)",
-    phone=PIXEL_7,
-    card_width=380,
-    text_left=52,
-    text_width=312,
-    title_width=312,
-    title_size=14,
-    body_size=14,
     body_lines=None,
+    single_line=False,
 )
 
 BANNERS: tuple[BannerSpec, ...] = (IOS_LOCK_SCREEN, IOS_BANNER, ANDROID_COLLAPSED, ANDROID_EXPANDED)
