@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.places import PlaceFinder
 from stopcamb_desk.domain.roles import (
     Permission,
@@ -82,12 +83,8 @@ class Draft:
 
 
 def departement_name(code: str) -> str:
-    from stopcamb_desk.geo.departements import UnknownDepartementError, departement
-
-    try:
-        return departement(code).nom
-    except UnknownDepartementError:
-        return f"département {code}"
+    # The static table: no reference-data file is parsed when the composer opens.
+    return DEPARTEMENT_NAMES.get(code, f"département {code}")
 
 
 def permitted_departements(principal: Principal) -> list[DepartementChoice]:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from stopcamb_desk.config import Settings, describe_database
 from stopcamb_desk.domain.roles import Principal
+from stopcamb_desk.services.composer import push_is_real
 from stopcamb_desk.ui.elided import ElidedLabel
 
 SIMULATION_TEXT = "SIMULATION — aucune notification réelle"
@@ -27,7 +28,7 @@ def _project_id(credentials: Path) -> str:
 
 def push_mode(settings: Settings) -> tuple[str, bool]:
     """(French label, True when notifications really leave the desk)."""
-    if settings.fcm.configured and settings.fcm.credentials is not None:
+    if push_is_real(settings) and settings.fcm.credentials is not None:
         return f"FCM réel — projet {_project_id(settings.fcm.credentials)}", True
     return SIMULATION_TEXT, False
 
