@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
+from ui_helpers import RecordingPresenter, type_keys
 
 from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.rules.model import GaugeLevel, MessageKind, ProcedureType, Verdict
@@ -27,18 +27,6 @@ SEED = (
     "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
     "précautions et soyez vigilants, faites passer l'info !"
 )
-
-
-@dataclass
-class RecordingPresenter:
-    expected: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-
-    def show_expected(self, message: str) -> None:
-        self.expected.append(message)
-
-    def show_unexpected(self, details: str) -> None:
-        self.unexpected.append(details)
 
 
 @dataclass
@@ -74,19 +62,6 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
     services = open_services(settings)
     yield Desk(services, RecordingPresenter(), [], settings)
     services.close()
-
-
-def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key. QTest only knows ASCII keys (it aborts on « é »), so other
-    characters are sent as the key events a French keyboard produces: key code + text."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-            continue
-        key = ord(ch.upper()) if ord(ch) < 0x100 else Qt.Key.Key_unknown
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch)
-            QApplication.sendEvent(widget, event)
 
 
 def type_text(qtbot: QtBot, view: ComposerView, text: str) -> None:

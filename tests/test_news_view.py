@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from outbox_fixtures import add_operator
-from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from rtdb_server import RtdbTestServer, Step
+from ui_helpers import RecordingPresenter, type_keys
 
 from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.roles import Principal, Role
@@ -30,18 +30,6 @@ from stopcamb_desk.ui.tasks import ImmediateTaskRunner, QtTaskRunner, TaskRunner
 
 TITLE = "Vacances : pensez à l'OTV"
 BODY = "Inscrivez-vous auprès de votre brigade avant de partir en vacances."
-
-
-@dataclass
-class RecordingPresenter:
-    expected: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-
-    def show_expected(self, message: str) -> None:
-        self.expected.append(message)
-
-    def show_unexpected(self, details: str) -> None:
-        self.unexpected.append(details)
 
 
 @dataclass
@@ -81,17 +69,6 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         opp = add_operator(services.db, "opp34", Role.OPP_NATIONAL)
         yield Desk(settings, services, opp, server)
     services.close()
-
-
-def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Key by key; non-ASCII letters as a French keyboard sends them (key code + text)."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-            continue
-        key = ord(ch.upper()) if ord(ch) < 0x100 else Qt.Key.Key_unknown
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def write(qtbot: QtBot, view: NationalView, title: str, body: str, url: str = "") -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from ui_helpers import RecordingPresenter, type_keys
 
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.rules.model import ProcedureType
@@ -35,17 +34,6 @@ SECOND = (
 WAIT_MS = 20_000
 
 
-class RecordingPresenter:
-    def __init__(self) -> None:
-        self.shown: list[str] = []
-
-    def show_expected(self, message: str) -> None:
-        self.shown.append(message)
-
-    def show_unexpected(self, details: str) -> None:
-        self.shown.append(details)
-
-
 @pytest.fixture
 def desk(qtbot: QtBot) -> Iterator[Desk]:
     settings = load_settings().with_demo()  # what `make run` does
@@ -59,17 +47,6 @@ def desk(qtbot: QtBot) -> Iterator[Desk]:
     qtbot.waitUntil(lambda: not desk.flow.opening, timeout=WAIT_MS)
     desk.close()
     desk.login.deleteLater()
-
-
-def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Key by key; non-ASCII characters as the key events a French keyboard sends."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-            continue
-        key = ord(ch.upper()) if ord(ch) < 0x100 else Qt.Key.Key_unknown
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def log_in(qtbot: QtBot, desk: Desk) -> MainWindow:

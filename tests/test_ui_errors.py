@@ -10,22 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
+from ui_helpers import RecordingPresenter
 
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.ui.error_dialogs import UNEXPECTED_TITLE, ErrorDialog
 from stopcamb_desk.ui.errors import ErrorHandler
-
-
-class RecordingPresenter:
-    def __init__(self) -> None:
-        self.expected: list[str] = []
-        self.unexpected: list[str] = []
-
-    def show_expected(self, message: str) -> None:
-        self.expected.append(message)
-
-    def show_unexpected(self, details: str) -> None:
-        self.unexpected.append(details)
 
 
 @pytest.fixture

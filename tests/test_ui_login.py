@@ -8,24 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from ui_helpers import RecordingPresenter
 
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.ui.app import Desk
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.shell import MainWindow
 from stopcamb_desk.ui.tasks import QtTaskRunner
-
-
-class RecordingPresenter:
-    def __init__(self) -> None:
-        self.shown: list[str] = []
-
-    def show_expected(self, message: str) -> None:
-        self.shown.append(message)
-
-    def show_unexpected(self, details: str) -> None:
-        self.shown.append(details)
-
 
 MakeDesk = Callable[..., Desk]
 
