@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission, Principal
 from stopcamb_desk.models import Brigade
 from stopcamb_desk.services.brigades import BrigadeError, BrigadeHit, BrigadeService, ImportReport
@@ -95,10 +96,8 @@ class BrigadesView(QWidget):
         self.departement = QComboBox()
         self.departement.setAccessibleName("Département")
         self.departement.addItem(ALL, None)
-        from stopcamb_desk.geo import departements
-
-        for d in departements():
-            self.departement.addItem(f"{d.code} — {d.nom}", d.code)
+        for code, nom in DEPARTEMENT_NAMES.items():  # static table: nothing parsed here
+            self.departement.addItem(f"{code} — {nom}", code)
         if self.principal.departements:
             self.departement.setCurrentIndex(
                 max(0, self.departement.findData(self.principal.departements[0]))
