@@ -22,14 +22,10 @@ from stopcamb_desk.cli.common import (
 
 
 def _common(parser: Any) -> None:
+    from stopcamb_desk.cli.send import add_wait_argument
+
     parser.add_argument("id", type=int, metavar="ID", help="numéro de l'alerte sur les téléphones")
-    parser.add_argument(
-        "--attendre",
-        type=float,
-        default=60.0,
-        metavar="SECONDES",
-        help="attente maximale du statut final, nouveaux essais compris (60 par défaut)",
-    )
+    add_wait_argument(parser)
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(parser)
 
@@ -68,10 +64,10 @@ def register(sub: Any) -> None:
 
 
 def run_replace(args: Any) -> int:
-    from stopcamb_desk.cli.send import _fait
+    from stopcamb_desk.cli.send import parse_fait
 
     text = sys.stdin.read().strip() if args.text == "-" else args.text
-    attestation = _fait(args.fait)
+    attestation = parse_fait(args.fait)
     return _run(args, text=text, attestation=attestation)
 
 
@@ -114,11 +110,11 @@ def _run(args: Any, *, text: str | None, attestation: Any) -> int:
 
 
 def _finish(services: Any, args: Any, new_id: int, *, retraction: bool) -> int:
-    from stopcamb_desk.cli.send import _wait_final
+    from stopcamb_desk.cli.send import wait_final
     from stopcamb_desk.domain.status import status_label
 
     outbox = services.outbox
-    status = _wait_final(outbox, new_id, args.attendre)
+    status = wait_final(outbox, new_id, args.attendre)
     _status, message_id, error = outbox.status(new_id)
     accepted = status in ("envoyee", "remplacee")
     simulated = bool(getattr(outbox.gateway, "simulated", False))

@@ -65,6 +65,14 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--print-payload", action="store_true", help="afficher le JSON exact envoyé à FCM v1"
     )
+    add_wait_argument(parser)
+    parser.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_wait_argument(parser: Any) -> None:
+    """``--attendre``: how long send/replace/retract wait for the final status."""
     parser.add_argument(
         "--attendre",
         type=float,
@@ -72,12 +80,9 @@ def register(sub: Any) -> None:
         metavar="SECONDES",
         help="attente maximale du statut final, nouveaux essais compris (60 par défaut)",
     )
-    parser.add_argument("--json", action="store_true", help="sortie JSON")
-    add_operator_argument(parser)
-    parser.set_defaults(handler=run)
 
 
-def _fait(value: str | None) -> Any:
+def parse_fait(value: str | None) -> Any:
     from stopcamb_desk.domain.rules.model import Attestation, ProcedureType
 
     if value is None:
@@ -119,7 +124,7 @@ def _draft(args: Any) -> Any:
         kind=MessageKind.PREVENTION if args.national else MessageKind.OPERATIONNEL,
         departement=None if args.national else _normalize_departement(args.departement),
         exercise=args.exercice,
-        attestation=_fait(args.fait),
+        attestation=parse_fait(args.fait),
         parquet=_parquet(args.parquet),
     )
 
@@ -213,7 +218,7 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
             alert_id = outbox.enqueue(principal, draft, verdict)
         except OutboxError as exc:
             raise CliError(exc.message) from exc
-        status = _wait_final(outbox, alert_id, args.attendre)
+        status = wait_final(outbox, alert_id, args.attendre)
     finally:
         gateway.close()
     from stopcamb_desk.models import Alert
@@ -251,7 +256,7 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
     return EXIT_OK if accepted else EXIT_REFUSED
 
 
-def _wait_final(outbox: Any, alert_id: int, patience: float) -> str:
+def wait_final(outbox: Any, alert_id: int, patience: float) -> str:
     """Send now, then retry when due, until a final status or ``patience`` seconds."""
     deadline = time.monotonic() + max(0.0, patience)
     while True:
