@@ -18,6 +18,8 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from stopcamb_desk.domain.errors import DeskError
+
 APP_NAME = "stopcamb-desk"
 APP_AUTHOR = "Gendarmerie"
 
@@ -26,7 +28,7 @@ DEFAULT_RETRACTION_TEXT = (
 )
 
 
-class ConfigError(Exception):
+class ConfigError(DeskError):
     """The settings file cannot be used; the message is French and says what to do."""
 
 

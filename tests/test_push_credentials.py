@@ -40,7 +40,7 @@ def test_a_good_file_is_accepted(good: Path) -> None:
 def _problem(path: Path) -> str:
     with pytest.raises(PushConfigError) as err:
         check_credentials(path)
-    message = err.value.message_fr
+    message = err.value.message
     assert str(path) in message
     return message
 

@@ -162,7 +162,7 @@ def test_400_invalid_argument_is_permanent(server: FcmTestServer, gateway: FcmGa
     server.script(error(400, "INVALID_ARGUMENT"))
     exc = _fails(gateway, PermanentPushError)
     assert exc.http_status == 400 and exc.fcm_code == "INVALID_ARGUMENT"
-    assert "mal formé" in exc.message_fr and "renvoyer ne changera rien" in exc.message_fr
+    assert "mal formé" in exc.message and "renvoyer ne changera rien" in exc.message
     assert len(server.received) == 1
 
 
@@ -184,8 +184,8 @@ def test_401_always_is_permanent_after_one_refresh(
     server.default = error(401)
     exc = _fails(gateway, PermanentPushError)
     assert exc.http_status == 401
-    assert "Identifiants Firebase refusés" in exc.message_fr
-    assert "vérifiez le fichier de compte de service" in exc.message_fr
+    assert "Identifiants Firebase refusés" in exc.message
+    assert "vérifiez le fichier de compte de service" in exc.message
     assert len(server.received) == 2 and server.token_requests == 2
 
 
@@ -195,9 +195,7 @@ def test_403_sender_id_mismatch_is_permanent_after_one_refresh(
     server.default = error(403, "SENDER_ID_MISMATCH")
     exc = _fails(gateway, PermanentPushError)
     assert exc.http_status == 403 and exc.fcm_code == "SENDER_ID_MISMATCH"
-    assert "n'a pas le droit d'envoyer pour le projet Firebase « stopcamb-test »" in (
-        exc.message_fr
-    )
+    assert "n'a pas le droit d'envoyer pour le projet Firebase « stopcamb-test »" in (exc.message)
     assert len(server.received) == 2 and server.token_requests == 2
 
 
@@ -212,14 +210,14 @@ def test_404_is_permanent(server: FcmTestServer, gateway: FcmGateway, code: str 
     server.script(error(404, code))
     exc = _fails(gateway, PermanentPushError)
     assert exc.http_status == 404
-    assert "introuvable" in exc.message_fr and "fcm.endpoint" in exc.message_fr
+    assert "introuvable" in exc.message and "fcm.endpoint" in exc.message
     assert len(server.received) == 1
 
 
 def test_apns_auth_error_is_explained(server: FcmTestServer, gateway: FcmGateway) -> None:
     server.script(error(401, "THIRD_PARTY_AUTH_ERROR"), error(401, "THIRD_PARTY_AUTH_ERROR"))
     exc = _fails(gateway, PermanentPushError)
-    assert "Apple (APNs)" in exc.message_fr
+    assert "Apple (APNs)" in exc.message
 
 
 def test_429_with_retry_after_is_transient_and_not_slept_on(
@@ -228,7 +226,7 @@ def test_429_with_retry_after_is_transient_and_not_slept_on(
     server.script(error(429, "QUOTA_EXCEEDED", retry_after="3600"))
     exc = _fails(gateway, TransientPushError)
     assert exc.retry_after == 3600.0 and exc.http_status == 429
-    assert "Quota d'envoi Firebase dépassé" in exc.message_fr and "3600 s" in exc.message_fr
+    assert "Quota d'envoi Firebase dépassé" in exc.message and "3600 s" in exc.message
     assert len(server.received) == 1  # no urllib3 retry, no sleep
 
 
@@ -246,7 +244,7 @@ def test_5xx_is_transient_without_hidden_retries(
     server.script(error(status, code))
     exc = _fails(gateway, TransientPushError)
     assert exc.http_status == status and exc.retry_after is None
-    assert "momentanément indisponible" in exc.message_fr
+    assert "momentanément indisponible" in exc.message
     assert len(server.received) == 1  # firebase-admin alone would have tried 5 times
     assert gateway.send(PAYLOAD).message_id  # then OK on the next (outbox) attempt
 
@@ -261,7 +259,7 @@ def test_read_timeout_is_transient_and_maybe_delivered(
         server.script(delay(30))
         exc = _fails(gw, TransientPushError)
         assert exc.maybe_delivered
-        assert "Pas de réponse" in exc.message_fr and "sans doublon visible" in exc.message_fr
+        assert "Pas de réponse" in exc.message and "sans doublon visible" in exc.message
         assert len(server.received) == 1
     finally:
         gw.close()
@@ -271,7 +269,7 @@ def test_connection_closed_without_answer(server: FcmTestServer, gateway: FcmGat
     gateway.prepare()
     server.script(close())
     exc = _fails(gateway, TransientPushError)
-    assert exc.maybe_delivered and "coupé la connexion" in exc.message_fr
+    assert exc.maybe_delivered and "coupé la connexion" in exc.message
     assert len(server.received) == 1
 
 
@@ -285,7 +283,7 @@ def test_connection_refused(server: FcmTestServer, tmp_path: Path) -> None:
         assert server.token_requests == 1  # the token was fetched anyway
         exc = _fails(gw, TransientPushError)
         assert not exc.maybe_delivered
-        assert f"Connexion impossible au service d'envoi (127.0.0.1:{port})" in exc.message_fr
+        assert f"Connexion impossible au service d'envoi (127.0.0.1:{port})" in exc.message
     finally:
         gw.close()
 
@@ -305,8 +303,8 @@ def test_prepare_reports_a_refused_project_before_any_alert(
 def test_token_endpoint_refusal_is_permanent(server: FcmTestServer, gateway: FcmGateway) -> None:
     server.script_token(Step(status=400, body={"error": "invalid_grant", "error_description": "x"}))
     exc = _fails(gateway, PermanentPushError)
-    assert "Identifiants Firebase refusés par le serveur d'authentification" in exc.message_fr
-    assert "(invalid_grant)" in exc.message_fr
+    assert "Identifiants Firebase refusés par le serveur d'authentification" in exc.message
+    assert "(invalid_grant)" in exc.message
     assert server.received == []
 
 
@@ -365,7 +363,7 @@ def test_no_secret_in_logs_or_messages(
             try:
                 gw.send(PAYLOAD)
             except (PermanentPushError, TransientPushError) as exc:
-                messages.append(exc.message_fr)
+                messages.append(exc.message)
         gw.close()
     finally:
         google.removeHandler(caplog.handler)

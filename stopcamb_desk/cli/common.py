@@ -6,17 +6,18 @@ import json
 import sys
 from typing import Any
 
+from stopcamb_desk.domain.errors import DeskError
+
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(DeskError):
     """A refusal or usage error shown to the operator as a French sentence."""
 
     def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from stopcamb_desk.cli.common import EXIT_USAGE, CliError
+from stopcamb_desk.domain.errors import DeskError
 
 VIEWS = ("composer", "historique", "carte", "brigades", "national", "login")
 
@@ -54,10 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError("--text et --operateur ne s'appliquent pas à la vue login.", EXIT_USAGE)
     try:
         path = render(args.view, args.out, args.size, args.text, args.operateur)
-    except Exception as exc:
-        message = getattr(exc, "message", None)
-        if isinstance(message, str):
-            raise CliError(message) from exc
-        raise
+    except DeskError as exc:
+        raise CliError(exc.message) from exc
     print(path)
     return 0

@@ -210,7 +210,7 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
     try:
         gateway = gateway_from_settings(settings)
     except PushConfigError as exc:
-        raise CliError(exc.message_fr + " Rien n'a été enregistré ni envoyé.") from exc
+        raise CliError(exc.message + " Rien n'a été enregistré ni envoyé.") from exc
     try:
         outbox = Outbox(services.db, gateway, ttl_hours=settings.fcm.ttl_hours)
         try:

@@ -11,6 +11,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from stopcamb_desk.domain.errors import DeskError
+
 REQUIRED_COLUMNS = (
     "identifiant_public_unite",
     "service",
@@ -27,12 +29,8 @@ _DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
-class BrigadeFileError(Exception):
+class BrigadeFileError(DeskError):
     """The whole file is unusable; ``message`` is French and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from stopcamb_desk.domain.errors import DeskError
+
 
 class Role(StrEnum):
     CHEF_DE_QUART = "chef_de_quart"
@@ -68,12 +70,8 @@ PERMISSION_REFUSALS: dict[Permission, str] = {
 }
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(DeskError):
     """The operator's role does not allow the action; ``message`` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.geo.model import COMMUNE_TYPES, Commune, Departement
 
 RESOURCE_PACKAGE = "stopcamb_desk.resources"
 
 
-class ReferenceDataError(RuntimeError):
+class ReferenceDataError(DeskError, RuntimeError):
     """The shipped reference data are missing or damaged (installation problem)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.geo.data import load_departements, outline_geojson
 from stopcamb_desk.geo.model import Departement
 
@@ -12,16 +13,15 @@ if TYPE_CHECKING:
     from shapely import MultiPolygon, Polygon, STRtree
 
 
-class UnknownDepartementError(LookupError):
+class UnknownDepartementError(DeskError, LookupError):
     """Raised for a code that is not one of the 101 départements."""
 
     def __init__(self, code: str) -> None:
-        self.code = code
-        self.message = (
+        super().__init__(
             f"Département inconnu : « {code} ». Codes valides : 01 à 95 (2A et 2B pour la Corse), "
             "971 à 974 et 976."
         )
-        super().__init__(self.message)
+        self.code = code
 
 
 def normalize_code(code: str) -> str:

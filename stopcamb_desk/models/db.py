@@ -13,15 +13,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from stopcamb_desk.domain.errors import DeskError
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-class DatabaseError(Exception):
+class DatabaseError(DeskError):
     """The database cannot be reached or used; ``message`` is French and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

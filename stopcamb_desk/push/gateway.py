@@ -8,7 +8,7 @@ as stored in the outbox) and either returns a :class:`SendResult` or raises:
 - :class:`PermanentPushError`: retrying the same request will fail again (400, 401/403 after
   one token refresh, 404, unusable credentials); the alert ends in « échec ».
 
-Every ``message_fr`` is meant for the operator: French, and says what to do next.
+Every ``message`` is meant for the operator: French, and says what to do next.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from stopcamb_desk.domain.errors import DeskError
 
 SIMULATION_LABEL = "SIMULATION"
 
@@ -39,18 +41,17 @@ class SendResult:
         return f"Accepté par Firebase Cloud Messaging ({self.message_id})."
 
 
-class PushError(Exception):
-    """Base of the delivery errors; ``message_fr`` is shown to the operator."""
+class PushError(DeskError):
+    """Base of the delivery errors; ``message`` is shown to the operator."""
 
     def __init__(
         self,
-        message_fr: str,
+        message: str,
         *,
         http_status: int | None = None,
         fcm_code: str | None = None,
     ) -> None:
-        super().__init__(message_fr)
-        self.message_fr = message_fr
+        super().__init__(message)
         self.http_status = http_status
         self.fcm_code = fcm_code
 
@@ -64,14 +65,14 @@ class TransientPushError(PushError):
 
     def __init__(
         self,
-        message_fr: str,
+        message: str,
         *,
         retry_after: float | None = None,
         http_status: int | None = None,
         fcm_code: str | None = None,
         maybe_delivered: bool = False,
     ) -> None:
-        super().__init__(message_fr, http_status=http_status, fcm_code=fcm_code)
+        super().__init__(message, http_status=http_status, fcm_code=fcm_code)
         self.retry_after = retry_after
         self.maybe_delivered = maybe_delivered
 

@@ -7,13 +7,15 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from stopcamb_desk.domain.errors import DeskError
+
 FEED_ROOT = "flux_actualite"
 DATABASE_URL_ENV = "STOPCAMB_NEWS_DATABASE_URL"
 # Realtime Database keys: no . $ # [ ] / nor ASCII control characters, at most 768 bytes.
 _KEY_RE = re.compile(r"^[^.$#\[\]/\x00-\x1f\x7f]{1,768}$")
 
 
-class NewsFeedError(Exception):
+class NewsFeedError(DeskError):
     """The feed could not be updated; ``message`` is French and says what to do next.
 
     ``transient``: trying again later may work (network, timeout, 5xx). ``maybe_applied``: the
@@ -29,7 +31,6 @@ class NewsFeedError(Exception):
         maybe_applied: bool = False,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.transient = transient
         self.http_status = http_status
         self.maybe_applied = maybe_applied

@@ -110,7 +110,7 @@ class RtdbNewsFeed:
             info = check_credentials(self.credentials_path)
             cert = credentials.Certificate(str(info.path))
         except PushConfigError as exc:
-            raise NewsFeedError(exc.message_fr) from None
+            raise NewsFeedError(exc.message) from None
         except (ValueError, OSError) as exc:
             raise NewsFeedError(
                 f"Le fichier de compte de service {self.credentials_path} est inutilisable "

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.push.topics import (
     departement_name,
     normalize_departement,
@@ -41,12 +42,8 @@ TITLE_PREFIX = "Gendarmerie — "
 EXERCISE_TITLE_PREFIX = "[EXERCICE] "
 
 
-class PayloadError(ValueError):
+class PayloadError(DeskError, ValueError):
     """The message cannot be built; ``message`` is French and says what to change."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+from stopcamb_desk.domain.errors import DeskError
 
 NATIONAL_TOPIC = "national"
 EXERCISE_PREFIX = "exercice_"
@@ -27,12 +28,8 @@ REPLACEMENT_KEY_PREFIX = "stopcamb_"
 MAX_REPLACEMENT_KEY_BYTES = 64
 
 
-class TopicError(ValueError):
+class TopicError(DeskError, ValueError):
     """The département or topic is not one the app knows; ``message`` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def normalize_departement(code: str) -> str:

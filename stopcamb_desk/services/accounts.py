@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import (
     Permission,
     Principal,
@@ -30,20 +31,12 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 
 
-class AuthError(Exception):
+class AuthError(DeskError):
     """Login refused; ``message`` is French and never says which of login/password was wrong."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class AccountError(Exception):
+class AccountError(DeskError):
     """An account operation was refused; ``message`` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."

@@ -13,6 +13,7 @@ from geopy.distance import geodesic
 from sqlalchemy import select
 
 from stopcamb_desk.domain.brigades import BrigadeRow, LineError, parse_brigades_csv
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import Brigade, utcnow
 from stopcamb_desk.models.db import Database
@@ -23,12 +24,11 @@ NEIGHBOUR_RADIUS_KM = 40.0
 EDITABLE_FIELDS = ("service", "telephone", "adresse", "code_postal", "commune", "url", "horaires")
 
 
-class BrigadeError(Exception):
-    """A directory change was refused; nothing was written. ``message`` is French."""
+class BrigadeError(DeskError):
+    """A directory change was refused; nothing was written."""
 
     def __init__(self, message: str, errors: list[LineError] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.errors = errors or []
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.places import PlaceFinder
 from stopcamb_desk.domain.roles import (
     Permission,
@@ -41,12 +42,8 @@ KIND_LABELS: dict[MessageKind, str] = {
 }
 
 
-class SendRefused(Exception):
+class SendRefused(DeskError):
     """The draft cannot be sent as it is; ``message`` is French and says what to change."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

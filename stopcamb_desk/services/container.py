@@ -61,8 +61,8 @@ def _push(settings: Settings, db: Database) -> tuple[PushGateway | None, Outbox 
     try:
         gateway = gateway_from_settings(settings)
     except PushError as exc:
-        log.warning("Passerelle d'envoi indisponible : %s", exc.message_fr)
-        return None, None, exc.message_fr
+        log.warning("Passerelle d'envoi indisponible : %s", exc.message)
+        return None, None, exc.message
     return gateway, Outbox(db, gateway, ttl_hours=settings.fcm.ttl_hours), None
 
 

@@ -8,15 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.status import excerpt, kind_label, status_label
 
 
-class HistoryError(Exception):
+class HistoryError(DeskError):
     """The alert does not exist or is not visible to the operator; ``message`` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

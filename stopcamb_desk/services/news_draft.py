@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.rules import catalog
 from stopcamb_desk.domain.rules.model import MessageKind, Severity
 from stopcamb_desk.domain.rules.text import count_graphemes
@@ -27,12 +28,11 @@ CHECKED_RULES = frozenset(
 )
 
 
-class NewsRefused(Exception):
-    """The item cannot be saved or published as it is; ``message`` is French."""
+class NewsRefused(DeskError):
+    """The item cannot be saved or published as it is."""
 
     def __init__(self, message: str, problems: tuple[NewsProblem, ...] = ()) -> None:
         super().__init__(message)
-        self.message = message
         self.problems = problems
 
 

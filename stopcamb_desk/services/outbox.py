@@ -296,7 +296,7 @@ class Outbox:
             "desk": self.desk,
             "outcome": "transitoire" if transient else "definitif",
             "http_status": result.http_status,
-            "error": result.message_fr,
+            "error": result.message,
         }
         session.execute(sql.INSERT_ATTEMPT, attempt)
         return outcome
@@ -355,7 +355,7 @@ class Outbox:
             when = now + timedelta(seconds=delay)
             if claimed.attempt_count < self.policy.max_attempts and when < expires:
                 local = when.astimezone().strftime("%H:%M:%S")
-                message = f"{error.message_fr} Prochain essai à {local}."
+                message = f"{error.message} Prochain essai à {local}."
                 status = self._set_live(
                     session, claimed, "en_attente", now, b_next=when, b_error=message
                 )
@@ -370,9 +370,9 @@ class Outbox:
                 if when < expires
                 else "la durée de vie du push serait dépassée avant le prochain essai"
             )
-            message = f"Envoi abandonné ({why}). Dernière erreur : {error.message_fr}"
+            message = f"Envoi abandonné ({why}). Dernière erreur : {error.message}"
         else:
-            message = error.message_fr
+            message = error.message
         status = self._set_live(session, claimed, "echec", now, b_error=message)
         if status == "echec":
             audit.record(

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from stopcamb_desk.domain.errors import DeskError
+
 # Statuses of an alert FCM accepted (later replaced or withdrawn, or still shown).
 SENT_STATUSES = ("envoyee", "remplacee", "retiree")
 
@@ -19,12 +21,8 @@ CRASH_MESSAGE = (
 )
 
 
-class OutboxError(Exception):
+class OutboxError(DeskError):
     """A refused outbox action; ``message`` is French and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ class OutboxWorker:
         try:
             self.outbox.gateway.prepare()
         except PushError as exc:
-            log.warning("Préparation de la passerelle d'envoi : %s", exc.message_fr)
+            log.warning("Préparation de la passerelle d'envoi : %s", exc.message)
             if self.on_prepare_error is not None:
                 self.on_prepare_error(exc)
         finally:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
 from stopcamb_desk.domain.status import status_label
 from stopcamb_desk.services.composer import departement_name
@@ -31,12 +32,8 @@ _SQLITE_LOCKS: dict[str, threading.Lock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
 
 
-class ReplacementError(Exception):
+class ReplacementError(DeskError):
     """A refused replacement or retraction; ``message`` is French and says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class ReplacementConflict(ReplacementError):

@@ -1,6 +1,6 @@
 """Errors go to one place (after napari ``utils/notifications.py`` and anki ``aqt/errors.py``).
 
-Expected errors are exceptions carrying a French ``message`` attribute (``AuthError``,
+Expected errors are :class:`~stopcamb_desk.domain.errors.DeskError` (``AuthError``,
 ``DatabaseError``, ``PermissionDenied``, ``AccountError``…): the operator sees that sentence and
 nothing else. Anything else is a bug: « Erreur inattendue » with copyable details, and the
 traceback goes to the log. ``sys.excepthook`` (exceptions in slots) and ``threading.excepthook``
@@ -18,13 +18,16 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from stopcamb_desk.domain.errors import DeskError
+
 log = logging.getLogger("stopcamb_desk")
 
 
 def expected_message(exc: BaseException) -> str | None:
     """The French message of an expected error, or None for a bug."""
-    message = getattr(exc, "message", None)
-    return message if isinstance(message, str) and message.strip() else None
+    if isinstance(exc, DeskError) and exc.message.strip():
+        return exc.message
+    return None
 
 
 def format_details(exc: BaseException) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS, DemoAccount
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 from stopcamb_desk.ui.theme import apply_theme
@@ -23,12 +24,8 @@ from stopcamb_desk.ui.theme import apply_theme
 LOGIN_VIEW = "login"
 
 
-class ScreenshotError(Exception):
+class ScreenshotError(DeskError):
     """The picture cannot be made; ``message`` is French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class _StderrPresenter:

@@ -15,18 +15,18 @@ from PySide6.QtWidgets import (
 )
 
 from stopcamb_desk.domain.brigades import LineError
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.services.brigades import ImportReport
 
 
-class ImportReadError(Exception):
-    """The chosen file cannot be read; ``message`` is French."""
+class ImportReadError(DeskError):
+    """The chosen file cannot be read."""
 
     def __init__(self, path: Path, exc: OSError) -> None:
-        self.message = (
+        super().__init__(
             f"Impossible de lire le fichier « {path.name} » ({exc.strerror or exc}). Vérifiez "
             "qu'il existe toujours et que vous avez le droit de le lire, puis recommencez."
         )
-        super().__init__(self.message)
 
 
 def read_file(path: Path) -> bytes:

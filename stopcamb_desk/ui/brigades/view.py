@@ -38,6 +38,7 @@ from stopcamb_desk.ui.brigades.importer import (
     report_text,
 )
 from stopcamb_desk.ui.brigades.model import BrigadeFilter, BrigadeTableModel
+from stopcamb_desk.ui.errors import expected_message
 
 ALL = "Tous les départements"
 _NUMBER = r"([-+]?\d{1,3}(?:[.,]\d+)?)"
@@ -336,8 +337,8 @@ class BrigadesView(QWidget):
         self.saved.emit(brigade.id)
 
     def _save_failed(self, exc: BaseException) -> None:
-        message = getattr(exc, "message", None)
-        if not isinstance(message, str):
+        message = expected_message(exc)
+        if message is None:
             self.ctx.errors.report(exc)
             return
         if isinstance(exc, BrigadeError):
@@ -381,8 +382,8 @@ class BrigadesView(QWidget):
         self.import_finished.emit(report)
 
     def _import_failed(self, exc: BaseException, data: bytes | None) -> None:
-        message = getattr(exc, "message", None)
-        if not isinstance(message, str):
+        message = expected_message(exc)
+        if message is None:
             self.message.setText("")
             self.ctx.errors.report(exc)
             return
@@ -412,8 +413,8 @@ class BrigadesView(QWidget):
         dialog.open()
 
     def _failed(self, exc: BaseException) -> None:
-        message = getattr(exc, "message", None)
-        if isinstance(message, str):
+        message = expected_message(exc)
+        if message is not None:
             self.message.setText(message)
         else:
             self.ctx.errors.report(exc)

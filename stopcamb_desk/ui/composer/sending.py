@@ -25,6 +25,7 @@ from stopcamb_desk.services.composer import (
     validate_for_send,
 )
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog
+from stopcamb_desk.ui.errors import expected_message
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel
@@ -148,8 +149,8 @@ class SendingMixin:
         self._update()
         if self._replacement_failed(exc):
             return
-        message = getattr(exc, "message", None)
-        if isinstance(message, str) and message:
+        message = expected_message(exc)
+        if message is not None:
             self._show_status(f"Rien n'est parti : {message}", ok=False)
         else:
             self._show_status("Rien n'est parti : erreur inattendue (détails affichés).", ok=False)

@@ -19,6 +19,7 @@ from stopcamb_desk.services.replacement import (
     for_services,
     target_label,
 )
+from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.history.model import run_on_db
 
 NO_SELECTION = "Sélectionnez une alerte dans le tableau."
@@ -98,8 +99,8 @@ class AlertActions(QWidget):
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ReplacementConflict) and exc.head_id is not None:
             self.show_alert.emit(exc.head_id)
-        message = getattr(exc, "message", None)
-        if isinstance(message, str):
+        message = expected_message(exc)
+        if message is not None:
             self.message.emit(message)
         else:
             self.message.emit("Erreur inattendue : rien n'a été envoyé (détails affichés).")

@@ -20,6 +20,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from stopcamb_desk.ui.errors import expected_message
+
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
@@ -217,8 +219,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         if generation != self._generation:
             return
         self._set_loading(False)
-        message = getattr(exc, "message", None) or "Chargement impossible ; réessayez."
-        self.failed.emit(str(message))
+        self.failed.emit(expected_message(exc) or "Chargement impossible ; réessayez.")
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:

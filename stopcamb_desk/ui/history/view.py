@@ -29,6 +29,7 @@ from stopcamb_desk.domain.roles import Permission
 from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS, kind_label
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.services.history import AlertRow, HistoryFilter, HistoryService
+from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.history.actions import AlertActions
 from stopcamb_desk.ui.history.detail import detail_html
 from stopcamb_desk.ui.history.model import Column, LazyTableModel, run_on_db
@@ -266,7 +267,7 @@ class HistoryView(QWidget):
                 self.alert_actions.load_state(alert_id),
             ),
             done,
-            lambda exc: self._show_error(getattr(exc, "message", str(exc))),
+            lambda exc: self._show_error(expected_message(exc) or str(exc)),
             self,
         )
 

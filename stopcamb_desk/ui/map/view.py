@@ -30,6 +30,7 @@ from stopcamb_desk.geo.model import Commune
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.services.brigades import BrigadeHit, BrigadeService
 from stopcamb_desk.services.history import HistoryService, PhoneEntry, format_age
+from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.map.canvas import ALERT_FILL, QUIET_FILL, ZOOM_STEP, MapCanvas, Marker
 from stopcamb_desk.ui.map.legend import Legend
 from stopcamb_desk.ui.map.paths import AreaPaths, area_paths
@@ -380,8 +381,8 @@ class MapView(QWidget):
         self.nearest_shown.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        message = getattr(exc, "message", None)
-        if isinstance(message, str):
+        message = expected_message(exc)
+        if message is not None:
             self.message.setText(message)
         else:
             self.ctx.errors.report(exc)
