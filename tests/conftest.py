@@ -137,8 +137,9 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def database(db_url: str) -> Iterator[object]:
-    from stopcamb_desk.models.db import Database
+    """The desk's database on ``db_url``, its sessions carrying this test's audit secrets."""
+    from desk import desk_db
 
-    db = Database(db_url)
+    db = desk_db(db_url)
     yield db
     db.dispose()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from desk import desk_journal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
@@ -305,7 +306,7 @@ def test_confirmed_alert_goes_to_the_durable_outbox(qtbot: QtBot, desk: Desk) ->
     from stopcamb_desk.services.outbox import Outbox
 
     gateway = SimulationGateway()
-    outbox = Outbox(desk.services.db, gateway)
+    outbox = Outbox(desk.services.db, gateway, journal=desk_journal(desk.services.db))
     wakes: list[int] = []
     principal = desk.services.accounts.authenticate("chef74", "demo-chef74")
     errors = ErrorHandler(desk.presenter)

@@ -6,11 +6,11 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from desk import desk_db
 from rtdb_server import RtdbTestServer, Step
 
 from stopcamb_desk.cli import main
 from stopcamb_desk.domain.roles import Role
-from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.accounts import AccountService
 
 PASSWORD = "mot-de-passe-opp-34"
@@ -21,7 +21,7 @@ TEXT = "Inscrivez-vous auprès de votre brigade avant de partir : les gendarmes 
 @pytest.fixture
 def desk(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[RtdbTestServer]:
     monkeypatch.setenv("STOPCAMB_DATABASE_URL", sqlite_url)
-    db = Database(sqlite_url)
+    db = desk_db(sqlite_url)
     accounts = AccountService(db)
     accounts.create("opp34", PASSWORD, Role.OPP_NATIONAL, [])
     accounts.create("chef74", PASSWORD, Role.CHEF_DE_QUART, ["74"])

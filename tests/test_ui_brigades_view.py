@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from desk import desk_db
 from history_fixtures import add_operator
 from PySide6.QtCore import Qt
 
@@ -23,7 +24,7 @@ SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 
 @pytest.fixture
 def db(sqlite_url: str) -> Iterator[Database]:
-    database = Database(sqlite_url)
+    database = desk_db(sqlite_url)
     yield database
     database.dispose()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QTextDocumentFragment
@@ -26,7 +27,7 @@ MEYTHET = (6.09422, 45.91836)  # lon, lat
 
 @pytest.fixture
 def db(sqlite_url: str) -> Iterator[Database]:
-    database = Database(sqlite_url)
+    database = desk_db(sqlite_url)
     yield database
     database.dispose()
 

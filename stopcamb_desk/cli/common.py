@@ -21,6 +21,24 @@ class CliError(DeskError):
         self.code = code
 
 
+def read_text_argument(value: str) -> str:
+    """A ``--text``-like argument; ``-`` reads standard input, which must be UTF-8."""
+    if value != "-":
+        return value
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # already text (an embedding program gave us a str stream)
+        return str(sys.stdin.read()).strip()
+    raw = stream.read()
+    try:
+        return str(raw.decode("utf-8-sig")).strip()
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"L'entrée standard n'est pas du texte UTF-8 valide (octet n° {exc.start + 1}) : "
+            "enregistrez le texte en UTF-8 puis recommencez. Rien n'a été envoyé.",
+            EXIT_USAGE,
+        ) from None
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

@@ -1,7 +1,9 @@
-"""French labels of alert statuses and kinds, and the audit actions shown to operators.
+"""Alert statuses, their groups and French labels; kinds and the audit actions shown to operators.
 
 Stored values are stable identifiers (see ``models/alerts.py``); everything an operator reads
-comes from here, so the history table, the CSV export and the CLI say the same words.
+comes from here, so the history table, the CSV export and the CLI say the same words. What may
+happen to an alert in each status (resend, replace, the per-topic order) is decided in
+:mod:`stopcamb_desk.domain.lifecycle`, from the groups below.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ class AlertStatus(StrEnum):
     A_VERIFIER = "a_verifier"
     REMPLACEE = "remplacee"
     RETIREE = "retiree"
+    # A newer alert of the same topic was queued before this one was ever accepted: it is never
+    # handed to FCM (it would land over the newer one on the phones).
+    REMPLACEE_ATTENTE = "remplacee_attente"
 
     @property
     def label(self) -> str:
@@ -31,12 +36,24 @@ STATUS_LABELS: dict[str, str] = {
     "a_verifier": "À vérifier",
     "remplacee": "Remplacée",
     "retiree": "Retirée",
+    "remplacee_attente": "Remplacée avant envoi",
 }
 
 # Statuses that may still change without an operator action (the outbox is working on them).
 IN_PROGRESS_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi"})
 # Statuses that need an operator's attention.
 ATTENTION_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
+# FCM accepted the push (it may since have been covered by a newer one).
+ACCEPTED_STATUSES: frozenset[str] = frozenset({"envoyee", "remplacee", "retiree"})
+# The newest alert of a topic in one of these is, or is about to be, what the phones show.
+HEAD_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi", "envoyee", "a_verifier"})
+# A newer alert in one of these statuses means an older one of its topic must never be handed to
+# FCM again: it is queued, in flight, possibly delivered or delivered.
+BLOCKS_OLDER_STATUSES: frozenset[str] = HEAD_STATUSES | ACCEPTED_STATUSES
+# Only an alert that may be on the phones can be replaced or withdrawn.
+REPLACEABLE_STATUSES: frozenset[str] = frozenset({"envoyee", "a_verifier"})
+# « Renvoyer » applies to these (within the push lifetime, and only for the topic's head).
+RESENDABLE_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
 
 KIND_LABELS: dict[str, str] = {
     "operationnel": "Alerte opérationnelle",

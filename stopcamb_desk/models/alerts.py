@@ -80,10 +80,12 @@ class AlertAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    outcome: Mapped[str] = mapped_column(String(20))  # succes | transitoire | definitif
+    # succes | transitoire | definitif | inconnu (desk died) | journal (recorded from the journal)
+    outcome: Mapped[str] = mapped_column(String(20))
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     desk: Mapped[str] = mapped_column(String(120), default="")
+    message_id: Mapped[str | None] = mapped_column(String(200))  # FCM's id when accepted
 
     alert: Mapped[Alert] = relationship(back_populates="attempts")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -86,13 +86,42 @@ def explain_failure(exc: Exception, url: str) -> str:
     return f"Erreur de base de données ({where}) : {exc.__class__.__name__}. Rien n'a été modifié."
 
 
-class Database:
-    """An engine plus its session factory. Sessions never expire objects on commit."""
+def database_identity(url: str) -> str:
+    """A stable name of the database behind ``url``, without password (journal, anchor keys)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ":memory:"
+        if path != ":memory:":
+            path = str(Path(path).expanduser().resolve())
+        return f"sqlite:{path}"
+    return (
+        f"postgresql://{parsed.username or ''}@{parsed.host or 'localhost'}:"
+        f"{parsed.port or 5432}/{parsed.database or ''}"
+    )
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+
+class Database:
+    """An engine plus its session factory. Sessions never expire objects on commit.
+
+    ``session_info`` is copied into every session's ``info`` (the services keep the desk's
+    audit secrets there, see ``services/audit.py``)."""
+
+    def __init__(
+        self,
+        url: str,
+        engine: Engine | None = None,
+        *,
+        session_info: Mapping[str, object] | None = None,
+    ) -> None:
         self.url = url
         self.engine = engine or make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info=dict(session_info or {})
+        )
+
+    @property
+    def identity(self) -> str:
+        return database_identity(self.url)
 
     @property
     def dialect(self) -> str:

@@ -9,7 +9,7 @@ national prevention message, whatever the screen (or a script) lets through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,11 +23,14 @@ from stopcamb_desk.domain.roles import (
     require,
     require_departement,
 )
+from stopcamb_desk.domain.rules.catalog import LONGUEUR
 from stopcamb_desk.domain.rules.checker import check
 from stopcamb_desk.domain.rules.model import (
     Attestation,
+    Finding,
     MessageKind,
     ParquetAuthorisation,
+    RuleState,
     Severity,
     Verdict,
 )
@@ -113,11 +116,50 @@ def push_is_real(settings: Settings) -> bool:
     return settings.fcm.configured
 
 
+# Below this many code points a push cannot reach FCM's 4 096 bytes (each escapes to ≤ 6 bytes,
+# the rest of the message is under 1 KiB): the exact size is only computed above it.
+_PAYLOAD_SAFE_LENGTH = 512
+
+
+def payload_size_finding(draft: Draft, text_to_send: str) -> Finding | None:
+    """A blocking finding when the push of this text would exceed FCM's size limit (a text of
+    160 graphemes can hold thousands of combining marks), measured on the real message with
+    the largest ids and options it may carry."""
+    if len(text_to_send) <= _PAYLOAD_SAFE_LENGTH or not text_to_send.strip():
+        return None
+    from stopcamb_desk.push.payload import MAX_TTL_HOURS, AlertPush, PayloadError, build_payload
+
+    largest = 2**31 - 1
+    national = draft.kind is MessageKind.PREVENTION
+    push = AlertPush(
+        alert_id=largest,
+        text=text_to_send,
+        departement=None if national else draft.departement,
+        kind=str(draft.kind),
+        sequence=largest,
+        replaces_id=largest,
+        exercise=draft.exercise,
+        ttl_hours=MAX_TTL_HOURS,
+        retraction=True,
+    )
+    try:
+        build_payload(push)
+    except PayloadError as exc:
+        return Finding(LONGUEUR, Severity.BLOQUANT, exc.message, 0, len(draft.text))
+    return None
+
+
 def check_draft(
-    draft: Draft, places: PlaceFinder | None = None, today: date | None = None
+    draft: Draft,
+    places: PlaceFinder | None = None,
+    today: date | None = None,
+    *,
+    require_attestation: bool = True,
 ) -> Verdict:
-    """The rule checker on a draft, attestation required for an operational alert."""
-    return check(
+    """The one verdict on a draft (composer, ``lint``, ``send``, replacement): every rule of
+    the checker, attestation required for an operational alert unless said otherwise, and the
+    size of the push FCM would receive."""
+    verdict = check(
         draft.text,
         kind=draft.kind,
         departement=draft.departement,
@@ -125,8 +167,17 @@ def check_draft(
         parquet=draft.parquet,
         places=places,
         exercise=draft.exercise,
-        require_attestation=True,
+        require_attestation=require_attestation,
         today=today,
+    )
+    too_big = payload_size_finding(draft, verdict.text_to_send or draft.text)
+    if too_big is None:
+        return verdict
+    return replace(
+        verdict,
+        sendable=False,
+        findings=(*verdict.findings, too_big),
+        states={**verdict.states, LONGUEUR: RuleState.ECHEC},
     )
 
 
