@@ -13,6 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from stopcamb_desk.domain.errors import DeskError
+
 PRIVATE_UMASK = 0o077
 
 
@@ -21,9 +23,21 @@ def restrict_umask() -> int:
     return os.umask(PRIVATE_UMASK)
 
 
+class PrivateFileError(DeskError):
+    """A private folder of the desk cannot be created."""
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) 0700, or tighten it if it exists; returns it."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        occupied = isinstance(exc, FileExistsError | NotADirectoryError)
+        reason = "un fichier occupe ce chemin" if occupied else exc.strerror
+        raise PrivateFileError(
+            f"Impossible de créer le dossier {path} ({reason}) : vérifiez le chemin (réglage "
+            "general.data_dir ou STOPCAMB_DATA_DIR) et vos droits. Rien n'a été modifié."
+        ) from None
     tighten(path)
     return path
 

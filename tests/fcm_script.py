@@ -86,10 +86,10 @@ __all__ = [
     "Received",
     "Step",
     "close",
-    "ok_after",
     "delay",
     "error",
     "fcm_error_body",
     "ok",
+    "ok_after",
     "revoke_tokens",
 ]

@@ -224,7 +224,9 @@ def test_transient_errors_are_retried_later_then_sent(
     clock.advance(wait)
     (outcome,) = outbox.process_due()
     assert outcome.status == "envoyee"
-    assert [a.outcome for a in attempts(database, alert_id)] == ["transitoire", "succes"]
+    # No answer after the request left, or the connection cut then: maybe delivered already.
+    maybe = "incertain" if message in ("Pas de réponse", "coupé la connexion") else "transitoire"
+    assert [a.outcome for a in attempts(database, alert_id)] == [maybe, "succes"]
     assert count_alerts(database) == 1 and count_alerts(database, status="envoyee") == 1
 
 
@@ -301,7 +303,7 @@ def test_resend_after_echec_sends_the_same_payload(
     first, second = server.received
     assert first.body == second.body
     assert audit_actions(database, alert_id) == ["envoi", "echec", "renvoi", "acceptee"]
-    with pytest.raises(OutboxError, match="ne sert qu.aux alertes en échec ou à vérifier"):
+    with pytest.raises(OutboxError, match=r"ne sert qu.aux alertes en échec ou à vérifier"):
         outbox.resend(chef, alert_id)
 
 

@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.brigades",
     "stopcamb_desk.cli.lint",
     "stopcamb_desk.cli.send",
+    "stopcamb_desk.cli.outbox",
     "stopcamb_desk.cli.screenshot",
     "stopcamb_desk.cli.history",
     "stopcamb_desk.cli.audit",
@@ -141,7 +142,10 @@ def _dispatch(argv: list[str]) -> int:
         argv = argv if argv[:1] == ["gui"] else ["gui", *argv]
     else:
         parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse said what is wrong (or printed --help / --version)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.command is None:  # only global options were given
         parser.print_help()
         return EXIT_USAGE

@@ -64,7 +64,7 @@ def read_password(prompt: str = "Mot de passe : ", *, confirm: bool = False) -> 
     return password
 
 
-def open_services(*, demo: bool = False) -> Any:
+def open_services(*, demo: bool = False, push: bool = True) -> Any:
     """Load the settings and open the services, turning expected failures into CliError."""
     from stopcamb_desk.config import ConfigError, load_settings
     from stopcamb_desk.models.db import DatabaseError
@@ -72,7 +72,7 @@ def open_services(*, demo: bool = False) -> Any:
 
     try:
         settings = load_settings()
-        return _open(settings.with_demo(demo))
+        return _open(settings.with_demo(demo), push=push)
     except (ConfigError, DatabaseError) as exc:
         raise CliError(str(exc)) from exc
 

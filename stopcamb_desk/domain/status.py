@@ -8,6 +8,7 @@ happen to an alert in each status (resend, replace, the per-topic order) is deci
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -86,6 +87,43 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "actualite_retrait_echec": "Actualité : échec du retrait",
     "actualite_retiree": "Actualité retirée",
 }
+
+
+# Outcomes of one delivery attempt (``alert_attempts.outcome``).
+ATTEMPT_OUTCOME_LABELS: dict[str, str] = {
+    "succes": "acceptée par FCM",
+    "journal": "acceptée par FCM (enregistrée depuis le journal local)",
+    "transitoire": "erreur temporaire",
+    "incertain": "réponse perdue après l'envoi (peut-être reçue)",
+    "inconnu": "poste arrêté pendant l'envoi (peut-être reçue)",
+    "definitif": "échec",
+}
+ACCEPTED_OUTCOMES = frozenset({"succes", "journal"})
+UNCERTAIN_OUTCOMES = frozenset({"incertain", "inconnu"})
+
+
+def attempt_outcome_label(outcome: str) -> str:
+    return ATTEMPT_OUTCOME_LABELS.get(outcome, outcome)
+
+
+def acceptance_summary(outcomes: Iterable[str]) -> str | None:
+    """How many times FCM accepted the alert, said plainly (delivery is at least once: a
+    response lost after the request left may hide an acceptance, and a retry follows)."""
+    listed = list(outcomes)
+    confirmed = sum(1 for o in listed if o in ACCEPTED_OUTCOMES)
+    uncertain = sum(1 for o in listed if o in UNCERTAIN_OUTCOMES)
+    if confirmed == 0:
+        return (
+            f"Peut-être acceptée ({uncertain} réponse(s) de FCM perdue(s))" if uncertain else None
+        )
+    if uncertain == 0:
+        return f"Acceptée {confirmed} fois" + (
+            " (doublon sur les téléphones)" if confirmed > 1 else ""
+        )
+    return (
+        f"Acceptée {confirmed + uncertain} fois ({confirmed} confirmée(s), {uncertain} "
+        "probable(s) : réponse de FCM perdue après l'envoi, puis nouvel essai)"
+    )
 
 
 def status_label(status: str) -> str:

@@ -184,6 +184,21 @@ class ChainReport:
     alerts_checked: int = 0
     head: Anchor | None = None
 
+    @property
+    def summary(self) -> str:
+        """The verdict in one French sentence (CLI, GUI)."""
+        if self.ok:
+            return (
+                f"Journal d'audit intègre : {self.checked} événement(s) authentifié(s), "
+                f"{self.alerts_checked} alerte(s) conforme(s) à leurs événements."
+            )
+        if self.alert_id is not None:
+            return f"JOURNAL D'AUDIT ALTÉRÉ : {self.reason}."
+        return (
+            f"JOURNAL D'AUDIT ALTÉRÉ : premier maillon rompu à l'événement n° {self.broken_at} "
+            f"({self.reason})."
+        )
+
 
 class _Chain:
     """The running check of the chain, one event at a time."""

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from stopcamb_desk.config import Settings
 from stopcamb_desk.models.db import Database, DatabaseError, database_identity, explain_failure
+from stopcamb_desk.private_files import ensure_private_dir
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.accounts import AccountService
 from stopcamb_desk.services.audit_keys import AuditSecrets, load_audit_secrets
@@ -99,6 +100,7 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
     """
     from stopcamb_desk.services.outbox import recover
 
+    ensure_private_dir(settings.data_dir)  # key, journal, logs, SQLite file: owner-only
     secrets = desk_secrets(settings)
     db = desk_database(settings, secrets)
     journal = AcceptJournal(settings.journal_path, db.identity)

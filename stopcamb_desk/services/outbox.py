@@ -41,6 +41,7 @@ import json
 import random
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -360,7 +361,7 @@ class Outbox:
                 "alert_id": claimed.id,
                 "at": now,
                 "desk": self.desk,
-                "outcome": "transitoire" if isinstance(error, TransientPushError) else "definitif",
+                "outcome": attempt_outcome(error),
                 "http_status": error.http_status,
                 "error": error.message,
                 "message_id": None,
@@ -460,6 +461,52 @@ class Outbox:
                     Alert.status.in_(sorted(IN_PROGRESS_STATUSES))
                 )
             )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAlert:
+    """An alert the outbox still works on, or one that needs an operator (``outbox status``)."""
+
+    id: int
+    topic: str
+    departement: str | None
+    status: str
+    created_at: datetime
+    next_attempt_at: datetime | None
+    attempt_count: int
+    last_error: str | None
+    author: str
+
+
+def pending_alerts(db: Database) -> list[PendingAlert]:
+    """Queued, in flight and « à vérifier » alerts, oldest first."""
+    from stopcamb_desk.models import Operator
+
+    statuses = sorted(IN_PROGRESS_STATUSES | {"a_verifier"})
+    query = (
+        select(
+            Alert.id,
+            Alert.topic,
+            Alert.departement,
+            Alert.status,
+            Alert.created_at,
+            Alert.next_attempt_at,
+            Alert.attempt_count,
+            Alert.last_error,
+            Operator.login,
+        )
+        .join(Operator, Alert.author_id == Operator.id)
+        .where(Alert.status.in_(statuses))
+        .order_by(Alert.id)
+    )
+    with db.session() as session:
+        return [PendingAlert(*row) for row in session.execute(query)]
+
+
+def attempt_outcome(error: PushError) -> str:
+    if isinstance(error, TransientPushError):
+        return "incertain" if error.maybe_delivered else "transitoire"
+    return "definitif"
 
 
 def current_status(session: Session, alert_id: int) -> str:
