@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -53,6 +55,15 @@ def register(sub: Any) -> None:
     retry.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(retry)
     retry.set_defaults(handler=_retry)
+
+    atom = news_sub.add_parser(
+        "export-atom", help="écrire le flux Atom 1.0 des articles publiés (sites, lecteurs de flux)"
+    )
+    atom.add_argument(
+        "fichier", metavar="FICHIER", help="fichier .xml à écrire (« - » : sortie standard)"
+    )
+    add_operator_argument(atom)
+    atom.set_defaults(handler=_export_atom)
 
 
 def _run(args: argparse.Namespace, action: Any) -> Any:
@@ -143,3 +154,21 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
     return _report(args, _run(args, lambda service, principal: service.retry(principal, args.id)))
+
+
+def _export_atom(args: argparse.Namespace) -> int:
+    from stopcamb_desk.services.news_atom import AtomExportError, write_atom
+
+    document, count = _run(args, lambda service, principal: service.atom(principal))
+    if args.fichier == "-":
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return EXIT_OK
+    path = Path(args.fichier)
+    try:
+        write_atom(path, document)
+    except AtomExportError as exc:
+        raise CliError(exc.message) from exc
+    articles = "article publié" if count == 1 else "articles publiés"
+    print(f"Flux Atom écrit dans {path} : {count} {articles}.")
+    return EXIT_OK

@@ -18,6 +18,7 @@ from stopcamb_desk.models import NewsItem, Operator, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.news_feed import NewsFeed, NewsFeedError, new_key
 from stopcamb_desk.services import audit
+from stopcamb_desk.services.news_atom import atom_feed, published_rows
 from stopcamb_desk.services.news_draft import (
     MARKUP_RULE,
     NewsDraft,
@@ -111,6 +112,11 @@ class NewsService:
         with self.db.session() as session:
             item = load_item(session, item_id)
             return self._row(session, item)
+
+    def atom(self, principal: Principal) -> tuple[bytes, int]:
+        """The Atom 1.0 document of the published items, and how many it holds."""
+        rows = self.list_items(principal)
+        return atom_feed(rows, self.clock()), len(published_rows(rows))
 
     def check(self, draft: NewsDraft) -> list[NewsProblem]:
         return check_news(draft, self.places)
