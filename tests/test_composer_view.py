@@ -257,8 +257,8 @@ def test_templates_of_the_departement_fill_the_editor(qtbot: QtBot, desk: Desk) 
     view = desk.composer(qtbot)
     names = [view.templates.itemText(i) for i in range(view.templates.count())]
     assert "Cambriolages en fin de journée (74)" in names
-    assert "Rappel OTV (été)" in names
     assert not any("Vols par ruse" in n for n in names)  # a template of the Hérault
+    assert not any("Vacances d'été" in n for n in names)  # national prevention: the OPP's
     index = names.index("Cambriolages en fin de journée (74)")
     view.templates.setFocus()
     view.templates.setCurrentIndex(index)

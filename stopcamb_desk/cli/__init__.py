@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.audit",
     "stopcamb_desk.cli.export",
     "stopcamb_desk.cli.news",
+    "stopcamb_desk.cli.templates",
     "stopcamb_desk.cli.replace",
 )
 

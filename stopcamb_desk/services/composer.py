@@ -1,5 +1,5 @@
-"""Use cases behind the composer screen (Qt-free): what an operator may target, templates, and
-the final check before sending.
+"""Use cases behind the composer screen (Qt-free): what an operator may target and the final
+check before sending (its templates: :mod:`stopcamb_desk.services.templates`).
 
 The composer greys out what a role cannot do, but the refusal that counts is here:
 :func:`validate_for_send` re-runs the rule checker and the role rules on the exact draft the
@@ -37,7 +37,6 @@ from stopcamb_desk.domain.rules.model import (
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
-    from stopcamb_desk.models.db import Database
 
 KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.OPERATIONNEL: "Opérationnel",
@@ -58,15 +57,6 @@ class DepartementChoice:
     def label(self) -> str:
         """« 74 — Haute-Savoie »."""
         return f"{self.code} — {self.nom}"
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateChoice:
-    id: int
-    title: str
-    text: str
-    departement: str | None  # None: usable in every département
-    kind: MessageKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,69 +221,12 @@ def validate_for_send(
     return verdict
 
 
-class ComposerService:
-    """Templates for the composer, read from the ``templates`` table."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def templates_for(self, principal: Principal, departement: str | None) -> list[TemplateChoice]:
-        """Templates of ``departement`` plus the shared ones, for the kinds this role sends."""
-        from sqlalchemy import or_, select
-
-        from stopcamb_desk.models import Template
-
-        kinds = [str(k) for k in permitted_kinds(principal)]
-        if not kinds:
-            return []
-        if departement is not None:
-            require_departement(principal, departement)
-            where = or_(Template.departement == departement, Template.departement.is_(None))
-        else:
-            where = Template.departement.is_(None)
-        query = (
-            select(Template)
-            .where(where, Template.kind.in_(kinds))
-            .order_by(Template.departement.is_(None), Template.title, Template.id)
-        )
-        with self._db.session() as session:
-            return [
-                TemplateChoice(t.id, t.title, t.text, t.departement, MessageKind(t.kind))
-                for t in session.scalars(query)
-            ]
-
-    def save_template(
-        self, principal: Principal, departement: str | None, title: str, draft: Draft
-    ) -> TemplateChoice:
-        """Keep ``draft.text`` as a template of ``departement`` (national when None)."""
-        from stopcamb_desk.models import Template
-
-        title = title.strip()
-        if not title:
-            raise SendRefused("Donnez un nom au modèle.")
-        if not draft.text.strip():
-            raise SendRefused("Le modèle est vide : rédigez d'abord le texte.")
-        if departement is None:
-            require(principal, Permission.SEND_PREVENTION)
-        else:
-            require_departement(principal, departement)
-        with self._db.session() as session:
-            row = Template(
-                departement=departement, title=title, text=draft.text, kind=str(draft.kind)
-            )
-            session.add(row)
-            session.flush()
-            return TemplateChoice(row.id, row.title, row.text, row.departement, draft.kind)
-
-
 __all__ = [
     "KIND_LABELS",
-    "ComposerService",
     "DepartementChoice",
     "Draft",
     "PermissionDenied",
     "SendRefused",
-    "TemplateChoice",
     "banner_title",
     "check_draft",
     "check_target",

@@ -78,6 +78,13 @@ VIEWS: tuple[ViewSpec, ...] = (
         "NationalView",
         roles=frozenset({Role.OPP_NATIONAL}),
     ),
+    ViewSpec(
+        "modeles",
+        "Modèles",
+        "Modèles de messages : créer, modifier, supprimer",
+        "stopcamb_desk.ui.templates",
+        "TemplatesView",
+    ),
 )
 
 VIEW_KEYS: tuple[str, ...] = tuple(spec.key for spec in VIEWS)
