@@ -40,7 +40,8 @@ def chef(db: Database) -> Principal:
 
 @pytest.fixture
 def imported(db: Database, admin: Principal) -> None:
-    BrigadeService(db).import_csv(admin, SAMPLE.read_bytes(), skip_invalid=True)
+    with SAMPLE.open("rb") as fh:
+        BrigadeService(db).import_csv(admin, fh, skip_invalid=True)
 
 
 def make_view(qtbot, db: Database, principal: Principal) -> BrigadesView:  # type: ignore[no-untyped-def]
@@ -81,9 +82,9 @@ def test_table_shows_the_operators_departement_and_filters_by_text(
     assert shown_services(view) == ["BTA d'Annecy"]
     view.filter.clear()
     view.departement.setCurrentIndex(view.departement.findData(None))  # all départements
-    assert len(shown_services(view)) == 10
+    assert len(shown_services(view)) == 9  # the unit placed outside its département was refused
     qtbot.keyClicks(view.filter, "04 67")
-    assert len(shown_services(view)) == 4  # the Hérault numbers
+    assert len(shown_services(view)) == 3  # the Hérault numbers
     assert not view.import_button.isVisible()  # chef de quart: no import
 
 
@@ -174,7 +175,7 @@ def test_stale_edit_shows_the_conflict_and_reload_fixes_it(
     assert view.form.feedback.text() == ""
 
 
-def test_import_with_an_invalid_line_asks_to_skip_then_imports_ten(
+def test_import_with_invalid_lines_asks_to_skip_then_imports_nine(
     qtbot, db: Database, admin: Principal
 ) -> None:  # type: ignore[no-untyped-def]
     view = make_view(qtbot, db, admin)
@@ -183,21 +184,23 @@ def test_import_with_an_invalid_line_asks_to_skip_then_imports_ten(
     qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
     question = view.import_dialog
     assert question is not None and question.isVisible()
-    assert "Importer en ignorant ces 1 lignes ?" in question.text.text()
-    assert "Ligne 12 : identifiant_public_unite manquant." in question.details.toPlainText()
+    assert "Importer en ignorant ces 2 lignes ?" in question.text.text()
+    details = question.details.toPlainText()
+    assert "Ligne 12 : identifiant_public_unite manquant." in details
+    assert "Ligne 11 : Unité 1009404 : position 45.9088, 6.1257 hors du département 34" in details
     assert BrigadeService(db).list() == []  # nothing imported before the answer
     assert question.accept_button is not None
     with qtbot.waitSignal(view.import_finished, timeout=5000) as finished:
         question.accept_button.click()
-    assert finished.args[0].added == 10
+    assert finished.args[0].added == 9
     report = view.import_dialog
     assert report is not None and report is not question
-    assert report.text.text().startswith("Import terminé : 10 brigade(s) ajoutée(s)")
+    assert report.text.text().startswith("Import terminé : 9 brigade(s) ajoutée(s)")
     details = report.details.toPlainText()
     assert "Ligne 12" in details and "pas de coordonnées GPS" in details
     assert "hors du département 34" in details
-    assert len(BrigadeService(db).list()) == 10
-    assert view.model.rowCount() == 10  # admin: all départements, reloaded
+    assert len(BrigadeService(db).list()) == 9
+    assert view.model.rowCount() == 9  # admin: all départements, reloaded
 
 
 def test_import_of_a_wrong_file_says_what_to_do(

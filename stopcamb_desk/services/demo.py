@@ -68,6 +68,8 @@ DEMO_BRIGADES = "demo/unites-gendarmerie-demo.csv"  # data.gouv.fr format, illus
 
 def seed_demo_brigades(db: Database) -> None:
     """A few brigades (74, 34, 38, 2A, 973) so that the map and the directory are not empty."""
+    import io
+
     from stopcamb_desk.domain.roles import Principal, Role
     from stopcamb_desk.geo.data import read_resource
     from stopcamb_desk.models import Brigade
@@ -77,4 +79,4 @@ def seed_demo_brigades(db: Database) -> None:
         if session.scalar(select(func.count(Brigade.id))):
             return
     demo_admin = Principal(0, "demo", "Données de démonstration", Role.ADMINISTRATEUR)
-    BrigadeService(db).import_csv(demo_admin, read_resource(DEMO_BRIGADES))
+    BrigadeService(db).import_csv(demo_admin, io.BytesIO(read_resource(DEMO_BRIGADES)))

@@ -34,7 +34,7 @@ from stopcamb_desk.ui.brigades.importer import (
     ImportDialog,
     choose_csv,
     line_listing,
-    read_file,
+    open_file,
     report_text,
 )
 from stopcamb_desk.ui.brigades.model import BrigadeFilter, BrigadeTableModel
@@ -359,18 +359,17 @@ class BrigadesView(QWidget):
         if path is None:
             return
         self.message.setText(f"Import de « {path.name} » en cours…")
-        self._run_import(lambda: read_file(path), skip_invalid=False)
+        self._run_import(path, skip_invalid=False)
 
-    def _run_import(self, read: Callable[[], bytes], *, skip_invalid: bool) -> None:
+    def _run_import(self, path: Path, *, skip_invalid: bool) -> None:
         principal, service = self.principal, self.service
-        data: list[bytes] = []
 
         def job() -> ImportReport:
-            data.append(read())
-            return service.import_csv(principal, data[0], skip_invalid=skip_invalid)
+            with open_file(path) as stream:
+                return service.import_csv(principal, stream, skip_invalid=skip_invalid)
 
         def failed(exc: BaseException) -> None:
-            self._import_failed(exc, None if skip_invalid or not data else data[0])
+            self._import_failed(exc, None if skip_invalid else path)
 
         self.tasks.run_db(job, self._imported, failed, owner=self)
 
@@ -381,14 +380,14 @@ class BrigadesView(QWidget):
         self.reload()
         self.import_finished.emit(report)
 
-    def _import_failed(self, exc: BaseException, data: bytes | None) -> None:
+    def _import_failed(self, exc: BaseException, path: Path | None) -> None:
         message = expected_message(exc)
         if message is None:
             self.message.setText("")
             self.ctx.errors.report(exc)
             return
         errors = getattr(exc, "errors", None) or []
-        if isinstance(exc, BrigadeError) and errors and data is not None:  # ask to skip them
+        if isinstance(exc, BrigadeError) and errors and path is not None:  # ask to skip them
             self.message.setText(message)
             dialog = ImportDialog(
                 "Lignes invalides dans le fichier",
@@ -397,7 +396,7 @@ class BrigadesView(QWidget):
                 accept_text=f"Importer en ignorant ces {len(errors)} lignes",
                 parent=self,
             )
-            dialog.accepted.connect(lambda: self._run_import(lambda: data, skip_invalid=True))
+            dialog.accepted.connect(lambda: self._run_import(path, skip_invalid=True))
             dialog.rejected.connect(
                 lambda: self.message.setText("Import annulé : rien n'a changé.")
             )
