@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.brigades import BrigadeCsvReader, BrigadeRow, LineError
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.domain.french import de
 from stopcamb_desk.domain.opening_hours import (
     HoursError,
     OpeningStatus,
@@ -442,9 +443,19 @@ class BrigadeService:
             except GeocodingError as exc:
                 note = exc.message.rstrip(".")
             else:
-                if found:
+                if found and found[0].kind != "municipality":
                     best = found[0]
                     return best.label, best.lat, best.lon, True, ""
+                if found:  # only the commune was recognised: its centre, said plainly
+                    best = found[0]
+                    return (
+                        f"{best.city} (centre de la commune)",
+                        best.lat,
+                        best.lon,
+                        False,
+                        "Adresse introuvable, seule la commune a été reconnue : position de la "
+                        f"commune {de(best.city)} proposée à la place, à vérifier avec l'appelant.",
+                    )
                 note = "Adresse introuvable par le service de géocodage"
         commune = _commune_in(query)
         if commune is None or commune.lat is None or commune.lon is None:
@@ -454,7 +465,7 @@ class BrigadeService:
             commune.lat,
             commune.lon,
             False,
-            f"{note} : position de la commune de {commune.nom} proposée à la place, à "
+            f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
             "vérifier avec l'appelant.",
         )
 
