@@ -48,6 +48,19 @@ def register(sub: Any) -> None:
     find.add_argument("--json", action="store_true", help="sortie JSON")
     find.set_defaults(handler=_find)
 
+    exp = b_sub.add_parser("export", help="exporte l'annuaire (CSV data.gouv.fr ou JSON de l'app)")
+    exp.add_argument("--format", choices=("csv", "json"), default="csv")
+    exp.add_argument("--sortie", type=Path, metavar="FICHIER", help="fichier (défaut : écran)")
+    exp.set_defaults(handler=_export)
+
+    pub = b_sub.add_parser("publish", help="publie l'annuaire dans l'application (administrateur)")
+    pub.add_argument(
+        "--oui", action="store_true", help="publie sans demander confirmation après l'aperçu"
+    )
+    pub.add_argument("--json", action="store_true", help="aperçu et résultat en JSON")
+    add_operator_argument(pub)
+    pub.set_defaults(handler=_publish)
+
 
 def _import(args: argparse.Namespace) -> int:
     from stopcamb_desk.domain.brigades import BrigadeFileError
@@ -150,3 +163,99 @@ def _find(args: argparse.Namespace) -> int:
                 f"— {row['accueil']}"
             )
     return 0 if rows else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    import io
+    import json
+    import sys
+
+    from stopcamb_desk.models import utcnow
+    from stopcamb_desk.services.brigade_export import app_document, export_csv
+    from stopcamb_desk.services.brigades import BrigadeService
+
+    services = open_services()
+    try:
+        service = BrigadeService(services.db)
+        try:
+            out: io.TextIOBase = (
+                args.sortie.open("w", encoding="utf-8", newline="")
+                if args.sortie
+                else io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            )
+        except OSError as exc:
+            raise CliError(
+                f"Impossible d'écrire {args.sortie} : {exc.strerror}.", EXIT_USAGE
+            ) from exc
+        try:
+            if args.format == "csv":
+                count = export_csv(service.iter_all(), out)  # type: ignore[arg-type]
+            else:
+                document = app_document(service.iter_all(), utcnow())
+                json.dump(document, out, ensure_ascii=False, indent=2)
+                out.write("\n")
+                count = len(document["brigades"])
+        finally:
+            if args.sortie:
+                out.close()
+            else:
+                out.flush()
+                out.detach()
+    finally:
+        services.close()
+    if args.sortie:
+        print(f"{count} brigade(s) exportée(s) dans {args.sortie}.")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import sys
+
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.push.brigade_directory import DirectoryPublishError, directory_target_for
+    from stopcamb_desk.services.brigade_publication import BrigadePublisher
+    from stopcamb_desk.services.brigades import BrigadeError
+
+    services = open_services()
+    publisher = BrigadePublisher(services.db, lambda: directory_target_for(services.settings))
+    try:
+        actor = login_operator(services, args.operateur)
+        preview = publisher.preview(actor)
+        report = {
+            "cible": preview.target,
+            "ajoutees": preview.added,
+            "modifiees": preview.changed,
+            "retirees": preview.removed,
+        }
+        if not args.json:
+            print(preview.target)
+            print(preview.summary())
+            if preview.details():
+                print(preview.details())
+        if preview.empty:
+            if args.json:
+                print_json({**report, "publie": False, "message": preview.summary()})
+            return 0
+        if not args.oui:
+            if args.json or not sys.stdin.isatty():
+                raise CliError(
+                    "Aperçu seulement : relancez avec --oui pour publier ces changements.",
+                    EXIT_REFUSED,
+                )
+            if input("Publier ces changements dans l'application ? [o/N] ").strip().lower() not in (
+                "o",
+                "oui",
+            ):
+                print("Publication annulée : rien n'a été envoyé.")
+                return EXIT_REFUSED
+        sent = publisher.publish(actor, preview.token)
+    except (BrigadeError, DirectoryPublishError, PermissionDenied) as exc:
+        raise CliError(exc.message) from exc
+    finally:
+        publisher.close()
+        services.close()
+    if args.json:
+        print_json({**report, "publie": True, "message": sent.summary()})
+    else:
+        print(f"Publié : {sent.summary()}")
+    return 0
