@@ -266,3 +266,25 @@ def test_import_report_as_json_from_the_cli(
     assert main([*args, "--ignorer-invalides"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["importe"], report["ajoutees"], len(report["lignes_rejetees"])) == (True, 9, 2)
+
+
+@pytest.mark.postgres
+def test_two_desks_editing_the_same_brigade_on_postgresql(pg_url: str) -> None:
+    """Two desks share one PostgreSQL base: the second save of the same version is refused."""
+    desk_a, desk_b = Database(pg_url), Database(pg_url)
+    try:
+        a, b = BrigadeService(desk_a), BrigadeService(desk_b)
+        with SAMPLE.open("rb") as fh:
+            a.import_csv(ADMIN, fh, skip_invalid=True)
+        seen_by_b = {x.id: x for x in b.list("34")}["1009402"]
+        a.update(ADMIN, "1009402", 1, telephone="04 67 11 11 11")
+        with pytest.raises(BrigadeError, match="modifiée entre-temps par un autre poste"):
+            b.update(ADMIN, "1009402", seen_by_b.version, telephone="04 67 22 22 22")
+        assert {x.id: x for x in b.list("34")}["1009402"].telephone == "04 67 11 11 11"
+        # B's finder sees A's change of position at once (its index is rebuilt).
+        b.nearest(43.67, 4.13)
+        a.update(ADMIN, "1009402", 2, lat=43.60, lon=4.00)
+        assert b.nearest(43.60, 4.00, 1)[0].distance_km == 0.0
+    finally:
+        desk_a.dispose()
+        desk_b.dispose()
