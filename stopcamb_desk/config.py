@@ -8,7 +8,10 @@ Environment variables:
 - ``STOPCAMB_DATABASE_URL``: any SQLAlchemy URL (``postgresql+psycopg://…`` for shared desks)
 - ``STOPCAMB_FCM_CREDENTIALS``: path of the Firebase service-account JSON
 - ``STOPCAMB_FCM_ENDPOINT``: base URL replacing ``https://fcm.googleapis.com`` (relay, tests)
-- ``STOPCAMB_NEWS_DATABASE_URL``: Firebase Realtime Database holding the app's news feed
+- ``STOPCAMB_NEWS_DATABASE_URL``: Firebase Realtime Database holding the app's news feed (and the
+  brigade directory the app reads)
+- ``STOPCAMB_GEOCODER_URL``: addok engine answering address searches (default: the national
+  address API)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from stopcamb_desk.domain.errors import DeskError
 APP_NAME = "stopcamb-desk"
 APP_AUTHOR = "Gendarmerie"
 
+DEFAULT_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
 DEFAULT_RETRACTION_TEXT = (
     "Le message précédent a été retiré. Restez vigilants. En cas d'urgence, composez le 17."
 )
@@ -54,6 +58,8 @@ class Settings:
     news_database_url: str | None = None
     # The audit trail's HMAC keyring (private; shared by the desks of one database).
     audit_key_file: Path | None = None
+    # addok engine (national address API or an on-premises one) for « géocoder l'adresse ».
+    geocoder_url: str = DEFAULT_GEOCODER_URL
     demo: bool = False
 
     @property
@@ -134,6 +140,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     fcm = _section(data, "fcm")
     news = _section(data, "news")
     audit = _section(data, "audit")
+    geocoder = _section(data, "geocoder")
 
     data_dir_value = env.get("STOPCAMB_DATA_DIR") or general.get("data_dir")
     data_dir = Path(str(data_dir_value)).expanduser() if data_dir_value else _default_data_dir()
@@ -151,6 +158,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     retraction = general.get("retraction_text", DEFAULT_RETRACTION_TEXT)
     news_url = env.get("STOPCAMB_NEWS_DATABASE_URL") or news.get("database_url")
     key_file = env.get("STOPCAMB_AUDIT_KEY_FILE") or audit.get("key_file")
+    geocoder_url = env.get("STOPCAMB_GEOCODER_URL") or geocoder.get("url") or DEFAULT_GEOCODER_URL
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -159,6 +167,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         retraction_text=str(retraction),
         news_database_url=str(news_url).strip() if news_url else None,
         audit_key_file=Path(str(key_file)).expanduser() if key_file else None,
+        geocoder_url=str(geocoder_url).strip(),
     )
 
 

@@ -33,6 +33,8 @@ def isolated_settings(
         "STOPCAMB_DATABASE_URL",
         "STOPCAMB_FCM_CREDENTIALS",
         "STOPCAMB_FCM_ENDPOINT",
+        "STOPCAMB_GEOCODER_URL",
+        "STOPCAMB_NEWS_DATABASE_URL",
         "STOPCAMB_PASSWORD",
         "GOOGLE_APPLICATION_CREDENTIALS",
     ):
@@ -143,3 +145,12 @@ def database(db_url: str) -> Iterator[object]:
     db = desk_db(db_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def addok(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real addok engine on loopback, indexed from tests/data (see tests/addok_server.py)."""
+    from addok_server import running_addok
+
+    with running_addok(tmp_path_factory.mktemp("addok")) as server:
+        yield server

@@ -63,7 +63,8 @@ def plain(html: str) -> str:
 
 def import_sample(db: Database) -> None:
     admin = Principal(0, "admin", "Admin", Role.ADMINISTRATEUR)
-    BrigadeService(db).import_csv(admin, SAMPLE.read_bytes(), skip_invalid=True)
+    with SAMPLE.open("rb") as fh:
+        BrigadeService(db).import_csv(admin, fh, skip_invalid=True)
 
 
 def test_outlines_prepared_off_thread_and_the_departement_painted(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

@@ -96,6 +96,8 @@ DEMO_BRIGADES = "demo/unites-gendarmerie-demo.csv"  # data.gouv.fr format, illus
 
 def seed_demo_brigades(db: Database) -> None:
     """A few brigades (74, 34, 38, 2A, 973) so that the map and the directory are not empty."""
+    import io
+
     from stopcamb_desk.geo.data import read_resource
     from stopcamb_desk.models import Brigade
     from stopcamb_desk.services.brigades import BrigadeService
@@ -103,4 +105,4 @@ def seed_demo_brigades(db: Database) -> None:
     with db.session() as session:
         if session.scalar(select(func.count(Brigade.id))):
             return
-    BrigadeService(db).import_csv(DEMO_ADMIN, read_resource(DEMO_BRIGADES))
+    BrigadeService(db).import_csv(DEMO_ADMIN, io.BytesIO(read_resource(DEMO_BRIGADES)))
