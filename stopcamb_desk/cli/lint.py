@@ -52,8 +52,19 @@ def register(sub: Any) -> None:
         action="store_true",
         help="message d'exercice : préfixe « EXERCICE » compté dans la longueur",
     )
+    add_confirm_place_argument(parser)
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     parser.set_defaults(handler=run)
+
+
+def add_confirm_place_argument(parser: Any) -> None:
+    """``--confirmer-lieu`` for lint, send and replace (the composer's checkbox)."""
+    parser.add_argument(
+        "--confirmer-lieu",
+        action="store_true",
+        help="la commune citée est d'un autre département, mais l'alerte concerne bien les "
+        "abonnés du département destinataire (sans cette option, c'est bloquant)",
+    )
 
 
 def _parse_date(value: str) -> date:
@@ -94,7 +105,8 @@ def _place_finder(departement: str | None) -> tuple[Any, str]:
 
 
 def run(args: Any) -> int:
-    from stopcamb_desk.domain.rules import MessageKind, ParquetAuthorisation, check
+    from stopcamb_desk.domain.rules import MessageKind, ParquetAuthorisation
+    from stopcamb_desk.services.composer import Draft, check_draft
 
     text = sys.stdin.read() if args.text == "-" else args.text
     departement = _normalize_departement(args.departement) if args.departement else None
@@ -106,14 +118,15 @@ def run(args: Any) -> int:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from exc
     places, places_note = _place_finder(departement)
-    verdict = check(
+    draft = Draft(
         text,
         kind=MessageKind(args.kind),
         departement=departement,
-        parquet=parquet,
-        places=places,
         exercise=args.exercice,
+        parquet=parquet,
+        place_confirmed=args.confirmer_lieu,
     )
+    verdict = check_draft(draft, places, text_only=True)
     if args.json:
         print_json(verdict.to_dict())
     else:

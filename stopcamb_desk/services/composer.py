@@ -76,6 +76,9 @@ class Draft:
     exercise: bool = False
     attestation: Attestation | None = None
     parquet: ParquetAuthorisation | None = None
+    # The operator confirmed that a commune of another département concerns the target's
+    # subscribers (composer checkbox, ``--confirmer-lieu``).
+    place_confirmed: bool = False
     template_id: int | None = field(default=None, compare=False)
 
 
@@ -114,9 +117,20 @@ def push_is_real(settings: Settings) -> bool:
 
 
 def check_draft(
-    draft: Draft, places: PlaceFinder | None = None, today: date | None = None
+    draft: Draft,
+    places: PlaceFinder | None = None,
+    today: date | None = None,
+    *,
+    text_only: bool = False,
+    retraction: bool = False,
 ) -> Verdict:
-    """The rule checker on a draft, attestation required for an operational alert."""
+    """The verdict on a draft: the one decision the composer, ``lint``, ``send``, the send
+    service and the replacement share.
+
+    The attestation is required for an operational alert, except for ``text_only``
+    (``lint`` checks the text alone) and for the neutral ``retraction`` text, which states no
+    fact (so the positive rule does not apply to it either).
+    """
     return check(
         draft.text,
         kind=draft.kind,
@@ -125,7 +139,9 @@ def check_draft(
         parquet=draft.parquet,
         places=places,
         exercise=draft.exercise,
-        require_attestation=True,
+        require_attestation=not (text_only or retraction),
+        place_confirmed=draft.place_confirmed,
+        retraction=retraction,
         today=today,
     )
 
@@ -166,6 +182,8 @@ def validate_for_send(
     draft: Draft,
     places: PlaceFinder | None = None,
     today: date | None = None,
+    *,
+    retraction: bool = False,
 ) -> Verdict:
     """The last check before a draft goes to the outbox: role, target, every rule.
 
@@ -173,7 +191,7 @@ def validate_for_send(
     :class:`SendRefused` (target or a blocking finding), both with a French ``message``.
     """
     check_target(principal, draft)
-    verdict = check_draft(draft, places, today)
+    verdict = check_draft(draft, places, today, retraction=retraction)
     reason = refusal_reason(verdict)
     if reason is not None:
         raise SendRefused(reason)
