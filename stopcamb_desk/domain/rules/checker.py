@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -16,7 +17,7 @@ from stopcamb_desk.domain.rules.doctrine import (
     speculation_findings,
 )
 from stopcamb_desk.domain.rules.facts import read
-from stopcamb_desk.domain.rules.identity import identification_findings
+from stopcamb_desk.domain.rules.identity import STREET_TYPES, identification_findings
 from stopcamb_desk.domain.rules.lexicon import scope_findings, suspicion_findings, tone_findings
 from stopcamb_desk.domain.rules.markup import markup_findings
 from stopcamb_desk.domain.rules.model import (
@@ -44,6 +45,12 @@ from stopcamb_desk.domain.rules.text import (
 from stopcamb_desk.domain.rules.typography import typography_findings
 
 ATTESTATION_MAX_AGE = timedelta(days=7)
+# « quartier des Fins », « rue de Lyon », « quartier Saint-Martin »: a locality named after a
+# commune elsewhere, not that commune.
+_LOCALITY_BEFORE = re.compile(
+    r"\b(?:" + STREET_TYPES + r"|quartier|cite|zone|parc|domaine|ilot|secteur\s+du)\s+"
+    r"(?:(?:de\s+la|de\s+l'|du|des|de|d')\s*)?$"
+)
 _PREFIX_LENGTH = count_graphemes(EXERCISE_PREFIX)
 
 
@@ -106,7 +113,7 @@ def check(
         findings += fact_findings(wt, reading)
     else:
         applicable.discard(c.FAIT_AVERE)
-    if kind is MessageKind.PREVENTION:
+    if kind is MessageKind.PREVENTION and not retraction:
         findings += prevention_findings(wt, reading, place_spans)
     else:
         applicable.discard(c.PREVENTION_GENERALE)
@@ -269,6 +276,8 @@ def _place_findings(
     target = departement_label(departement)
     for (start, end), homonyms in by_span.items():
         if any(m.departement == departement for m in homonyms):
+            continue
+        if _LOCALITY_BEFORE.search(wt.folded, max(0, start - 40), start):
             continue
         m = homonyms[0]
         typed = wt.text[start:end]

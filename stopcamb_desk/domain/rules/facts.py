@@ -46,6 +46,7 @@ from stopcamb_desk.domain.rules.morphology import (
     SENTENCE_MARKS,
     Token,
     VerbForm,
+    is_known_word,
     tokenize,
 )
 from stopcamb_desk.domain.rules.text import fold
@@ -557,7 +558,9 @@ def _toponym(tokens: Sequence[Token], i: int) -> bool:
         return True
     heading = i == 0 or tokens[i - 1].fold in SENTENCE_MARKS
     followed = i + 1 < len(tokens) and tokens[i + 1].fold in (",", ":")
-    return heading and followed and t.text.isupper() and t.lemma not in _BURGLARY | _THEFT
+    if not (heading and followed) or t.lemma in _BURGLARY | _THEFT:
+        return False
+    return t.text.isupper() or not is_known_word(t.text)  # « RUMILLY, », « Faverges : »
 
 
 def _remote(tokens: Sequence[Token], first: int, last: int) -> str:

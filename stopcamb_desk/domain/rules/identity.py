@@ -281,14 +281,15 @@ _VEHICLE = _words(
 )
 
 # --- identifiable victims: a street number, a business named by its sign ---------------------
-_STREET_TYPES = (
+STREET_TYPES = (
+    # what precedes a street name: « rue », « impasse »…
     r"(?:rue|avenue|av\.?|boulevard|bd|impasse|allee|chemin|route|place|quai|square|cours|"
     r"passage|lotissement|residence|hameau|lieu-dit|faubourg|voie|sentier|montee|clos)"
 )
 # « au 3 impasse des Oliviers », « 12 bis rue Victor Hugo », « n° 5 », « au numéro 8 »
 _ADDRESS = re.compile(
     r"\b(?:(?:au|aux|du)\s+)?(?:(?:n°|no\.?|numero)\s*)?\d{1,4}(?:\s*(?:bis|ter|quater))?"
-    r",?\s+(?=" + _STREET_TYPES + r"\b)"
+    r",?\s+(?=" + STREET_TYPES + r"\b)"
     r"|(?:\bau\s+|\bdu\s+)?(?:\bn°|\bnumero)\s*\d{1,4}(?:\s*(?:bis|ter))?\b,?\s*"
 )
 _BUSINESSES = (
@@ -325,7 +326,7 @@ def _victims(
     for m in _ADDRESS.finditer(folded):
         start, end = m.start(), m.end()
         street = re.match(
-            r"\s*" + _STREET_TYPES + r"\b[\w\s'’-]{0,40}?(?=[,.;:!?]|$| à | a )", folded[end:]
+            r"\s*" + STREET_TYPES + r"\b[\w\s'’-]{0,40}?(?=[,.;:!?]|$| à | a )", folded[end:]
         )
         shown_end = end + (street.end() if street else 0)
         found.append(

@@ -157,6 +157,14 @@ def lemma_of(word: str) -> str:
 
 
 @lru_cache(maxsize=20_000)
+def is_known_word(word: str) -> bool:
+    """A French dictionary word (« vacances », « rappel »), not a proper noun (« Faverges »)."""
+    import simplemma
+
+    return bool(simplemma.is_known(word.lower(), lang="fr"))
+
+
+@lru_cache(maxsize=20_000)
 def _accented_participle(word: str) -> str | None:
     """« volées » → « voler » when « voler » is a French word (« clé », « sécurité » are not)."""
     import simplemma
