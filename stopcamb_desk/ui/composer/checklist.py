@@ -66,10 +66,11 @@ class Gauge(QWidget):
         self.bar.setRange(0, SMS_LIMIT)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(12)
+        self.bar.setMinimumWidth(48)
         self.label = QLabel()
         self.label.setObjectName("gaugeLabel")
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.label.setMinimumWidth(130)
+        self.label.setMinimumWidth(146)  # « 888 / 160 » at 20 pt, padding included
         layout.addWidget(self.bar, 1)
         layout.addWidget(self.label)
         self.level = GaugeLevel.NEUTRE

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
 from stopcamb_desk.ui.composer.editor import AlertEditor
+from stopcamb_desk.ui.composer.guided import GuidedDialog
 from stopcamb_desk.ui.composer.replacing import ReplacingMixin
 from stopcamb_desk.ui.composer.sending import SendCallback, SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
@@ -168,7 +170,17 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         text_label.setBuddy(self.editor)
         left.addWidget(self.editor)
         self.gauge = Gauge()
-        self.send_bar = SendBar(self.gauge)
+        self.guided_button = QPushButton("Rédaction &guidée…")
+        self.guided_button.setObjectName("guidedButton")
+        self.guided_button.setToolTip("Choisir le fait, la commune, le moment et le conseil")
+        self.guided_button.clicked.connect(self.open_guided)
+        self.guided: GuidedDialog | None = None
+        leading = QWidget()
+        leading_row = QHBoxLayout(leading)
+        leading_row.setContentsMargins(0, 0, 0, 0)
+        leading_row.addWidget(self.guided_button)
+        leading_row.addWidget(self.gauge, 1)
+        self.send_bar = SendBar(leading)
         left.addWidget(self.send_bar)
         self.status = QLabel()
         self.status.setObjectName("sendStatus")
@@ -292,6 +304,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
                 self.departement.removeItem(index)
         self.departement.setEnabled(not prevention)
         self.attestation.setEnabled(not prevention)
+        self.guided_button.setEnabled(not prevention)
 
     @Slot()
     def _on_target_changed(self) -> None:
@@ -337,11 +350,32 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         template = next((t for t in self._templates if t.id == template_id), None)
         if template is None:
             return
+        self.templates.setCurrentIndex(0)
+        self._replace_text(template.text)
+
+    def _replace_text(self, text: str) -> None:
         cursor = self.editor.textCursor()
         cursor.select(cursor.SelectionType.Document)
-        cursor.insertText(template.text)  # undoable with Ctrl+Z
-        self.templates.setCurrentIndex(0)
+        cursor.insertText(text)  # undoable with Ctrl+Z
         self.editor.setFocus()
+
+    # -- guided composition ----------------------------------------------------------------
+    @Slot()
+    def open_guided(self) -> None:
+        """« Rédaction guidée… »: a form writes a lawful text; once inserted it stays editable."""
+        departement = self.current_departement()
+        if departement is None:
+            return
+        dialog = GuidedDialog(departement.code, self._places, self._today, self)
+        dialog.accepted.connect(lambda: self._replace_text(dialog.text()))
+        dialog.finished.connect(lambda _r: self._forget_guided(dialog))
+        self.guided = dialog
+        dialog.open()
+
+    def _forget_guided(self, dialog: GuidedDialog) -> None:
+        if self.guided is dialog:
+            self.guided = None
+        dialog.deleteLater()
 
 
 def _default_places(ctx: ShellContext) -> PlaceFinder:
