@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from ui_helpers import RecordingPresenter, type_keys
+from test_composer_view import Desk, desk
+from ui_helpers import type_keys
 
-from stopcamb_desk.config import Settings
 from stopcamb_desk.geo import ReferencePlaceFinder
 from stopcamb_desk.services.composer import Draft, check_draft
-from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.services.guided import (
     ADVICE,
     MOMENTS,
@@ -25,10 +21,8 @@ from stopcamb_desk.services.guided import (
     commune_choices,
     compose,
 )
-from stopcamb_desk.ui.composer import ComposerView
-from stopcamb_desk.ui.context import ShellContext
-from stopcamb_desk.ui.errors import ErrorHandler
-from stopcamb_desk.ui.tasks import ImmediateTaskRunner
+
+__all__ = ["desk"]  # the composer tests' fixture
 
 SEED = (
     "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
@@ -75,35 +69,8 @@ def test_communes_are_proposed_within_the_target_departement() -> None:
     assert [c.nom for c in commune_choices("Lodè", "34")] == ["Lodève"]
 
 
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'desk.sqlite3'}",
-        config_file=tmp_path / "settings.toml",
-        demo=True,
-    )
-    opened = open_services(settings)
-    yield opened
-    opened.close()
-
-
-def _composer(qtbot: QtBot, services: Services) -> ComposerView:
-    principal = services.accounts.authenticate("chef74", "demo-chef74")
-    errors = ErrorHandler(RecordingPresenter())
-    ctx = ShellContext(services.settings, services, principal, ImmediateTaskRunner(), errors)
-    view = ComposerView(ctx, send_callback=lambda _d, _v: None)
-    qtbot.addWidget(view)
-    view.resize(1100, 760)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def test_the_guided_form_fills_the_editor_with_a_lawful_text(
-    qtbot: QtBot, services: Services
-) -> None:
-    view = _composer(qtbot, services)
+def test_the_guided_form_fills_the_editor_with_a_lawful_text(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
     qtbot.mouseClick(view.guided_button, Qt.MouseButton.LeftButton)
     dialog = view.guided
     assert dialog is not None and dialog.isVisible()
@@ -135,10 +102,6 @@ def test_the_guided_form_fills_the_editor_with_a_lawful_text(
     assert view.checklist.state_of("soupcon") == "✗"
 
 
-def test_the_guided_form_is_for_operational_alerts_only(qtbot: QtBot, services: Services) -> None:
-    principal = services.accounts.authenticate("opp34", "demo-opp34")
-    errors = ErrorHandler(RecordingPresenter())
-    ctx = ShellContext(services.settings, services, principal, ImmediateTaskRunner(), errors)
-    view = ComposerView(ctx, send_callback=lambda _d, _v: None)
-    qtbot.addWidget(view)
+def test_the_guided_form_is_for_operational_alerts_only(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot, "opp34")
     assert not view.guided_button.isEnabled()

@@ -46,6 +46,7 @@ from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
 from stopcamb_desk.ui.composer.editor import AlertEditor
+from stopcamb_desk.ui.composer.fixes import apply_fix
 from stopcamb_desk.ui.composer.guided import GuidedDialog
 from stopcamb_desk.ui.composer.replacing import ReplacingMixin
 from stopcamb_desk.ui.composer.sending import SendCallback, SendingMixin
@@ -190,7 +191,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
 
         self.attestation = AttestationFields(self._today)
         left.addWidget(self.attestation)
-        self.checklist = Checklist(RULES)
+        self.checklist = Checklist(RULES, [d.code for d in self._departements])
         left.addWidget(self.checklist)
         left.addStretch(1)
 
@@ -219,6 +220,10 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.exercise.toggled.connect(self._on_exercise_toggled)
         self.templates.activated.connect(self._on_template_chosen)
         self.attestation.changed.connect(self._update)
+        self.checklist.place_confirmation_changed.connect(self._update)
+        self.checklist.fix_requested.connect(
+            lambda fix: apply_fix(fix, self.editor, self.departement, self.attestation)
+        )
         self.send_bar.send_requested.connect(self.open_confirmation)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -274,12 +279,16 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
             exercise=self.exercise.isChecked(),
             attestation=self.attestation.attestation() if operational else None,
             parquet=self.attestation.parquet(),
+            place_confirmed=self.checklist.place_confirmed(),
         )
 
     @Slot()
     def _update(self) -> None:
         draft = self.draft()
         verdict = check_draft(draft, self._places, self._today)
+        if self.checklist.place_confirmation_lapsed(verdict, draft.text):
+            draft = self.draft()  # confirmed for other communes: not for these
+            verdict = check_draft(draft, self._places, self._today)
         self.verdict = verdict
         self.editor.set_findings(verdict.findings)
         self.gauge.set_count(verdict.length, verdict.limit)
