@@ -33,6 +33,8 @@ TODAY = date(2025, 3, 14)
         "Aucun cambriolage n'a été signalé à Annecy cette nuit, restez vigilants.",
         "Si vous êtes victime d'un cambriolage, ne touchez à rien et appelez le 17.",
         "Cambriolages : fermez vos portes.",
+        "Un cambriolage peut arriver à tout le monde : fermez vos portes.",
+        "Des maisons peuvent être visitées pendant votre absence : pensez à l'OTV.",
     ],
 )
 def test_no_offence_stated_as_a_fact_blocks(text: str) -> None:
@@ -78,6 +80,8 @@ def test_speculation_is_only_a_warning_in_a_national_prevention_message() -> Non
         ("Vols à l'arraché au marché d'Annecy ce matin.", "Vols"),
         ("Pickpockets dans le centre d'Annecy ce week-end.", "Pickpockets"),
         ("Arnaques téléphoniques aux faux conseillers bancaires à Annecy.", "Arnaques"),
+        ("Hier soir, plusieurs voitures ont été fracturées à Annecy.", "fracturées"),
+        ("Cambriolages de voitures à Annecy cette nuit.", "Cambriolages"),
     ],
 )
 def test_thefts_outside_the_field_block(text: str, words: str) -> None:
@@ -97,6 +101,10 @@ def test_thefts_outside_the_field_block(text: str, words: str) -> None:
         "Plusieurs commerces visités cette nuit à Seynod : commerçants, vérifiez vos alarmes.",
         "Annecy : de faux plombiers se présentent chez les personnes âgées et volent des bijoux.",
         "ATTENTION CAMBRIOLAGES EN SÉRIE, FERMEZ TOUT",
+        "Des cambrioleurs sévissent à Annecy depuis une semaine : fermez vos portes.",
+        "Trois commerces ont été cambriolés à Annecy dans la nuit de lundi à mardi.",
+        "Effraction dans une maison de Cran-Gevrier la nuit dernière : fermez vos volets.",
+        "Cluses : vols à la fausse qualité, de faux gendarmes se présentent chez les aînés.",
     ],
 )
 def test_offences_of_the_field_stated_as_facts_pass(text: str) -> None:

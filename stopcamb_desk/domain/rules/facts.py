@@ -453,9 +453,15 @@ _PREVENTION_TOPIC = (
 _DEPARTEMENT_KEYS = frozenset(fold(name) for name in DEPARTEMENT_NAMES.values())
 
 
+# Roles without an agentive suffix that tricksters put on (« faux gendarmes »).
+_ROLES = frozenset({"gendarme", "employe", "medecin", "elu", "membre", "neveu", "commis"})
+
+
 def _is_agent_noun(token: Token) -> bool:
     word = token.lemma
-    return token.is_word and len(word) > 3 and word.endswith(_AGENT_SUFFIXES)
+    if not token.is_word or len(word) <= 2:
+        return False
+    return word in _ROLES or token.fold.rstrip("s") in _ROLES or word.endswith(_AGENT_SUFFIXES)
 
 
 @dataclass(slots=True)
@@ -701,10 +707,12 @@ def _modality(
         if tokens[i].fold in _UNIVERSAL:
             return Modality.ADVICE, None
     # generic: definite or bare noun, present tense, nothing situates it
+    # compound past, passive or imperfect — not a modal passive (« peuvent être visitées »)
     past = any(
-        tokens[i].form is VerbForm.PARTICIPLE
+        (tokens[i].form is VerbForm.PARTICIPLE and tokens[i - 1].form is not VerbForm.INFINITIVE)
         or (tokens[i].form is VerbForm.FINITE and tokens[i].fold.endswith(("ait", "aient")))
         for i in c_idx
+        if i > 0
     )
     before = [tokens[i] for i in range(max(c_start, span.first - 3), span.first)]
     after = [tokens[i].fold for i in range(span.last + 1, min(len(tokens), span.last + 3))]
@@ -712,12 +720,14 @@ def _modality(
         after[:2] in (["en", "serie"], ["a", "repetition"])
     )
     indefinite = bool(before) and before[-1].fold in _INDEFINITE
-    if tokens[span.first].form is VerbForm.PARTICIPLE or past or counted or indefinite:
+    modal = any(tokens[i].lemma == "pouvoir" for i in c_idx)
+    if modal and not past:
+        return Modality.GENERIC, None  # « un cambriolage peut arriver à tout le monde »
+    if past or counted or indefinite:
         return Modality.FACT, None
     if tokens[span.first].form is VerbForm.FINITE:
         return Modality.FACT, None  # « de faux agents … volent des bijoux »
-    modal = any(tokens[i].lemma == "pouvoir" for i in c_idx)
-    if anchored and not modal:
+    if anchored:
         return Modality.FACT, None
     return Modality.GENERIC, None
 

@@ -94,11 +94,9 @@ _IRREGULAR_STEMS: dict[str, tuple[str, ...]] = {
 }
 _CONDITIONAL_ENDINGS = ("raient", "rions", "riez", "rais", "rait")
 _FUTURE_ENDINGS = ("ront", "rons", "rez", "rai", "ras", "ra")
+# -er participles (« volées ») are read on the accented form (see ``analyse``): folded, « vides »
+# would pass for « vidés ».
 _PARTICIPLE_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("ees", "er"),
-    ("ee", "er"),
-    ("es", "er"),
-    ("e", "er"),
     ("ies", "ir"),
     ("ie", "ir"),
     ("is", "ir"),
