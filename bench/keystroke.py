@@ -116,6 +116,9 @@ def main() -> int:
 
     apply_theme(app)
     default_index()  # warmed at login in the real desk (views ``prepare``)
+    from stopcamb_desk.domain.rules.morphology import warm_up
+
+    warm_up()  # likewise: the lemmatiser's dictionary
     with tempfile.TemporaryDirectory(prefix="stopcamb-bench-") as tmp:
         data = Path(tmp)
         settings = Settings(

@@ -92,7 +92,7 @@ def test_the_forbidden_seed_text_is_refused_with_the_reason_in_french() -> None:
         validate_for_send(CHEF_74, draft, today=TODAY)
     message = refused.value.message
     assert message.startswith("Envoi impossible : « suspectes »")
-    assert "1 autre point bloquant" in message  # « repérage »
+    assert "2 autres points bloquants" in message  # « repérage », no offence stated
 
 
 def test_banner_title_names_the_departement_and_marks_exercises() -> None:

@@ -59,6 +59,16 @@ def test_dry_run_still_refuses_a_suspicion_text(capsys: pytest.CaptureFixture[st
     assert "Envoi impossible" in capsys.readouterr().err
 
 
+def test_dry_run_refuses_a_commune_of_another_departement_unless_confirmed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = "Série de cambriolages dans les commerces de Lodève cette nuit : fermez vos rideaux."
+    argv = ["send", "--departement", "74", "--text", text, "--fait", FAIT, "--dry-run"]
+    assert main(argv) == 1
+    assert "Hérault (34)" in capsys.readouterr().err
+    assert main([*argv, "--confirmer-lieu"]) == 0
+
+
 def test_send_in_simulation_says_so(
     chef: str, capsys: pytest.CaptureFixture[str], isolated_settings: Path
 ) -> None:

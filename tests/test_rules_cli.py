@@ -35,7 +35,8 @@ def test_good_text_exits_0_with_a_french_report(capsys: pytest.CaptureFixture[st
 def test_forbidden_text_exits_1_and_says_why(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "--departement", "74", SEED_FORBIDDEN)
     assert code == 1
-    assert out.startswith("Verdict : BLOQUÉ — 2 points à corriger")
+    assert out.startswith("Verdict : BLOQUÉ — 3 points à corriger")
+    assert "✗ [Bloquant] Fait avéré du champ" in out
     assert "✗ [Bloquant] Pas de simple soupçon" in out
     assert "« suspectes » (caractères 35 à 43)" in out
 
@@ -48,20 +49,28 @@ def test_json_output_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     assert (data["sendable"], data["length"], data["limit"]) == (False, 85, 160)
     blocking = [f for f in data["findings"] if f["severity"] == "bloquant"]
     assert [(f["rule"], f["start"], f["end"]) for f in blocking] == [
+        ("fait_avere", 0, 0),
         ("soupcon", 34, 43),
         ("soupcon", 47, 55),
     ]
     assert all(set(f) == {"rule", "severity", "message", "start", "end"} for f in data["findings"])
 
 
-def test_commune_outside_the_departement_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+def test_commune_outside_the_departement_blocks_unless_confirmed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     text = (
         "Série de cambriolages dans les commerces de Lodève cette nuit : signalez tout fait au 17."
     )
     code, out, _ = _run(capsys, "--json", "--departement", "74", text)
-    [finding] = [f for f in json.loads(out)["findings"] if f["rule"] == "lieu"]
-    assert code == 0 and finding["severity"] == "avertissement"
+    data = json.loads(out)
+    [finding] = [f for f in data["findings"] if f["rule"] == "lieu"]
+    assert (code, data["sendable"], finding["severity"]) == (1, False, "bloquant")
     assert "Hérault (34)" in finding["message"]
+    code, out, _ = _run(capsys, "--json", "--confirmer-lieu", "--departement", "74", text)
+    data = json.loads(out)
+    [finding] = [f for f in data["findings"] if f["rule"] == "lieu"]
+    assert (code, data["sendable"], finding["severity"]) == (0, True, "avertissement")
     code, out, _ = _run(capsys, "--json", "--departement", "34", text)
     assert not [f for f in json.loads(out)["findings"] if f["rule"] == "lieu"]
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stopcamb_desk.domain.rules import RULE_IDS, check
+from stopcamb_desk.domain.rules import RULE_IDS, MessageKind, check
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
-def _examples() -> tuple[list[str], list[str]]:
+def _examples(header: str = "| refusé | accepté |") -> tuple[list[str], list[str]]:
     refused: list[str] = []
     accepted: list[str] = []
     in_table = False
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        if line.startswith("| refusé | accepté |"):
+        if line.startswith(header):
             in_table = True
             continue
         if not line.startswith("|"):
@@ -40,6 +40,16 @@ def test_doc_examples_behave_as_documented() -> None:
         departement = "34" if "Lodève" in text else "74"
         verdict = check(text, departement=departement, places=places)
         assert verdict.sendable, (text, [f.message for f in verdict.blocking])
+
+
+def test_national_prevention_examples_behave_as_documented() -> None:
+    refused, accepted = _examples("| refusé (prévention) | accepté (prévention) |")
+    assert len(refused) >= 3 and len(accepted) >= 3
+    places = sample_place_finder()
+    for text in refused:
+        assert not check(text, kind=MessageKind.PREVENTION, places=places).sendable, text
+    for text in accepted:
+        assert check(text, kind=MessageKind.PREVENTION, places=places).sendable, text
 
 
 def test_every_rule_is_documented() -> None:

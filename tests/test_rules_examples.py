@@ -51,8 +51,6 @@ GOOD_74 = [
     "videz la caisse le soir.",
     "Saint-Julien-en-Genevois : vols de bijoux et de numéraire dans les maisons en journée. "
     "Ne gardez pas d'espèces chez vous.",
-    "Si vous voyez un comportement suspect près d'une maison vide, appelez le 17 : ne vous "
-    "interposez pas.",
     "Cambriolage d'un commerce à Annecy par deux hommes : un fait constaté cette nuit, "
     "commerçants, activez vos alarmes.",
     "Vols par ruse à Seynod visant les personnes âgées de plus de 80 ans : de faux agents des "
@@ -101,12 +99,12 @@ def test_seed_prevention_example_passes_as_prevention() -> None:
     assert not [f for f in verdict.findings if f.severity is not Severity.INFO]
 
 
-def test_seed_forbidden_example_is_blocked_on_suspicion() -> None:
+def test_seed_forbidden_example_is_blocked_on_suspicion_and_states_no_offence() -> None:
     verdict = check(SEED_FORBIDDEN, departement="74", places=PLACES)
     assert not verdict.sendable
     blocked = {SEED_FORBIDDEN[f.start : f.end] for f in verdict.blocking}
     assert {"suspectes", "repérage"} <= blocked
-    assert {f.rule for f in verdict.blocking} == {"soupcon"}
+    assert {f.rule for f in verdict.blocking} == {"soupcon", "fait_avere"}
 
 
 REFUSED = [

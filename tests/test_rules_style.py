@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from stopcamb_desk.domain.rules import (
+    FixKind,
     MessageKind,
     ParquetAuthorisation,
     RuleState,
@@ -22,14 +23,19 @@ PLACES = sample_place_finder()
 TODAY = date(2025, 3, 14)
 
 
-def test_commune_outside_target_departement_warns_with_its_departement() -> None:
+def test_commune_outside_target_departement_blocks_unless_confirmed() -> None:
     text = "Série de cambriolages dans les commerces de Lodève cette nuit."
     verdict = check(text, departement="74", places=PLACES)
     [finding] = verdict.by_rule("lieu")
-    assert finding.severity is Severity.AVERTISSEMENT
+    assert finding.severity is Severity.BLOQUANT and not verdict.sendable
     assert text[finding.start : finding.end] == "Lodève"
     assert "Hérault (34)" in finding.message and "Haute-Savoie (74)" in finding.message
-    assert verdict.sendable
+    assert finding.fix is not None and finding.fix.kind is FixKind.DEPARTEMENT
+    assert finding.fix.departement == "34"
+    confirmed = check(text, departement="74", places=PLACES, place_confirmed=True)
+    [finding] = confirmed.by_rule("lieu")
+    assert finding.severity is Severity.AVERTISSEMENT and confirmed.sendable
+    assert "confirmé" in finding.message
     assert not check(text, departement="34", places=PLACES).by_rule("lieu")
 
 
@@ -107,7 +113,7 @@ def test_typography_is_offered_with_replacements() -> None:
     verdict = check(text, departement="74", places=PLACES)
     findings = verdict.by_rule("typographie")
     assert findings and all(f.severity is Severity.INFO for f in findings)
-    assert all(f.suggestion is not None for f in findings)
+    assert all(f.fix is not None and f.fix.kind is FixKind.REMPLACER for f in findings)
     assert verdict.sendable
     fixed = apply_typography(text)
     assert fixed == (

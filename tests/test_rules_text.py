@@ -124,7 +124,8 @@ def test_invisible_characters_block_with_their_position(char: str, name: str) ->
 def test_line_break_is_a_warning_and_nbsp_is_fine() -> None:
     verdict = check("Cambriolages à Annecy\u00a0: fermez vos portes.\nAppelez le 17.")
     [finding] = verdict.by_rule("caracteres_invisibles")
-    assert finding.severity is Severity.AVERTISSEMENT and finding.suggestion == " "
+    assert finding.severity is Severity.AVERTISSEMENT
+    assert finding.fix is not None and finding.fix.replacement == " "
     assert verdict.sendable
 
 

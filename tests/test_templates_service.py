@@ -38,6 +38,11 @@ SHOPS = TemplateDraft(
     "Commerçants : videz votre caisse chaque soir et laissez le tiroir-caisse ouvert.",
 )
 
+RUSE = (
+    "LODÈVE, vols par ruse chez des personnes âgées cette semaine : n'ouvrez pas aux faux "
+    "agents, appelez le 17."
+)
+
 
 @pytest.fixture
 def people(database: Database) -> dict[str, Principal]:
@@ -67,9 +72,7 @@ def test_each_role_manages_its_own_scope_and_each_change_is_audited(
 
     local = service.create(chef, TemplateDraft("  Fin de journée ", MEYTHET, "74"))
     national = service.create(opp, SUMMER)
-    other = service.create(
-        admin, TemplateDraft("Vols par ruse", "Vols par ruse : appelez le 17.", "34")
-    )
+    other = service.create(admin, TemplateDraft("Vols par ruse", RUSE, "34"))
 
     assert local.row.title == "Fin de journée" and local.row.kind is MessageKind.OPERATIONNEL
     assert local.message == "Modèle « Fin de journée » créé (74 — Haute-Savoie)."
@@ -124,7 +127,8 @@ def test_the_rule_checker_refuses_what_could_not_be_sent_and_keeps_warnings(
     suspicion = "Attention : véhicule ou personnes suspectes en repérage dans les zones artisanales"
     with pytest.raises(TemplateRefused) as refused:
         service.create(chef, TemplateDraft("Repérages", suspicion, "74"))
-    assert refused.value.message.startswith("Modèle non enregistré :\n• Texte : « suspectes »")
+    assert refused.value.message.startswith("Modèle non enregistré :\n• Texte : ")
+    assert "« suspectes »" in refused.value.message
     with pytest.raises(TemplateRefused, match=r"Texte : .*160"):
         service.create(chef, TemplateDraft("Trop long", MEYTHET + " " + MEYTHET, "74"))
     with pytest.raises(TemplateRefused, match="donnez un titre au modèle"):
@@ -133,7 +137,14 @@ def test_the_rule_checker_refuses_what_could_not_be_sent_and_keeps_warnings(
         service.create(people["opp"], TemplateDraft("Route", "Sécurité routière : ralentissez."))
     assert events(database) == []
 
-    shouting = service.create(chef, TemplateDraft("Ton", "CAMBRIOLAGES À ANNECY !!! " * 2, "74"))
+    shouting = service.create(
+        chef,
+        TemplateDraft(
+            "Ton",
+            "ANNECY, plusieurs cambriolages de maisons cette nuit !!! Fermez vos portes !!!",
+            "74",
+        ),
+    )
     assert shouting.warnings  # saved, and the warnings are said
 
 
@@ -182,7 +193,7 @@ def test_the_composer_is_offered_the_right_kind_for_the_right_target(
 ) -> None:
     chef, opp, admin = people["chef74"], people["opp"], people["admin"]
     service.create(chef, TemplateDraft("Fin de journée", MEYTHET, "74"))
-    service.create(admin, TemplateDraft("Vols par ruse", "Vols par ruse : appelez le 17.", "34"))
+    service.create(admin, TemplateDraft("Vols par ruse", RUSE, "34"))
     service.create(opp, SUMMER)
     service.create(opp, SHOPS)
 

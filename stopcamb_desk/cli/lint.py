@@ -58,8 +58,19 @@ def register(sub: Any) -> None:
         action="store_true",
         help="message d'exercice : préfixe « EXERCICE » compté dans la longueur",
     )
+    add_confirm_place_argument(parser)
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     parser.set_defaults(handler=run)
+
+
+def add_confirm_place_argument(parser: Any) -> None:
+    """``--confirmer-lieu`` for lint, send and replace (the composer's checkbox)."""
+    parser.add_argument(
+        "--confirmer-lieu",
+        action="store_true",
+        help="la commune citée est d'un autre département, mais l'alerte concerne bien les "
+        "abonnés du département destinataire (sans cette option, c'est bloquant)",
+    )
 
 
 def _parse_date(value: str) -> date:
@@ -113,16 +124,16 @@ def run(args: Any) -> int:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from exc
     places, places_note = _place_finder(departement)
-    kind = MessageKind(args.kind)
     draft = Draft(
-        text=text,
-        kind=kind,
+        text,
+        kind=MessageKind(args.kind),
         departement=departement,
         exercise=args.exercice,
         parquet=parquet,
+        place_confirmed=args.confirmer_lieu,
     )
-    # The same verdict as `send` (push size included); no --fait here, the text is checked.
-    verdict = check_draft(draft, places, require_attestation=False)
+    # The same verdict as `send` (push size included); no --fait here: the text is checked.
+    verdict = check_draft(draft, places, text_only=True)
     if args.json:
         print_json(verdict.to_dict())
     else:

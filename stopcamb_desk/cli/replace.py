@@ -47,6 +47,9 @@ def register(sub: Any) -> None:
         metavar="TYPE:NUMERO:DATE",
         help="procédure qui établit les faits (plainte|pv|rj:numéro:date), si elle change",
     )
+    from stopcamb_desk.cli.lint import add_confirm_place_argument
+
+    add_confirm_place_argument(replace)
     _common(replace)
     replace.set_defaults(handler=run_replace)
 
@@ -100,6 +103,7 @@ def _run(args: Any, *, text: str | None, attestation: Any) -> int:
                     target.draft,
                     text=text,
                     attestation=attestation or target.draft.attestation,
+                    place_confirmed=args.confirmer_lieu,
                 )
                 new_id = service.replace(principal, args.id, target.version, draft)
         except (PermissionDenied, SendRefused, ReplacementError) as exc:

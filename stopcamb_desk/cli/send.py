@@ -24,7 +24,12 @@ from stopcamb_desk.cli.common import (
     print_json,
     read_text_argument,
 )
-from stopcamb_desk.cli.lint import _normalize_departement, _parse_date, _place_finder
+from stopcamb_desk.cli.lint import (
+    _normalize_departement,
+    _parse_date,
+    _place_finder,
+    add_confirm_place_argument,
+)
 
 PROCEDURES = {
     "plainte": "plainte",
@@ -60,6 +65,7 @@ def register(sub: Any) -> None:
         "--parquet", metavar="REF:DATE", help="autorisation du Parquet (appel à témoins)"
     )
     parser.add_argument("--exercice", action="store_true", help="sujet d'exercice (exercice_…)")
+    add_confirm_place_argument(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="tout vérifier, ne rien enregistrer ni envoyer"
     )
@@ -127,6 +133,7 @@ def _draft(args: Any) -> Any:
         exercise=args.exercice,
         attestation=parse_fait(args.fait),
         parquet=_parquet(args.parquet),
+        place_confirmed=args.confirmer_lieu,
     )
 
 

@@ -69,6 +69,9 @@ class Draft:
     exercise: bool = False
     attestation: Attestation | None = None
     parquet: ParquetAuthorisation | None = None
+    # The operator confirmed that a commune of another département concerns the target's
+    # subscribers (composer checkbox, ``--confirmer-lieu``).
+    place_confirmed: bool = False
     template_id: int | None = field(default=None, compare=False)
 
 
@@ -144,11 +147,17 @@ def check_draft(
     places: PlaceFinder | None = None,
     today: date | None = None,
     *,
-    require_attestation: bool = True,
+    text_only: bool = False,
+    retraction: bool = False,
 ) -> Verdict:
-    """The one verdict on a draft (composer, ``lint``, ``send``, replacement): every rule of
-    the checker, attestation required for an operational alert unless said otherwise, and the
-    size of the push FCM would receive."""
+    """The verdict on a draft: the one decision the composer, ``lint``, ``send``, the send
+    service and the replacement share — every rule of the checker, and the size of the push
+    FCM would receive.
+
+    The attestation is required for an operational alert, except for ``text_only``
+    (``lint`` checks the text alone) and for the neutral ``retraction`` text, which states no
+    fact (so the positive rule does not apply to it either).
+    """
     verdict = check(
         draft.text,
         kind=draft.kind,
@@ -157,7 +166,9 @@ def check_draft(
         parquet=draft.parquet,
         places=places,
         exercise=draft.exercise,
-        require_attestation=require_attestation,
+        require_attestation=not (text_only or retraction),
+        place_confirmed=draft.place_confirmed,
+        retraction=retraction,
         today=today,
     )
     too_big = payload_size_finding(draft, verdict.text_to_send or draft.text)
@@ -207,6 +218,8 @@ def validate_for_send(
     draft: Draft,
     places: PlaceFinder | None = None,
     today: date | None = None,
+    *,
+    retraction: bool = False,
 ) -> Verdict:
     """The last check before a draft goes to the outbox: role, target, every rule.
 
@@ -214,7 +227,7 @@ def validate_for_send(
     :class:`SendRefused` (target or a blocking finding), both with a French ``message``.
     """
     check_target(principal, draft)
-    verdict = check_draft(draft, places, today)
+    verdict = check_draft(draft, places, today, retraction=retraction)
     reason = refusal_reason(verdict)
     if reason is not None:
         raise SendRefused(reason)

@@ -179,7 +179,7 @@ def seed_demo_history(db: Database, settings: Settings) -> None:
         else:
             proof = Attestation(ProcedureType.PLAINTE, f"{today.year}/00{len(text)}", _day(today))
             draft = Draft(text, departement=departement, exercise=exercise, attestation=proof)
-        verdict = validate_for_send(who, draft, None, today)
+        verdict = validate_for_send(who, draft, None, today, retraction=retraction)
         alert_id = outbox.enqueue(who, draft, verdict, replaces_id=replaces, retraction=retraction)
         gateway.fail_alert = str(alert_id) if fail else None
         clock.now += timedelta(seconds=1)  # the sender's answer, a second later

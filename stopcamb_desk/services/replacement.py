@@ -36,6 +36,7 @@ from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAu
 from stopcamb_desk.services.composer import (
     Draft,
     SendRefused,
+    check_draft,
     check_target,
     refusal_reason,
     validate_for_send,
@@ -193,21 +194,13 @@ class ReplacementService:
 
     def retract(self, principal: Principal, alert_id: int, expected_version: int) -> int:
         """Enqueue the neutral retraction text in place of the head ``alert_id``."""
-        from stopcamb_desk.domain.rules.checker import check
-
         with self.db.session() as session:
             alert = load_alert(session, principal, alert_id)
             draft = self.retraction_draft(alert.id, alert.departement, alert.exercise)
         check_target(principal, draft)
-        # No attestation: a retraction states no fact. No place rule: the text names none.
-        verdict = check(
-            draft.text,
-            kind=draft.kind,
-            departement=draft.departement,
-            exercise=draft.exercise,
-            require_attestation=False,
-            today=self.today,
-        )
+        # No attestation, no positive rule: a retraction states no fact. No place rule: the
+        # text names none.
+        verdict = check_draft(draft, None, self.today, retraction=True)
         reason = refusal_reason(verdict)
         if reason is not None:
             raise SendRefused(

@@ -7,11 +7,14 @@ from stopcamb_desk.domain.rules.model import RuleInfo
 VIDE = "vide"
 LONGUEUR = "longueur"
 CARACTERES_INVISIBLES = "caracteres_invisibles"
+TEXTE_BRUT = "texte_brut"
 ATTESTATION = "attestation"
+FAIT_AVERE = "fait_avere"
 SOUPCON = "soupcon"
 IDENTIFICATION = "identification"
 HORS_CHAMP = "hors_champ"
 LIEU = "lieu"
+PREVENTION_GENERALE = "prevention_generale"
 TON = "ton"
 TYPOGRAPHIE = "typographie"
 GSM7 = "gsm7"
@@ -27,19 +30,32 @@ RULES: tuple[RuleInfo, ...] = (
         "Pas de caractère de contrôle, d'inversion de sens ni d'espace de largeur nulle.",
     ),
     RuleInfo(
+        TEXTE_BRUT,
+        "Texte brut",
+        "Ni balise HTML ni lien : la notification affiche le texte tel quel.",
+    ),
+    RuleInfo(
         ATTESTATION,
         "Fait avéré attesté",
         "Une plainte, un procès-verbal ou un renseignement judiciaire fonde l'alerte.",
     ),
     RuleInfo(
+        FAIT_AVERE,
+        "Fait avéré du champ",
+        "Le texte énonce, comme un fait, un cambriolage ou un vol dans une habitation, une "
+        "dépendance ou un commerce.",
+    ),
+    RuleInfo(
         SOUPCON,
         "Pas de simple soupçon",
-        "L'alerte porte sur une infraction constatée, jamais sur un comportement « suspect ».",
+        "L'alerte porte sur une infraction constatée, jamais sur un comportement « suspect », "
+        "une rumeur ou une prévision.",
     ),
     RuleInfo(
         IDENTIFICATION,
         "Aucun élément identifiant",
-        "Ni personne, ni véhicule, ni plaque, ni téléphone, sauf appel à témoins du Parquet.",
+        "Ni personne, ni véhicule, ni plaque, ni téléphone, ni victime reconnaissable (numéro "
+        "de rue, enseigne), sauf appel à témoins du Parquet.",
     ),
     RuleInfo(
         HORS_CHAMP,
@@ -47,6 +63,11 @@ RULES: tuple[RuleInfo, ...] = (
         "Cambriolages et vols dans les habitations et les commerces uniquement.",
     ),
     RuleInfo(LIEU, "Lieu cohérent", "Les communes citées sont dans le département destinataire."),
+    RuleInfo(
+        PREVENTION_GENERALE,
+        "Prévention générale",
+        "Un message national parle de prévention des cambriolages, sans fait local.",
+    ),
     RuleInfo(TON, "Ton mesuré", "Ni majuscules criées, ni « !!! », ni mots alarmistes."),
     RuleInfo(
         TYPOGRAPHIE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -9,12 +10,22 @@ from stopcamb_desk.domain.departements import departement_label
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
 from stopcamb_desk.domain.rules import catalog as c
 from stopcamb_desk.domain.rules.charset import gsm7_findings, invisible_findings
-from stopcamb_desk.domain.rules.identity import identification_findings
+from stopcamb_desk.domain.rules.doctrine import (
+    fact_findings,
+    out_of_field_findings,
+    prevention_findings,
+    speculation_findings,
+)
+from stopcamb_desk.domain.rules.facts import read
+from stopcamb_desk.domain.rules.identity import STREET_TYPES, identification_findings
 from stopcamb_desk.domain.rules.lexicon import scope_findings, suspicion_findings, tone_findings
+from stopcamb_desk.domain.rules.markup import markup_findings
 from stopcamb_desk.domain.rules.model import (
     SMS_LIMIT,
     Attestation,
     Finding,
+    Fix,
+    FixKind,
     MessageKind,
     ParquetAuthorisation,
     RuleState,
@@ -34,6 +45,12 @@ from stopcamb_desk.domain.rules.text import (
 from stopcamb_desk.domain.rules.typography import typography_findings
 
 ATTESTATION_MAX_AGE = timedelta(days=7)
+# « quartier des Fins », « rue de Lyon », « quartier Saint-Martin »: a locality named after a
+# commune elsewhere, not that commune.
+_LOCALITY_BEFORE = re.compile(
+    r"\b(?:" + STREET_TYPES + r"|quartier|cite|zone|parc|domaine|ilot|secteur\s+du)\s+"
+    r"(?:(?:de\s+la|de\s+l'|du|des|de|d')\s*)?$"
+)
 _PREFIX_LENGTH = count_graphemes(EXERCISE_PREFIX)
 
 
@@ -47,12 +64,18 @@ def check(
     places: PlaceFinder | None = None,
     exercise: bool = False,
     require_attestation: bool = False,
+    place_confirmed: bool = False,
+    retraction: bool = False,
     today: date | None = None,
 ) -> Verdict:
     """Check ``text`` (as typed) against every rule.
 
     ``require_attestation``: the composer and the send service pass True, so that an
     operational alert without attestation is blocked; ``lint`` checks the text alone.
+    ``place_confirmed``: the operator confirmed that an alert naming a commune of another
+    département concerns the target's subscribers (the commune then only warns).
+    ``retraction``: the neutral text that withdraws an alert states no fact, so the positive
+    rule does not apply to it.
     Spans of the findings index ``text`` as given (not its NFC form).
     """
     kind = MessageKind(kind)
@@ -74,16 +97,28 @@ def check(
                 len(wt.text),
             )
         )
-        return _verdict(findings, length, sent, applicable - {c.ATTESTATION, c.LIEU}, None)
+        unchecked = {c.ATTESTATION, c.LIEU, c.FAIT_AVERE, c.PREVENTION_GENERALE}
+        return _verdict(findings, length, sent, applicable - unchecked, None)
 
     findings += _length_findings(wt, length, exercise)
     if kind is MessageKind.OPERATIONNEL and (require_attestation or attestation is not None):
         findings += _attestation_findings(attestation, today)
     else:
         applicable.discard(c.ATTESTATION)
+    findings += markup_findings(wt)
     matches = _find_places(places, wt.text) if places is not None else []
     place_spans = [(m.start, m.end) for m in matches]
+    reading = read(wt.text, place_spans)
+    if kind is MessageKind.OPERATIONNEL and not retraction:
+        findings += fact_findings(wt, reading)
+    else:
+        applicable.discard(c.FAIT_AVERE)
+    if kind is MessageKind.PREVENTION and not retraction:
+        findings += prevention_findings(wt, reading, place_spans)
+    else:
+        applicable.discard(c.PREVENTION_GENERALE)
     findings += suspicion_findings(wt, kind, place_spans)
+    findings += speculation_findings(wt, reading, kind)
     parquet_ok = parquet is not None and parquet.date <= today
     if parquet is not None and not parquet_ok:
         findings.append(
@@ -96,11 +131,13 @@ def check(
             )
         )
     findings += identification_findings(wt, place_spans, parquet if parquet_ok else None)
-    findings += scope_findings(wt, place_spans)
+    topics = scope_findings(wt, place_spans)
+    findings += topics
+    findings += out_of_field_findings(wt, reading, [(f.start, f.end) for f in topics])
     if places is None:
         applicable.discard(c.LIEU)
     else:
-        findings += _place_findings(wt, matches, kind, departement)
+        findings += _place_findings(wt, matches, kind, departement, place_confirmed)
     findings += tone_findings(wt, place_spans)
     findings += typography_findings(wt)
     gsm, sms = gsm7_findings(wt, sent)
@@ -215,6 +252,7 @@ def _place_findings(
     matches: list[PlaceMatch],
     kind: MessageKind,
     departement: str | None,
+    confirmed: bool,
 ) -> list[Finding]:
     if not matches:
         if kind is MessageKind.OPERATIONNEL:
@@ -222,8 +260,8 @@ def _place_findings(
                 wt.finding(
                     c.LIEU,
                     Severity.INFO,
-                    "Aucune commune reconnue : nommez la commune concernée pour que l'alerte "
-                    "parle aux habitants.",
+                    "Aucune commune reconnue : l'alerte vaut pour tout le département. Nommez "
+                    "la commune concernée pour qu'elle parle aux habitants.",
                     0,
                     0,
                 )
@@ -235,8 +273,11 @@ def _place_findings(
     for m in matches:
         by_span[(m.start, m.end)].append(m)
     findings: list[Finding] = []
+    target = departement_label(departement)
     for (start, end), homonyms in by_span.items():
         if any(m.departement == departement for m in homonyms):
+            continue
+        if _LOCALITY_BEFORE.search(wt.folded, max(0, start - 40), start):
             continue
         m = homonyms[0]
         typed = wt.text[start:end]
@@ -247,15 +288,37 @@ def _place_findings(
         elsewhere = ", ".join(departement_label(code) for code in codes[:3])
         if len(codes) > 3:
             elsewhere += f" et {len(codes) - 3} autres départements"
+        where = (
+            f"« {typed} » ({what}{elsewhere}) n'est pas dans le département destinataire, {target}"
+        )
+        other = departement_label(codes[0])
+        if confirmed:
+            findings.append(
+                wt.finding(
+                    c.LIEU,
+                    Severity.AVERTISSEMENT,
+                    f"{where} : vous avez confirmé que l'alerte concerne les abonnés de ce "
+                    "département.",
+                    start,
+                    end,
+                )
+            )
+            continue
         findings.append(
             wt.finding(
                 c.LIEU,
-                Severity.AVERTISSEMENT,
-                f"« {typed} » ({what}{elsewhere}) n'est pas dans le "
-                f"département destinataire, {departement_label(departement)} : vérifiez le "
-                "lieu ou le département choisi.",
+                Severity.BLOQUANT,
+                f"{where} : l'alerte réveillerait des milliers d'abonnés qui ne sont pas "
+                f"concernés. Choisissez le département de la commune ({other}), "
+                "corrigez le lieu, ou confirmez que l'alerte concerne bien les abonnés du "
+                f"département {departement}.",
                 start,
                 end,
+                fix=Fix(
+                    FixKind.DEPARTEMENT,
+                    f"Envoyer en {other}",
+                    departement=codes[0],
+                ),
             )
         )
     return findings

@@ -12,7 +12,14 @@ from itertools import pairwise
 
 from stopcamb_desk.domain.rules.catalog import IDENTIFICATION
 from stopcamb_desk.domain.rules.firstnames import FIRST_NAMES
-from stopcamb_desk.domain.rules.model import Finding, ParquetAuthorisation, Severity
+from stopcamb_desk.domain.rules.model import (
+    WITNESS_APPEAL_HEADING,
+    Finding,
+    Fix,
+    FixKind,
+    ParquetAuthorisation,
+    Severity,
+)
 from stopcamb_desk.domain.rules.text import WorkingText
 
 
@@ -273,6 +280,86 @@ _VEHICLE = _words(
     r"plaques?\s+(?:d'immatriculation|mineralogiques?|etrangeres?)",
 )
 
+# --- identifiable victims: a street number, a business named by its sign ---------------------
+STREET_TYPES = (
+    # what precedes a street name: « rue », « impasse »…
+    r"(?:rue|avenue|av\.?|boulevard|bd|impasse|allee|chemin|route|place|quai|square|cours|"
+    r"passage|lotissement|residence|hameau|lieu-dit|faubourg|voie|sentier|montee|clos)"
+)
+# « au 3 impasse des Oliviers », « 12 bis rue Victor Hugo », « n° 5 », « au numéro 8 »
+_ADDRESS = re.compile(
+    r"\b(?:(?:au|aux|du)\s+)?(?:(?:n°|no\.?|numero)\s*)?\d{1,4}(?:\s*(?:bis|ter|quater))?"
+    r",?\s+(?=" + STREET_TYPES + r"\b)"
+    r"|(?:\bau\s+|\bdu\s+)?(?:\bn°|\bnumero)\s*\d{1,4}(?:\s*(?:bis|ter))?\b,?\s*"
+)
+_BUSINESSES = (
+    r"bijouterie|boulangerie|patisserie|pharmacie|bar|restaurant|cafe|brasserie|boutique|"
+    r"magasin|superette|epicerie|tabac|bureau\s+de\s+tabac|bar-tabac|hotel|garage|salon|"
+    r"pizzeria|pressing|agence|banque|station-service|supermarche|commerce|concession|"
+    r"librairie|fleuriste|boucherie|charcuterie|opticien|parfumerie|enseigne|bistrot|"
+    r"auberge|cave|quincaillerie|droguerie|institut|cabinet|societe|entreprise|camping|"
+    r"discotheque|boite\s+de\s+nuit|jardinerie|animalerie"
+)
+_TRADE = re.compile(r"\b(?P<article>la|le|l'|du|au)\s*(?P<noun>" + _BUSINESSES + r")\s+")
+# The sign, on the typed text: « Le Central », « Lambert », « du Centre », « "Chez Paul" ».
+_SIGN_WORD = r"[A-ZÀ-Ý][\w'’&-]*"
+_SIGN = re.compile(
+    r"«\s*[^»]{1,40}»|\"[^\"]{1,40}\"|“[^”]{1,40}”"
+    r"|(?:(?:du|de la|des|de|d'|d’|chez)\s+)?" + _SIGN_WORD + r"(?:\s+" + _SIGN_WORD + r")*"
+)
+_FEMININE_ENDINGS = ("ie", "ique", "ette", "ence", "ion", "ure", "erie", "ise", "que", "cave")
+
+
+def _an(noun: str) -> str:
+    """« une bijouterie », « un bar »: the indefinite article of a business noun."""
+    folded = noun.split()[0]
+    feminine = folded.endswith(_FEMININE_ENDINGS) or folded in ("banque", "agence", "enseigne")
+    return ("une " if feminine else "un ") + noun
+
+
+def _victims(
+    wt: WorkingText, place_spans: list[tuple[int, int]]
+) -> list[tuple[int, int, str, Fix]]:
+    """Street numbers and businesses named by their sign, each with its safe fix."""
+    text, folded = wt.text, wt.folded
+    found: list[tuple[int, int, str, Fix]] = []
+    for m in _ADDRESS.finditer(folded):
+        start, end = m.start(), m.end()
+        street = re.match(
+            r"\s*" + STREET_TYPES + r"\b[\w\s'’-]{0,40}?(?=[,.;:!?]|$| à | a )", folded[end:]
+        )
+        shown_end = end + (street.end() if street else 0)
+        found.append(
+            (
+                start,
+                shown_end,
+                "adresse",
+                wt.replace_fix("Retirer le numéro", start, end, ""),
+            )
+        )
+    for m in _TRADE.finditer(folded):
+        sign = _SIGN.match(text, m.end())
+        if sign is None or _overlaps(sign.start(), sign.end(), place_spans):
+            continue  # « la pharmacie de Meythet »: a place, not a sign
+        article = m.group("article")
+        noun = text[m.start("noun") : m.end("noun")].lower()
+        replacement = _an(noun)
+        if article == "du":
+            replacement = "d'" + replacement
+        elif article == "au":
+            replacement = "dans " + replacement
+        end = sign.end()
+        found.append(
+            (
+                m.start(),
+                end,
+                "enseigne",
+                wt.replace_fix(f"Écrire « {replacement} »", m.start(), end, replacement),
+            )
+        )
+    return found
+
+
 _LABELS: dict[str, str] = {
     "plaque": "Plaque d'immatriculation",
     "telephone": "Numéro de téléphone",
@@ -283,6 +370,7 @@ _LABELS: dict[str, str] = {
     "vehicule": "Description de véhicule",
     "nom": "Nom de personne",
 }
+_APPEAL = frozenset({"plaque", "age", "physique", "tenue", "vehicule"})
 _PATTERNS_FOLDED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("age", _AGE),
     ("physique", _PHYSIQUE),
@@ -363,7 +451,31 @@ def identification_findings(
 ) -> list[Finding]:
     """``parquet`` must already be checked as valid (date not in the future)."""
     findings: list[Finding] = []
+    victims = _victims(wt, place_spans)
+    victim_spans = [(v[0], v[1]) for v in victims]
+    for start, end, category, fix in victims:
+        words = wt.text[start:end]
+        if parquet is not None:
+            findings.append(_admitted(wt, parquet, _VICTIM_LABELS[category], words, start, end))
+            continue
+        findings.append(
+            wt.finding(
+                IDENTIFICATION,
+                Severity.BLOQUANT,
+                _VICTIM_MESSAGES[category].format(words=words),
+                start,
+                end,
+                fix=fix,
+            )
+        )
+    appeal = Fix(
+        FixKind.APPEL_A_TEMOINS,
+        "Transformer en appel à témoins (autorisation du Parquet)",
+        replacement=WITNESS_APPEAL_HEADING,
+    )
     for start, end, category in _detect(wt, place_spans):
+        if _overlaps(start, end, victim_spans):
+            continue
         words = wt.text[start:end]
         if category == "communaute":
             findings.append(
@@ -380,25 +492,18 @@ def identification_findings(
             continue
         label = _LABELS[category]
         if parquet is not None:
-            findings.append(
-                wt.finding(
-                    IDENTIFICATION,
-                    Severity.INFO,
-                    f"{label} « {words} » admise pour l'appel à témoins ({parquet.label}) : "
-                    "vérifiez que l'autorisation couvre ce détail.",
-                    start,
-                    end,
-                )
-            )
+            findings.append(_admitted(wt, parquet, label, words, start, end))
         elif category == "telephone":
             findings.append(
                 wt.finding(
                     IDENTIFICATION,
                     Severity.BLOQUANT,
-                    f"Numéro de téléphone « {words} » : retirez-le. Seuls le 17 et le 112 "
-                    "figurent dans une alerte, sauf appel à témoins autorisé par le Parquet.",
+                    f"Numéro de téléphone « {words} » : remplacez-le par le 17. Seuls le 17 et "
+                    "le 112 figurent dans une alerte, sauf appel à témoins autorisé par le "
+                    "Parquet.",
                     start,
                     end,
+                    fix=wt.replace_fix("Remplacer par le 17", start, end, "17"),
                 )
             )
         else:
@@ -411,6 +516,38 @@ def identification_findings(
                     "témoins autorisé par le Parquet (renseignez sa référence et sa date).",
                     start,
                     end,
+                    fix=appeal if category in _APPEAL else None,
                 )
             )
     return findings
+
+
+_VICTIM_LABELS = {"adresse": "Adresse", "enseigne": "Commerce nommé"}
+_VICTIM_MESSAGES = {
+    "adresse": (
+        "« {words} » : le numéro de rue désigne une victime, que chacun pourrait reconnaître. "
+        "Retirez le numéro : le nom de la rue suffit."
+    ),
+    "enseigne": (
+        "« {words} » : un commerce désigné par son nom rend la victime identifiable. Écrivez "
+        "le type de commerce sans son nom (« une bijouterie »)."
+    ),
+}
+
+
+def _admitted(
+    wt: WorkingText,
+    parquet: ParquetAuthorisation,
+    label: str,
+    words: str,
+    start: int,
+    end: int,
+) -> Finding:
+    return wt.finding(
+        IDENTIFICATION,
+        Severity.INFO,
+        f"{label} « {words} » admise pour l'appel à témoins ({parquet.label}) : "
+        "vérifiez que l'autorisation couvre ce détail.",
+        start,
+        end,
+    )

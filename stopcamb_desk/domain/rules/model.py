@@ -116,6 +116,30 @@ class ParquetAuthorisation:
         return f"autorisation du Parquet réf. {self.reference} du {self.date:%d/%m/%Y}"
 
 
+class FixKind(StrEnum):
+    """What the one-click action of a finding does."""
+
+    REMPLACER = "remplacer"  # replace text[start:end] of the typed text by ``replacement``
+    DEPARTEMENT = "departement"  # target ``departement`` instead of the chosen one
+    APPEL_A_TEMOINS = "appel_a_temoins"  # a witness appeal: heading + Parquet authorisation
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A safe correction the operator may apply in one gesture (a button of the checklist)."""
+
+    kind: FixKind
+    label: str  # French, what the button says
+    start: int = 0
+    end: int = 0
+    replacement: str = ""
+    departement: str | None = None
+
+
+WITNESS_APPEAL_HEADING = "Appel à témoins : "
+"""Put in front of a text turned into a witness appeal (the Parquet authorisation is asked)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem (or suggestion) about ``text[start:end]`` of the text the operator typed."""
@@ -125,7 +149,7 @@ class Finding:
     message: str
     start: int
     end: int
-    suggestion: str | None = None  # replacement for text[start:end], when one is offered
+    fix: Fix | None = None  # the safe one-click correction, when there is one
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape of ``stopcamb-desk lint --json`` (suggestions stay in Python)."""

@@ -11,7 +11,7 @@ import unicodedata
 
 import regex
 
-from stopcamb_desk.domain.rules.model import Finding, Severity
+from stopcamb_desk.domain.rules.model import Finding, Fix, FixKind, Severity
 
 EXERCISE_PREFIX = "EXERCICE : "
 """Put in front of every exercise message (GSM-7 safe, so it costs no SMS segment)."""
@@ -145,8 +145,22 @@ class WorkingText:
         message: str,
         start: int,
         end: int,
-        suggestion: str | None = None,
+        replacement: str | None = None,
+        *,
+        fix: Fix | None = None,
     ) -> Finding:
-        """A finding about ``self.text[start:end]``, located in the typed text."""
+        """A finding about ``self.text[start:end]``, located in the typed text.
+
+        ``replacement``: the finding's own span replaced by that text is the fix (typography,
+        SMS characters…); ``fix`` (from :meth:`replace_fix` or a non-text action) otherwise.
+        """
         raw_start, raw_end = self.span(start, end)
-        return Finding(rule, severity, message, raw_start, raw_end, suggestion)
+        if replacement is not None:
+            label = f"Remplacer par « {replacement} »" if replacement.strip() else "Supprimer"
+            fix = Fix(FixKind.REMPLACER, label, raw_start, raw_end, replacement)
+        return Finding(rule, severity, message, raw_start, raw_end, fix)
+
+    def replace_fix(self, label: str, start: int, end: int, replacement: str) -> Fix:
+        """Replace ``self.text[start:end]`` (located in the typed text) by ``replacement``."""
+        raw_start, raw_end = self.span(start, end)
+        return Fix(FixKind.REMPLACER, label, raw_start, raw_end, replacement)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from stopcamb_desk.domain.rules.catalog import TYPOGRAPHIE
-from stopcamb_desk.domain.rules.model import Finding, Severity
+from stopcamb_desk.domain.rules.model import Finding, Fix, FixKind, Severity
 from stopcamb_desk.domain.rules.text import WorkingText
 
 NBSP = "\u00a0"
@@ -86,15 +86,16 @@ def typography_findings(wt: WorkingText) -> list[Finding]:
 
 
 def apply_suggestions(text: str, findings: Iterable[Finding]) -> str:
-    """``text`` with every suggested replacement applied (overlapping ones are skipped)."""
-    chosen: list[Finding] = []
-    for f in sorted((f for f in findings if f.suggestion is not None), key=lambda f: f.start):
-        if chosen and f.start < chosen[-1].end:
+    """``text`` with the text replacement of every finding applied (overlaps are skipped)."""
+    fixes = [f.fix for f in findings if f.fix is not None and f.fix.kind is FixKind.REMPLACER]
+    chosen: list[Fix] = []
+    for fix in sorted(fixes, key=lambda x: x.start):
+        if chosen and fix.start < chosen[-1].end:
             continue
-        if 0 <= f.start <= f.end <= len(text):
-            chosen.append(f)
-    for f in reversed(chosen):
-        text = text[: f.start] + (f.suggestion or "") + text[f.end :]
+        if 0 <= fix.start <= fix.end <= len(text):
+            chosen.append(fix)
+    for fix in reversed(chosen):
+        text = text[: fix.start] + fix.replacement + text[fix.end :]
     return text
 
 

@@ -11,10 +11,13 @@ if TYPE_CHECKING:
 
 
 def prepare(services: Services) -> None:
-    """Warm the commune index on a worker thread so the first keystroke is instant."""
+    """Warm the commune index and the French lemmatiser on a worker thread so the first
+    keystroke is instant."""
+    from stopcamb_desk.domain.rules.morphology import warm_up
     from stopcamb_desk.geo.places import default_index
 
     default_index()
+    warm_up()
 
 
 __all__ = ["ComposerView", "prepare"]

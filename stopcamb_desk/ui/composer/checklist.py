@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from stopcamb_desk.domain.rules.catalog import LIEU
 from stopcamb_desk.domain.rules.model import (
     SMS_LIMIT,
     Finding,
+    Fix,
+    FixKind,
     GaugeLevel,
     RuleInfo,
     RuleState,
+    Severity,
     Verdict,
     gauge_level,
 )
@@ -66,10 +72,11 @@ class Gauge(QWidget):
         self.bar.setRange(0, SMS_LIMIT)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(12)
+        self.bar.setMinimumWidth(48)
         self.label = QLabel()
         self.label.setObjectName("gaugeLabel")
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.label.setMinimumWidth(130)
+        self.label.setMinimumWidth(146)  # « 888 / 160 » at 20 pt, padding included
         layout.addWidget(self.bar, 1)
         layout.addWidget(self.label)
         self.level = GaugeLevel.NEUTRE
@@ -140,10 +147,24 @@ _PROBLEM_ORDER = (RuleState.ECHEC, RuleState.AVERTISSEMENT)
 
 
 class Checklist(QFrame):
-    """Every rule of the checker with its state, then what to correct, most serious first."""
+    """Every rule of the checker with its state, then what to correct, most serious first,
+    the one-click fixes the checker offers, and the « lieu » confirmation.
 
-    def __init__(self, rules: Sequence[RuleInfo], parent: QWidget | None = None) -> None:
+    ``departements``: the targets the operator may choose (a « switch département » fix is
+    offered only towards one of them).
+    """
+
+    fix_requested = Signal(object)  # the Fix the operator clicked
+    place_confirmation_changed = Signal()
+
+    def __init__(
+        self,
+        rules: Sequence[RuleInfo],
+        departements: Collection[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._departements = frozenset(departements)
         self.setObjectName("checklist")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 6, 8, 6)
@@ -171,6 +192,26 @@ class Checklist(QFrame):
         self.problems.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.problems)
         self._problems_html = ""
+        self.place_confirm = QCheckBox("Je &confirme le lieu pour ce département")
+        self.place_confirm.setObjectName("placeConfirm")
+        self.place_confirm.setToolTip(
+            "Une commune d'un autre département est citée : cochez seulement si l'alerte concerne "
+            "bien les abonnés du département choisi (commune voisine, auteurs venus d'ailleurs)."
+        )
+        self.place_confirm.setVisible(False)
+        self.place_confirm.toggled.connect(self._on_place_confirm)
+        outer.addWidget(self.place_confirm, 0, Qt.AlignmentFlag.AlignLeft)
+        self._confirmed_places: frozenset[str] = frozenset()
+        self._foreign_places: frozenset[str] = frozenset()
+        self.fixes = QWidget()
+        self.fixes.setObjectName("checkFixes")
+        self._fix_layout = QVBoxLayout(self.fixes)
+        self._fix_layout.setContentsMargins(0, 2, 0, 0)
+        self._fix_layout.setSpacing(3)
+        self.fix_buttons: list[QPushButton] = []
+        self._shown_fixes: tuple[Fix, ...] = ()
+        outer.addWidget(self.fixes)
+        self.fixes.setVisible(False)
 
     @staticmethod
     def _problem_line(
@@ -212,6 +253,63 @@ class Checklist(QFrame):
             self._problems_html = html
             self.problems.setText(html)
             self.problems.setVisible(bool(html))
+        self._show_fixes(verdict)
+        self.place_confirm.setVisible(bool(self._foreign_places) or self.place_confirm.isChecked())
+
+    # -- one-click fixes ---------------------------------------------------------------------
+    def _show_fixes(self, verdict: Verdict) -> None:
+        offered: list[Fix] = []
+        for f in verdict.findings:
+            fix = f.fix
+            if fix is None or f.severity is Severity.INFO or fix in offered:
+                continue
+            if fix.kind is FixKind.DEPARTEMENT and fix.departement not in self._departements:
+                continue
+            if fix.kind is FixKind.APPEL_A_TEMOINS and any(
+                x.kind is FixKind.APPEL_A_TEMOINS for x in offered
+            ):
+                continue
+            offered.append(fix)
+        shown = tuple(offered[:5])
+        if shown == self._shown_fixes:
+            return
+        self._shown_fixes = shown
+        for button in self.fix_buttons:
+            self._fix_layout.removeWidget(button)
+            button.deleteLater()
+        self.fix_buttons = []
+        for fix in shown:
+            button = QPushButton(f"⚙ {fix.label}")
+            button.setObjectName("fixButton")
+            button.setToolTip("Correction proposée par le contrôle : un clic l'applique.")
+            button.clicked.connect(lambda _c=False, chosen=fix: self.fix_requested.emit(chosen))
+            self._fix_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.fix_buttons.append(button)
+        self.fixes.setVisible(bool(shown))
+
+    # -- « Je confirme le lieu » -------------------------------------------------------------
+    def place_confirmed(self) -> bool:
+        return self.place_confirm.isChecked()
+
+    def place_confirmation_lapsed(self, verdict: Verdict, text: str) -> bool:
+        """Record the communes of other départements named in ``text``; a confirmation given
+        for other communes lapses (unchecked, True: check again)."""
+        foreign = frozenset(
+            text[f.start : f.end]
+            for f in verdict.by_rule(LIEU)
+            if f.severity is not Severity.INFO and f.end > f.start
+        )
+        self._foreign_places = foreign
+        if self.place_confirm.isChecked() and foreign != self._confirmed_places:
+            self.place_confirm.blockSignals(True)
+            self.place_confirm.setChecked(False)
+            self.place_confirm.blockSignals(False)
+            return True
+        return False
+
+    def _on_place_confirm(self, checked: bool) -> None:
+        self._confirmed_places = self._foreign_places if checked else frozenset()
+        self.place_confirmation_changed.emit()
 
     def state_of(self, rule_id: str) -> str:
         """The symbol shown for a rule (✓, ✗, !, –)."""

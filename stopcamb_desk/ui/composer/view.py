@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -44,6 +45,8 @@ from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
 from stopcamb_desk.ui.composer.editor import AlertEditor
+from stopcamb_desk.ui.composer.fixes import apply_fix
+from stopcamb_desk.ui.composer.guided import GuidedDialog
 from stopcamb_desk.ui.composer.replacing import ReplacingMixin
 from stopcamb_desk.ui.composer.sending import SendCallback, SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
@@ -167,7 +170,17 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         text_label.setBuddy(self.editor)
         left.addWidget(self.editor)
         self.gauge = Gauge()
-        self.send_bar = SendBar(self.gauge)
+        self.guided_button = QPushButton("Rédaction &guidée…")
+        self.guided_button.setObjectName("guidedButton")
+        self.guided_button.setToolTip("Choisir le fait, la commune, le moment et le conseil")
+        self.guided_button.clicked.connect(self.open_guided)
+        self.guided: GuidedDialog | None = None
+        leading = QWidget()
+        leading_row = QHBoxLayout(leading)
+        leading_row.setContentsMargins(0, 0, 0, 0)
+        leading_row.addWidget(self.guided_button)
+        leading_row.addWidget(self.gauge, 1)
+        self.send_bar = SendBar(leading)
         left.addWidget(self.send_bar)
         self.status = QLabel()
         self.status.setObjectName("sendStatus")
@@ -177,7 +190,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
 
         self.attestation = AttestationFields(self._today)
         left.addWidget(self.attestation)
-        self.checklist = Checklist(RULES)
+        self.checklist = Checklist(RULES, [d.code for d in self._departements])
         left.addWidget(self.checklist)
         left.addStretch(1)
 
@@ -206,6 +219,10 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.exercise.toggled.connect(self._on_exercise_toggled)
         self.templates.activated.connect(self._on_template_chosen)
         self.attestation.changed.connect(self._update)
+        self.checklist.place_confirmation_changed.connect(self._update)
+        self.checklist.fix_requested.connect(
+            lambda fix: apply_fix(fix, self.editor, self.departement, self.attestation)
+        )
         self.send_bar.send_requested.connect(self.open_confirmation)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -262,12 +279,16 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
             exercise=self.exercise.isChecked(),
             attestation=self.attestation.attestation() if operational else None,
             parquet=self.attestation.parquet(),
+            place_confirmed=self.checklist.place_confirmed(),
         )
 
     @Slot()
     def _update(self) -> None:
         draft = self.draft()
         verdict = check_draft(draft, self._places, self._today)
+        if self.checklist.place_confirmation_lapsed(verdict, draft.text):
+            draft = self.draft()  # confirmed for other communes: not for these
+            verdict = check_draft(draft, self._places, self._today)
         self.verdict = verdict
         self.editor.set_findings(verdict.findings)
         self.gauge.set_count(verdict.length, verdict.limit)
@@ -292,6 +313,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
                 self.departement.removeItem(index)
         self.departement.setEnabled(not prevention)
         self.attestation.setEnabled(not prevention)
+        self.guided_button.setEnabled(not prevention)
 
     @Slot()
     def _on_target_changed(self) -> None:
@@ -338,11 +360,32 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         template = next((t for t in self._templates if t.id == template_id), None)
         if template is None:
             return
+        self.templates.setCurrentIndex(0)
+        self._replace_text(template.text)
+
+    def _replace_text(self, text: str) -> None:
         cursor = self.editor.textCursor()
         cursor.select(cursor.SelectionType.Document)
-        cursor.insertText(template.text)  # undoable with Ctrl+Z
-        self.templates.setCurrentIndex(0)
+        cursor.insertText(text)  # undoable with Ctrl+Z
         self.editor.setFocus()
+
+    # -- guided composition ----------------------------------------------------------------
+    @Slot()
+    def open_guided(self) -> None:
+        """« Rédaction guidée… »: a form writes a lawful text; once inserted it stays editable."""
+        departement = self.current_departement()
+        if departement is None:
+            return
+        dialog = GuidedDialog(departement.code, self._places, self._today, self)
+        dialog.accepted.connect(lambda: self._replace_text(dialog.text()))
+        dialog.finished.connect(lambda _r: self._forget_guided(dialog))
+        self.guided = dialog
+        dialog.open()
+
+    def _forget_guided(self, dialog: GuidedDialog) -> None:
+        if self.guided is dialog:
+            self.guided = None
+        dialog.deleteLater()
 
 
 def _default_places(ctx: ShellContext) -> PlaceFinder:
