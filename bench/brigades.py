@@ -191,7 +191,7 @@ def main() -> None:
         print(f"3. Nearest brigades over {UNITS} units")
         from geopy.distance import geodesic
 
-        units = service.list()
+        units = service.brigades()
         index = PointIndex(units)
         points = [(rng.uniform(42.5, 50.5), rng.uniform(-4.0, 7.5)) for _ in range(300)]
 

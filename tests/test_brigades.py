@@ -171,7 +171,7 @@ def test_cp1252_file_is_decoded(service: BrigadeService, database: Database) -> 
         "cp1252"
     )
     assert service.import_csv(ADMIN, io.BytesIO(data)).added == 1
-    assert service.list("34")[0].service == "Brigade de Lunel — accueil"
+    assert service.brigades("34")[0].service == "Brigade de Lunel — accueil"
 
 
 def test_only_administrators_change_the_directory(
@@ -277,11 +277,11 @@ def test_two_desks_editing_the_same_brigade_on_postgresql(pg_url: str) -> None:
         a, b = BrigadeService(desk_a), BrigadeService(desk_b)
         with SAMPLE.open("rb") as fh:
             a.import_csv(ADMIN, fh, skip_invalid=True)
-        seen_by_b = {x.id: x for x in b.list("34")}["1009402"]
+        seen_by_b = {x.id: x for x in b.brigades("34")}["1009402"]
         a.update(ADMIN, "1009402", 1, telephone="04 67 11 11 11")
         with pytest.raises(BrigadeError, match="modifiée entre-temps par un autre poste"):
             b.update(ADMIN, "1009402", seen_by_b.version, telephone="04 67 22 22 22")
-        assert {x.id: x for x in b.list("34")}["1009402"].telephone == "04 67 11 11 11"
+        assert {x.id: x for x in b.brigades("34")}["1009402"].telephone == "04 67 11 11 11"
         # B's finder sees A's change of position at once (its index is rebuilt).
         b.nearest(43.67, 4.13)
         a.update(ADMIN, "1009402", 2, lat=43.60, lon=4.00)

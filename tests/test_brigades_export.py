@@ -111,7 +111,7 @@ def test_publication_shows_the_diff_then_sends_it_once_audited(
             assert server.writes() == []  # a preview sends nothing
             publisher.publish(ADMIN, first.token)
             tree = server.value("/annuaire_brigades")
-            assert set(tree["brigades"]) == {b.id for b in service.list()}
+            assert set(tree["brigades"]) == {b.id for b in service.brigades()}
             assert tree["brigades"]["1009402"]["telephone"] == "04 67 00 00 06"
             assert (
                 tree["meta"]["nombre"] == 9 and tree["meta"]["publie_le"] == "2026-12-07T09:00:00Z"

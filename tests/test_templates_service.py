@@ -78,10 +78,14 @@ def test_each_role_manages_its_own_scope_and_each_change_is_audited(
     assert local.message == "Modèle « Fin de journée » créé (74 — Haute-Savoie)."
     assert national.row.departement is None and national.row.kind is MessageKind.PREVENTION
     assert national.row.author_login == "opp34"
-    assert [r.id for r in service.list(chef)] == [local.row.id]
-    assert [r.id for r in service.list(opp)] == [national.row.id]
-    assert [r.id for r in service.list(admin)] == [national.row.id, other.row.id, local.row.id]
-    assert [r.id for r in service.list(admin, ["34"])] == [other.row.id]
+    assert [r.id for r in service.manageable(chef)] == [local.row.id]
+    assert [r.id for r in service.manageable(opp)] == [national.row.id]
+    assert [r.id for r in service.manageable(admin)] == [
+        national.row.id,
+        other.row.id,
+        local.row.id,
+    ]
+    assert [r.id for r in service.manageable(admin, ["34"])] == [other.row.id]
     assert [e[:2] for e in events(database)] == [
         ("modele_cree", "chef74"),
         ("modele_cree", "opp34"),
@@ -169,7 +173,7 @@ def test_update_and_delete_check_the_role_the_version_and_are_audited(
         service.delete(chef, row.id, row.version)
 
     deleted = service.delete(chef, row.id, saved.row.version)
-    assert service.list(chef) == [] and deleted.title == "Soirée"
+    assert service.manageable(chef) == [] and deleted.title == "Soirée"
     actions = events(database)
     assert [a for a, _, _ in actions] == ["modele_cree", "modele_modifie", "modele_supprime"]
     assert actions[1][2]["avant"]["departement"] == "74"  # type: ignore[index]

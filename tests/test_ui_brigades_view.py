@@ -156,7 +156,7 @@ def test_admin_edits_a_phone_number_and_the_table_shows_it(
     assert view.form.feedback.text() == "Fiche enregistrée."
     row = view.model.row_of("1009101")
     assert view.model.data(view.model.index(row, 2)) == "04 50 12 34 56"
-    stored = {b.id: b for b in BrigadeService(db).list("74")}["1009101"]
+    stored = {b.id: b for b in BrigadeService(db).brigades("74")}["1009101"]
     assert stored.telephone == "04 50 12 34 56" and stored.version == 2
 
 
@@ -192,7 +192,7 @@ def test_import_with_invalid_lines_asks_to_skip_then_imports_nine(
     details = question.details.toPlainText()
     assert "Ligne 12 : identifiant_public_unite manquant." in details
     assert "Ligne 11 : Unité 1009404 : position 45.9088, 6.1257 hors du département 34" in details
-    assert BrigadeService(db).list() == []  # nothing imported before the answer
+    assert BrigadeService(db).brigades() == []  # nothing imported before the answer
     assert question.accept_button is not None
     with qtbot.waitSignal(view.import_finished, timeout=5000) as finished:
         question.accept_button.click()
@@ -203,7 +203,7 @@ def test_import_with_invalid_lines_asks_to_skip_then_imports_nine(
     details = report.details.toPlainText()
     assert "Ligne 12" in details and "pas de coordonnées GPS" in details
     assert "hors du département 34" in details
-    assert len(BrigadeService(db).list()) == 9
+    assert len(BrigadeService(db).brigades()) == 9
     assert view.model.rowCount() == 9  # admin: all départements, reloaded
 
 

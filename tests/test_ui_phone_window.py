@@ -116,7 +116,7 @@ def test_the_phone_of_a_departement_also_shows_the_national_message_but_not_othe
     window.exercise.setChecked(True)  # the test phone of exercises
     assert [d.data["alert_id"] for d in window.shown] == ["4"]
     assert window.cards[0].card.fit.title.lines[0].startswith("[EXERCICE]")
-    assert window.screen.property("exercise") is True
+    assert window.phone_screen.property("exercise") is True
 
 
 def test_an_older_push_arriving_late_is_ignored_like_the_app_must(

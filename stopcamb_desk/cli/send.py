@@ -212,7 +212,7 @@ def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any)
 def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any, args: Any) -> int:
     from stopcamb_desk.domain.status import status_label
     from stopcamb_desk.push.payload import payload_from_json
-    from stopcamb_desk.services.outbox import OutboxError
+    from stopcamb_desk.services.outbox_policy import OutboxError
 
     outbox = services.outbox
     if outbox is None:

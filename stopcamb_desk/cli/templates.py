@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace, action: Any, *, places: bool = False) -> Any:
 
 def _list(args: argparse.Namespace) -> int:
     scopes = None if not (args.national or args.departement) else [_scope(args)]
-    rows = _run(args, lambda service, principal: service.list(principal, scopes))
+    rows = _run(args, lambda service, principal: service.manageable(principal, scopes))
     if args.json:
         print_json([row.to_dict() for row in rows])
         return EXIT_OK

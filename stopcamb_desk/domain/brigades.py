@@ -99,7 +99,9 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
 
 
 def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
-    get = lambda name: (record.get(name) or "").strip()  # noqa: E731
+    def get(name: str) -> str:
+        return (record.get(name) or "").strip()
+
     ident = get("identifiant_public_unite")
     if not ident:
         return LineError(line, "identifiant_public_unite manquant.")

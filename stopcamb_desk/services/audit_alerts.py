@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
 from stopcamb_desk.models import Alert, AuditEvent
 from stopcamb_desk.services.alert_record import content_of
+
+if TYPE_CHECKING:
+    from stopcamb_desk.services.audit import ChainReport
 
 QUEUED_ACTIONS = frozenset({"envoi", "remplacement", "retrait"})
 PENDING = "en_cours"
@@ -121,7 +124,7 @@ def _difference(alert: Alert, expected: _Expected) -> str | None:
     return None
 
 
-def verify_alerts(session: Session, report: Any) -> Any:
+def verify_alerts(session: Session, report: ChainReport) -> ChainReport:
     """``report`` (a valid chain) completed with the alerts' check."""
     state = _replay(session)
     checked = 0

@@ -114,14 +114,14 @@ def app_document(brigades: Iterable[Brigade], now: datetime) -> dict[str, Any]:
         departements.append(b.departement)
     return {
         "brigades": entries,
-        "meta": meta(entries, departements, now),
+        "meta": meta(len(entries), departements, now),
     }
 
 
-def meta(entries: dict[str, Any], departements: Iterable[str], now: datetime) -> dict[str, Any]:
+def meta(count: int, departements: Iterable[str], now: datetime) -> dict[str, Any]:
     return {
         "version": FORMAT_VERSION,
         "publie_le": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "nombre": len(entries),
+        "nombre": count,
         "jours_feries": holidays_meta(departements, now),
     }

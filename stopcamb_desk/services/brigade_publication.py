@@ -145,7 +145,7 @@ class BrigadePublisher:
             changes: dict[str, Any] = {
                 f"brigades/{i}": entry for i, entry in preview.entries.items()
             }
-            changes["meta"] = meta(dict.fromkeys(range(preview.total)), departements, now)
+            changes["meta"] = meta(preview.total, departements, now)
             self.target.apply(changes)  # DirectoryPublishError: nothing recorded
             gone = [i for i, e in preview.entries.items() if e is None]
             sent = {i: e for i, e in preview.entries.items() if e is not None}

@@ -328,7 +328,7 @@ class BrigadeService:
             return brigade
 
     # -- reading ------------------------------------------------------------------------------
-    def list(self, departement: str | None = None) -> list[Brigade]:
+    def brigades(self, departement: str | None = None) -> list[Brigade]:
         with self._db.session() as session:
             query = select(Brigade).order_by(Brigade.departement, Brigade.service)
             if departement:

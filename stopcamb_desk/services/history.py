@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     column,
     false,
@@ -88,8 +87,8 @@ def _row(r: Sequence[Any]) -> AlertRow:
     return AlertRow(*r)
 
 
-def _base_query() -> Select[Any]:
-    return select(*_ROW_COLUMNS).join(Operator, Alert.author_id == Operator.id)
+# Statements are immutable: every query of a row starts from this one.
+_BASE_QUERY = select(*_ROW_COLUMNS).join(Operator, Alert.author_id == Operator.id)
 
 
 def visibility_clause(principal: Principal) -> ColumnElement[bool] | None:
@@ -200,8 +199,7 @@ class HistoryService:
         if after is not None:
             clauses.append(_after(after, self._db.dialect))
         query = (
-            _base_query()
-            .where(*clauses)
+            _BASE_QUERY.where(*clauses)
             .order_by(Alert.created_at.desc(), Alert.id.desc())
             .limit(limit + 1)
         )
@@ -236,7 +234,7 @@ class HistoryService:
     # -- detail -----------------------------------------------------------------------------
     def detail(self, principal: Principal, alert_id: int) -> AlertDetail:
         with self._db.session() as session:
-            found = session.execute(_base_query().where(Alert.id == alert_id)).first()
+            found = session.execute(_BASE_QUERY.where(Alert.id == alert_id)).first()
             if found is None or not may_see(principal, found.departement):
                 # Same message for both: do not reveal alerts of other départements.
                 raise HistoryError(f"Alerte n° {alert_id} introuvable dans votre historique.")
@@ -280,7 +278,7 @@ class HistoryService:
         current = row.replaces_id
         while current is not None and current not in seen and len(chain) < MAX_CHAIN:
             seen.add(current)
-            found = session.execute(_base_query().where(Alert.id == current)).first()
+            found = session.execute(_BASE_QUERY.where(Alert.id == current)).first()
             if found is None:
                 break
             chain.append(_row(found))
@@ -300,7 +298,7 @@ class HistoryService:
             children = [
                 _row(r)
                 for r in session.execute(
-                    _base_query().where(Alert.replaces_id == current).order_by(Alert.id)
+                    _BASE_QUERY.where(Alert.replaces_id == current).order_by(Alert.id)
                 )
             ]
             children = [c for c in children if c.id not in seen]
@@ -326,7 +324,7 @@ class HistoryService:
         # next one on its topic arrives), so fetch them through the status index and keep the
         # latest per topic here. A window function made SQLite walk the whole (topic, sequence)
         # index instead: 1.5 s at a million alerts.
-        query = _base_query().where(Alert.status == "envoyee")
+        query = _BASE_QUERY.where(Alert.status == "envoyee")
         visible = visibility_clause(principal)
         if visible is not None:
             query = query.where(visible)

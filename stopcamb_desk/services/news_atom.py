@@ -76,7 +76,8 @@ def atom_feed(rows: Iterable[NewsRow], now: datetime) -> bytes:
             _sub(entry, "link", rel="alternate", type="text/html", href=row.url)
         _sub(entry, "content", row.body, type="text")
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def write_atom(path: Path, document: bytes) -> None:

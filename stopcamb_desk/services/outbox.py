@@ -156,6 +156,11 @@ class Outbox:
         departement = None if draft.kind is MessageKind.PREVENTION else draft.departement
         topic = topic_for(departement, exercise=draft.exercise)
         attestation, parquet = draft.attestation, draft.parquet
+        procedure_type = str(attestation.procedure) if attestation else None
+        procedure_number = attestation.numero if attestation else None
+        procedure_date = attestation.date if attestation else None
+        parquet_ref = parquet.reference if parquet else None
+        parquet_date = parquet.date if parquet else None
         now = self.clock()
         with self.db.session() as session:
             lock_outbox(session)
@@ -177,11 +182,11 @@ class Outbox:
                 "text": body,
                 "author_id": principal.operator_id,
                 "status": "en_attente",
-                "procedure_type": str(attestation.procedure) if attestation else None,
-                "procedure_number": attestation.numero if attestation else None,
-                "procedure_date": attestation.date if attestation else None,
-                "parquet_ref": parquet.reference if parquet else None,
-                "parquet_date": parquet.date if parquet else None,
+                "procedure_type": procedure_type,
+                "procedure_number": procedure_number,
+                "procedure_date": procedure_date,
+                "parquet_ref": parquet_ref,
+                "parquet_date": parquet_date,
                 "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
                 "payload_json": "{}",
                 "replaces_id": replaces_id,
@@ -225,11 +230,11 @@ class Outbox:
                 topic=topic,
                 sequence=sequence,
                 replaces_id=replaces_id,
-                procedure_type=values["procedure_type"],
-                procedure_number=values["procedure_number"],
-                procedure_date=values["procedure_date"],
-                parquet_ref=values["parquet_ref"],
-                parquet_date=values["parquet_date"],
+                procedure_type=procedure_type,
+                procedure_number=procedure_number,
+                procedure_date=procedure_date,
+                parquet_ref=parquet_ref,
+                parquet_date=parquet_date,
                 payload_json=payload,
             )
             audit.record(

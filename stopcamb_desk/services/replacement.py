@@ -265,13 +265,14 @@ class ReplacementService:
                 f"({target_label(alert.departement)}, {'exercice' if alert.exercise else 'réel'}"
                 ") : gardez son département, son type et son mode."
             )
-        bumped = session.execute(
+        bumped = session.scalar(
             update(Alert)
             .where(Alert.id == alert_id, Alert.version == expected_version)
             .values(version=Alert.version + 1, updated_at=utcnow())
+            .returning(Alert.id)
             .execution_options(synchronize_session=False)
         )
-        if bumped.rowcount != 1:  # pragma: no cover - the row is locked and was just checked
+        if bumped is None:  # pragma: no cover - the row is locked and was just checked
             raise ReplacementConflict(
                 f"L'alerte n° {alert_id} vient d'être modifiée : recommencez.", head_id=None
             )
@@ -284,7 +285,7 @@ class ReplacementService:
         verdict: Verdict,
         retraction: bool,
     ) -> int:
-        from stopcamb_desk.services.outbox import OutboxError
+        from stopcamb_desk.services.outbox_policy import OutboxError
 
         try:
             return self.outbox.enqueue(

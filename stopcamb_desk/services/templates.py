@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
@@ -240,7 +240,7 @@ class TemplateService:
         self.clock = clock
 
     # -- reading ------------------------------------------------------------------------------
-    def list(
+    def manageable(
         self, principal: Principal, scopes: Sequence[str | None] | None = None
     ) -> list[TemplateRow]:
         """The templates this operator manages (national first, then by département and
@@ -276,7 +276,7 @@ class TemplateService:
         the national prevention ones; only what this operator may send."""
         if kind is MessageKind.PREVENTION:
             require(principal, Permission.SEND_PREVENTION)
-            where = Template.departement.is_(None)
+            where: ColumnElement[bool] = Template.departement.is_(None)
         else:
             if departement is None:
                 return []

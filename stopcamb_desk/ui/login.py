@@ -33,7 +33,7 @@ from stopcamb_desk.domain.demo import DemoAccount
 from stopcamb_desk.domain.roles import Role
 
 if TYPE_CHECKING:  # QtGui is not needed at run time before the first paint
-    from PySide6.QtGui import QKeyEvent, QPaintEvent
+    from PySide6.QtGui import QKeyEvent, QPaintEvent, QShowEvent
 
 DEMO_TITLE = "DÉMONSTRATION — comptes fictifs, aucune notification réelle"
 DEMO_HINT = "Cliquez sur un compte pour remplir le formulaire, double-cliquez pour vous connecter."
@@ -270,7 +270,7 @@ class LoginDialog(QDialog):
         self.clear_error()
         self.retry_requested.emit()
 
-    def showEvent(self, event: QEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.focus_first_empty()
 

@@ -149,7 +149,8 @@ class QtTaskRunner:
             try:
                 result = fn()
             except BaseException as exc:
-                post(lambda error=exc: failure(error))
+                error = exc
+                post(lambda: failure(error))
                 raise
             if on_success is not None:
                 post(lambda: on_success(result))

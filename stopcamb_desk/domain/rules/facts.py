@@ -681,9 +681,9 @@ def _modality(
             return Modality.SPECULATION, (t.start, t.end)
         if t.lemma == "aller" and t.form is VerbForm.FINITE:
             rest = [tokens[j] for j in mood_clause[k + 1 : k + 4]]
-            words = [x for x in rest if x.fold not in _CLITICS and x.fold != "pas"]
-            if words and words[0].form is VerbForm.INFINITIVE:
-                return Modality.SPECULATION, (t.start, words[0].end)
+            next_words = [x for x in rest if x.fold not in _CLITICS and x.fold != "pas"]
+            if next_words and next_words[0].form is VerbForm.INFINITIVE:
+                return Modality.SPECULATION, (t.start, next_words[0].end)
     for i in c_idx:
         t = tokens[i]
         if t.lemma in _EPISTEMIC or t.fold in _EPISTEMIC:

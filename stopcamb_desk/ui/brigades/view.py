@@ -196,9 +196,9 @@ class BrigadesView(QWidget):
             "« 45,918 6,094 »"
         )
         self.find_input.setAccessibleName("Commune, adresse ou position")
-        self.find_input.returnPressed.connect(self.find)
+        self.find_input.returnPressed.connect(self.find_brigade)
         find = QPushButton("&Trouver")
-        find.clicked.connect(self.find)
+        find.clicked.connect(self.find_brigade)
         self.find_label = QLabel("")
         self.find_label.setObjectName("findLabel")
         self.find_label.setWordWrap(True)
@@ -237,7 +237,7 @@ class BrigadesView(QWidget):
         departement, service = self.departement.currentData(), self.service
 
         def job() -> tuple[list[Brigade], dict[str, str]]:
-            rows = service.list(departement)
+            rows = service.brigades(departement)
             return rows, {b.id: service.opening(b).text for b in rows}
 
         self.tasks.run_db(job, lambda r: self._loaded(*r), self._failed, owner=self)
@@ -304,7 +304,7 @@ class BrigadesView(QWidget):
 
     # -- « Trouver la brigade » --------------------------------------------------------------
     @Slot()
-    def find(self) -> None:
+    def find_brigade(self) -> None:
         text = self.find_input.text().strip()
         if not text:
             self._say_found("Tapez une commune ou une position (latitude, longitude).")

@@ -88,8 +88,8 @@ class AlertEditor(QPlainTextEdit):
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = self._formats[finding.severity]  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = self._formats[finding.severity]
             selections.append(selection)
         self.setExtraSelections(selections)
 

@@ -72,11 +72,12 @@ class AlertActions(QWidget):
 
     def set_state(self, state: ActionState | None) -> None:
         self.state = state
+        replace_why: str | None
+        resend_why: str | None
         if state is None:
-            why = self.no_sender or NO_SELECTION
-            replace_why = retract_why = resend_why = why
+            replace_why = resend_why = self.no_sender or NO_SELECTION
         else:
-            replace_why = retract_why = state.replace_reason
+            replace_why = state.replace_reason
             resend_why = state.resend_reason
         for button, why, tip in (
             (
@@ -87,7 +88,7 @@ class AlertActions(QWidget):
             ),
             (
                 self.retract_button,
-                retract_why,
+                replace_why,
                 "Envoyer le message neutre de retrait à la place de celui-ci.",
             ),
             (self.resend_button, resend_why, "Remettre cette alerte dans la file d'envoi."),

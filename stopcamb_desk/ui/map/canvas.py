@@ -7,6 +7,7 @@ Mouse: wheel zooms around the pointer, drag pans, a click picks a position. Keyb
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -234,7 +235,7 @@ class MapCanvas(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         step = 60.0
-        actions = {
+        actions: dict[Qt.Key, Callable[[], None]] = {
             Qt.Key.Key_Plus: lambda: self.zoom_by(ZOOM_STEP),
             Qt.Key.Key_Equal: lambda: self.zoom_by(ZOOM_STEP),
             Qt.Key.Key_Minus: lambda: self.zoom_by(1 / ZOOM_STEP),

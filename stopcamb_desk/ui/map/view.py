@@ -227,7 +227,9 @@ class MapView(QWidget):
     def refresh(self) -> None:
         """Reload the brigades and what the phones display (database worker)."""
         principal = self.principal
-        self.tasks.run_db(self.brigade_service.list, self._set_brigades, self._failed, owner=self)
+        self.tasks.run_db(
+            self.brigade_service.brigades, self._set_brigades, self._failed, owner=self
+        )
         self.tasks.run_db(
             lambda: self.history.on_phones(principal, include_exercise=False),
             self._set_phones,

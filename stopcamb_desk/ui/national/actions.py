@@ -167,7 +167,7 @@ class NewsActionsMixin:
         self._busy = True
         self.show_status(message)
         self._update()
-        self.tasks.run_db(fn, then, self._failed, owner=self)
+        self.tasks.run_db(fn, then, self._failed, owner=self)  # type: ignore[arg-type]
 
     def _deliver(self, pending: Pending) -> None:
         """Step 2 on the network pool, then step 3 on the database worker."""
@@ -181,10 +181,15 @@ class NewsActionsMixin:
                 lambda: self.service.record(self.principal, pending, delivery),
                 self._done,
                 self._failed,
-                owner=self,
+                owner=self,  # type: ignore[arg-type]  # mixed into a QWidget
             )
 
-        self.tasks.run_net(lambda: self.service.deliver(pending), record, self._failed, owner=self)
+        self.tasks.run_net(
+            lambda: self.service.deliver(pending),
+            record,
+            self._failed,
+            owner=self,  # type: ignore[arg-type]  # mixed into a QWidget
+        )
 
     def _done(self, outcome: Outcome) -> None:
         self._busy = False

@@ -219,8 +219,8 @@ class PhoneWindow(QWidget):
         self.departement = QComboBox()
         self.departement.setObjectName("phoneDepartement")
         self.departement.setAccessibleName("Département du téléphone")
-        for label, code in departement_choices(self.principal):
-            self.departement.addItem(label, code)
+        for text, code in departement_choices(self.principal):
+            self.departement.addItem(text, code)
         self.departement.currentIndexChanged.connect(lambda _i: self.refresh())
         label = QLabel("&Département :")
         label.setBuddy(self.departement)
@@ -253,11 +253,11 @@ class PhoneWindow(QWidget):
         body.setObjectName("phoneBody")
         outer = QVBoxLayout(body)
         outer.setContentsMargins(10, 10, 10, 10)
-        self.screen = QFrame()
-        self.screen.setObjectName("phoneScreen")
-        self.screen.setFixedWidth(SCREEN_WIDTH)
-        self.screen.setMinimumHeight(440)
-        screen = QVBoxLayout(self.screen)
+        self.phone_screen = QFrame()
+        self.phone_screen.setObjectName("phoneScreen")
+        self.phone_screen.setFixedWidth(SCREEN_WIDTH)
+        self.phone_screen.setMinimumHeight(440)
+        screen = QVBoxLayout(self.phone_screen)
         screen.setContentsMargins(8, 8, 8, 14)
         screen.setSpacing(4)
         top = QHBoxLayout()
@@ -289,7 +289,7 @@ class PhoneWindow(QWidget):
         self.empty.setWordWrap(True)
         screen.addWidget(self.empty)
         screen.addStretch(1)
-        outer.addWidget(self.screen)
+        outer.addWidget(self.phone_screen)
         return body
 
     # -- state --------------------------------------------------------------------------------
@@ -329,9 +329,9 @@ class PhoneWindow(QWidget):
         self.date.setText(lock_screen_date(now))
         self.subscription.setText(phone_label(self.current_departement, exercise=exercise))
         self.carrier.setText("SIMULATION · EXERCICE" if exercise else "SIMULATION")
-        self.screen.setProperty("exercise", exercise)
-        self.screen.style().unpolish(self.screen)
-        self.screen.style().polish(self.screen)
+        self.phone_screen.setProperty("exercise", exercise)
+        self.phone_screen.style().unpolish(self.phone_screen)
+        self.phone_screen.style().polish(self.phone_screen)
         spec = self.spec
         for view, delivery in zip(self.cards, self.shown + [None] * MAX_CARDS, strict=False):
             if delivery is None:

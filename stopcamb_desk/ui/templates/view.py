@@ -266,7 +266,7 @@ class TemplatesView(QWidget):
         scopes = None if wanted == ALL_SCOPES else [wanted]
         keep = select_id if select_id is not None else getattr(self.current, "id", None)
         self.ctx.tasks.run_db(
-            lambda: self.service.list(self.principal, scopes),
+            lambda: self.service.manageable(self.principal, scopes),
             lambda rows: self._show_rows(rows, keep),
             self._failed,
             owner=self,
