@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import Alert, Operator, OperatorDepartement
 from stopcamb_desk.models.db import Database, current_revision
-from stopcamb_desk.services.history import HistoryFilter, HistoryService, escape_like
+from stopcamb_desk.services.history import HistoryService, escape_like
+from stopcamb_desk.services.history_model import HistoryFilter
 
 CACHE = Path(__file__).with_name(".cache")
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -110,7 +110,7 @@ def main() -> int:
     from stopcamb_desk.ui.composer import ComposerView
     from stopcamb_desk.ui.context import ShellContext
     from stopcamb_desk.ui.errors import ErrorHandler
-    from stopcamb_desk.ui.preview import PreviewPanel
+    from stopcamb_desk.ui.preview.panel import PreviewPanel
     from stopcamb_desk.ui.tasks import ImmediateTaskRunner
     from stopcamb_desk.ui.theme import apply_theme
 

@@ -43,17 +43,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from corpus import load_corpus  # noqa: E402
 
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch  # noqa: E402
-from stopcamb_desk.domain.rules import (  # noqa: E402
-    RULES,
-    MessageKind,
-    charset,
-    check,
-    identity,
-    lexicon,
-    markup,
-    text,
-    typography,
-)
+from stopcamb_desk.domain.rules import charset, identity, lexicon, markup, text, typography  # noqa: E402
+from stopcamb_desk.domain.rules.catalog import RULES  # noqa: E402
+from stopcamb_desk.domain.rules.checker import check  # noqa: E402
+from stopcamb_desk.domain.rules.model import MessageKind  # noqa: E402
 from stopcamb_desk.domain.rules.simple_places import (  # noqa: E402
     SAMPLE_COMMUNES,
     Commune,
@@ -111,7 +104,8 @@ FAULTS: list[Callable[[str], str]] = [
 
 def _load_communes() -> tuple[list[Commune], PlaceFinder, str]:
     try:
-        from stopcamb_desk.geo import ReferencePlaceFinder, communes
+        from stopcamb_desk.geo.communes import communes
+        from stopcamb_desk.geo.places import ReferencePlaceFinder
 
         finder = ReferencePlaceFinder(prefer_departements=["74"])
         finder.find_places("Annecy")

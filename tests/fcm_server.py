@@ -16,10 +16,9 @@ request, then ``default``): HTTP status with FCM v1 error bodies and ``Retry-Aft
 revocation (a real 401 that a token refresh cures), delays (read timeouts) and connections
 closed without an answer. Everything received is recorded for assertions.
 
-The pieces live next to this module, which re-exports them: :mod:`fcm_schema` (discovery
-document → JSON Schema, :func:`validate_message`), :mod:`fcm_keys` (RSA keys, service-account
-files), :mod:`fcm_script` (:class:`Step` and its helpers, :class:`Received`) and
-:mod:`fcm_handler` (the two endpoints).
+The pieces live next to this module: :mod:`fcm_schema` (discovery document → JSON Schema,
+:func:`validate_message`), :mod:`fcm_keys` (RSA keys, service-account files), :mod:`fcm_script`
+(:class:`Step` and its helpers, :class:`Received`) and :mod:`fcm_handler` (the two endpoints).
 
 Usage::
 
@@ -40,26 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fcm_handler import FCM_SCOPES, GOOGLE_TOKEN_AUDIENCE, JWT_BEARER_GRANT, FcmHandler
-from fcm_keys import mint_service_account, new_private_key, private_key_pem, shared_key
-from fcm_schema import (
-    MAX_MESSAGE_BYTES,
-    MAX_TTL_SECONDS,
-    TOPIC_RE,
-    discovery_document_path,
-    message_schema,
-    validate_message,
-)
+from fcm_handler import FcmHandler
+from fcm_keys import mint_service_account, shared_key
 from fcm_script import (
-    FCM_ERROR_TYPE,
     Received,
     Step,
-    close,
-    delay,
-    error,
-    fcm_error_body,
-    ok,
-    revoke_tokens,
 )
 
 
@@ -205,31 +189,3 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.005)
     return bool(predicate())
-
-
-__all__ = [
-    "FCM_ERROR_TYPE",
-    "FCM_SCOPES",
-    "GOOGLE_TOKEN_AUDIENCE",
-    "JWT_BEARER_GRANT",
-    "MAX_MESSAGE_BYTES",
-    "MAX_TTL_SECONDS",
-    "TOPIC_RE",
-    "FcmTestServer",
-    "Received",
-    "Step",
-    "close",
-    "delay",
-    "discovery_document_path",
-    "error",
-    "fcm_error_body",
-    "message_schema",
-    "mint_service_account",
-    "new_private_key",
-    "ok",
-    "private_key_pem",
-    "revoke_tokens",
-    "shared_key",
-    "validate_message",
-    "wait_until",
-]

@@ -225,7 +225,7 @@ def test_ctrl_enter_confirmation_restates_departement_kind_text_and_mode(
     dialog = view.confirmation
     assert dialog is not None and dialog.isVisible()
     assert dialog.target.text() == "74 — Haute-Savoie"
-    assert dialog.kind.text() == "Opérationnel"
+    assert dialog.kind.text() == "Alerte opérationnelle"
     assert dialog.text.text() == SEED
     assert "SIMULATION" in dialog.mode.text()
     assert dialog.cancel_button.isDefault() and not dialog.send_button.isDefault()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from stopcamb_desk import geo
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, departement_label
+from stopcamb_desk.geo.departements import departements
 
 
 def test_static_names_match_reference_data() -> None:
-    assert {d.code: d.nom for d in geo.departements()} == DEPARTEMENT_NAMES
+    assert {d.code: d.nom for d in departements()} == DEPARTEMENT_NAMES
 
 
 def test_label() -> None:

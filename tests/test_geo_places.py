@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
-from stopcamb_desk.geo import Commune, ReferencePlaceFinder
 from stopcamb_desk.geo import data as geo_data
+from stopcamb_desk.geo.model import Commune
+from stopcamb_desk.geo.places import ReferencePlaceFinder
 from stopcamb_desk.geo.text import tokens
 
 SEED = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stopcamb_desk.geo import search_communes
+from stopcamb_desk.geo.communes import search_communes
 
 
 def names(query: str, limit: int = 20) -> list[tuple[str, str]]:

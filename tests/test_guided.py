@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from test_composer_view import Desk, desk
 from ui_helpers import type_keys
 
-from stopcamb_desk.geo import ReferencePlaceFinder
+from stopcamb_desk.geo.places import ReferencePlaceFinder
 from stopcamb_desk.services.composer import Draft, check_draft
 from stopcamb_desk.services.guided import (
     ADVICE,

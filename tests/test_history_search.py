@@ -16,7 +16,8 @@ from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import Alert, search
 from stopcamb_desk.models.db import Database, alembic_config, table_names
 from stopcamb_desk.services import history as history_module
-from stopcamb_desk.services.history import HistoryFilter, HistoryService
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import HistoryFilter
 
 TEXTS = {
     "chambery": "CHAMBÉRY, vols dans les voitures",

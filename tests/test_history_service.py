@@ -9,12 +9,8 @@ from history_fixtures import T0, add_alert, add_operator
 
 from stopcamb_desk.domain.roles import PermissionDenied, Role
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.services.history import (
-    HistoryError,
-    HistoryFilter,
-    HistoryService,
-    format_age,
-)
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import HistoryError, HistoryFilter, format_age
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
-from stopcamb_desk.services.history import HistoryFilter, HistoryService
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import HistoryFilter
 from stopcamb_desk.ui.history import HistoryView
 from stopcamb_desk.ui.history.printing import history_html, write_pdf
 

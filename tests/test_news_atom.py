@@ -17,7 +17,7 @@ from rtdb_server import RtdbTestServer
 from stopcamb_desk.cli import main
 from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.push.news_feed import RtdbNewsFeed
+from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
 from stopcamb_desk.services.accounts import AccountService
 from stopcamb_desk.services.news_draft import NewsDraft
 from stopcamb_desk.services.news_service import NewsService

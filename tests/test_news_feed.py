@@ -8,14 +8,10 @@ import pytest
 from rtdb_server import RtdbTestServer
 
 from stopcamb_desk.config import load_settings
-from stopcamb_desk.push.news_feed import (
-    DATABASE_URL_ENV,
-    NewsFeedError,
-    RtdbNewsFeed,
-    SimulationNewsFeed,
-    check_key,
-    news_feed_for,
-)
+from stopcamb_desk.push.news_feed import news_feed_for
+from stopcamb_desk.push.news_feed_base import DATABASE_URL_ENV, NewsFeedError, check_key
+from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
+from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
 
 
 def test_without_firebase_the_feed_is_a_labelled_simulation(tmp_path: Path) -> None:

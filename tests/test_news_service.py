@@ -15,15 +15,12 @@ from sqlalchemy import select
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models import AuditEvent, NewsItem
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.push.news_feed import RtdbNewsFeed, SimulationNewsFeed
+from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
+from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
 from stopcamb_desk.services.audit import verify
-from stopcamb_desk.services.news import (
-    NewsConflict,
-    NewsDraft,
-    NewsRefused,
-    NewsService,
-    NewsStatus,
-)
+from stopcamb_desk.services.news_draft import NewsDraft, NewsRefused
+from stopcamb_desk.services.news_service import NewsService
+from stopcamb_desk.services.news_state import NewsConflict, NewsStatus
 
 OTV = NewsDraft(
     "Vacances : pensez à l'opération tranquillité vacances",

@@ -23,7 +23,9 @@ from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.services.container import Services, open_services
-from stopcamb_desk.services.news import NewsDraft, NewsStatus, open_news_service
+from stopcamb_desk.services.news_draft import NewsDraft
+from stopcamb_desk.services.news_service import open_news_service
+from stopcamb_desk.services.news_state import NewsStatus
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.national import NationalView

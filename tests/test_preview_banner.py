@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from stopcamb_desk.ui.preview import PreviewPanel, fit_banner
 from stopcamb_desk.ui.preview.banner import CUT_RED
 from stopcamb_desk.ui.preview.layout import (
     ANDROID_COLLAPSED,
@@ -14,7 +13,9 @@ from stopcamb_desk.ui.preview.layout import (
     ELLIPSIS,
     IOS_BANNER,
     IOS_LOCK_SCREEN,
+    fit_banner,
 )
+from stopcamb_desk.ui.preview.panel import PreviewPanel
 
 TITLE = "Gendarmerie — Haute-Savoie (74)"
 SEED = (

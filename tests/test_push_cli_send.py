@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fcm_server import FcmTestServer, error, validate_message
+from fcm_schema import validate_message
+from fcm_script import error
+from fcm_server import FcmTestServer
 from outbox_fixtures import MEYTHET
 
 from stopcamb_desk.cli import main

@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from fcm_server import mint_service_account
+from fcm_keys import mint_service_account
 
 from stopcamb_desk.config import load_settings
-from stopcamb_desk.push import PushConfigError, gateway_from_settings
+from stopcamb_desk.push import gateway_from_settings
 from stopcamb_desk.push.credentials import check_credentials
+from stopcamb_desk.push.gateway import PushConfigError
 
 TOKEN_URI = "http://127.0.0.1:9/token"
 

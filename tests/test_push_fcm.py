@@ -13,18 +13,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from fcm_server import (
-    FcmTestServer,
-    Step,
-    close,
-    delay,
-    error,
-    mint_service_account,
-    revoke_tokens,
-)
+from fcm_keys import mint_service_account
+from fcm_script import Step, close, delay, error, revoke_tokens
+from fcm_server import FcmTestServer
 
-from stopcamb_desk.push import PermanentPushError, PushConfigError, TransientPushError
 from stopcamb_desk.push.fcm import FcmGateway, redirect_fcm
+from stopcamb_desk.push.gateway import PermanentPushError, PushConfigError, TransientPushError
 from stopcamb_desk.push.payload import AlertPush, build_message, build_payload
 
 PAYLOAD = build_payload(AlertPush(alert_id=7, text="Cambriolages à Meythet.", departement="74"))
@@ -309,7 +303,7 @@ def test_token_endpoint_refusal_is_permanent(server: FcmTestServer, gateway: Fcm
 
 
 def test_token_signed_with_another_key_is_refused(server: FcmTestServer, tmp_path: Path) -> None:
-    from fcm_server import new_private_key
+    from fcm_keys import new_private_key
 
     sa = mint_service_account(
         tmp_path / "sa.json", token_uri=server.token_uri, key=new_private_key()

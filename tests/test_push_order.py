@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from desk import desk_journal
-from fcm_server import FcmTestServer, delay, error, wait_until
+from fcm_script import delay, error
+from fcm_server import FcmTestServer, wait_until
 from outbox_fixtures import (
     Clock,
     add_operator,

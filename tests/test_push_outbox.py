@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from desk import desk_journal
-from fcm_server import FcmTestServer, close, delay, error, revoke_tokens
+from fcm_script import close, delay, error, revoke_tokens
+from fcm_server import FcmTestServer
 from outbox_fixtures import (
     MEYTHET,
     OTV,

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from fcm_server import validate_message
+from fcm_schema import validate_message
 
 from stopcamb_desk.push.payload import (
     MAX_PAYLOAD_BYTES,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stopcamb_desk.push import PermanentPushError, PushGateway
+from stopcamb_desk.push.gateway import PermanentPushError, PushGateway
 from stopcamb_desk.push.payload import AlertPush, build_payload
 from stopcamb_desk.push.simulation import JOURNAL_NAME, SimulatedDelivery, SimulationGateway
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from stopcamb_desk.domain.departements import (
+    departement_name,
+    known_departement,
+    normalize_departement,
+)
 from stopcamb_desk.push.topics import (
     TopicError,
     all_topics,
-    departement_name,
-    normalize_departement,
     parse_topic,
     replacement_key,
     topic_for,
@@ -87,4 +90,8 @@ def test_names_and_normalisation() -> None:
     assert departement_name("74") == "Haute-Savoie"
     assert departement_name("2a") == "Corse-du-Sud"
     assert departement_name("974") == "La Réunion"
+    assert departement_name("99") == "département 99"
     assert normalize_departement("9") == "09"
+    assert normalize_departement(" 2b ") == "2B"
+    assert normalize_departement("99") == "99"  # the spelling; known_departement judges
+    assert known_departement("1") == "01" and known_departement("99") is None

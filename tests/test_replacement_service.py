@@ -18,11 +18,8 @@ from stopcamb_desk.push.payload import payload_from_json
 from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services.composer import Draft, SendRefused, validate_for_send
 from stopcamb_desk.services.outbox import Outbox
-from stopcamb_desk.services.replacement import (
-    ReplacementConflict,
-    ReplacementError,
-    ReplacementService,
-)
+from stopcamb_desk.services.replacement import ReplacementService
+from stopcamb_desk.services.replacement_checks import ReplacementConflict, ReplacementError
 
 TODAY = date(2026, 3, 2)
 CORRECTION = (

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from corpus import Labelled, load_corpus
 
-from stopcamb_desk.domain.rules import MessageKind, check
-from stopcamb_desk.geo import ReferencePlaceFinder
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import MessageKind
+from stopcamb_desk.geo.places import ReferencePlaceFinder
 
 ROWS = load_corpus()
 

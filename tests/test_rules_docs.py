@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stopcamb_desk.domain.rules import RULE_IDS, MessageKind, check
+from stopcamb_desk.domain.rules.catalog import RULE_IDS
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stopcamb_desk.domain.rules import MessageKind, Severity, check
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import MessageKind, Severity
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
 
 PLACES = sample_place_finder()

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from test_rules_examples import GOOD_34, GOOD_74, REFUSED
 from test_rules_property import texts
 
-from stopcamb_desk.domain.rules import Severity, check
-from stopcamb_desk.geo import ReferencePlaceFinder
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import Severity
+from stopcamb_desk.geo.places import ReferencePlaceFinder
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,16 @@ from datetime import date
 
 import pytest
 
-from stopcamb_desk.domain.rules import (
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import (
     FixKind,
     MessageKind,
     ParquetAuthorisation,
     RuleState,
     Severity,
-    apply_suggestions,
-    check,
 )
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
+from stopcamb_desk.domain.rules.typography import apply_suggestions
 
 PLACES = sample_place_finder()
 TODAY = date(2025, 3, 14)

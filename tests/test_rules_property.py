@@ -7,16 +7,12 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stopcamb_desk.domain.rules import (
-    RULE_IDS,
-    MessageKind,
-    ParquetAuthorisation,
-    apply_typography,
-    check,
-    count_graphemes,
-    prepare_text,
-)
+from stopcamb_desk.domain.rules.catalog import RULE_IDS
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import MessageKind, ParquetAuthorisation
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
+from stopcamb_desk.domain.rules.text import count_graphemes, prepare_text
+from stopcamb_desk.domain.rules.typography import apply_typography
 
 PLACES = sample_place_finder()
 FRAGMENTS = [

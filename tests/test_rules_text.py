@@ -7,22 +7,19 @@ from datetime import date
 
 import pytest
 
-from stopcamb_desk.domain.rules import (
-    EXERCISE_PREFIX,
-    RULE_IDS,
-    RULES,
+from stopcamb_desk.domain.rules.catalog import RULE_IDS, RULES
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import (
     Attestation,
     GaugeLevel,
     MessageKind,
     ProcedureType,
     RuleState,
     Severity,
-    apply_exercise_prefix,
-    check,
-    count_graphemes,
     gauge_level,
 )
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
+from stopcamb_desk.domain.rules.text import EXERCISE_PREFIX, apply_exercise_prefix, count_graphemes
 
 PLACES = sample_place_finder()
 TODAY = date(2025, 3, 14)

@@ -179,7 +179,7 @@ def test_the_opp_edits_and_deletes_national_templates_and_the_composer_follows(
     assert [r.title for r in view.model.rows] == NATIONAL_DEMO
 
     view.table.selectRow(NATIONAL_DEMO.index("Jours plus courts"))
-    assert view.title.text() == "Jours plus courts" and view.kind.text() == "Prévention"
+    assert view.title.text() == "Jours plus courts" and view.kind.text() == "Prévention nationale"
     view.title.selectAll()
     type_keys(qtbot, view.title, "Heure d'hiver")
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)

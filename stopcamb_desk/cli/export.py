@@ -50,7 +50,7 @@ def _write(data_writer: Any, target: str | None) -> None:
 
 def _cap(args: argparse.Namespace) -> int:
     from stopcamb_desk.services.exports import cap_message
-    from stopcamb_desk.services.history import HistoryError
+    from stopcamb_desk.services.history_model import HistoryError
 
     services = open_services()
     try:

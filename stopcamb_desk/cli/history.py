@@ -60,16 +60,15 @@ def local_text(moment: datetime | None) -> str:
 
 
 def build_filter(args: argparse.Namespace) -> Any:
+    from stopcamb_desk.domain.departements import normalize_departement
     from stopcamb_desk.domain.status import parse_status
-    from stopcamb_desk.services.history import HistoryFilter
+    from stopcamb_desk.services.history_model import HistoryFilter
 
     try:
         statuses = tuple(parse_status(s) for s in (args.status or []))
     except ValueError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    departement = args.departement.strip().upper() if args.departement else None
-    if departement and departement.isdigit() and len(departement) == 1:
-        departement = "0" + departement
+    departement = normalize_departement(args.departement) if args.departement else None
     return HistoryFilter(
         departement=departement,
         statuses=statuses,

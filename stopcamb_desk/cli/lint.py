@@ -84,13 +84,12 @@ def _parse_date(value: str) -> date:
     )
 
 
-def _normalize_departement(value: str) -> str:
-    from stopcamb_desk.domain.rules import DEPARTEMENT_NAMES
+def known_departement_arg(value: str) -> str:
+    """``--departement``: the normalized code, or a usage error naming the accepted codes."""
+    from stopcamb_desk.domain.departements import known_departement
 
-    code = value.strip().upper()
-    if code.isdigit() and len(code) == 1:
-        code = "0" + code
-    if code not in DEPARTEMENT_NAMES:
+    code = known_departement(value)
+    if code is None:
         raise CliError(
             f"Département inconnu : « {value} ». Indiquez un code comme 74, 2A ou 974.",
             EXIT_USAGE,
@@ -101,7 +100,7 @@ def _normalize_departement(value: str) -> str:
 def _place_finder(departement: str | None) -> tuple[Any, str]:
     """The reference finder over every commune, or None with the reason (said in the output)."""
     try:
-        from stopcamb_desk.geo import ReferencePlaceFinder
+        from stopcamb_desk.geo.places import ReferencePlaceFinder
 
         finder = ReferencePlaceFinder(prefer_departements=[departement] if departement else ())
         finder.find_places("Annecy")  # loads the reference data now, to report a failure here
@@ -111,11 +110,11 @@ def _place_finder(departement: str | None) -> tuple[Any, str]:
 
 
 def run(args: Any) -> int:
-    from stopcamb_desk.domain.rules import MessageKind, ParquetAuthorisation
+    from stopcamb_desk.domain.rules.model import MessageKind, ParquetAuthorisation
     from stopcamb_desk.services.composer import Draft, check_draft
 
     text = read_text_argument(args.text)
-    departement = _normalize_departement(args.departement) if args.departement else None
+    departement = known_departement_arg(args.departement) if args.departement else None
     parquet = None
     if args.parquet_ref is not None or args.parquet_date is not None:
         when = _parse_date(args.parquet_date) if args.parquet_date else date.today()
@@ -154,7 +153,8 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 
 def _print_report(text: str, verdict: Any, places_note: str) -> None:
-    from stopcamb_desk.domain.rules import RULES_BY_ID, Severity
+    from stopcamb_desk.domain.rules.catalog import RULES_BY_ID
+    from stopcamb_desk.domain.rules.model import Severity
 
     blocking = len(verdict.blocking)
     warnings = sum(1 for f in verdict.findings if f.severity is Severity.AVERTISSEMENT)

@@ -69,7 +69,8 @@ def register(sub: Any) -> None:
 def _run(args: argparse.Namespace, action: Any) -> Any:
     """Log in, run ``action(service, principal)``, turn refusals into CliError."""
     from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.news import NewsRefused, open_news_service
+    from stopcamb_desk.services.news_draft import NewsRefused
+    from stopcamb_desk.services.news_service import open_news_service
 
     services = open_services()
     service = open_news_service(services)

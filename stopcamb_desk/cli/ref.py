@@ -64,9 +64,9 @@ def commune_record(c: Any) -> dict[str, Any]:
 
 
 def _departements(args: argparse.Namespace) -> int:
-    from stopcamb_desk import geo
+    from stopcamb_desk.geo.departements import departements
 
-    deps = geo.departements()
+    deps = departements()
     if args.json:
         print_json([departement_record(d) for d in deps])
         return EXIT_OK
@@ -81,26 +81,26 @@ def _departements(args: argparse.Namespace) -> int:
 def _parse_departements(value: str | None) -> set[str] | None:
     if not value:
         return None
-    from stopcamb_desk import geo
+    from stopcamb_desk.geo.departements import UnknownDepartementError, departement
 
     codes: set[str] = set()
     for raw in value.split(","):
         if raw.strip():
             try:
-                codes.add(geo.departement(raw).code)
-            except geo.UnknownDepartementError as exc:
+                codes.add(departement(raw).code)
+            except UnknownDepartementError as exc:
                 raise CliError(exc.message, EXIT_USAGE) from None
     return codes
 
 
 def _communes(args: argparse.Namespace) -> int:
-    from stopcamb_desk import geo
+    from stopcamb_desk.geo.communes import search_communes
 
     if args.limit < 1:
         raise CliError("--limit doit être un entier supérieur ou égal à 1.", EXIT_USAGE)
     if not args.query.strip():
         raise CliError("Indiquez le début du nom d'une commune, ex. « meythet ».", EXIT_USAGE)
-    found = geo.search_communes(
+    found = search_communes(
         args.query, args.limit, departements=_parse_departements(args.departement)
     )
     from stopcamb_desk.domain.french import de

@@ -84,7 +84,8 @@ def _run(args: Any, *, text: str | None, attestation: Any) -> int:
     from stopcamb_desk.cli.lint import _place_finder
     from stopcamb_desk.domain.roles import PermissionDenied
     from stopcamb_desk.services.composer import SendRefused
-    from stopcamb_desk.services.replacement import ReplacementError, for_services
+    from stopcamb_desk.services.replacement import for_services
+    from stopcamb_desk.services.replacement_checks import ReplacementError
 
     services = open_services()
     try:

@@ -25,10 +25,10 @@ from stopcamb_desk.cli.common import (
     read_text_argument,
 )
 from stopcamb_desk.cli.lint import (
-    _normalize_departement,
     _parse_date,
     _place_finder,
     add_confirm_place_argument,
+    known_departement_arg,
 )
 
 PROCEDURES = {
@@ -129,7 +129,7 @@ def _draft(args: Any) -> Any:
     return Draft(
         text=text,
         kind=MessageKind.PREVENTION if args.national else MessageKind.OPERATIONNEL,
-        departement=None if args.national else _normalize_departement(args.departement),
+        departement=None if args.national else known_departement_arg(args.departement),
         exercise=args.exercice,
         attestation=parse_fait(args.fait),
         parquet=_parquet(args.parquet),

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from stopcamb_desk.domain.departements import normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 
 # Every column of the data.gouv.fr file, in its order (the export writes them all).
@@ -107,9 +108,7 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
         return LineError(line, "identifiant_public_unite manquant.")
     if not get("service"):
         return LineError(line, f"Unité {ident} : nom du service manquant.", ident)
-    departement = get("departement").upper()
-    if len(departement) == 1:
-        departement = "0" + departement
+    departement = normalize_departement(get("departement"))
     if not _DEPARTEMENT.match(departement):
         return LineError(line, f"Unité {ident} : département « {departement} » inconnu.", ident)
     insee = get("code_commune_insee").upper()

@@ -33,6 +33,24 @@ DEPARTEMENT_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+def normalize_departement(code: str) -> str:
+    """The stored spelling of a code, known or not: ``"1"`` → ``"01"``, ``" 2a "`` → ``"2A"``."""
+    value = code.strip().upper()
+    return "0" + value if value.isdigit() and len(value) == 1 else value
+
+
+def known_departement(code: str) -> str | None:
+    """The normalized code, or None when it names no département (callers say why in French)."""
+    value = normalize_departement(code)
+    return value if value in DEPARTEMENT_NAMES else None
+
+
+def departement_name(code: str) -> str:
+    """« Haute-Savoie » for ``"74"`` (or ``" 74 "``), « département 99 » for an unknown code."""
+    value = normalize_departement(code)
+    return DEPARTEMENT_NAMES.get(value, f"département {value}")
+
+
 def departement_label(code: str) -> str:
     """« Hérault (34) », or « département 99 » for an unknown code."""
     name = DEPARTEMENT_NAMES.get(code)

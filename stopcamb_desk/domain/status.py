@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from stopcamb_desk.domain.rules.model import MessageKind
+
 
 class AlertStatus(StrEnum):
     EN_ATTENTE = "en_attente"
@@ -56,9 +58,10 @@ REPLACEABLE_STATUSES: frozenset[str] = frozenset({"envoyee", "a_verifier"})
 # « Renvoyer » applies to these (within the push lifetime, and only for the topic's head).
 RESENDABLE_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
 
+# MessageKind is a StrEnum: the stored value ("operationnel") finds its label too.
 KIND_LABELS: dict[str, str] = {
-    "operationnel": "Alerte opérationnelle",
-    "prevention": "Prévention nationale",
+    MessageKind.OPERATIONNEL: "Alerte opérationnelle",
+    MessageKind.PREVENTION: "Prévention nationale",
 }
 
 AUDIT_ACTION_LABELS: dict[str, str] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from stopcamb_desk.domain.departements import normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.geo.data import load_departements, outline_geojson
 from stopcamb_desk.geo.model import Departement
@@ -24,12 +25,6 @@ class UnknownDepartementError(DeskError, LookupError):
         self.code = code
 
 
-def normalize_code(code: str) -> str:
-    """``"1"`` → ``"01"``, ``"2a"`` → ``"2A"``, spaces removed."""
-    code = code.strip().upper()
-    return code.zfill(2) if code.isdigit() and len(code) < 2 else code
-
-
 def departements() -> list[Departement]:
     """The 101 départements, in code order (01…19, 2A, 2B, 21…95, 971…976)."""
     return list(load_departements())
@@ -43,7 +38,7 @@ def _by_code() -> dict[str, Departement]:
 def departement(code: str) -> Departement:
     """The département with this code; raises :class:`UnknownDepartementError`."""
     try:
-        return _by_code()[normalize_code(code)]
+        return _by_code()[normalize_departement(code)]
     except KeyError:
         raise UnknownDepartementError(code) from None
 

@@ -133,7 +133,7 @@ class NewsItem(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # brouillon → a_publier → publiee → a_retirer → retiree (see services/news.py).
+    # brouillon → a_publier → publiee → a_retirer → retiree (see services/news_service.py).
     status: Mapped[str] = mapped_column(String(20), default="brouillon", server_default="brouillon")
     # Key of the entry in the app's feed (/flux_actualite/<remote_key>), fixed at creation.
     remote_key: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -8,29 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stopcamb_desk.push.gateway import (
-    SIMULATION_LABEL,
-    PermanentPushError,
-    PushConfigError,
-    PushError,
-    PushGateway,
-    SendResult,
-    TransientPushError,
-)
+from stopcamb_desk.push.gateway import PushGateway
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
-
-__all__ = [
-    "SIMULATION_LABEL",
-    "PermanentPushError",
-    "PushConfigError",
-    "PushError",
-    "PushGateway",
-    "SendResult",
-    "TransientPushError",
-    "gateway_from_settings",
-]
 
 
 def gateway_from_settings(settings: Settings) -> PushGateway:

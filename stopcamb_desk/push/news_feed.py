@@ -22,9 +22,9 @@ Two implementations of :class:`NewsFeed`:
 
 Every failure becomes a :class:`NewsFeedError` whose ``message`` is French and says what to do.
 
-The pieces live in sibling modules (:mod:`.news_feed_base`, :mod:`.news_feed_simulation`,
-:mod:`.news_feed_rtdb`, :mod:`.news_feed_errors`); this module chooses the feed and re-exports
-their public names, so ``from stopcamb_desk.push.news_feed import …`` keeps working.
+This module chooses the feed (:func:`news_feed_for`); the pieces live in sibling modules:
+:mod:`.news_feed_base` (the interface), :mod:`.news_feed_simulation`, :mod:`.news_feed_rtdb` and
+:mod:`.news_feed_errors`.
 """
 
 from __future__ import annotations
@@ -34,46 +34,18 @@ from typing import TYPE_CHECKING
 
 from stopcamb_desk.push.news_feed_base import (
     DATABASE_URL_ENV,
-    FEED_ROOT,
     NewsFeed,
-    NewsFeedError,
-    check_key,
-    new_key,
 )
-from stopcamb_desk.push.news_feed_errors import map_error
 from stopcamb_desk.push.news_feed_rtdb import (
-    DEFAULT_TIMEOUT_SECONDS,
     RtdbNewsFeed,
-    check_database_url,
-    is_emulator_url,
     realtime_database,
 )
 from stopcamb_desk.push.news_feed_simulation import (
-    SIMULATION_FILE,
-    SIMULATION_LABEL,
     SimulationNewsFeed,
 )
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
-
-__all__ = [
-    "DATABASE_URL_ENV",
-    "DEFAULT_TIMEOUT_SECONDS",
-    "FEED_ROOT",
-    "SIMULATION_FILE",
-    "SIMULATION_LABEL",
-    "NewsFeed",
-    "NewsFeedError",
-    "RtdbNewsFeed",
-    "SimulationNewsFeed",
-    "check_database_url",
-    "check_key",
-    "is_emulator_url",
-    "map_error",
-    "new_key",
-    "news_feed_for",
-]
 
 
 def news_feed_for(settings: Settings, env: Mapping[str, str] | None = None) -> NewsFeed:

@@ -22,13 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.push.topics import (
-    departement_name,
-    normalize_departement,
-    replacement_key,
-    topic_for,
-)
+from stopcamb_desk.push.topics import replacement_key, topic_departement, topic_for
 
 if TYPE_CHECKING:
     from firebase_admin import messaging
@@ -74,7 +70,7 @@ def title_for(departement: str | None, *, exercise: bool = False) -> str:
     if departement is None:
         title = TITLE_PREFIX + "message national"
     else:
-        code = normalize_departement(departement)
+        code = topic_departement(departement)
         title = f"{TITLE_PREFIX}{departement_name(code)} ({code})"
     return EXERCISE_TITLE_PREFIX + title if exercise else title
 
@@ -107,7 +103,7 @@ def build_message(push: AlertPush, *, now: datetime | None = None) -> messaging.
     data = {
         "alert_id": str(push.alert_id),
         "kind": push.kind,
-        "departement": "" if push.departement is None else normalize_departement(push.departement),
+        "departement": "" if push.departement is None else topic_departement(push.departement),
         "replaces": "" if push.replaces_id is None else str(push.replaces_id),
         "sequence": str(push.sequence),
         "exercise": "1" if push.exercise else "0",

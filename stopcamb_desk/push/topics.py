@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, known_departement
 from stopcamb_desk.domain.errors import DeskError
 
 NATIONAL_TOPIC = "national"
@@ -32,20 +32,14 @@ class TopicError(DeskError, ValueError):
     """The département or topic is not one the app knows; ``message`` is French."""
 
 
-def normalize_departement(code: str) -> str:
-    """``"1"`` → ``"01"``, ``"2a"`` → ``"2A"``; raise :class:`TopicError` if unknown."""
-    value = str(code).strip().upper()
-    if value.isdigit() and len(value) == 1:
-        value = "0" + value
-    if value not in DEPARTEMENT_NAMES:
+def topic_departement(code: str) -> str:
+    """The normalized code of a département the app knows; raise :class:`TopicError` if not."""
+    value = known_departement(str(code))
+    if value is None:
         raise TopicError(
             f"Département inconnu : « {code} ». Codes acceptés : 01 à 95, 2A, 2B, 971 à 976."
         )
     return value
-
-
-def departement_name(code: str) -> str:
-    return DEPARTEMENT_NAMES[normalize_departement(code)]
 
 
 def validate_topic(topic: str) -> str:
@@ -59,7 +53,7 @@ def validate_topic(topic: str) -> str:
 
 def topic_for(departement: str | None, *, exercise: bool = False) -> str:
     """The FCM topic of a département (``None`` = national), exercise topics prefixed."""
-    base = NATIONAL_TOPIC if departement is None else f"dep_{normalize_departement(departement)}"
+    base = NATIONAL_TOPIC if departement is None else f"dep_{topic_departement(departement)}"
     return validate_topic(EXERCISE_PREFIX + base if exercise else base)
 
 

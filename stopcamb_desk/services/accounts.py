@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.departements import normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import (
     Permission,
@@ -59,8 +60,8 @@ def _check_password_strength(password: str) -> None:
         )
 
 
-def _normalise_departements(role: Role, departements: Iterable[str]) -> list[str]:
-    codes = sorted({d.strip().upper() for d in departements if d.strip()})
+def _checked_departements(role: Role, departements: Iterable[str]) -> list[str]:
+    codes = sorted({normalize_departement(d) for d in departements if d.strip()})
     if role is Role.CHEF_DE_QUART and not codes:
         raise AccountError(
             "Un chef de quart doit avoir au moins un département (ex. --departements 74)."
@@ -104,7 +105,7 @@ class AccountService:
                 "Identifiant invalide : lettres, chiffres, « . », « - » ou « _ », 64 au plus."
             )
         _check_password_strength(password)
-        codes = _normalise_departements(role, departements)
+        codes = _checked_departements(role, departements)
         with self._db.session() as session:
             if session.scalar(select(Operator.id).where(Operator.login == login)) is not None:
                 raise AccountError(f"L'identifiant « {login} » existe déjà.")

@@ -14,13 +14,8 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import AuditEvent
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.services.history import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    Cursor,
-    escape_like,
-    loads_object,
-)
+from stopcamb_desk.services.history import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, escape_like
+from stopcamb_desk.services.history_model import Cursor, loads_object
 
 
 @dataclass(frozen=True, slots=True)

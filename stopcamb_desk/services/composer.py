@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.places import PlaceFinder
 from stopcamb_desk.domain.roles import (
     Permission,
-    PermissionDenied,
     Principal,
     require,
     require_departement,
@@ -37,11 +36,6 @@ from stopcamb_desk.domain.rules.model import (
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
-
-KIND_LABELS: dict[MessageKind, str] = {
-    MessageKind.OPERATIONNEL: "Opérationnel",
-    MessageKind.PREVENTION: "Prévention nationale",
-}
 
 
 class SendRefused(DeskError):
@@ -73,11 +67,6 @@ class Draft:
     # subscribers (composer checkbox, ``--confirmer-lieu``).
     place_confirmed: bool = False
     template_id: int | None = field(default=None, compare=False)
-
-
-def departement_name(code: str) -> str:
-    # The static table: no reference-data file is parsed when the composer opens.
-    return DEPARTEMENT_NAMES.get(code, f"département {code}")
 
 
 def permitted_departements(principal: Principal) -> list[DepartementChoice]:
@@ -232,20 +221,3 @@ def validate_for_send(
     if reason is not None:
         raise SendRefused(reason)
     return verdict
-
-
-__all__ = [
-    "KIND_LABELS",
-    "DepartementChoice",
-    "Draft",
-    "PermissionDenied",
-    "SendRefused",
-    "banner_title",
-    "check_draft",
-    "check_target",
-    "permitted_departements",
-    "permitted_kinds",
-    "push_is_real",
-    "refusal_reason",
-    "validate_for_send",
-]

@@ -2,7 +2,7 @@
 a short past history of alerts and news items, so that every view has something to show.
 
 Idempotent. The history goes through the real :class:`~stopcamb_desk.services.outbox.Outbox`
-and the news through :class:`~stopcamb_desk.services.news.NewsService`, in SIMULATION only.
+and the news through :class:`~stopcamb_desk.services.news_service.NewsService`, in SIMULATION only.
 """
 
 from __future__ import annotations

@@ -209,8 +209,9 @@ def _day(today: date) -> date:
 
 
 def _seed_news(db: Database, settings: Settings, opp: Principal, now: datetime) -> None:
-    from stopcamb_desk.push.news_feed import SimulationNewsFeed
-    from stopcamb_desk.services.news import NewsDraft, NewsService
+    from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
+    from stopcamb_desk.services.news_draft import NewsDraft
+    from stopcamb_desk.services.news_service import NewsService
 
     with db.session() as session:
         if session.scalar(select(func.count(NewsItem.id))):

@@ -19,13 +19,15 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import IO
 
+from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.status import kind_label, status_label
 from stopcamb_desk.models import Alert
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.services.history import AlertRow, HistoryError, may_see
+from stopcamb_desk.services.history import may_see
+from stopcamb_desk.services.history_model import AlertRow, HistoryError
 
 CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 # Globally unique originator of our CAP messages (CAP: "may be based on an Internet domain").
@@ -112,12 +114,6 @@ def cap_identifier(alert_id: int) -> str:
     return f"{CAP_IDENTIFIER_PREFIX}{alert_id}"
 
 
-def departement_name(db_session: Any, code: str) -> str:
-    from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
-
-    return DEPARTEMENT_NAMES.get(code, f"Département {code}")
-
-
 def push_lifetime(payload_json: str, default_hours: int) -> timedelta:
     """The lifetime actually sent (``android.ttl`` of the FCM payload, e.g. ``"86400s"``)."""
     try:
@@ -150,7 +146,7 @@ def cap_message(
         if alert is None or not may_see(principal, alert.departement):
             raise HistoryError(f"Alerte n° {alert_id} introuvable dans votre historique.")
         previous = session.get(Alert, alert.replaces_id) if alert.replaces_id else None
-        area_name = departement_name(session, alert.departement) if alert.departement else "France"
+        area_name = departement_name(alert.departement) if alert.departement else "France"
         sent = alert.sent_at or alert.created_at
         lifetime = push_lifetime(alert.payload_json, ttl_hours)
         author = alert.author.nom or alert.author.login

@@ -172,7 +172,7 @@ class CommuneChoice:
 
 def commune_choices(query: str, departement: str, limit: int = 12) -> list[CommuneChoice]:
     """Communes of ``departement`` whose name starts with ``query`` (the form's completer)."""
-    from stopcamb_desk.geo import search_communes
+    from stopcamb_desk.geo.communes import search_communes
 
     found = search_communes(query, limit, departements={departement})
     return [CommuneChoice(c.nom, c.label) for c in found]

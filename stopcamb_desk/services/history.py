@@ -40,25 +40,8 @@ from stopcamb_desk.services.history_model import (
     HistoryFilter,
     Page,
     PhoneEntry,
-    format_age,
     loads_object,
 )
-
-__all__ = [
-    "AlertDetail",
-    "AlertRow",
-    "AttemptInfo",
-    "Cursor",
-    "HistoryError",
-    "HistoryFilter",
-    "HistoryService",
-    "Page",
-    "PhoneEntry",
-    "format_age",
-    "loads_object",
-    "may_see",
-    "visibility_clause",
-]
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

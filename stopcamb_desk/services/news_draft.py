@@ -138,7 +138,7 @@ def check_url(url: str) -> str | None:
 
 def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[NewsProblem]:
     """Every problem of ``draft`` (as typed), blocking or not; pure, fast enough per keystroke."""
-    from stopcamb_desk.domain.rules import check
+    from stopcamb_desk.domain.rules.checker import check
 
     problems: list[NewsProblem] = []
     cleaned, removals = draft.cleaned()
@@ -210,7 +210,7 @@ def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[News
     return problems
 
 
-def refusal(problems: list[NewsProblem], action: str) -> NewsRefused | None:
+def news_refusal(problems: list[NewsProblem], action: str) -> NewsRefused | None:
     blocking = tuple(p for p in problems if p.blocking)
     if not blocking:
         return None

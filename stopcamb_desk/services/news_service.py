@@ -1,6 +1,25 @@
-"""The news service: role checks, the three publication steps, each audited (OPP GGD34 only).
+"""The national news feed (« Flux d'actualité »): drafts, publication, withdrawal. OPP GGD34 only.
 
-See :mod:`stopcamb_desk.services.news` for the life cycle and the three steps.
+Life cycle of a news item (``news_items.status``)::
+
+    brouillon ─publier─▶ a_publier ─OK─▶ publiee ─retirer─▶ a_retirer ─OK─▶ retiree
+                            ↺ failed: stays « Non publiée »    ↺ failed: « Retrait non confirmé »
+                              (the error is kept; Réessayer)      (the error is kept; Réessayer)
+
+Like the alert outbox, nothing is lost: each publication or withdrawal is three steps —
+
+1. :meth:`NewsService.request_publication` / :meth:`request_withdrawal` (database worker): role
+   check, validation, the item and its audit event committed in one transaction, state
+   ``a_publier`` / ``a_retirer``; no network;
+2. :meth:`NewsService.deliver` (network pool): one call to the feed, no database, no retry;
+3. :meth:`NewsService.record` (database worker): the outcome and its audit event; a failure
+   keeps the intermediate state and the French error, the operator chooses « Réessayer ».
+
+:meth:`publish`, :meth:`withdraw` and :meth:`retry` chain the three (CLI, scripts). Validation
+lives in :mod:`.news_draft` (:func:`check_news`, pure: titles of 80 characters at most, texts of
+1 000, an optional ``https://`` link, and the rule checker's invisible-character, suspicion,
+identification and scope rules applied to the title and the text, as a prevention message);
+the publication state machine and the rows shown in :mod:`.news_state`.
 """
 
 from __future__ import annotations
@@ -16,7 +35,7 @@ from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.rules.model import Severity
 from stopcamb_desk.models import NewsItem, Operator, utcnow
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.push.news_feed import NewsFeed, NewsFeedError, new_key
+from stopcamb_desk.push.news_feed_base import NewsFeed, NewsFeedError, new_key
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.news_atom import atom_feed, published_rows
 from stopcamb_desk.services.news_draft import (
@@ -25,13 +44,13 @@ from stopcamb_desk.services.news_draft import (
     NewsProblem,
     NewsRefused,
     check_news,
-    refusal,
+    news_refusal,
 )
 from stopcamb_desk.services.news_state import (
     Delivery,
+    NewsOutcome,
     NewsRow,
     NewsStatus,
-    Outcome,
     Pending,
     editable_item,
     feed_entry,
@@ -135,7 +154,7 @@ class NewsService:
         problems = [p for p in check_news(draft, self.places) if p.rule in DRAFT_RULES]
         if not (draft.title or draft.body):
             problems.append(NewsProblem("titre", Severity.BLOQUANT, "Le brouillon est vide."))
-        refused = refusal(problems, "Enregistrement")
+        refused = news_refusal(problems, "Enregistrement")
         if refused is not None:
             raise refused
         with self.db.session() as session:
@@ -176,7 +195,7 @@ class NewsService:
         """Validate and commit « à publier » (new item, draft or update of a published one)."""
         require(principal, Permission.PUBLISH_NEWS)
         draft = draft.normalised()
-        refused = refusal(check_news(draft, self.places), "Publication")
+        refused = news_refusal(check_news(draft, self.places), "Publication")
         if refused is not None:
             raise refused
         now = self.clock()
@@ -263,7 +282,7 @@ class NewsService:
         return Delivery(True, feed.name, feed.simulated)
 
     # -- step 3: record the outcome -------------------------------------------------------
-    def record(self, principal: Principal, pending: Pending, delivery: Delivery) -> Outcome:
+    def record(self, principal: Principal, pending: Pending, delivery: Delivery) -> NewsOutcome:
         publish = pending.action == "publier"
         expected = NewsStatus.A_PUBLIER if publish else NewsStatus.A_RETIRER
         now = self.clock()
@@ -295,7 +314,7 @@ class NewsService:
             audit.record(session, principal.login, action, OBJECT_TYPE, item.id, details, at=now)
             session.flush()
             row = self._row(session, item)
-        return Outcome(
+        return NewsOutcome(
             row, delivery.ok, outcome_message(row, pending, delivery), delivery.simulated
         )
 
@@ -306,17 +325,17 @@ class NewsService:
         draft: NewsDraft,
         item_id: int | None = None,
         expected_version: int | None = None,
-    ) -> Outcome:
+    ) -> NewsOutcome:
         pending = self.request_publication(principal, draft, item_id, expected_version)
         return self._complete(principal, pending)
 
     def withdraw(
         self, principal: Principal, item_id: int, expected_version: int | None = None
-    ) -> Outcome:
+    ) -> NewsOutcome:
         pending = self.request_withdrawal(principal, item_id, expected_version)
         if pending is None:
             row = self.get(principal, item_id)
-            return Outcome(row, True, "Brouillon abandonné (il n'avait jamais été publié).")
+            return NewsOutcome(row, True, "Brouillon abandonné (il n'avait jamais été publié).")
         return self._complete(principal, pending)
 
     def request_retry(self, principal: Principal, item_id: int) -> Pending:
@@ -331,12 +350,12 @@ class NewsService:
             return pending
         raise NewsRefused(f"Rien à réessayer : l'article est « {row.status_label} ».")
 
-    def retry(self, principal: Principal, item_id: int) -> Outcome:
+    def retry(self, principal: Principal, item_id: int) -> NewsOutcome:
         pending = self.request_retry(principal, item_id)
         return self._complete(principal, pending)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _complete(self, principal: Principal, pending: Pending) -> Outcome:
+    def _complete(self, principal: Principal, pending: Pending) -> NewsOutcome:
         """Steps 2 and 3 for a committed request."""
         return self.record(principal, pending, self.deliver(pending))
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.models import NewsItem, Operator, utcnow
-from stopcamb_desk.push.news_feed import NewsFeedError
+from stopcamb_desk.push.news_feed_base import NewsFeedError
 from stopcamb_desk.services.news_draft import NewsDraft, NewsRefused
 
 
@@ -158,7 +158,7 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class NewsOutcome:
     """Where an item stands after a publication or withdrawal; ``message`` is French."""
 
     row: NewsRow

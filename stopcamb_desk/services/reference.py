@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select
 
-from stopcamb_desk import geo
+from stopcamb_desk.geo.communes import communes as shipped_communes
+from stopcamb_desk.geo.departements import departements as shipped_departements
 from stopcamb_desk.models import Commune, Departement
 from stopcamb_desk.models.db import Database
 
@@ -19,14 +20,16 @@ def reference_in_sync(db: Database) -> bool:
     with db.session() as session:
         deps = session.scalar(select(func.count()).select_from(Departement)) or 0
         communes = session.scalar(select(func.count()).select_from(Commune)) or 0
-    return deps == len(geo.departements()) and communes == len(geo.communes())
+    return deps == len(shipped_departements()) and communes == len(shipped_communes())
 
 
 def sync_reference(db: Database, *, force: bool = False) -> bool:
     """Refresh the tables if they differ from the shipped data; True when rewritten."""
     if not force and reference_in_sync(db):
         return False
-    departements = [{"code": d.code, "nom": d.nom, "region": d.region} for d in geo.departements()]
+    departements = [
+        {"code": d.code, "nom": d.nom, "region": d.region} for d in shipped_departements()
+    ]
     communes = [
         {
             "code_insee": c.code_insee,
@@ -39,7 +42,7 @@ def sync_reference(db: Database, *, force: bool = False) -> bool:
             "lat": c.lat,
             "lon": c.lon,
         }
-        for c in geo.communes()
+        for c in shipped_communes()
     ]
     with db.session() as session:
         session.execute(delete(Commune))

@@ -45,10 +45,10 @@ from stopcamb_desk.services.outbox_sql import newer_blocking
 from stopcamb_desk.services.replacement_checks import (
     ReplacementConflict,
     ReplacementError,
+    check_replaceable,
     check_role,
     load_alert,
     process_lock,
-    refusal,
     target_label,
     topic_head,
     typed_text,
@@ -125,7 +125,7 @@ class ReplacementService:
             replace_reason: str | None = None
             try:
                 check_role(principal, alert)
-                refusal(session, alert, None)
+                check_replaceable(session, alert, None)
             except PermissionDenied as exc:
                 replace_reason = exc.message
             except ReplacementError as exc:
@@ -151,7 +151,7 @@ class ReplacementService:
         with self.db.session() as session:
             alert = load_alert(session, principal, alert_id)
             check_role(principal, alert)
-            refusal(session, alert, None)
+            check_replaceable(session, alert, None)
             attestation = None
             if alert.procedure_type and alert.procedure_number and alert.procedure_date:
                 from stopcamb_desk.domain.rules.model import ProcedureType
@@ -254,7 +254,7 @@ class ReplacementService:
 
         alert = load_alert(session, principal, alert_id)
         check_role(principal, alert)
-        refusal(session, alert, expected_version)
+        check_replaceable(session, alert, expected_version)
         if (
             draft.departement != alert.departement
             or str(draft.kind) != alert.kind
@@ -310,14 +310,3 @@ def for_services(
         places=places,
         today=today,
     )
-
-
-__all__ = [
-    "ActionState",
-    "ReplacementConflict",
-    "ReplacementError",
-    "ReplacementService",
-    "ReplacementTarget",
-    "for_services",
-    "target_label",
-]

@@ -1,9 +1,9 @@
 """Whether an alert may be replaced or withdrawn: the topic's head, conflicts, the SQLite lock.
 
 The rules are described in :mod:`stopcamb_desk.services.replacement`; this module holds the
-checks (:func:`load_alert`, :func:`check_role`, :func:`topic_head`, :func:`refusal`), the French
-:class:`ReplacementError`/:class:`ReplacementConflict` they raise, and the process lock that
-serialises replacements on SQLite.
+checks (:func:`load_alert`, :func:`check_role`, :func:`topic_head`, :func:`check_replaceable`),
+the French :class:`ReplacementError`/:class:`ReplacementConflict` they raise, and the process
+lock that serialises replacements on SQLite.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.lifecycle import replace_status_refusal
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
 from stopcamb_desk.domain.status import HEAD_STATUSES, status_label
-from stopcamb_desk.services.composer import departement_name
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -112,7 +112,7 @@ def topic_head(session: Session, topic: str) -> Any:
     ).first()
 
 
-def refusal(session: Session, alert: Any, expected_version: int | None) -> None:
+def check_replaceable(session: Session, alert: Any, expected_version: int | None) -> None:
     """Raise why ``alert`` cannot be replaced now (conflict first), or return."""
     head = topic_head(session, alert.topic)
     if head is not None and head.sequence > alert.sequence:
@@ -134,7 +134,7 @@ def refusal(session: Session, alert: Any, expected_version: int | None) -> None:
 
 def conflict(alert_id: int, head: Any) -> ReplacementConflict:
     """Who replaced or withdrew ``alert_id``, or which newer alert took its place, and when."""
-    from stopcamb_desk.services.history import loads_object
+    from stopcamb_desk.services.history_model import loads_object
 
     data = (loads_object(head.payload_json).get("message") or {}).get("data") or {}
     who = f"{head.nom} ({head.login})" if head.nom and head.nom != head.login else head.login
@@ -171,18 +171,3 @@ def typed_text(stored: str, exercise: bool) -> str:
     if exercise and stored.startswith(EXERCISE_PREFIX):
         return stored[len(EXERCISE_PREFIX) :]
     return stored
-
-
-__all__ = [
-    "ReplacementConflict",
-    "ReplacementError",
-    "check_role",
-    "conflict",
-    "load_alert",
-    "local_time",
-    "process_lock",
-    "refusal",
-    "target_label",
-    "topic_head",
-    "typed_text",
-]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import (
     Permission,
@@ -38,7 +38,8 @@ from stopcamb_desk.domain.roles import (
     require,
     require_departement,
 )
-from stopcamb_desk.domain.rules import MessageKind, Severity, Verdict, check
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import MessageKind, Severity, Verdict
 from stopcamb_desk.domain.rules.text import count_graphemes
 from stopcamb_desk.models import Operator, Template, utcnow
 from stopcamb_desk.models.db import Database
@@ -71,12 +72,9 @@ def kind_for(departement: str | None) -> MessageKind:
     return MessageKind.PREVENTION if departement is None else MessageKind.OPERATIONNEL
 
 
-def normalise_departement(code: str | None) -> str | None:
-    """« 2a » → « 2A », « 1 » → « 01 »; None (national) stays None."""
-    if code is None:
-        return None
-    code = code.strip().upper()
-    return code.zfill(2) if code.isdigit() and len(code) == 1 else code
+def _scope(code: str | None) -> str | None:
+    """A template's scope as stored: a normalized département code, or None (national)."""
+    return None if code is None else normalize_departement(code)
 
 
 def manageable_scopes(principal: Principal) -> list[str | None]:
@@ -129,9 +127,7 @@ class TemplateDraft:
         def clean(value: str) -> str:
             return unicodedata.normalize("NFC", value).strip()
 
-        return TemplateDraft(
-            clean(self.title), clean(self.text), normalise_departement(self.departement)
-        )
+        return TemplateDraft(clean(self.title), clean(self.text), _scope(self.departement))
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +244,7 @@ class TemplateService:
         if scopes is None:
             wanted = manageable_scopes(principal)
         else:
-            wanted = [normalise_departement(scope) for scope in scopes]
+            wanted = [_scope(scope) for scope in scopes]
             for scope in wanted:
                 require_scope(principal, scope)
         conditions = []

@@ -17,10 +17,6 @@ class MessageKind(StrEnum):
     OPERATIONNEL = "operationnel"
     PREVENTION = "prevention"
 
-    @property
-    def label(self) -> str:
-        return "Alerte opérationnelle" if self is MessageKind.OPERATIONNEL else "Prévention"
-
 
 class Severity(StrEnum):
     BLOQUANT = "bloquant"

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stopcamb_desk.services.composer import KIND_LABELS, DepartementChoice, Draft
+from stopcamb_desk.domain.status import kind_label
+from stopcamb_desk.services.composer import DepartementChoice, Draft
 
 SIMULATION_BG = "#e65100"
 REAL_BG = "#b71c1c"
@@ -112,7 +113,7 @@ class ConfirmSendDialog(QDialog):
         self.target.setObjectName("confirmDepartement")
         self.target.setStyleSheet("font-size: 16pt; font-weight: bold;")
         form.addRow("Département :", self.target)
-        kind = KIND_LABELS[draft.kind] + (" — EXERCICE" if draft.exercise else "")
+        kind = kind_label(draft.kind) + (" — EXERCICE" if draft.exercise else "")
         self.kind = QLabel(kind)
         self.kind.setObjectName("confirmKind")
         self.kind.setStyleSheet("font-size: 14pt; font-weight: bold;")

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.places import PlaceFinder
-from stopcamb_desk.services.composer import Draft, check_draft, departement_name, refusal_reason
+from stopcamb_desk.services.composer import Draft, check_draft, refusal_reason
 from stopcamb_desk.services.guided import (
     ADVICE,
     MOMENTS,

@@ -16,12 +16,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from stopcamb_desk.services.replacement import (
-    ReplacementConflict,
-    ReplacementService,
-    ReplacementTarget,
-    for_services,
-)
+from stopcamb_desk.services.replacement import ReplacementService, ReplacementTarget, for_services
+from stopcamb_desk.services.replacement_checks import ReplacementConflict
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QCheckBox, QComboBox

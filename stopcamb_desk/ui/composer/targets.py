@@ -8,7 +8,8 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox
 
 from stopcamb_desk.domain.rules.model import MessageKind
-from stopcamb_desk.services.composer import KIND_LABELS, DepartementChoice
+from stopcamb_desk.domain.status import kind_label
+from stopcamb_desk.services.composer import DepartementChoice
 
 NATIONAL_LABEL = "National (tous départements)"
 
@@ -40,7 +41,7 @@ def kind_combo(permitted: Sequence[MessageKind]) -> QComboBox:
     model = QStandardItemModel(combo)
     combo.setModel(model)
     for kind in MessageKind:
-        combo.addItem(KIND_LABELS[kind], str(kind))
+        combo.addItem(kind_label(kind), str(kind))
         if kind not in permitted:
             item = model.item(combo.count() - 1)
             item.setEnabled(False)

@@ -56,7 +56,7 @@ from stopcamb_desk.ui.composer.targets import (
     departement_combo,
     kind_combo,
 )
-from stopcamb_desk.ui.preview import PreviewPanel
+from stopcamb_desk.ui.preview.panel import PreviewPanel
 
 if TYPE_CHECKING:
     from stopcamb_desk.services.outbox import Outbox

@@ -12,13 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 
-from stopcamb_desk.services.replacement import (
-    ActionState,
-    ReplacementConflict,
-    ReplacementTarget,
-    for_services,
-    target_label,
-)
+from stopcamb_desk.services.replacement import ActionState, ReplacementTarget, for_services
+from stopcamb_desk.services.replacement_checks import ReplacementConflict, target_label
 from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.history.model import run_on_db
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from html import escape
 
 from stopcamb_desk.domain.status import attempt_outcome_label, kind_label, status_label
-from stopcamb_desk.services.history import AlertDetail, AlertRow
+from stopcamb_desk.services.history_model import AlertDetail, AlertRow
 
 
 def _when(moment: datetime | None) -> str:

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from stopcamb_desk.domain.roles import Permission, Principal
-from stopcamb_desk.services.history import HistoryService, PhoneEntry, format_age
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import PhoneEntry, format_age
 from stopcamb_desk.ui.history.model import DbRunner, run_on_db
 
 HEADERS = ("Département", "Affiché depuis", "Alerte")

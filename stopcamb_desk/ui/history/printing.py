@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.services.exports import write_csv
-from stopcamb_desk.services.history import HistoryFilter, HistoryService
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import HistoryFilter
 
 # A printed report is for reading: beyond this, use the CSV export.
 MAX_PDF_ROWS = 5000

@@ -28,7 +28,8 @@ from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission
 from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS, kind_label
 from stopcamb_desk.models import utcnow
-from stopcamb_desk.services.history import AlertRow, HistoryFilter, HistoryService
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import AlertRow, HistoryFilter
 from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.history.actions import AlertActions
 from stopcamb_desk.ui.history.detail import detail_html

@@ -49,7 +49,7 @@ def area_paths(key: str) -> AreaPaths:
         cached = _cache.get(key)
         if cached is not None:
             return cached
-        from stopcamb_desk.geo import departement
+        from stopcamb_desk.geo.departements import departement
 
         area = projected_area(key)
         paths = {code: shape_path(shape) for code, shape in area.shapes.items()}

@@ -29,7 +29,8 @@ from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.geo.model import Commune
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.services.brigades import BrigadeHit, BrigadeService
-from stopcamb_desk.services.history import HistoryService, PhoneEntry, format_age
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import PhoneEntry, format_age
 from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.map.canvas import ALERT_FILL, QUIET_FILL, ZOOM_STEP, MapCanvas, Marker
 from stopcamb_desk.ui.map.legend import Legend
@@ -48,7 +49,7 @@ PICK_HINT = (
 
 def focus_choices(principal: Principal) -> list[tuple[str, tuple[str, ...]]]:
     """What the « Zone » selector offers: (label, département codes), default first."""
-    from stopcamb_desk.geo import departements
+    from stopcamb_desk.geo.departements import departements
 
     deps = [d for d in departements() if d.has_outline]
     name = {d.code: d.nom for d in deps}
@@ -70,7 +71,7 @@ def focus_choices(principal: Principal) -> list[tuple[str, tuple[str, ...]]]:
 
 def find_communes(query: str, focus: tuple[str, ...]) -> list[Commune]:
     """Communes named like ``query``: those of the shown département(s) first."""
-    from stopcamb_desk.geo import search_communes
+    from stopcamb_desk.geo.communes import search_communes
 
     located = [c for c in search_communes(query, 8, departements=focus) if c.has_coordinates]
     return located or [c for c in search_communes(query, 8) if c.has_coordinates]
@@ -344,7 +345,7 @@ class MapView(QWidget):
         service = self.brigade_service
 
         def work() -> tuple[str, list[BrigadeHit]]:
-            from stopcamb_desk.geo import departement_at
+            from stopcamb_desk.geo.departements import departement_at
 
             dep = departement_at(lon, lat)
             where = f"{dep.code} — {dep.nom}" if dep else "hors des départements français"

@@ -13,15 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Slot
 
 from stopcamb_desk.domain.rules.model import MessageKind
-from stopcamb_desk.services.news import (
-    Delivery,
-    NewsDraft,
-    NewsRow,
-    NewsService,
-    NewsStatus,
-    Outcome,
-    Pending,
-)
+from stopcamb_desk.services.news_draft import NewsDraft
+from stopcamb_desk.services.news_service import NewsService
+from stopcamb_desk.services.news_state import Delivery, NewsOutcome, NewsRow, NewsStatus, Pending
 from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.national.dialogs import ConfirmNewsDialog
 
@@ -191,7 +185,7 @@ class NewsActionsMixin:
             owner=self,  # type: ignore[arg-type]  # mixed into a QWidget
         )
 
-    def _done(self, outcome: Outcome) -> None:
+    def _done(self, outcome: NewsOutcome) -> None:
         self._busy = False
         prefix = "✓ " if outcome.ok else "✗ "
         self.show_status(prefix + outcome.message, ok=outcome.ok)

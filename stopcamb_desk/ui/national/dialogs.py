@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from stopcamb_desk.services.news import NewsDraft
+from stopcamb_desk.services.news_draft import NewsDraft
 from stopcamb_desk.ui.national.style import NAVY, mode_colour
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from stopcamb_desk.services.news import NewsRow, NewsStatus
+from stopcamb_desk.services.news_state import NewsRow, NewsStatus
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Statut", "Titre", "Créé le", "Publié le", "Retiré le")

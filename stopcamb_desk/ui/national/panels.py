@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stopcamb_desk.services.news import NewsRow
+from stopcamb_desk.services.news_state import NewsRow
 from stopcamb_desk.ui.national.card import FeedCard
 from stopcamb_desk.ui.national.editor import NewsEditor
 from stopcamb_desk.ui.national.model import ROW_ROLE, NewsTableModel

@@ -21,13 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stopcamb_desk.services.news import (
-    NewsDraft,
-    NewsRow,
-    NewsService,
-    NewsStatus,
-    open_news_service,
-)
+from stopcamb_desk.services.news_draft import NewsDraft
+from stopcamb_desk.services.news_service import NewsService, open_news_service
+from stopcamb_desk.services.news_state import NewsRow, NewsStatus
 from stopcamb_desk.ui.national.actions import NewsActionsMixin
 from stopcamb_desk.ui.national.dialogs import ConfirmNewsDialog
 from stopcamb_desk.ui.national.editor import _refresh

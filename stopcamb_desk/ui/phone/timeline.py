@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.push.simulation import SimulatedDelivery
-from stopcamb_desk.push.topics import TopicError, departement_name, parse_topic, topic_for
+from stopcamb_desk.push.topics import TopicError, parse_topic, topic_for
 
 HISTORY_LIMIT = 8
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.domain.rules.model import Severity
+from stopcamb_desk.domain.status import kind_label
 from stopcamb_desk.services.templates import (
     TemplateDraft,
     TemplateRow,
@@ -236,7 +237,7 @@ class TemplatesView(QWidget):
         else:
             self.problems.setText("✓ Le texte respecte les règles d'envoi.")
         _set_property(self.problems, "blocked", any(problems))
-        self.kind.setText(kind_for(draft.departement).label)
+        self.kind.setText(kind_label(kind_for(draft.departement)))
         current = self.current
         self.editing.setText("Nouveau modèle" if current is None else f"Modèle n° {current.id}")
         self.save_button.setEnabled(not problems and not self._busy and bool(self.scopes))
