@@ -140,7 +140,7 @@ def main() -> int:
 
             errors = ErrorHandler(_Print())
             ctx = ShellContext(settings, services, principal, ImmediateTaskRunner(), errors)
-            view = ComposerView(ctx, send_callback=lambda _d, _v: None)
+            view = ComposerView(ctx)
             view.resize(1280, 800)
             view.show()
             view.editor.setFocus()

@@ -79,7 +79,7 @@ def test_switching_to_the_communes_departement_in_one_click(qtbot: QtBot, desk: 
     principal = desk.services.accounts.authenticate("chef7434", "mot-de-passe-7434")
     errors = ErrorHandler(desk.presenter)
     ctx = ShellContext(desk.settings, desk.services, principal, ImmediateTaskRunner(), errors)
-    view = ComposerView(ctx, send_callback=lambda d, v: desk.sent.append((d, v)))
+    view = ComposerView(ctx)
     qtbot.addWidget(view)
     view.show()
     view.departement.setCurrentIndex(view.departement.findData("74"))

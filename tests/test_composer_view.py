@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from desk import desk_journal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 from ui_helpers import RecordingPresenter, type_keys
 
 from stopcamb_desk.config import Settings
-from stopcamb_desk.domain.rules.model import GaugeLevel, MessageKind, ProcedureType, Verdict
-from stopcamb_desk.services.composer import Draft
+from stopcamb_desk.domain.rules.model import GaugeLevel, MessageKind, ProcedureType
+from stopcamb_desk.models import Alert
 from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.ui.composer import ComposerView
 from stopcamb_desk.ui.context import ShellContext
@@ -34,8 +35,15 @@ SEED = (
 class Desk:
     services: Services
     presenter: RecordingPresenter
-    sent: list[tuple[Draft, Verdict]]
     settings: Settings
+    first_id: int  # alerts after this one were queued by the test (the demo data comes first)
+
+    @property
+    def sent(self) -> list[Alert]:
+        """The alerts the composer handed to the outbox, oldest first."""
+        with self.services.db.session() as session:
+            query = select(Alert).where(Alert.id > self.first_id).order_by(Alert.id)
+            return list(session.scalars(query))
 
     def composer(self, qtbot: QtBot, login: str = "chef74") -> ComposerView:
         password = {"chef74": "demo-chef74", "chef34": "demo-chef34", "opp34": "demo-opp34"}
@@ -43,7 +51,7 @@ class Desk:
         errors = ErrorHandler(self.presenter)
         tasks = ImmediateTaskRunner(on_unhandled=errors.report)
         ctx = ShellContext(self.settings, self.services, principal, tasks, errors)
-        view = ComposerView(ctx, send_callback=lambda d, v: self.sent.append((d, v)))
+        view = ComposerView(ctx)
         qtbot.addWidget(view)
         view.resize(1100, 760)
         view.show()
@@ -61,7 +69,9 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
         demo=True,
     )
     services = open_services(settings)
-    yield Desk(services, RecordingPresenter(), [], settings)
+    with services.db.session() as session:
+        first_id = session.scalar(select(func.max(Alert.id))) or 0
+    yield Desk(services, RecordingPresenter(), settings, first_id)
     services.close()
 
 
@@ -232,11 +242,10 @@ def test_ctrl_enter_confirmation_restates_departement_kind_text_and_mode(
     assert desk.sent == []  # nothing leaves before the explicit confirmation
 
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-    assert len(desk.sent) == 1
-    draft, verdict = desk.sent[0]
-    assert draft.departement == "74" and draft.text == SEED
-    assert draft.attestation is not None and draft.attestation.numero == "2024/001234"
-    assert verdict.sendable
+    [alert] = desk.sent
+    assert (alert.status, alert.departement, alert.text) == ("en_attente", "74", SEED)
+    assert alert.procedure_number == "2024/001234"
+    assert json.loads(alert.verdict_json)["sendable"]
     assert "confiée à l'envoi (74 — Haute-Savoie)" in view.status.text()
     assert view.text() == ""
 
@@ -299,34 +308,23 @@ def test_everything_is_reachable_from_the_keyboard(qtbot: QtBot, desk: Desk) -> 
 
 
 def test_confirmed_alert_goes_to_the_durable_outbox(qtbot: QtBot, desk: Desk) -> None:
-    from sqlalchemy import select
-
-    from stopcamb_desk.models import Alert
-    from stopcamb_desk.push.simulation import SimulationGateway
-    from stopcamb_desk.services.outbox import Outbox
-
-    gateway = SimulationGateway()
-    outbox = Outbox(desk.services.db, gateway, journal=desk_journal(desk.services.db))
-    wakes: list[int] = []
-    principal = desk.services.accounts.authenticate("chef74", "demo-chef74")
-    errors = ErrorHandler(desk.presenter)
-    ctx = ShellContext(desk.settings, desk.services, principal, ImmediateTaskRunner(), errors)
-    view = ComposerView(ctx, outbox=outbox, wake=lambda: wakes.append(1))
-    qtbot.addWidget(view)
-    view.show()
+    outbox, worker = desk.services.outbox, desk.services.outbox_worker
+    assert outbox is not None and worker is not None
+    worker.idle_poll = 60.0  # only the composer's wake-up can make it send within the test
+    desk.services.start_sender()
+    qtbot.waitUntil(worker.prepared.is_set)
+    view = desk.composer(qtbot)
     fill_attestation(qtbot, view, "PV 2025/77")
     type_text(qtbot, view, SEED)
     view.open_confirmation()
     assert view.confirmation is not None
     qtbot.mouseClick(view.confirmation.send_button, Qt.MouseButton.LeftButton)
 
-    assert view.last_sent_id is not None
-    assert wakes == [1]
-    assert f"Alerte n° {view.last_sent_id} enregistrée" in view.status.text()
-    with desk.services.db.session() as session:
-        alert = session.scalars(select(Alert).where(Alert.id == view.last_sent_id)).one()
-        assert (alert.status, alert.departement, alert.text) == ("en_attente", "74", SEED)
-        assert alert.procedure_number == "PV 2025/77"
-    outbox.process_due()
-    assert outbox.status(view.last_sent_id)[0] == "envoyee"
+    alert_id = view.last_sent_id
+    assert alert_id is not None
+    assert f"Alerte n° {alert_id} enregistrée" in view.status.text()
+    [alert] = desk.sent
+    assert (alert.id, alert.departement, alert.text) == (alert_id, "74", SEED)
+    assert alert.procedure_number == "PV 2025/77"
+    qtbot.waitUntil(lambda: outbox.status(alert_id)[0] == "envoyee", timeout=10_000)
     assert desk.presenter.unexpected == []

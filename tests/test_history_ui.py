@@ -4,12 +4,12 @@ see another desk's alert appear, read the audit journal, print the history."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from PySide6.QtCore import Qt
+from ui_helpers import shell_context
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models.db import Database
@@ -21,8 +21,7 @@ from stopcamb_desk.ui.history.printing import history_html, write_pdf
 
 
 def make_view(qtbot, db: Database, principal: Principal) -> HistoryView:  # type: ignore[no-untyped-def]
-    ctx = SimpleNamespace(services=SimpleNamespace(db=db), principal=principal, tasks=None)
-    view = HistoryView(ctx)
+    view = HistoryView(shell_context(db, principal))
     qtbot.addWidget(view)
     view.resize(1200, 700)
     return view

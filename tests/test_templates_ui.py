@@ -63,7 +63,7 @@ class Desk:
         return view
 
     def composer(self, qtbot: QtBot, login: str) -> ComposerView:
-        view = ComposerView(self.context(login), send_callback=lambda _d, _v: None)
+        view = ComposerView(self.context(login))
         qtbot.addWidget(view)
         view.show()
         view.activated()

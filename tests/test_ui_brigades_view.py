@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from desk import desk_db
 from history_fixtures import add_operator
 from PySide6.QtCore import Qt
+from ui_helpers import RecordingPresenter, shell_context
 
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
@@ -19,7 +19,6 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.brigades import BrigadeService
 from stopcamb_desk.ui.brigades import BrigadesView
 from stopcamb_desk.ui.brigades.position import parse_position
-from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
 SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 
@@ -48,16 +47,10 @@ def imported(db: Database, admin: Principal) -> None:
 
 
 def make_view(qtbot, db: Database, principal: Principal, **env: str) -> BrigadesView:  # type: ignore[no-untyped-def]
-    reported: list[BaseException] = []
-    ctx = SimpleNamespace(
-        settings=load_settings({**os.environ, **env}),
-        services=SimpleNamespace(db=db),
-        principal=principal,
-        tasks=ImmediateTaskRunner(),
-        errors=SimpleNamespace(report=reported.append),
-    )
-    view = BrigadesView(ctx)
-    view.reported = reported  # type: ignore[attr-defined]
+    presenter = RecordingPresenter()
+    settings = load_settings({**os.environ, **env})
+    view = BrigadesView(shell_context(db, principal, presenter=presenter, settings=settings))
+    view.reported = presenter.shown  # type: ignore[attr-defined]
     qtbot.addWidget(view)
     view.resize(1200, 700)
     view.show()

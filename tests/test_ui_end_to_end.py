@@ -19,7 +19,7 @@ from stopcamb_desk.push.simulation import JOURNAL_NAME, SimulationGateway
 from stopcamb_desk.ui.app import Desk
 from stopcamb_desk.ui.composer import ComposerView
 from stopcamb_desk.ui.errors import ErrorHandler
-from stopcamb_desk.ui.phone import PhoneWindow
+from stopcamb_desk.ui.phone.window import PhoneWindow
 from stopcamb_desk.ui.shell import MainWindow
 from stopcamb_desk.ui.tasks import QtTaskRunner
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QTextDocumentFragment
+from ui_helpers import RecordingPresenter, shell_context
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.geo.projection import projected_area
@@ -19,7 +19,7 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.brigades import BrigadeService
 from stopcamb_desk.ui.map import MapView
 from stopcamb_desk.ui.map.canvas import ALERT_FILL, NEIGHBOUR_FILL, QUIET_FILL
-from stopcamb_desk.ui.tasks import ImmediateTaskRunner, QtTaskRunner
+from stopcamb_desk.ui.tasks import QtTaskRunner
 
 SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 MEYTHET = (6.09422, 45.91836)  # lon, lat
@@ -33,15 +33,9 @@ def db(sqlite_url: str) -> Iterator[Database]:
 
 
 def make_view(qtbot, db: Database, principal: Principal, tasks=None) -> MapView:  # type: ignore[no-untyped-def]
-    errors: list[BaseException] = []
-    ctx = SimpleNamespace(
-        services=SimpleNamespace(db=db),
-        principal=principal,
-        tasks=tasks or ImmediateTaskRunner(),
-        errors=SimpleNamespace(report=errors.append),
-    )
-    view = MapView(ctx)
-    view.reported = errors  # type: ignore[attr-defined]
+    presenter = RecordingPresenter()
+    view = MapView(shell_context(db, principal, tasks=tasks, presenter=presenter))
+    view.reported = presenter.shown  # type: ignore[attr-defined]
     qtbot.addWidget(view)
     view.resize(1100, 700)
     view.show()

@@ -12,7 +12,7 @@ from stopcamb_desk.models import Alert, AlertAttempt, NewsItem
 from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services.container import open_services
 from stopcamb_desk.services.history import HistoryService
-from stopcamb_desk.ui.phone import PhoneWindow
+from stopcamb_desk.ui.phone.window import PhoneWindow
 
 
 def demo_settings(tmp_path: Path, **changes: object) -> Settings:

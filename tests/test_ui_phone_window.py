@@ -18,8 +18,8 @@ from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
-from stopcamb_desk.ui.phone import PhoneWindow
 from stopcamb_desk.ui.phone.timeline import card_time, phone_topics, received_when, timeline
+from stopcamb_desk.ui.phone.window import PhoneWindow
 from stopcamb_desk.ui.shell import MainWindow
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+
+from stopcamb_desk.config import Settings, load_settings
+from stopcamb_desk.services.accounts import AccountService
+from stopcamb_desk.services.container import Services
+from stopcamb_desk.services.outbox_journal import AcceptJournal
+from stopcamb_desk.ui.context import ShellContext
+from stopcamb_desk.ui.errors import ErrorHandler
+from stopcamb_desk.ui.tasks import ImmediateTaskRunner, TaskRunner
+
+if TYPE_CHECKING:
+    from stopcamb_desk.domain.roles import Principal
+    from stopcamb_desk.models.db import Database
 
 
 def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -37,3 +50,21 @@ class RecordingPresenter:
     def show_unexpected(self, details: str) -> None:
         self.unexpected.append(details)
         self.shown.append(details)
+
+
+def shell_context(
+    db: Database,
+    principal: Principal,
+    *,
+    tasks: TaskRunner | None = None,
+    presenter: RecordingPresenter | None = None,
+    settings: Settings | None = None,
+) -> ShellContext:
+    """The context a view gets from the shell, over ``db`` (no push gateway: nothing is sent);
+    background work runs at once unless ``tasks`` is given, error pop-ups go to ``presenter``."""
+    settings = replace(settings or load_settings(), database_url=db.url)
+    journal = AcceptJournal(settings.journal_path, db.identity)
+    services = Services(settings=settings, db=db, accounts=AccountService(db), journal=journal)
+    errors = ErrorHandler(presenter or RecordingPresenter())
+    runner = tasks or ImmediateTaskRunner(on_unhandled=errors.report)
+    return ShellContext(settings, services, principal, runner, errors)

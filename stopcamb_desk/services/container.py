@@ -39,7 +39,7 @@ class Services:
 
     @property
     def simulated(self) -> bool:
-        return self.gateway is None or bool(getattr(self.gateway, "simulated", False))
+        return self.gateway is None or self.gateway.simulated
 
     def start_sender(self) -> None:
         """Start the background sender (after login): prepares FCM, then sends what is due."""
@@ -52,9 +52,8 @@ class Services:
         self._closed = True
         if self.outbox_worker is not None:
             self.outbox_worker.stop()
-        close_gateway = getattr(self.gateway, "close", None)
-        if callable(close_gateway):
-            close_gateway()
+        if self.gateway is not None:
+            self.gateway.close()
         self.db.dispose()
 
 

@@ -135,12 +135,7 @@ def _render_shell(
             window.resize(*(size or DEFAULT_SIZE))
             page = window.show_view(view)
             if text is not None:
-                set_text = getattr(window.composer(), "set_text", None)
-                if not callable(set_text):
-                    raise ScreenshotError(
-                        "La vue de rédaction ne permet pas de pré-remplir le texte."
-                    )
-                set_text(text)
+                window.composer().set_text(text)
                 if view != "composer":
                     window.show_view(view)
             window.show()

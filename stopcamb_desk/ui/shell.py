@@ -6,6 +6,9 @@ is created the first time it is shown, except the composer which is ready at onc
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,7 +26,12 @@ from stopcamb_desk import __version__
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.geometry import restore_window, save_window, ui_settings
 from stopcamb_desk.ui.statusbar import DeskStatusBar, push_mode
-from stopcamb_desk.ui.views import ViewSpec, create_view, visible_views
+from stopcamb_desk.ui.views import Activated, ViewSpec, create_view, visible_views
+
+if TYPE_CHECKING:
+    from stopcamb_desk.domain.rules.model import MessageKind
+    from stopcamb_desk.services.replacement import ReplacementTarget
+    from stopcamb_desk.ui.composer.view import ComposerView
 
 DEFAULT_SIZE = (1280, 800)
 
@@ -53,7 +61,7 @@ class MainWindow(QMainWindow):
         self, ctx: ShellContext, store: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx = replace(ctx, navigator=self)
         self._store = store or ui_settings(ctx.settings.data_dir)
         self._specs: list[ViewSpec] = visible_views(ctx.principal)
         self._pages: dict[str, QWidget] = {}
@@ -119,13 +127,32 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(row)  # re-enters through _on_row_changed
             return page
         self.stack.setCurrentWidget(page)
-        activated = getattr(page, "activated", None)
-        if callable(activated):
-            activated()
+        if isinstance(page, Activated):
+            page.activated()
         return page
 
-    def composer(self) -> QWidget:
-        return self.view("composer")
+    def composer(self) -> ComposerView:
+        from stopcamb_desk.ui.composer.view import ComposerView
+
+        page = self.view("composer")
+        assert isinstance(page, ComposerView)
+        return page
+
+    # -- the navigator of the views (ui/context.py) ------------------------------------------
+    def show_alert(self, alert_id: int) -> None:
+        from stopcamb_desk.ui.history.view import HistoryView
+
+        page = self.show_view("historique")
+        assert isinstance(page, HistoryView)
+        page.show_detail(alert_id)
+
+    def start_replacement(self, target: ReplacementTarget) -> None:
+        self.show_view("composer")
+        self.composer().start_replacement(target)
+
+    def compose(self, kind: MessageKind) -> None:
+        self.show_view("composer")
+        self.composer().set_kind(kind)
 
     @Slot(int)
     def _on_row_changed(self, row: int) -> None:
@@ -159,7 +186,7 @@ class MainWindow(QMainWindow):
 
     def _add_phone_action(self, menu: QMenu) -> None:
         """« Téléphone simulé » (Ctrl+T), offered only when sending is simulated."""
-        from stopcamb_desk.ui.phone import simulation_gateway
+        from stopcamb_desk.ui.phone.window import simulation_gateway
 
         if simulation_gateway(self.ctx.services.gateway) is None:
             return
@@ -175,7 +202,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_phone(self) -> QWidget | None:
         """Open (or bring back) the simulated phone window."""
-        from stopcamb_desk.ui.phone import PhoneWindow, simulation_gateway
+        from stopcamb_desk.ui.phone.window import PhoneWindow, simulation_gateway
 
         gateway = simulation_gateway(self.ctx.services.gateway)
         if gateway is None:

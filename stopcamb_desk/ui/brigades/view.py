@@ -464,8 +464,8 @@ class BrigadesView(QWidget):
             self.message.setText("")
             self.ctx.errors.report(exc)
             return
-        errors = getattr(exc, "errors", None) or []
-        if isinstance(exc, BrigadeError) and errors and path is not None:  # ask to skip them
+        errors = exc.errors if isinstance(exc, BrigadeError) else []
+        if errors and path is not None:  # ask to skip them
             self.message.setText(message)
             dialog = ImportDialog(
                 "Lignes invalides dans le fichier",

@@ -112,7 +112,6 @@ class ReplacingMixin:
 
         def _show_status(self, text: str, ok: bool = True) -> None: ...
         def _sync_kind_widgets(self) -> None: ...
-        def window(self) -> QWidget: ...
 
     def _build_replacement_banner(self) -> ReplacementBanner:
         self.replacing = None
@@ -183,13 +182,8 @@ class ReplacingMixin:
     def _on_replacement_link(self, link: str) -> None:
         if link == "cancel":
             self.cancel_replacement()
-        elif link.startswith("show:"):
-            show_view = getattr(self.window(), "show_view", None)
-            if callable(show_view):
-                history = show_view("historique")
-                show_detail = getattr(history, "show_detail", None)
-                if callable(show_detail):
-                    show_detail(int(link.removeprefix("show:")))
+        elif link.startswith("show:") and self.ctx.navigator is not None:
+            self.ctx.navigator.show_alert(int(link.removeprefix("show:")))
 
     # -- hooks called by SendingMixin --------------------------------------------------------
     def _decorate_confirmation(self, dialog: ConfirmSendDialog) -> None:

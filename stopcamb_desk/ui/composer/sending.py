@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from stopcamb_desk.ui.composer.editor import AlertEditor
     from stopcamb_desk.ui.context import ShellContext
 
-SendCallback = Callable[[Draft, Verdict], object]
-
 
 class SendingMixin:
     """The send half of :class:`ComposerView` (kept apart to keep each module small)."""
@@ -53,9 +51,6 @@ class SendingMixin:
     attestation: AttestationFields
     _places: PlaceFinder
     _today: date | None
-    _send_callback: SendCallback | None
-    _outbox: Outbox | None
-    _wake: Callable[[], None] | None
 
     if TYPE_CHECKING:  # provided by ComposerView / ReplacingMixin
 
@@ -105,17 +100,9 @@ class SendingMixin:
         except (PermissionDenied, SendRefused) as exc:
             self._show_status(exc.message, ok=False)
             return
-        if self._send_callback is not None:
-            try:
-                self._send_callback(draft, verdict)
-            except Exception as exc:
-                self._send_failed(exc)
-                return
-            self._sent(draft, verdict, None)
-            return
-        outbox = self._outbox
+        outbox = self.ctx.services.outbox
         if outbox is None:
-            why = getattr(self.ctx.services, "push_error", None)
+            why = self.ctx.services.push_error
             self._show_status(
                 f"Envoi impossible sur ce poste : {why} Rien n'est parti."
                 if why
@@ -133,12 +120,13 @@ class SendingMixin:
             owner=self,  # type: ignore[arg-type]  # mixed into a QWidget
         )
 
-    def _sent(self, draft: Draft, verdict: Verdict, alert_id: int | None) -> None:
-        if self._wake is not None:
-            self._wake()
+    def _sent(self, draft: Draft, verdict: Verdict, alert_id: int) -> None:
+        worker = self.ctx.services.outbox_worker
+        if worker is not None:
+            worker.wake()
         where = self.current_departement()
         target = where.label if where is not None else "national"
-        number = f" n° {alert_id}" if alert_id is not None else ""
+        number = f" n° {alert_id}"
         prefix = self._replacement_sent(alert_id)
         self._show_status(
             f"✓ {prefix}Alerte{number} enregistrée et confiée à l'envoi ({target}) : "

@@ -7,7 +7,6 @@ always describe the text on screen. The role rules are re-checked by the service
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -48,7 +47,7 @@ from stopcamb_desk.ui.composer.editor import AlertEditor
 from stopcamb_desk.ui.composer.fixes import apply_fix
 from stopcamb_desk.ui.composer.guided import GuidedDialog
 from stopcamb_desk.ui.composer.replacing import ReplacingMixin
-from stopcamb_desk.ui.composer.sending import SendCallback, SendingMixin
+from stopcamb_desk.ui.composer.sending import SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
 from stopcamb_desk.ui.composer.targets import (
     NATIONAL_LABEL,
@@ -59,7 +58,6 @@ from stopcamb_desk.ui.composer.targets import (
 from stopcamb_desk.ui.preview.panel import PreviewPanel
 
 if TYPE_CHECKING:
-    from stopcamb_desk.services.outbox import Outbox
     from stopcamb_desk.ui.context import ShellContext
 
 TEMPLATE_PROMPT = "— insérer un modèle —"
@@ -68,9 +66,8 @@ TEMPLATE_PROMPT = "— insérer un modèle —"
 class ComposerView(ReplacingMixin, SendingMixin, QWidget):
     """``ComposerView(ctx)`` for the shell.
 
-    Sending goes to ``send_callback(draft, verdict)`` when given, else to the durable outbox
-    (``outbox`` or ``ctx.services.outbox``) on the database worker, then ``wake()`` (or
-    ``ctx.services.outbox_worker.wake``) tells the sender thread.
+    Sending commits to the desk's durable outbox (``ctx.services.outbox``) on the database
+    worker, then wakes the sender thread (``ctx.services.outbox_worker``).
     """
 
     def __init__(
@@ -79,9 +76,6 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         parent: QWidget | None = None,
         *,
         places: PlaceFinder | None = None,
-        send_callback: SendCallback | None = None,
-        outbox: Outbox | None = None,
-        wake: Callable[[], None] | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,11 +85,6 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.setStyleSheet(STYLE)
         self._today = today
         self._places = places if places is not None else _default_places(ctx)
-        self._send_callback = send_callback
-        # The durable outbox and its sender thread, when the desk provides them.
-        self._outbox = outbox if outbox is not None else getattr(ctx.services, "outbox", None)
-        worker = getattr(ctx.services, "outbox_worker", None)
-        self._wake = wake if wake is not None else getattr(worker, "wake", None)
         self.last_sent_id: int | None = None
         self._service = TemplateService(ctx.services.db)
         self._departements = permitted_departements(self.principal)
@@ -252,6 +241,14 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
 
     def text(self) -> str:
         return self.editor.toPlainText()
+
+    def set_kind(self, kind: MessageKind) -> None:
+        """Write a message of ``kind`` (« Rédiger un message de prévention » of the national
+        view); ignored when the operator may not send that kind."""
+        index = self.kind.findData(str(kind))
+        if index >= 0:
+            self.kind.setCurrentIndex(index)
+        self.editor.setFocus()
 
     def activated(self) -> None:
         self._load_templates()  # they may have changed in « Modèles »

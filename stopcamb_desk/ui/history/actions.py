@@ -7,7 +7,7 @@ database work runs on the shell's database worker.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 from stopcamb_desk.services.replacement import ActionState, ReplacementTarget, for_services
 from stopcamb_desk.services.replacement_checks import ReplacementConflict, target_label
 from stopcamb_desk.ui.errors import expected_message
-from stopcamb_desk.ui.history.model import run_on_db
+
+if TYPE_CHECKING:
+    from stopcamb_desk.ui.context import ShellContext
 
 NO_SELECTION = "Sélectionnez une alerte dans le tableau."
 
@@ -26,14 +28,14 @@ class AlertActions(QWidget):
     message = Signal(str)
     show_alert = Signal(int)
 
-    def __init__(self, ctx: Any, runner: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("alertActions")
         self.ctx = ctx
         self.principal = ctx.principal
-        self.runner = runner
+        self.runner = ctx.tasks
         self.service = for_services(ctx.services)
-        why = getattr(ctx.services, "push_error", None)
+        why = ctx.services.push_error
         self.no_sender = (
             None
             if self.service is not None
@@ -100,12 +102,10 @@ class AlertActions(QWidget):
             self.message.emit(message)
         else:
             self.message.emit("Erreur inattendue : rien n'a été envoyé (détails affichés).")
-            errors = getattr(self.ctx, "errors", None)
-            if errors is not None:
-                errors.report(exc)
+            self.ctx.errors.report(exc)
 
     def _wake(self) -> None:
-        worker = getattr(self.ctx.services, "outbox_worker", None)
+        worker = self.ctx.services.outbox_worker
         if worker is not None:
             worker.wake()
 
@@ -113,44 +113,36 @@ class AlertActions(QWidget):
         state, service = self.state, self.service
         if state is None or service is None:
             return
-        run_on_db(
-            self.runner,
+        self.runner.run_db(
             lambda: service.target(self.principal, state.alert_id),
             self._open_composer,
             self._failed,
-            self,
+            owner=self,
         )
 
     def _open_composer(self, target: ReplacementTarget) -> None:
-        show_view = getattr(self.window(), "show_view", None)
-        if not callable(show_view):
+        navigator = self.ctx.navigator
+        if navigator is None:
             self.message.emit("La rédaction n'est pas disponible dans cette fenêtre.")
             return
-        composer = show_view("composer")
-        start = getattr(composer, "start_replacement", None)
-        if not callable(start):
-            self.message.emit("La rédaction n'est pas disponible sur ce poste.")
-            return
-        start(target)
+        navigator.start_replacement(target)
 
     def retract_clicked(self) -> None:
         state, service = self.state, self.service
         if state is None or service is None:
             return
-        run_on_db(
-            self.runner,
+        self.runner.run_db(
             lambda: service.target(self.principal, state.alert_id),
             self._confirm_retraction,
             self._failed,
-            self,
+            owner=self,
         )
 
     def _confirm_retraction(self, target: ReplacementTarget) -> None:
         from stopcamb_desk.services.composer import push_is_real
 
         assert self.service is not None
-        settings = getattr(self.ctx, "settings", None)
-        real = settings is not None and push_is_real(settings)
+        real = push_is_real(self.ctx.settings)
         exercise = " (EXERCICE)" if target.draft.exercise else ""
         where = (
             f"aux téléphones abonnés au département {target.target_label}{exercise}"
@@ -200,17 +192,16 @@ class AlertActions(QWidget):
             )
             self.show_alert.emit(target.alert_id)
 
-        run_on_db(
-            self.runner,
+        self.runner.run_db(
             lambda: service.retract(self.principal, target.alert_id, target.version),
             done,
             self._failed,
-            self,
+            owner=self,
         )
 
     def resend_clicked(self) -> None:
         state = self.state
-        outbox = getattr(self.ctx.services, "outbox", None)
+        outbox = self.ctx.services.outbox
         if state is None or outbox is None:
             return
 
@@ -219,10 +210,9 @@ class AlertActions(QWidget):
             self.message.emit(f"Alerte n° {state.alert_id} remise dans la file d'envoi.")
             self.show_alert.emit(state.alert_id)
 
-        run_on_db(
-            self.runner,
+        self.runner.run_db(
             lambda: outbox.resend(self.principal, state.alert_id),
             done,
             self._failed,
-            self,
+            owner=self,
         )

@@ -22,7 +22,8 @@ from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.status import audit_action_label
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.audit_journal import AuditFilter, AuditRow, audit_page
-from stopcamb_desk.ui.history.model import Column, DbRunner, LazyTableModel, run_on_db
+from stopcamb_desk.ui.history.model import Column, LazyTableModel
+from stopcamb_desk.ui.tasks import TaskRunner
 
 AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
     Column("N°", lambda r: str(r.id)),
@@ -43,7 +44,7 @@ class AuditView(QWidget):
         self,
         db: Database,
         principal: Principal,
-        runner: DbRunner | None = None,
+        runner: TaskRunner,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -111,4 +112,4 @@ class AuditView(QWidget):
             advice = "" if report.ok else " Prévenez l'administrateur de la base."
             self.verdict.setText(report.summary + advice)
 
-        run_on_db(self._runner, check, show, lambda exc: self.verdict.setText(str(exc)), self)
+        self._runner.run_db(check, show, lambda exc: self.verdict.setText(str(exc)), owner=self)

@@ -1,15 +1,15 @@
 """A lazy Qt table model over keyset-paginated service queries (history, audit journal).
 
 Qt asks ``canFetchMore``/``fetchMore`` when the view scrolls near the end; each call loads one
-page after the last row held, through the shell's database worker when there is one (results
-come back on the GUI thread), synchronously otherwise. Nothing ever loads the whole table.
+page after the last row held, through the shell's database worker (results come back on the
+GUI thread). Nothing ever loads the whole table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,35 +22,14 @@ from PySide6.QtCore import (
 
 from stopcamb_desk.ui.errors import expected_message
 
+if TYPE_CHECKING:
+    from stopcamb_desk.ui.tasks import TaskRunner
+
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
 # A live refresh reloads at most this many rows from the top (the rest is fetched again lazily).
 MAX_REFRESH_ROWS = 1000
-
-
-class DbRunner(Protocol):
-    def run_db(self, fn: Callable[[], Any], on_success: Any = None, on_failure: Any = None, *,
-               owner: QObject | None = None) -> Any: ...  # fmt: skip
-
-
-def run_on_db(
-    runner: DbRunner | None,
-    fn: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[BaseException], None],
-    owner: QObject,
-) -> None:
-    """Run ``fn`` on the shell's database worker, or synchronously when there is none."""
-    if runner is not None:
-        runner.run_db(fn, on_success, on_failure, owner=owner)
-        return
-    try:
-        result = fn()
-    except Exception as exc:
-        on_failure(exc)
-        return
-    on_success(result)
 
 
 @dataclass(frozen=True)
@@ -74,7 +53,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self,
         columns: Sequence[Column[R]],
         row_id: Callable[[R], int],
-        runner: DbRunner | None = None,
+        runner: TaskRunner,
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
@@ -126,12 +105,11 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             return
         fetch, cursor, generation = self._fetch, self._cursor, self._generation
         self._set_loading(True)
-        run_on_db(
-            self._runner,
+        self._runner.run_db(
             lambda: fetch(cursor, self._page_size),
             lambda result: self._append(generation, result),
             lambda exc: self._fail(generation, exc),
-            self,
+            owner=self,
         )
 
     # -- queries ----------------------------------------------------------------------------
@@ -155,12 +133,11 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         fetch, generation = self._fetch, self._generation
         limit = max(self._page_size, min(len(self._rows), MAX_REFRESH_ROWS))
         self._set_loading(True)
-        run_on_db(
-            self._runner,
+        self._runner.run_db(
             lambda: fetch(None, limit),
             lambda result: self._replace(generation, result),
             lambda exc: self._fail(generation, exc),
-            self,
+            owner=self,
         )
 
     def row_at(self, row: int) -> R | None:

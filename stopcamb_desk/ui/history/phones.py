@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.domain.roles import Permission, Principal
 from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.history_model import PhoneEntry, format_age
-from stopcamb_desk.ui.history.model import DbRunner, run_on_db
+
+if TYPE_CHECKING:
+    from stopcamb_desk.ui.tasks import TaskRunner
 
 HEADERS = ("Département", "Affiché depuis", "Alerte")
 
@@ -27,7 +29,7 @@ class OnPhonesPanel(QWidget):
         self,
         history: HistoryService,
         principal: Principal,
-        runner: DbRunner | None = None,
+        runner: TaskRunner,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -50,12 +52,11 @@ class OnPhonesPanel(QWidget):
         layout.addWidget(self.table)
 
     def refresh(self) -> None:
-        run_on_db(
-            self._runner,
+        self._runner.run_db(
             lambda: self._history.on_phones(self._principal),
             self._show,
             lambda exc: None,  # the status bar reports connection problems
-            self,
+            owner=self,
         )
 
     def _show(self, entries: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
@@ -33,8 +33,11 @@ from stopcamb_desk.services.history_model import AlertRow, HistoryFilter
 from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.history.actions import AlertActions
 from stopcamb_desk.ui.history.detail import detail_html
-from stopcamb_desk.ui.history.model import Column, LazyTableModel, run_on_db
+from stopcamb_desk.ui.history.model import Column, LazyTableModel
 from stopcamb_desk.ui.history.phones import OnPhonesPanel
+
+if TYPE_CHECKING:
+    from stopcamb_desk.ui.context import ShellContext
 
 PERIODS: tuple[tuple[str, timedelta | None], ...] = (
     ("Toute la période", None),
@@ -80,12 +83,12 @@ class HistoryView(QWidget):
 
     detail_shown = Signal(int)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
         self.ctx = ctx
         self.principal = ctx.principal
-        self.runner = getattr(ctx, "tasks", None)
+        self.runner = ctx.tasks
         self.history = HistoryService(ctx.services.db)
         self._listener: Any = None
         self._bridge = _ChangeBridge(self)
@@ -192,7 +195,7 @@ class HistoryView(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("historyMessage")
         self.message.setWordWrap(True)
-        self.alert_actions = AlertActions(self.ctx, self.runner)
+        self.alert_actions = AlertActions(self.ctx)
         self.alert_actions.message.connect(self._show_error)
         self.alert_actions.show_alert.connect(self.show_detail)
         detail_box = QWidget()
@@ -261,15 +264,14 @@ class HistoryView(QWidget):
                 self.alert_actions.set_state(state)
                 self.detail_shown.emit(alert_id)
 
-        run_on_db(
-            self.runner,
+        self.runner.run_db(
             lambda: (
                 self.history.detail(self.principal, alert_id),
                 self.alert_actions.load_state(alert_id),
             ),
             done,
             lambda exc: self._show_error(expected_message(exc) or str(exc)),
-            self,
+            owner=self,
         )
 
     def _show_error(self, message: str) -> None:

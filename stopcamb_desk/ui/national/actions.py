@@ -49,18 +49,15 @@ class NewsActionsMixin:
     @Slot()
     def compose_prevention(self) -> None:
         """Open the composer with the national prevention kind (the shell's composer view)."""
-        show_view = getattr(self.window(), "show_view", None)  # type: ignore[attr-defined]
-        if not callable(show_view):
+        navigator = self.ctx.navigator
+        if navigator is None:
             self.show_status(
                 "La rédaction des messages de prévention n'est pas disponible dans cette "
                 "fenêtre : ouvrez « Rédiger une alerte » depuis le menu Affichage.",
                 ok=False,
             )
             return
-        composer = show_view("composer")
-        set_kind = getattr(composer, "set_kind", None)
-        if callable(set_kind):
-            set_kind(MessageKind.PREVENTION)
+        navigator.compose(MessageKind.PREVENTION)
 
     @Slot()
     def save_draft(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from stopcamb_desk.services.news_draft import NewsDraft
-from stopcamb_desk.services.news_service import NewsService, open_news_service
+from stopcamb_desk.services.news_service import open_news_service
 from stopcamb_desk.services.news_state import NewsRow, NewsStatus
 from stopcamb_desk.ui.national.actions import NewsActionsMixin
 from stopcamb_desk.ui.national.dialogs import ConfirmNewsDialog
@@ -43,22 +43,16 @@ MODE_TEXTS = {
 
 
 class NationalView(NewsActionsMixin, QWidget):
-    """``NationalView(ctx)`` for the shell; ``service`` may be injected (tests)."""
+    """``NationalView(ctx)`` for the shell."""
 
-    def __init__(
-        self,
-        ctx: ShellContext,
-        parent: QWidget | None = None,
-        *,
-        service: NewsService | None = None,
-    ) -> None:
+    def __init__(self, ctx: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nationalView")
         self.setStyleSheet(STYLE)
         self.ctx = ctx
         self.principal = ctx.principal
         self.tasks = ctx.tasks
-        self.service = service if service is not None else open_news_service(ctx.services)
+        self.service = open_news_service(ctx.services)
         self.current: NewsRow | None = None  # the item in the editor (None: a new one)
         self._baseline = EMPTY  # editor content when loaded, to detect unsaved changes
         self._blocked = True
@@ -147,6 +141,10 @@ class NationalView(NewsActionsMixin, QWidget):
     def selected_row(self) -> NewsRow | None:
         return self.list_panel.selected_row()
 
+    def _selected_id(self) -> int | None:
+        row = self.selected_row()
+        return row.id if row is not None else None
+
     @Slot()
     def _update(self) -> None:
         draft = self.editor.draft()
@@ -187,7 +185,7 @@ class NationalView(NewsActionsMixin, QWidget):
     # -- list --------------------------------------------------------------------------------
     @Slot()
     def refresh(self, select_id: int | None = None) -> None:
-        keep = select_id if select_id is not None else getattr(self.selected_row(), "id", None)
+        keep = select_id if select_id is not None else self._selected_id()
         self.tasks.run_db(
             lambda: self.service.list_items(self.principal),
             lambda rows: self._show_rows(rows, keep),

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.status import excerpt
+from stopcamb_desk.push.gateway import PushGateway
+from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.push.topics import topic_for
 from stopcamb_desk.ui.phone.style import STYLE
 from stopcamb_desk.ui.phone.timeline import (
@@ -94,12 +96,9 @@ class SimulatedPhones(Protocol):
     def remove_listener(self, callback: Callable[[SimulatedDelivery], None]) -> None: ...
 
 
-def simulation_gateway(gateway: object) -> SimulatedPhones | None:
+def simulation_gateway(gateway: PushGateway | None) -> SimulatedPhones | None:
     """The gateway if it is the simulation one (the window is only offered then)."""
-    if gateway is None or not getattr(gateway, "simulated", False):
-        return None
-    needed = ("deliveries", "displayed", "add_listener", "remove_listener")
-    return gateway if all(hasattr(gateway, n) for n in needed) else None  # type: ignore[return-value]
+    return gateway if isinstance(gateway, SimulationGateway) else None
 
 
 def departement_choices(principal: Principal) -> list[tuple[str, str | None]]:

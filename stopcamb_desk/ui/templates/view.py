@@ -72,21 +72,15 @@ def _set_property(widget: QWidget, name: str, value: object) -> None:
 
 
 class TemplatesView(QWidget):
-    """``TemplatesView(ctx)`` for the shell; ``service`` may be injected (tests)."""
+    """``TemplatesView(ctx)`` for the shell."""
 
-    def __init__(
-        self,
-        ctx: ShellContext,
-        parent: QWidget | None = None,
-        *,
-        service: TemplateService | None = None,
-    ) -> None:
+    def __init__(self, ctx: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("templatesView")
         self.setStyleSheet(STYLE)
         self.ctx = ctx
         self.principal = ctx.principal
-        self.service = service if service is not None else TemplateService(ctx.services.db)
+        self.service = TemplateService(ctx.services.db)
         self.scopes = manageable_scopes(self.principal)
         self.current: TemplateRow | None = None
         self.delete_box: QMessageBox | None = None
@@ -265,7 +259,7 @@ class TemplatesView(QWidget):
     def refresh(self, select_id: int | None = None) -> None:
         wanted = self.filter.currentData()
         scopes = None if wanted == ALL_SCOPES else [wanted]
-        keep = select_id if select_id is not None else getattr(self.current, "id", None)
+        keep = select_id if select_id is not None else (self.current.id if self.current else None)
         self.ctx.tasks.run_db(
             lambda: self.service.manageable(self.principal, scopes),
             lambda rows: self._show_rows(rows, keep),

@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from stopcamb_desk.services.container import Services
 
 ViewFactory = Callable[[ShellContext, QWidget | None], QWidget]
+
+
+@runtime_checkable
+class Activated(Protocol):
+    """A view that refreshes or takes the focus each time the shell shows it."""
+
+    def activated(self) -> None: ...
 
 
 @dataclass(frozen=True)
