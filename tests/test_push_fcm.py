@@ -1,4 +1,4 @@
-"""The FCM gateway through firebase-admin, against a real loopback FCM v1 + OAuth server."""
+"""The FCM gateway (firebase-admin credentials), against a real loopback FCM v1 + OAuth server."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from fcm_keys import mint_service_account
 from fcm_script import Step, close, delay, error, revoke_tokens
 from fcm_server import FcmTestServer
 
-from stopcamb_desk.push.fcm import FcmGateway, redirect_fcm
-from stopcamb_desk.push.gateway import PermanentPushError, PushConfigError, TransientPushError
-from stopcamb_desk.push.payload import AlertPush, build_message, build_payload
+from stopcamb_desk.push.fcm import FcmGateway
+from stopcamb_desk.push.gateway import PermanentPushError, TransientPushError
+from stopcamb_desk.push.payload import AlertPush, build_payload
 
 PAYLOAD = build_payload(AlertPush(alert_id=7, text="Cambriolages à Meythet.", departement="74"))
 
@@ -58,7 +57,7 @@ def _free_port() -> int:
 # --- endpoint override, wire format ------------------------------------------------------
 
 
-def test_send_goes_through_firebase_admin_to_the_overridden_endpoint(
+def test_send_goes_to_the_overridden_endpoint_as_firebase_admin_would(
     server: FcmTestServer, gateway: FcmGateway
 ) -> None:
     result = gateway.send(PAYLOAD)
@@ -72,30 +71,6 @@ def test_send_goes_through_firebase_admin_to_the_overridden_endpoint(
     assert server.token_requests == 1
 
 
-def test_firebase_admin_public_send_uses_the_same_redirected_service(
-    server: FcmTestServer, gateway: FcmGateway
-) -> None:
-    """Fails if a firebase-admin upgrade stops honouring the one redirect in fcm.py."""
-    from firebase_admin import messaging
-
-    now = datetime.now(UTC)
-    push = AlertPush(alert_id=8, text="Texte", departement="2B", sequence=3)
-    name = messaging.send(build_message(push, now=now), app=gateway.app)
-    gateway.send(build_payload(push, now=now))
-    first, second = server.received
-    assert name == "projects/stopcamb-test/messages/1"
-    assert first.errors == [] and first.body == second.body
-
-
-def test_redirect_refuses_an_unexpected_firebase_admin(gateway: FcmGateway) -> None:
-    changed = SimpleNamespace(_project_id="p", _fcm_url="https://fcm.example/v2/p:send")
-    with pytest.raises(PushConfigError, match="version de firebase-admin"):
-        redirect_fcm(changed, "http://127.0.0.1:1")
-    missing = SimpleNamespace(_project_id="p")
-    with pytest.raises(PushConfigError):
-        redirect_fcm(missing, None)
-
-
 def test_without_override_the_url_is_googles(tmp_path: Path) -> None:
     sa = mint_service_account(tmp_path / "sa.json", token_uri="http://127.0.0.1:9/token")
     gw = FcmGateway(sa)
@@ -105,13 +80,17 @@ def test_without_override_the_url_is_googles(tmp_path: Path) -> None:
         gw.close()
 
 
-def test_each_gateway_has_its_own_named_app(server: FcmTestServer, tmp_path: Path) -> None:
+def test_gateways_create_no_firebase_admin_app(server: FcmTestServer, tmp_path: Path) -> None:
+    """Sending needs only the credential: no firebase-admin app (other code may own the
+    default one), nothing global."""
     import firebase_admin
 
     sa = server.write_service_account(tmp_path / "sa.json")
     one, two = FcmGateway(sa, endpoint=server.base_url), FcmGateway(sa, endpoint=server.base_url)
     try:
-        assert one.app.name != two.app.name != firebase_admin._DEFAULT_APP_NAME
+        one.send(PAYLOAD)
+        two.send(PAYLOAD)
+        assert len(server.accepted) == 2
         with pytest.raises(ValueError):
             firebase_admin.get_app()  # the default app is never created
     finally:

@@ -87,9 +87,9 @@ def _credential(credentials_path: Path | None, error: type[NewsFeedError]) -> An
             f"Le fichier de compte de service {credentials_path} est inutilisable "
             f"({exc.__class__.__name__}) : demandez une nouvelle clé à l'administrateur."
         ) from None
-    from stopcamb_desk.push.fcm import _disable_regional_access_boundary
+    from stopcamb_desk.push.firebase_private import disable_regional_access_boundary
 
-    _disable_regional_access_boundary(cert.get_credential())
+    disable_regional_access_boundary(cert.get_credential())
     return cert
 
 
@@ -109,7 +109,8 @@ def open_reference(
     import firebase_admin
     from firebase_admin import db
 
-    from stopcamb_desk.push.fcm import _no_retry_adapter
+    from stopcamb_desk.push.fcm import no_retry_adapter
+    from stopcamb_desk.push.firebase_private import UnsupportedLibrary, rtdb_session
 
     app = firebase_admin.initialize_app(
         _credential(credentials_path, error),
@@ -118,15 +119,12 @@ def open_reference(
     )
     try:
         ref = db.reference(path, app=app)
-        session = getattr(getattr(ref, "_client", None), "session", None)
-        if session is None or not hasattr(session, "mount"):
-            raise error(
-                "Cette version de firebase-admin n'est pas prise en charge pour la base "
-                "Realtime Database de l'application : réinstallez la version livrée avec "
-                "l'application. Rien n'a été envoyé."
-            )
+        try:
+            session = rtdb_session(ref)
+        except UnsupportedLibrary as exc:
+            raise error(exc.message) from None
         for prefix in ("http://", "https://"):
-            session.mount(prefix, _no_retry_adapter())
+            session.mount(prefix, no_retry_adapter())
     except BaseException:
         firebase_admin.delete_app(app)
         raise

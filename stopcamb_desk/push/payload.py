@@ -1,13 +1,13 @@
 """Build the exact FCM v1 message of an alert.
 
 Choice: we build a firebase-admin ``messaging.Message`` and turn it into JSON with
-firebase-admin's own encoder (``_MessagingService.encode_message``, the function its ``send``
-uses to produce the request body). So:
+firebase-admin's own encoder (the function its ``send`` uses to produce the request body; a
+private one, wrapped in :mod:`.firebase_private`). So:
 
 - firebase-admin's validation applies (topic syntax, TTL, data values are strings, APNs
   headers…), and we do not maintain a second, hand-written copy of the wire format;
 - the dict we store in the outbox (``alerts.payload_json``) *is* the wire format: the FCM
-  gateway posts ``{"message": <stored dict>}`` through firebase-admin's messaging client, so a
+  gateway posts ``{"message": <stored dict>}`` as firebase-admin's ``send`` would, so a
   retry or a « Renvoyer » after a restart sends byte-for-byte what the operator confirmed.
 
 ``tests/test_push_payload.py`` checks the result against the FCM v1 discovery schema and that
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.push import firebase_private
 from stopcamb_desk.push.topics import replacement_key, topic_departement, topic_for
 
 if TYPE_CHECKING:
@@ -135,10 +136,8 @@ def build_message(push: AlertPush, *, now: datetime | None = None) -> messaging.
 
 def encode_message(message: messaging.Message) -> dict[str, Any]:
     """firebase-admin's own JSON encoding of ``message`` (what its ``send`` would post)."""
-    from firebase_admin import messaging
-
     try:
-        return dict(messaging._MessagingService.encode_message(message))
+        return firebase_private.encode_message(message)
     except (ValueError, TypeError) as exc:
         raise PayloadError(f"Message refusé par firebase-admin : {exc}") from exc
 
