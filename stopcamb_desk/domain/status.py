@@ -23,6 +23,12 @@ class AlertStatus(StrEnum):
     # A newer alert of the same topic was queued before this one was ever accepted: it is never
     # handed to FCM (it would land over the newer one on the phones).
     REMPLACEE_ATTENTE = "remplacee_attente"
+    # A planned message (national prevention): not in its topic's order until it falls due.
+    PROGRAMMEE = "programmee"
+    # A planned message no sender could send before the end of its validity window.
+    EXPIREE = "expiree"
+    # A planned message cancelled before it fell due.
+    ANNULEE = "annulee"
 
     @property
     def label(self) -> str:
@@ -38,10 +44,15 @@ STATUS_LABELS: dict[str, str] = {
     "remplacee": "Remplacée",
     "retiree": "Retirée",
     "remplacee_attente": "Remplacée avant envoi",
+    "programmee": "Programmée",
+    "expiree": "Expirée (non envoyée)",
+    "annulee": "Programmation annulée",
 }
 
 # Statuses that may still change without an operator action (the outbox is working on them).
 IN_PROGRESS_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi"})
+# Planned messages, editable and cancellable until they fall due.
+SCHEDULED_STATUSES: frozenset[str] = frozenset({"programmee"})
 # Statuses that need an operator's attention.
 ATTENTION_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
 # FCM accepted the push (it may since have been covered by a newer one).
@@ -80,6 +91,11 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "remplacee_attente": "Remplacée avant envoi",
     "journal_scelle": "Journal scellé par la clé d'audit",
     "cle_audit_renouvelee": "Clé d'audit renouvelée",
+    "programmation": "Message programmé",
+    "programmation_modifiee": "Programmation modifiée",
+    "programmation_annulee": "Programmation annulée",
+    "programmation_declenchee": "Message programmé mis en envoi",
+    "expiree": "Message programmé expiré",
     "annuaire_importe": "Annuaire importé",
     "actualite_brouillon_cree": "Actualité : brouillon créé",
     "actualite_brouillon_modifie": "Actualité : brouillon modifié",

@@ -272,6 +272,8 @@ class HistoryService:
                 replaced=replaced,
                 replaced_by=replaced_by,
                 other_replacements=others,
+                scheduled_for=alert.scheduled_for,
+                valid_until=alert.valid_until,
             )
 
     def _ancestors(self, session: Session, row: AlertRow) -> tuple[AlertRow, ...]:

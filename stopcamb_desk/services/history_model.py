@@ -128,6 +128,8 @@ class AlertDetail:
     # Newest last: what replaced this alert, then what replaced that one, and so on.
     replaced_by: tuple[AlertRow, ...] = ()
     other_replacements: tuple[AlertRow, ...] = field(default=())  # failed sibling attempts
+    scheduled_for: datetime | None = None  # a planned message: its planned time
+    valid_until: datetime | None = None  # … and the end of its validity window
 
     @property
     def is_chain_head(self) -> bool:
