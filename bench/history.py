@@ -221,7 +221,7 @@ def bench(db: Database, n: int, cap: int) -> None:
             "tableau national 30 jours": naive_overview,
         }
         if label in base:
-            flag = " (extrapolé)" if scale > 1 else ""
+            flag = " (extrapolé)" if scale > 1 and label != "tableau national 30 jours" else ""
             print(
                 f"  {label:28} {ours:11.2f} {base[label]:12.0f}  ×{base[label] / ours:,.0f}{flag}"
             )

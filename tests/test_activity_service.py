@@ -153,3 +153,16 @@ def test_overview_csv_lists_every_departement_with_days_and_phones(database: Dat
                                  str(retraction)]  # fmt: skip
     assert by_code["74"][2:7] == ["1", "0", "0", "1", "Alerte affichée"]
     assert by_code["2A"][1:] == ["Corse-du-Sud", "0", "0", "0", "0", "Aucune alerte affichée", ""]
+
+
+def test_a_day_is_the_local_day_across_the_change_to_summer_time(database: Database) -> None:
+    from zoneinfo import ZoneInfo
+
+    chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+    opp = add_operator(database, "opp34", Role.OPP_NATIONAL)
+    # Paris moves from UTC+1 to UTC+2 on Sunday 29 March 2026 at 01:00 UTC.
+    add_alert(database, chef, minutes=(27 * 24 + 15.5) * 60)  # 28/03 23:30 UTC: 29/03 00:30
+    add_alert(database, chef, minutes=(28 * 24 + 14.5) * 60)  # 29/03 22:30 UTC: 30/03 00:30
+    paris = ActivityService(database, clock=lambda: T0, tz=ZoneInfo("Europe/Paris"))
+    activity = paris.national(opp, date(2026, 3, 28), date(2026, 3, 30))
+    assert activity.row("74").per_day == (0, 1, 1)
