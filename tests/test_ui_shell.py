@@ -62,7 +62,11 @@ def test_opp_sees_national_and_a_chef_de_quart_does_not(make_window: MakeWindow)
     with pytest.raises(KeyError):
         chef.view("national")
     opp = make_window(OPP)
-    assert _nav_titles(opp)[-1] == "National"
+    assert _nav_titles(opp)[-2:] == ["National", "Tableau national"]
+    admin = make_window(Principal(3, "admin", "Administrateur", Role.ADMINISTRATEUR))
+    assert "Tableau national" in _nav_titles(admin) and "National" not in _nav_titles(admin)
+    with pytest.raises(KeyError):
+        chef.view("tableau")
 
 
 def test_ctrl_digits_switch_views(qtbot: QtBot, make_window: MakeWindow) -> None:

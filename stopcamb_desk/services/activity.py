@@ -30,7 +30,7 @@ from stopcamb_desk.domain.status import phones_label
 from stopcamb_desk.models import Alert, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.exports import safe_cell, spreadsheet_csv
-from stopcamb_desk.services.history import PhoneEntry, visibility_clause
+from stopcamb_desk.services.history import HistoryService, PhoneEntry, visibility_clause
 from stopcamb_desk.services.outbox_policy import SENT_STATUSES
 
 # The overview's chart and CSV stay readable; beyond a year, use the history export.
@@ -89,6 +89,15 @@ class Activity:
         return self.departements.get(code) or DepartementActivity(code, 0, 0, (0,) * len(self.days))
 
 
+@dataclass(frozen=True)
+class Briefing:
+    """Counts of a period and what each département's phones show, read together, at ``at``."""
+
+    activity: Activity
+    phones: Mapping[str, PhoneEntry]  # département → the alert (or retraction) displayed
+    at: datetime
+
+
 def _retraction(dialect: str) -> ColumnElement[bool]:
     """SQL twin of ``push.payload.is_retraction``, evaluated only for replacing alerts."""
     if dialect == "postgresql":
@@ -139,6 +148,7 @@ class ActivityService:
         self._db = db
         self._clock = clock
         self._tz = tz
+        self._history = HistoryService(db, clock)
 
     # -- local time -------------------------------------------------------------------------
     def local_date(self, moment: datetime) -> date:
@@ -185,6 +195,12 @@ class ActivityService:
         since = self.start_of(first_day)
         until = self.start_of(last_day + timedelta(days=1))
         return self._count(principal, since, until, include_exercise)
+
+    def brief(self, principal: Principal, activity: Activity) -> Briefing:
+        """``activity`` with what the phones of each département show now (exercises apart)."""
+        entries = self._history.on_phones(principal, include_exercise=False)
+        phones = {e.departement: e for e in entries if e.departement and not e.exercise}
+        return Briefing(activity, phones, self._clock())
 
     def _offsets(self, since: datetime, until: datetime) -> list[tuple[datetime, int]]:
         """(start, UTC offset in seconds) of each stretch of the period with one local offset."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from stopcamb_desk.services.sync import ChangeListener
@@ -78,3 +78,32 @@ class ChangeBus(QObject):
         self._subscribers -= 1
         if self._subscribers <= 0:
             self.stop()
+
+
+# Alerts change in bursts (en attente → envoi → envoyée): one reload per burst.
+RELOAD_DELAY_MS = 250
+
+
+class LiveReload(QObject):
+    """Reloads a view when alerts change, through the bus: subscribed once, bursts coalesced.
+
+    A child of the view: the subscription ends with it."""
+
+    def __init__(
+        self, parent: QObject, reload: Callable[[], None], delay_ms: int = RELOAD_DELAY_MS
+    ) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(reload)
+        self._following = False
+
+    def soon(self) -> None:
+        """Reload after the delay (typing a date, a burst of changes)."""
+        self._timer.start()
+
+    def follow(self, bus: ChangeBus) -> None:
+        if not self._following:
+            self._following = True
+            bus.subscribe(self, self.soon)

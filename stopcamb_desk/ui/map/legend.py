@@ -70,9 +70,10 @@ def legend_rows(scene: MapScene, *, brigades: bool, nearest: bool, mark: bool) -
     rows += [LegendRow(text, _fill(color)) for color, text in scene.classes.legend()]
     if scene.visible is not None:
         rows.append(LegendRow(OUTSIDE_TEXT, _fill(OUTSIDE_FILL)))
-    rows.append(LegendRow(PHONES_HEADING))
-    rows.append(LegendRow(PHONES_ALERT, _phone(False)))
-    rows.append(LegendRow(PHONES_RETRACTION, _phone(True)))
+    if scene.phone_symbols:
+        rows.append(LegendRow(PHONES_HEADING))
+        rows.append(LegendRow(PHONES_ALERT, _phone(False)))
+        rows.append(LegendRow(PHONES_RETRACTION, _phone(True)))
     if brigades:
         rows.append(LegendRow(BRIGADE_TEXT, _dot(BRIGADE)))
     if nearest:

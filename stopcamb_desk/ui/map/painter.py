@@ -28,6 +28,7 @@ from stopcamb_desk.ui.map.sheet import (
     OVERSEAS,
     PARIS,
     Frame,
+    Measures,
     Sheet,
     bounds_center,
     fit_scale,
@@ -211,8 +212,11 @@ def compose(
     metropole = tuple(paths[METROPOLE].paths) if METROPOLE in paths else ()
     # Brigades are drawn only at a département's scale: the legend row depends on it, and the
     # layout on the legend; one pass with a guess, then the real one.
+    footer_w = QFontMetricsF(fonts.footer).horizontalAdvance(scene.footer())
+    footer_lines = 1 if footer_w < rect.width() - 1.4 * line else 2
     rows = legend_rows(scene, brigades=False, nearest=False, mark=overlay.mark is not None)
-    sheet = _layout(rect, scene, line, legend_height(rows, fonts.legend), metropole)
+    measures = Measures(line, legend_height(rows, fonts.legend), footer_lines)
+    sheet = _layout(rect, scene, measures, metropole)
     views = _views(sheet, paths, view)
     shows_brigades = bool(scene.markers) and views[0].scale >= BRIGADES_MIN_SCALE
     if shows_brigades:
@@ -222,19 +226,18 @@ def compose(
             nearest=overlay.nearest_key is not None,
             mark=overlay.mark is not None,
         )
-        sheet = _layout(rect, scene, line, legend_height(rows, fonts.legend), metropole)
+        measures = Measures(line, legend_height(rows, fonts.legend), footer_lines)
+        sheet = _layout(rect, scene, measures, metropole)
         views = _views(sheet, paths, view)
     markers = _markers(views[0], scene.markers) if shows_brigades else []
     labels = _labels(views, scene, fonts, markers, overlay)
     return Composition(sheet, views, labels, rows, markers)
 
 
-def _layout(
-    rect: QRectF, scene: MapScene, line: float, legend_h: float, metropole: tuple[str, ...]
-) -> Sheet:
+def _layout(rect: QRectF, scene: MapScene, measures: Measures, metropole: tuple[str, ...]) -> Sheet:
     if scene.national:
-        return national_sheet(rect, line, legend_h, metropole)
-    return focus_sheet(rect, line, legend_h, scene.area, scene.focus, metropole)
+        return national_sheet(rect, measures, metropole)
+    return focus_sheet(rect, measures, scene.area, scene.focus, metropole)
 
 
 def _views(sheet: Sheet, paths: Mapping[str, AreaPaths], view: ViewState) -> list[FrameView]:
@@ -324,7 +327,9 @@ def _labels(
         done, left_out = place_labels(specs, obstacles, frame.rect)
         # A label that found no room still shows what the phones display, as a symbol alone.
         symbols = [
-            _symbol_spec(spec, fonts) for spec in left_out if scene.phone(spec.key) is not None
+            _symbol_spec(spec, fonts)
+            for spec in left_out
+            if scene.phone_symbol(spec.key) is not None
         ]
         more, _ = place_labels(symbols, [p.rect for p in done] + obstacles, frame.rect)
         placed += done + more
@@ -345,7 +350,7 @@ def _spec(view: FrameView, scene: MapScene, fonts: Fonts, code: str) -> LabelSpe
     metrics = QFontMetricsF(font)
     width = metrics.horizontalAdvance(text)
     height = metrics.height()
-    if scene.phone(code) is not None:
+    if scene.phone_symbol(code) is not None:
         width += phone_box(height).width() + 0.3 * height
     shape = view.paths.area.shapes[code]
     anchor = view.transform.map(QPointF(*shape.label_at))
@@ -539,7 +544,7 @@ def _paint_labels(
             painter.setBrush(MUTED)
             painter.drawEllipse(spec.anchor, 1.6, 1.6)
         x = rect.left() + 1
-        entry = scene.phone(spec.key)
+        entry = scene.phone_symbol(spec.key)
         font = fonts.code
         if view is not None and spec.text:
             _text, font = _text_and_font(view, scene, fonts, spec.key)
@@ -583,32 +588,37 @@ def _paint_marks(painter: QPainter, main: FrameView, overlay: Overlay) -> None:
     painter.restore()
 
 
+def _fitted(font: QFont, text: str, width: float, smallest: float = 0.82) -> QFont:
+    """``font``, made smaller (down to ``smallest`` of its size) until ``text`` fits."""
+    fitted = QFont(font)
+    size = font.pointSizeF()
+    while (
+        QFontMetricsF(fitted).horizontalAdvance(text) > width
+        and fitted.pointSizeF() > size * smallest
+    ):
+        fitted.setPointSizeF(fitted.pointSizeF() - 0.25)
+    return fitted
+
+
 def _paint_titles(painter: QPainter, sheet: Sheet, scene: MapScene, fonts: Fonts) -> None:
     painter.save()
     rect = sheet.title
-    title_m = QFontMetricsF(fonts.title)
+    left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    title_font = _fitted(fonts.title, scene.title(), rect.width())
+    title_m = QFontMetricsF(title_font)
     painter.setPen(QColor(NAVY))
-    painter.setFont(fonts.title)
+    painter.setFont(title_font)
     top = QRectF(rect.left(), rect.top(), rect.width(), title_m.height())
     painter.drawText(
-        top,
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        title_m.elidedText(scene.title(), Qt.TextElideMode.ElideRight, rect.width()),
+        top, left, title_m.elidedText(scene.title(), Qt.TextElideMode.ElideRight, rect.width())
     )
     sub_m = QFontMetricsF(fonts.subtitle)
     painter.setPen(MUTED)
     painter.setFont(fonts.subtitle)
     sub = QRectF(rect.left(), top.bottom() + 2, rect.width(), sub_m.height())
     painter.drawText(
-        sub,
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        sub_m.elidedText(scene.subtitle(), Qt.TextElideMode.ElideRight, rect.width()),
+        sub, left, sub_m.elidedText(scene.subtitle(), Qt.TextElideMode.ElideRight, rect.width())
     )
     painter.setFont(fonts.footer)
-    foot_m = QFontMetricsF(fonts.footer)
-    painter.drawText(
-        sheet.footer,
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        foot_m.elidedText(scene.footer(), Qt.TextElideMode.ElideMiddle, sheet.footer.width()),
-    )
+    painter.drawText(sheet.footer, left | Qt.TextFlag.TextWordWrap, scene.footer())
     painter.restore()

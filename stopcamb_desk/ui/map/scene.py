@@ -81,6 +81,8 @@ class MapScene:
     brigades: Mapping[str, int] = field(default_factory=dict)
     markers: tuple[Marker, ...] = ()
     as_of: datetime | None = None
+    # Handset symbols on the map; off where a table next to it already says what phones show.
+    phone_symbols: bool = True
 
     @cached_property
     def classes(self) -> Classes:
@@ -104,6 +106,10 @@ class MapScene:
 
     def phone(self, code: str) -> PhoneEntry | None:
         return self.phones.get(code) if self.knows(code) else None
+
+    def phone_symbol(self, code: str) -> PhoneEntry | None:
+        """What the symbol by the label shows, if the map draws them."""
+        return self.phone(code) if self.phone_symbols else None
 
     @property
     def include_exercise(self) -> bool:

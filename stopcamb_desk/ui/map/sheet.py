@@ -50,6 +50,15 @@ class Frame:
 
 
 @dataclass(frozen=True, slots=True)
+class Measures:
+    """What the layout needs from the text: line height, legend height, source lines."""
+
+    line: float
+    legend_height: float
+    footer_lines: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Sheet:
     rect: QRectF
     title: QRectF
@@ -65,11 +74,11 @@ class Sheet:
         return next((f for f in self.frames if f.key == key), None)
 
 
-def _bands(rect: QRectF, line: float) -> tuple[QRectF, QRectF, QRectF]:
-    """Title band, body, footer (source line)."""
+def _bands(rect: QRectF, line: float, footer_lines: int) -> tuple[QRectF, QRectF, QRectF]:
+    """Title band, body, footer (source lines)."""
     pad = 0.6 * line
     title_h = 2.7 * line
-    footer_h = 1.4 * line
+    footer_h = (0.4 + 0.95 * footer_lines) * line
     title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, title_h)
     footer = QRectF(rect.left() + pad, rect.bottom() - footer_h, rect.width() - 2 * pad, footer_h)
     body = QRectF(
@@ -79,7 +88,7 @@ def _bands(rect: QRectF, line: float) -> tuple[QRectF, QRectF, QRectF]:
 
 
 def _rail_width(body: QRectF, line: float) -> float:
-    return min(max(0.27 * body.width(), 11.5 * line), 16 * line)
+    return min(max(0.27 * body.width(), 10.5 * line), 16 * line)
 
 
 def _captioned(
@@ -91,11 +100,10 @@ def _captioned(
     return Frame(key, area, rect, fit, caption, caption_rect)
 
 
-def national_sheet(
-    rect: QRectF, line: float, legend_height: float, metropole: tuple[str, ...]
-) -> Sheet:
+def national_sheet(rect: QRectF, measures: Measures, metropole: tuple[str, ...]) -> Sheet:
     """Metropolitan France, with the legend and the six insets in a rail on the left."""
-    title, body, footer = _bands(rect, line)
+    line, legend_height = measures.line, measures.legend_height
+    title, body, footer = _bands(rect, line, measures.footer_lines)
     gap = 0.5 * line
     rail_w = _rail_width(body, line)
     legend = QRectF(body.left(), body.top(), rail_w, legend_height)
@@ -130,15 +138,11 @@ def national_sheet(
 
 
 def focus_sheet(
-    rect: QRectF,
-    line: float,
-    legend_height: float,
-    area: str,
-    focus: tuple[str, ...],
-    metropole: tuple[str, ...],
+    rect: QRectF, measures: Measures, area: str, focus: tuple[str, ...], metropole: tuple[str, ...]
 ) -> Sheet:
     """The operator's département(s) large; legend and a locator map of France in the rail."""
-    title, body, footer = _bands(rect, line)
+    line, legend_height = measures.line, measures.legend_height
+    title, body, footer = _bands(rect, line, measures.footer_lines)
     gap = 0.5 * line
     rail_w = _rail_width(body, line) * 0.9
     legend = QRectF(body.left(), body.top(), rail_w, legend_height)

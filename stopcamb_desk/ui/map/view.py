@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -38,11 +38,12 @@ from stopcamb_desk.domain.status import PHONES_NOTHING
 from stopcamb_desk.geo.model import Commune
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.models import utcnow
-from stopcamb_desk.services.activity import Activity, ActivityService
+from stopcamb_desk.services.activity import Activity, ActivityService, Briefing
 from stopcamb_desk.services.brigades import BrigadeHit, BrigadeService
 from stopcamb_desk.services.composer import target_departement
 from stopcamb_desk.services.history import HistoryService, PhoneEntry, format_age
-from stopcamb_desk.ui.errors import expected_message
+from stopcamb_desk.ui.changes import LiveReload
+from stopcamb_desk.ui.errors import show_inline
 from stopcamb_desk.ui.map.canvas import ZOOM_STEP, MapCanvas
 from stopcamb_desk.ui.map.export import write_pdf, write_png
 from stopcamb_desk.ui.map.paths import AreaPaths, all_area_paths
@@ -59,8 +60,6 @@ PICK_HINT = (
     "Survolez un département pour ses alertes. Cliquez sur la carte (ou appuyez sur Entrée : "
     "centre de la carte) pour trouver la brigade la plus proche de ce point."
 )
-# Alerts arrive in bursts (en attente → envoi → envoyée): one reload per burst.
-RELOAD_DELAY_MS = 250
 
 
 def focus_choices(principal: Principal) -> list[tuple[str, str]]:
@@ -142,11 +141,7 @@ class MapView(QWidget):
         self.found: list[Commune] = []
         self.as_of: datetime | None = None
         self._pending_mark: Commune | None = None
-        self._listening = False
-        self._reload = QTimer(self)
-        self._reload.setSingleShot(True)
-        self._reload.setInterval(RELOAD_DELAY_MS)
-        self._reload.timeout.connect(self.refresh)
+        self.live = LiveReload(self, self.refresh)
         self._build()
         self.zone.currentIndexChanged.connect(self._on_zone)
         self._on_zone()
@@ -342,9 +337,7 @@ class MapView(QWidget):
     # -- data --------------------------------------------------------------------------------
     def activated(self) -> None:
         """Shown by the shell: subscribe to the change bus once, and reload."""
-        if not self._listening:
-            self._listening = True
-            self.ctx.changes.subscribe(self, self._reload.start)
+        self.live.follow(self.ctx.changes)
         self.refresh_brigades()
         self.refresh()
 
@@ -354,23 +347,21 @@ class MapView(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Reload the activity of the period and what the phones display (database worker)."""
-        principal, span = self.principal, self.period.span
+        principal, span, service = self.principal, self.period.span, self.activity_service
         include_exercise = self.exercises.isChecked()
-        activity, history = self.activity_service, self.history
+        self.tasks.run_db(
+            lambda: service.brief(
+                principal, service.recent(principal, span, include_exercise=include_exercise)
+            ),
+            self._set_data,
+            self._failed,
+            owner=self,
+        )
 
-        def work() -> tuple[Activity, list[PhoneEntry], datetime]:
-            return (
-                activity.recent(principal, span, include_exercise=include_exercise),
-                history.on_phones(principal, include_exercise=False),
-                utcnow(),
-            )
-
-        self.tasks.run_db(work, lambda r: self._set_data(*r), self._failed, owner=self)
-
-    def _set_data(self, activity: Activity, phones: list[PhoneEntry], at: datetime) -> None:
-        self.activity = activity
-        self.phones = {e.departement: e for e in phones if e.departement and not e.exercise}
-        self.as_of = at
+    def _set_data(self, briefing: Briefing) -> None:
+        self.activity = briefing.activity
+        self.phones = dict(briefing.phones)
+        self.as_of = briefing.at
         self._redraw()
         self.data_shown.emit()
 
@@ -541,8 +532,4 @@ class MapView(QWidget):
         self.nearest_shown.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        message = expected_message(exc)
-        if message is not None:
-            self.message.setText(message)
-        else:
-            self.ctx.errors.report(exc)
+        show_inline(exc, self.message.setText, self.ctx.errors.report)
