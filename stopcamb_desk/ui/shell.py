@@ -208,4 +208,5 @@ class MainWindow(QMainWindow):
     # -- lifecycle --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self._store)
+        self.ctx.changes.stop()  # the views' listener thread ends with the window
         super().closeEvent(event)
