@@ -421,3 +421,11 @@ def test_a_click_outside_any_departement_picks_nothing(qtbot: QtBot, db: Databas
     assert view.canvas.departement_at(atlantic) is None
     assert view.canvas.tooltip_at(atlantic) is None
     assert view.canvas.departement_at(QPointF(QPoint(-5, -5))) is None
+
+
+def test_an_export_gets_its_suffix(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+    view = make_view(qtbot, db, chef)
+    assert view.export_png(tmp_path / "briefing") == tmp_path / "briefing.png"
+    assert QImage(str(tmp_path / "briefing.png")).width() == 2400
+    assert view.export_pdf(tmp_path / "briefing") == tmp_path / "briefing.pdf"

@@ -23,19 +23,26 @@ class MapExportError(DeskError):
     """The file could not be written; ``message`` is French."""
 
 
+def with_suffix(path: Path, suffix: str) -> Path:
+    """``carte`` → ``carte.png``: the file says what it is, whatever the operator typed."""
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
 def write_png(canvas: MapCanvas, path: Path, size: QSize = PNG_SIZE) -> Path:
+    path = with_suffix(path, ".png")
     image = QImage(size * PNG_RATIO, QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(PNG_RATIO)
     image.fill(0xFFFFFFFF)
     painter = QPainter(image)
     canvas.render_sheet(painter, QRectF(0, 0, size.width(), size.height()))
     painter.end()
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path)):  # the format follows the .png suffix
         raise MapExportError(f"Impossible d'écrire l'image {path} : vérifiez le dossier choisi.")
     return path
 
 
 def write_pdf(canvas: MapCanvas, path: Path, title: str) -> Path:
+    path = with_suffix(path, ".pdf")
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageOrientation(QPageLayout.Orientation.Landscape)

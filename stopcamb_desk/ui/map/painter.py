@@ -471,10 +471,10 @@ def _paint_frame(painter: QPainter, view: FrameView, scene: MapScene, overlay: O
                 if code in view.paths.paths:
                     painter.setPen(pen(QColor(NAVY), 2.0))
                     painter.drawPath(view.paths.paths[code])
-        for code, width in ((overlay.selected, 3.0), (overlay.hover, 2.2)):
-            if code is not None and code in view.paths.paths:
+        for outlined, width in ((overlay.selected, 3.0), (overlay.hover, 2.2)):
+            if outlined is not None and outlined in view.paths.paths:
                 painter.setPen(pen(HOVER_EDGE, width))
-                painter.drawPath(view.paths.paths[code])
+                painter.drawPath(view.paths.paths[outlined])
     painter.restore()
     box = _paris_box(view, scene)
     if box is not None:

@@ -49,6 +49,10 @@ PRESETS: tuple[tuple[str, int], ...] = (("7 j", 7), ("30 j", 30), ("90 j", 90))
 DEFAULT_DAYS = 30
 
 
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
 def period_of(first: date, last: date) -> Period:
     """« du 02/11 au 01/12/2026 » (the year once when both days share it)."""
     days = (last - first).days + 1
@@ -87,8 +91,8 @@ class OverviewView(QWidget):
         title = QLabel("Tableau national")
         title.setObjectName("viewTitle")
         today = self.activity_service.today()
-        self.first = QDateEdit(QDate(today - timedelta(days=DEFAULT_DAYS - 1)))
-        self.last = QDateEdit(QDate(today))
+        self.first = QDateEdit(qdate(today - timedelta(days=DEFAULT_DAYS - 1)))
+        self.last = QDateEdit(qdate(today))
         for edit, name in ((self.first, "Premier jour"), (self.last, "Dernier jour")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -180,7 +184,7 @@ class OverviewView(QWidget):
     def set_period(self, first: date, last: date) -> None:
         for edit, day in ((self.first, first), (self.last, last)):
             edit.blockSignals(True)
-            edit.setDate(QDate(day))
+            edit.setDate(qdate(day))
             edit.blockSignals(False)
         self.refresh()
 
