@@ -41,7 +41,7 @@ from stopcamb_desk.models import utcnow
 from stopcamb_desk.services.activity import Activity, ActivityService, Briefing
 from stopcamb_desk.services.brigades import BrigadeHit, BrigadeService
 from stopcamb_desk.services.composer import target_departement
-from stopcamb_desk.services.history import HistoryService, PhoneEntry, format_age
+from stopcamb_desk.services.history import PhoneEntry, format_age
 from stopcamb_desk.ui.changes import LiveReload
 from stopcamb_desk.ui.errors import show_inline
 from stopcamb_desk.ui.map.canvas import ZOOM_STEP, MapCanvas
@@ -131,7 +131,6 @@ class MapView(QWidget):
         self.principal: Principal = ctx.principal
         self.tasks = ctx.tasks
         self.brigade_service = BrigadeService(ctx.services.db)
-        self.history = HistoryService(ctx.services.db)
         self.activity_service = ActivityService(ctx.services.db)
         self.period: Period = DEFAULT_PERIOD
         self.activity: Activity | None = None
