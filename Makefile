@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The addok engine the geocoding tests run (tests/addok_server.py): its own venv, since addok
+# pins old falcon/redis-py and registers a pytest plugin of its own.
+ADDOK_VENV := .venv-addok
+ADDOK_STAMP := $(ADDOK_VENV)/.installed
+ADDOK_PACKAGES := addok==1.3.2 addok-fr==1.1.0 addok-france==1.2.0
 
 .PHONY: run test bench lint format dist dist-check clean
 
@@ -12,10 +17,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+$(ADDOK_STAMP): Makefile
+	@test -x $(ADDOK_VENV)/bin/python || $(PYTHON) -m venv $(ADDOK_VENV)
+	$(ADDOK_VENV)/bin/python -m pip install --quiet $(ADDOK_PACKAGES)
+	@touch $(ADDOK_STAMP)
+
 run: $(STAMP)
 	$(BIN)/stopcamb-desk gui --demo
 
-test: $(STAMP)
+test: $(STAMP) $(ADDOK_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -44,4 +54,4 @@ dist-check:
 	bash installer/dist_check.sh
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(ADDOK_VENV) build dist .pytest_cache

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from desk import desk_db, desk_journal  # noqa: E402
 from fcm_server import FcmTestServer  # noqa: E402
 from outbox_fixtures import add_operator, draft, sendable  # noqa: E402
 
@@ -63,7 +64,7 @@ def _bench(label: str, db: Database, server: FcmTestServer, credentials: Path) -
     message_draft, verdict = sendable(chef, draft("74"))
     gateway = FcmGateway(credentials, endpoint=server.base_url)
     gateway.prepare()
-    outbox = Outbox(db, gateway)
+    outbox = Outbox(db, gateway, journal=desk_journal(db))
     session = requests.Session()
     token = gateway.app.credential.get_credential().token  # bench only: never printed
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -115,7 +116,7 @@ def _first_send(db: Database, server: FcmTestServer, credentials: Path) -> bool:
             gateway = FcmGateway(credentials, endpoint=server.base_url)
             if prepared:
                 gateway.prepare()  # what the worker does in the background right after login
-            outbox = Outbox(db, gateway)
+            outbox = Outbox(db, gateway, journal=desk_journal(db))
             for key in ("premier", "second") if prepared else ("sans",):
                 time.sleep(IDLE_SECONDS)
                 t0 = time.perf_counter()
@@ -153,8 +154,9 @@ def main() -> int:
 
     results = []
     with FcmTestServer() as server, tempfile.TemporaryDirectory() as tmp:
+        os.environ["STOPCAMB_DATA_DIR"] = str(Path(tmp) / "donnees")  # the audit key, journal
         credentials = server.write_service_account(Path(tmp) / "sa.json")
-        sqlite = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        sqlite = desk_db(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         sqlite.upgrade()
         print(f"Envoi d'une alerte, {ROUNDS} essais, millisecondes (boucle locale)")
         results.append(_bench("SQLite", sqlite, server, credentials))
@@ -165,7 +167,7 @@ def main() -> int:
             print("PostgreSQL    injoignable sur 127.0.0.1:5432 : partie ignorée")
         else:
             url, (admin, name) = pg
-            db = Database(url)
+            db = desk_db(url)
             try:
                 db.upgrade()
                 results.append(_bench("PostgreSQL", db, server, credentials))

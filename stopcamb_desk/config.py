@@ -8,7 +8,10 @@ Environment variables:
 - ``STOPCAMB_DATABASE_URL``: any SQLAlchemy URL (``postgresql+psycopg://…`` for shared desks)
 - ``STOPCAMB_FCM_CREDENTIALS``: path of the Firebase service-account JSON
 - ``STOPCAMB_FCM_ENDPOINT``: base URL replacing ``https://fcm.googleapis.com`` (relay, tests)
-- ``STOPCAMB_NEWS_DATABASE_URL``: Firebase Realtime Database holding the app's news feed
+- ``STOPCAMB_NEWS_DATABASE_URL``: Firebase Realtime Database holding the app's news feed (and the
+  brigade directory the app reads)
+- ``STOPCAMB_GEOCODER_URL``: addok engine answering address searches (default: the national
+  address API)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from stopcamb_desk.domain.errors import DeskError
 APP_NAME = "stopcamb-desk"
 APP_AUTHOR = "Gendarmerie"
 
+DEFAULT_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
 DEFAULT_RETRACTION_TEXT = (
     "Le message précédent a été retiré. Restez vigilants. En cas d'urgence, composez le 17."
 )
@@ -52,7 +56,25 @@ class Settings:
     retraction_text: str = DEFAULT_RETRACTION_TEXT
     # Firebase Realtime Database URL of the app's « Flux d'actualité » (OPP GGD34 only).
     news_database_url: str | None = None
+    # The audit trail's HMAC keyring (private; shared by the desks of one database).
+    audit_key_file: Path | None = None
+    # addok engine (national address API or an on-premises one) for « géocoder l'adresse ».
+    geocoder_url: str = DEFAULT_GEOCODER_URL
     demo: bool = False
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "cle-audit.json"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        """The newest audit event this desk wrote or verified (private, per desk)."""
+        return self.data_dir / "ancre-audit.json"
+
+    @property
+    def journal_path(self) -> Path:
+        """The fsync'ed journal of the pushes FCM accepted (see services/outbox_journal.py)."""
+        return self.data_dir / "envois-acceptes.jsonl"
 
     @property
     def is_sqlite(self) -> bool:
@@ -117,6 +139,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     database = _section(data, "database")
     fcm = _section(data, "fcm")
     news = _section(data, "news")
+    audit = _section(data, "audit")
+    geocoder = _section(data, "geocoder")
 
     data_dir_value = env.get("STOPCAMB_DATA_DIR") or general.get("data_dir")
     data_dir = Path(str(data_dir_value)).expanduser() if data_dir_value else _default_data_dir()
@@ -133,6 +157,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     )
     retraction = general.get("retraction_text", DEFAULT_RETRACTION_TEXT)
     news_url = env.get("STOPCAMB_NEWS_DATABASE_URL") or news.get("database_url")
+    key_file = env.get("STOPCAMB_AUDIT_KEY_FILE") or audit.get("key_file")
+    geocoder_url = env.get("STOPCAMB_GEOCODER_URL") or geocoder.get("url") or DEFAULT_GEOCODER_URL
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -140,6 +166,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         fcm=fcm_settings,
         retraction_text=str(retraction),
         news_database_url=str(news_url).strip() if news_url else None,
+        audit_key_file=Path(str(key_file)).expanduser() if key_file else None,
+        geocoder_url=str(geocoder_url).strip(),
     )
 
 

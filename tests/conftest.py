@@ -33,6 +33,8 @@ def isolated_settings(
         "STOPCAMB_DATABASE_URL",
         "STOPCAMB_FCM_CREDENTIALS",
         "STOPCAMB_FCM_ENDPOINT",
+        "STOPCAMB_GEOCODER_URL",
+        "STOPCAMB_NEWS_DATABASE_URL",
         "STOPCAMB_PASSWORD",
         "GOOGLE_APPLICATION_CREDENTIALS",
     ):
@@ -137,8 +139,18 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def database(db_url: str) -> Iterator[object]:
-    from stopcamb_desk.models.db import Database
+    """The desk's database on ``db_url``, its sessions carrying this test's audit secrets."""
+    from desk import desk_db
 
-    db = Database(db_url)
+    db = desk_db(db_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def addok(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real addok engine on loopback, indexed from tests/data (see tests/addok_server.py)."""
+    from addok_server import running_addok
+
+    with running_addok(tmp_path_factory.mktemp("addok")) as server:
+        yield server

@@ -147,6 +147,8 @@ class FcmHandler(BaseHTTPRequestHandler):
             return
         if step.delay and owner._stopping.wait(step.delay):
             return
+        if step.before_answer is not None:
+            step.before_answer()
         if step.status != 200:
             extra = {"Retry-After": step.retry_after} if step.retry_after else {}
             record.answered = step.status

@@ -3,6 +3,7 @@ records of each ``messages:send`` request (:class:`Received`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ class Step:
     close: bool = False  # close the connection without any answer
     revoke_tokens: bool = False  # forget issued tokens first: the request gets a real 401
     body: dict[str, Any] | None = None  # raw JSON answer (token endpoint errors…)
+    # Run once the request is in, before the answer (e.g. cut the desk's database then).
+    before_answer: Callable[[], None] | None = None
 
 
 def ok() -> Step:
@@ -41,6 +44,11 @@ def error(status: int, fcm_code: str | None = None, *, retry_after: str | None =
 
 def delay(seconds: float) -> Step:
     return Step(delay=seconds)
+
+
+def ok_after(action: Callable[[], None]) -> Step:
+    """Accept the message, but run ``action`` first (while the sender waits for the answer)."""
+    return Step(before_answer=action)
 
 
 def close() -> Step:
@@ -82,5 +90,6 @@ __all__ = [
     "error",
     "fcm_error_body",
     "ok",
+    "ok_after",
     "revoke_tokens",
 ]

@@ -10,10 +10,7 @@ import pytest
 from stopcamb_desk.config import FcmSettings, Settings
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ProcedureType
-from stopcamb_desk.models import Template
-from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.composer import (
-    ComposerService,
     Draft,
     SendRefused,
     banner_title,
@@ -113,36 +110,3 @@ def test_push_mode_is_real_only_with_fcm_credentials(tmp_path: Path) -> None:
     credentials.write_text("{}")
     real = Settings(tmp_path, "sqlite://", tmp_path / "s.toml", fcm=FcmSettings(credentials))
     assert push_is_real(real)
-
-
-def _seed_templates(database: Database) -> None:
-    with database.session() as session:
-        session.add_all(
-            [
-                Template(departement="74", title="Fin de journée", text=SEED),
-                Template(departement="34", title="Vols par ruse", text="Vols par ruse…"),
-                Template(departement=None, title="Rappel OTV", text="Pensez à l'OTV."),
-                Template(departement=None, title="Prévention hiver", text="…", kind="prevention"),
-            ]
-        )
-
-
-def test_templates_of_a_departement_include_the_shared_ones(database: Database) -> None:
-    _seed_templates(database)
-    service = ComposerService(database)
-    titles = [t.title for t in service.templates_for(CHEF_74, "74")]
-    assert titles == ["Fin de journée", "Rappel OTV"]
-    assert [t.title for t in service.templates_for(OPP, None)] == ["Prévention hiver"]
-    with pytest.raises(PermissionDenied):
-        service.templates_for(CHEF_74, "34")
-
-
-def test_a_saved_template_comes_back_for_its_departement(database: Database) -> None:
-    service = ComposerService(database)
-    saved = service.save_template(CHEF_74, "74", "  Meythet  ", Draft(SEED, departement="74"))
-    assert saved.title == "Meythet"
-    assert [t.text for t in service.templates_for(CHEF_74, "74")] == [SEED]
-    with pytest.raises(PermissionDenied):
-        service.save_template(CHEF_74, "34", "Ailleurs", Draft(SEED))
-    with pytest.raises(SendRefused):
-        service.save_template(CHEF_74, "74", " ", Draft(SEED))

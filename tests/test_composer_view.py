@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from desk import desk_journal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
@@ -256,8 +257,8 @@ def test_templates_of_the_departement_fill_the_editor(qtbot: QtBot, desk: Desk) 
     view = desk.composer(qtbot)
     names = [view.templates.itemText(i) for i in range(view.templates.count())]
     assert "Cambriolages en fin de journée (74)" in names
-    assert "Rappel OTV (été)" in names
     assert not any("Vols par ruse" in n for n in names)  # a template of the Hérault
+    assert not any("Vacances d'été" in n for n in names)  # national prevention: the OPP's
     index = names.index("Cambriolages en fin de journée (74)")
     view.templates.setFocus()
     view.templates.setCurrentIndex(index)
@@ -305,7 +306,7 @@ def test_confirmed_alert_goes_to_the_durable_outbox(qtbot: QtBot, desk: Desk) ->
     from stopcamb_desk.services.outbox import Outbox
 
     gateway = SimulationGateway()
-    outbox = Outbox(desk.services.db, gateway)
+    outbox = Outbox(desk.services.db, gateway, journal=desk_journal(desk.services.db))
     wakes: list[int] = []
     principal = desk.services.accounts.authenticate("chef74", "demo-chef74")
     errors = ErrorHandler(desk.presenter)

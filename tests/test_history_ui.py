@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from PySide6.QtCore import Qt
 
@@ -86,7 +87,7 @@ def test_detail_and_phones_panel(qtbot, database: Database) -> None:  # type: ig
 
 
 def test_another_desk_alert_appears_live(qtbot, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    desk_a, desk_b = Database(db_url), Database(db_url)
+    desk_a, desk_b = desk_db(db_url), desk_db(db_url)
     try:
         chef = add_operator(desk_a, "chef74", Role.CHEF_DE_QUART, ("74",))
         add_alert(desk_a, chef, text="première")
@@ -111,13 +112,13 @@ def test_audit_tab_for_administrators_only(qtbot, database: Database) -> None:  
     chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
     with database.session() as session:
         for i in range(3):
-            audit.record(session, "chef74", "envoi", "alerte", i, {"texte": f"n{i}"})
+            audit.record(session, "admin", "brigade_modifiee", "brigade", i, {"nom": f"B{i}"})
     assert make_view(qtbot, database, chef).tabs.count() == 1
     view = make_view(qtbot, database, admin)
     assert view.tabs.tabText(1) == "Journal d'audit"
     journal = view.audit_view
     assert journal.model.rowCount() == 3
-    assert journal.model.data(journal.model.index(0, 3)) == "Envoi"
+    assert journal.model.data(journal.model.index(0, 3)) == "Annuaire modifié"
     journal.verify_button.click()
     assert "intègre : 3" in journal.verdict.text()
 

@@ -6,11 +6,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from desk import desk_db
+from markup_oracle import assert_no_markup
 from rtdb_server import RtdbTestServer, Step
 
 from stopcamb_desk.cli import main
 from stopcamb_desk.domain.roles import Role
-from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.accounts import AccountService
 
 PASSWORD = "mot-de-passe-opp-34"
@@ -21,7 +22,7 @@ TEXT = "Inscrivez-vous auprès de votre brigade avant de partir : les gendarmes 
 @pytest.fixture
 def desk(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[RtdbTestServer]:
     monkeypatch.setenv("STOPCAMB_DATABASE_URL", sqlite_url)
-    db = Database(sqlite_url)
+    db = desk_db(sqlite_url)
     accounts = AccountService(db)
     accounts.create("opp34", PASSWORD, Role.OPP_NATIONAL, [])
     accounts.create("chef74", PASSWORD, Role.CHEF_DE_QUART, ["74"])
@@ -82,7 +83,33 @@ def test_refusals_exit_1_and_usage_errors_exit_2(
     assert main([*args, "--url", "http://exemple.fr"]) == 1
     assert "https://" in capsys.readouterr().err
 
-    with pytest.raises(SystemExit) as usage:
-        main(["news", "publish", "--operateur", "opp34", "--titre", TITLE])
-    assert usage.value.code == 2
+    assert main(["news", "publish", "--operateur", "opp34", "--titre", TITLE]) == 2
     assert desk.requests == []
+
+
+def test_markup_is_refused_then_nettoyer_removes_it_and_says_what(
+    desk: RtdbTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = f"{TEXT} <script>alert(1)</script><img src=x onerror=alert(1)>"
+    args = ["news", "publish", "--operateur", "opp34", "--titre", TITLE, "--texte", body]
+
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "« <script>alert(1)</script> » : élément <script> et son contenu" in err
+    assert "onerror" in err and "--nettoyer" in err and "Rien n'a été enregistré" in err
+    assert desk.requests == []
+
+    assert main([*args, "--nettoyer"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Retiré avant publication :\n")
+    assert "  – Texte — « <script>alert(1)</script> » : élément <script>" in out
+    assert "  – Texte — « <img src=x onerror=alert(1)> » : balise <img>" in out
+    assert "publié" in out
+    assert_no_markup(desk.value("/"))
+    (entry,) = desk.value("/flux_actualite").values()
+    assert entry["texte"] == TEXT
+
+    code, result = run_json(capsys, *args, "--nettoyer")
+    assert code == 0 and isinstance(result, dict)
+    assert len(result["retire"]) == 2
+    assert_no_markup(desk.value("/"))

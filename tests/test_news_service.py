@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from markup_oracle import VECTORS, assert_no_markup
 from outbox_fixtures import add_operator
 from rtdb_server import RtdbTestServer, Step
 from sqlalchemy import select
@@ -303,3 +304,60 @@ def test_simulation_feed_writes_a_labelled_json_file(
     service.withdraw(opp, outcome.row.id)
     assert feed.entries() == {}
     assert outcome.row.gateway == "simulation"
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_markup_is_refused_before_anything_is_stored_and_never_reaches_the_feed(
+    service: NewsService,
+    opp: Principal,
+    database: Database,
+    rtdb: RtdbTestServer,
+    vector: str,
+) -> None:
+    draft = NewsDraft(f"Vacances {vector}", f"Fermez vos volets.\n\n{vector} Bonnes vacances.")
+
+    for attempt in (service.publish, service.save_draft):
+        with pytest.raises(NewsRefused) as refused:
+            attempt(opp, draft)
+        assert "code ou lien non permis" in refused.value.message
+    with database.session() as session:
+        assert session.scalars(select(NewsItem)).first() is None
+    assert rtdb.requests == []
+
+    cleaned, removals = draft.cleaned()
+    assert {r.field for r in removals} == {"titre", "texte"}
+    outcome = service.publish(opp, cleaned)
+
+    assert outcome.ok, outcome.message
+    assert_no_markup(rtdb.value("/"))
+    entry = rtdb.value(f"/flux_actualite/{outcome.row.remote_key}")
+    assert entry["texte"].startswith("Fermez vos volets.") and entry["titre"].startswith("Vacances")
+
+
+def test_the_refusal_quotes_each_fragment_and_says_why(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    draft = NewsDraft("Vigilance", "Ce soir <script>alert(1)</script> <img src=x onerror=alert(1)>")
+    with pytest.raises(NewsRefused) as refused:
+        service.publish(opp, draft)
+    message = refused.value.message
+    assert "« <script>alert(1)</script> » : élément <script> et son contenu" in message
+    assert "« <img src=x onerror=alert(1)> » : balise <img> — gestionnaire d'événement onerror" in (
+        message
+    )
+    assert rtdb.requests == []
+
+
+def test_an_item_stored_with_markup_before_the_check_is_not_sent_again_by_retry(
+    service: NewsService, opp: Principal, database: Database, rtdb: RtdbTestServer
+) -> None:
+    rtdb.script(Step(status=503))
+    row = service.publish(opp, OTV).row
+    with database.session() as session:  # as a desk of an older version could have left it
+        item = session.get(NewsItem, row.id)
+        assert item is not None
+        item.body = "<script>alert(1)</script>"
+
+    with pytest.raises(NewsRefused, match="code ou lien non permis"):
+        service.retry(opp, row.id)
+    assert rtdb.value("/") is None

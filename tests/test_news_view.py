@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from markup_oracle import assert_no_markup
 from outbox_fixtures import add_operator
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -265,3 +266,52 @@ def test_typing_does_not_erode_the_reference_count_of_true(qtbot: QtBot, desk: D
     before = sys.getrefcount(True)
     type_keys(qtbot, view.editor.title, "x" * 60)
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_markup_blocks_publication_and_retirer_le_code_says_what_went(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.view(qtbot)
+    write(qtbot, view, TITLE + " <b>!</b>", BODY)
+    cursor = view.editor.body.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    view.editor.body.setTextCursor(cursor)
+    view.editor.body.insertPlainText(" <script>alert(1)</script> <img src=x onerror=alert(1)>")
+
+    problems = view.editor.problems.text()
+    assert "✗ Texte : code ou lien non permis" in problems
+    assert "« <script>alert(1)</script> » : élément <script> et son contenu" in problems
+    assert "« <img src=x onerror=alert(1)> » : balise <img> — gestionnaire d'événement" in problems
+    assert "✗ Titre : code ou lien non permis" in problems
+    assert not view.publish_button.isEnabled()
+    ctrl_enter(qtbot, view.editor.body)
+    assert view.confirmation is None
+    qtbot.keyClick(view.editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "code ou lien non permis" in view.status.text()  # not even kept as a draft
+    assert view.model.rowCount() == 0
+
+    clean = view.editor.clean_button
+    assert clean.isVisibleTo(view)
+    qtbot.mouseClick(clean, Qt.MouseButton.LeftButton)
+
+    assert view.editor.draft().body == BODY
+    assert view.editor.draft().title == TITLE + " !"
+    removed = view.editor.removed.text()
+    assert removed.startswith("Retiré — relisez l'aperçu avant de publier")
+    assert "Texte — « <script>alert(1)</script> » : élément <script>" in removed
+    assert "Texte — « <img src=x onerror=alert(1)> » : balise <img>" in removed
+    assert "Titre — « <b> » : balise <b>" in removed
+    assert view.card.body.text() == BODY
+    assert not clean.isVisibleTo(view) and view.publish_button.isEnabled()
+
+    qtbot.keyClick(view.editor.body, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "<script>" in view.editor.draft().body  # the OPP may take it back
+    assert not view.publish_button.isEnabled()
+    qtbot.mouseClick(clean, Qt.MouseButton.LeftButton)
+
+    ctrl_enter(qtbot, view.editor.body)
+    assert view.confirmation is not None
+    assert view.confirmation.body_label.text() == BODY
+    qtbot.mouseClick(view.confirmation.accept_button, Qt.MouseButton.LeftButton)
+    assert view.status.text().startswith("✓ Article n° 1 publié"), view.status.text()
+    assert_no_markup(desk.server.value("/"))

@@ -34,7 +34,6 @@ def test_a_good_file_is_accepted(good: Path) -> None:
     assert info.project_id == "p-74"
     assert info.client_email == "stopcamb-desk@p-74.iam.gserviceaccount.com"
     assert info.token_uri == TOKEN_URI
-    assert info.warnings == ()
 
 
 def _problem(path: Path) -> str:
@@ -83,13 +82,14 @@ def test_corrupted_key_is_explained_without_showing_it(good: Path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_file_readable_by_others_gives_a_warning(tmp_path: Path) -> None:
+def test_file_readable_by_others_is_refused_with_the_fix(tmp_path: Path) -> None:
     path = mint_service_account(tmp_path / "sa.json", token_uri=TOKEN_URI, mode=0o644)
-    (warning,) = check_credentials(path).warnings
-    assert "lisible par d'autres utilisateurs" in warning
-    assert f"chmod 600 « {path} »" in warning
+    with pytest.raises(PushConfigError) as refused:
+        check_credentials(path)
+    assert "lisible par d'autres comptes" in refused.value.message
+    assert f"chmod 600 '{path}'" in refused.value.message
     path.chmod(0o600)
-    assert check_credentials(path).warnings == ()
+    assert check_credentials(path).project_id
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads everything")

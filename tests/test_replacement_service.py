@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from desk import desk_db, desk_journal
 from outbox_fixtures import MEYTHET, add_operator, alert_row, audit_actions, draft
 
 from stopcamb_desk.config import DEFAULT_RETRACTION_TEXT
@@ -31,7 +32,7 @@ CORRECTION = (
 
 
 def make_service(db: Database, tmp_path: Path) -> ReplacementService:
-    outbox = Outbox(db, SimulationGateway(tmp_path))
+    outbox = Outbox(db, SimulationGateway(tmp_path), journal=desk_journal(db))
     return ReplacementService(db, outbox, retraction_text=DEFAULT_RETRACTION_TEXT, today=TODAY)
 
 
@@ -68,7 +69,8 @@ def test_replacement_takes_the_place_on_the_phones(database: Database, tmp_path:
     apns = "apns-collapse-id"
     assert after["apns"]["headers"][apns] == before["apns"]["headers"][apns] == "stopcamb_dep_74"
     assert after["data"]["replaces"] == str(first) and after["data"]["retraction"] == "0"
-    assert audit_actions(database, new_id) == ["remplacement"]  # recorded once, by the outbox
+    # Recorded once, by the outbox, then FCM's acceptance.
+    assert audit_actions(database, new_id) == ["remplacement", "acceptee"]
 
 
 def test_retraction_sends_the_neutral_text_and_marks_the_original(
@@ -86,7 +88,7 @@ def test_retraction_sends_the_neutral_text_and_marks_the_original(
     row = alert_row(database, retraction)
     assert row.status == "envoyee" and row.procedure_number is None  # no attestation needed
     assert alert_row(database, first).status == "retiree"
-    assert audit_actions(database, retraction) == ["retrait"]
+    assert audit_actions(database, retraction) == ["retrait", "acceptee"]
 
 
 def test_only_the_head_can_be_replaced_and_the_loser_is_told_who(
@@ -172,7 +174,7 @@ def _race(url: str, tmp_path: Path, chef: Principal, other: Principal, first: in
     results: list[object] = [None, None]
 
     def desk(index: int, principal: Principal) -> None:
-        db = Database(url)
+        db = desk_db(url)
         try:
             service = make_service(db, tmp_path / str(index))
             version = service.actions(principal, first).version
@@ -196,7 +198,7 @@ def _race(url: str, tmp_path: Path, chef: Principal, other: Principal, first: in
 
 
 def test_two_desks_racing_exactly_one_wins(db_url: str, tmp_path: Path) -> None:
-    db = Database(db_url)
+    db = desk_db(db_url)
     try:
         chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
         other = add_operator(db, "chef74b", Role.CHEF_DE_QUART, ("74",))

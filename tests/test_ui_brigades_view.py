@@ -3,19 +3,22 @@ commune, edit a phone number (administrators only), hit a stale edit, import the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from desk import desk_db
 from history_fixtures import add_operator
 from PySide6.QtCore import Qt
 
+from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.brigades import BrigadeService
 from stopcamb_desk.ui.brigades import BrigadesView
-from stopcamb_desk.ui.brigades.view import parse_position
+from stopcamb_desk.ui.brigades.position import parse_position
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
 SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
@@ -23,7 +26,7 @@ SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 
 @pytest.fixture
 def db(sqlite_url: str) -> Iterator[Database]:
-    database = Database(sqlite_url)
+    database = desk_db(sqlite_url)
     yield database
     database.dispose()
 
@@ -40,12 +43,14 @@ def chef(db: Database) -> Principal:
 
 @pytest.fixture
 def imported(db: Database, admin: Principal) -> None:
-    BrigadeService(db).import_csv(admin, SAMPLE.read_bytes(), skip_invalid=True)
+    with SAMPLE.open("rb") as fh:
+        BrigadeService(db).import_csv(admin, fh, skip_invalid=True)
 
 
-def make_view(qtbot, db: Database, principal: Principal) -> BrigadesView:  # type: ignore[no-untyped-def]
+def make_view(qtbot, db: Database, principal: Principal, **env: str) -> BrigadesView:  # type: ignore[no-untyped-def]
     reported: list[BaseException] = []
     ctx = SimpleNamespace(
+        settings=load_settings({**os.environ, **env}),
         services=SimpleNamespace(db=db),
         principal=principal,
         tasks=ImmediateTaskRunner(),
@@ -81,9 +86,9 @@ def test_table_shows_the_operators_departement_and_filters_by_text(
     assert shown_services(view) == ["BTA d'Annecy"]
     view.filter.clear()
     view.departement.setCurrentIndex(view.departement.findData(None))  # all départements
-    assert len(shown_services(view)) == 10
+    assert len(shown_services(view)) == 9  # the unit placed outside its département was refused
     qtbot.keyClicks(view.filter, "04 67")
-    assert len(shown_services(view)) == 4  # the Hérault numbers
+    assert len(shown_services(view)) == 3  # the Hérault numbers
     assert not view.import_button.isVisible()  # chef de quart: no import
 
 
@@ -174,7 +179,7 @@ def test_stale_edit_shows_the_conflict_and_reload_fixes_it(
     assert view.form.feedback.text() == ""
 
 
-def test_import_with_an_invalid_line_asks_to_skip_then_imports_ten(
+def test_import_with_invalid_lines_asks_to_skip_then_imports_nine(
     qtbot, db: Database, admin: Principal
 ) -> None:  # type: ignore[no-untyped-def]
     view = make_view(qtbot, db, admin)
@@ -183,21 +188,23 @@ def test_import_with_an_invalid_line_asks_to_skip_then_imports_ten(
     qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
     question = view.import_dialog
     assert question is not None and question.isVisible()
-    assert "Importer en ignorant ces 1 lignes ?" in question.text.text()
-    assert "Ligne 12 : identifiant_public_unite manquant." in question.details.toPlainText()
+    assert "Importer en ignorant ces 2 lignes ?" in question.text.text()
+    details = question.details.toPlainText()
+    assert "Ligne 12 : identifiant_public_unite manquant." in details
+    assert "Ligne 11 : Unité 1009404 : position 45.9088, 6.1257 hors du département 34" in details
     assert BrigadeService(db).list() == []  # nothing imported before the answer
     assert question.accept_button is not None
     with qtbot.waitSignal(view.import_finished, timeout=5000) as finished:
         question.accept_button.click()
-    assert finished.args[0].added == 10
+    assert finished.args[0].added == 9
     report = view.import_dialog
     assert report is not None and report is not question
-    assert report.text.text().startswith("Import terminé : 10 brigade(s) ajoutée(s)")
+    assert report.text.text().startswith("Import terminé : 9 brigade(s) ajoutée(s)")
     details = report.details.toPlainText()
     assert "Ligne 12" in details and "pas de coordonnées GPS" in details
     assert "hors du département 34" in details
-    assert len(BrigadeService(db).list()) == 10
-    assert view.model.rowCount() == 10  # admin: all départements, reloaded
+    assert len(BrigadeService(db).list()) == 9
+    assert view.model.rowCount() == 9  # admin: all départements, reloaded
 
 
 def test_import_of_a_wrong_file_says_what_to_do(
@@ -215,3 +222,87 @@ def test_import_of_a_wrong_file_says_what_to_do(
     view.start_import()
     assert "Impossible de lire le fichier « disparu.csv »" in view.import_dialog.text.text()
     assert view.reported == []  # expected errors never reach the bug handler
+
+
+def test_table_says_whether_each_brigade_is_open(
+    qtbot, db: Database, chef: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, chef)
+    model = view.model
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Accueil"
+    annecy = model.row_of("1009101")
+    state = model.data(model.index(annecy, 4))
+    assert state.startswith(("ouverte jusqu'à", "fermée"))
+    seynod = model.row_of("1009102")
+    assert model.data(model.index(seynod, 4)) == "horaires non renseignés"
+    view.select("1009101")
+    assert view.form.opening.text() == state
+
+
+def test_a_swapped_position_is_refused_then_fixed_in_one_click(
+    qtbot, db: Database, admin: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin)
+    view.departement.setCurrentIndex(view.departement.findData("34"))
+    assert view.select("1009402")
+    form = view.form
+    form.position.setText("4,1360, 43,6756")  # longitude typed first
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "latitude et longitude inversées" in form.feedback.text()
+    assert form.fix_button.isVisible() and "solid" in form.position.styleSheet()
+    qtbot.mouseClick(form.fix_button, Qt.MouseButton.LeftButton)
+    assert form.position.text() == "43,67560, 4,13600"
+    form.fields["telephone"].setText("pas un numéro")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "téléphone « pas un numéro » invalide" in form.feedback.text()
+    form.fields["telephone"].setText("04 67 11 22 33")
+    with qtbot.waitSignal(view.saved, timeout=5000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.feedback.text() == "Fiche enregistrée."
+
+
+def test_geocode_the_address_of_the_form_and_find_by_address(
+    qtbot, db: Database, admin: Principal, imported: None, addok
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin, STOPCAMB_GEOCODER_URL=addok.url)
+    view.departement.setCurrentIndex(view.departement.findData("34"))
+    view.select("1009402")
+    form = view.form
+    form.fields["adresse"].setText("12 rue de la Libération")
+    qtbot.mouseClick(form.geocode_button, Qt.MouseButton.LeftButton)
+    assert form.position.text() == "43,67402, 4,13480"
+    assert "12 Rue de la Libération 34400 Lunel" in form.feedback.text()
+    view.find_input.setText("12 rue de la Libération, Lunel")  # keyClicks: ASCII only
+    qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
+    assert view.find_label.text().startswith("12 Rue de la Libération 34400 Lunel")
+    first = view.results.item(0).text()
+    assert first.startswith("Brigade territoriale autonome de Lunel") and "km" in first
+
+
+def test_admin_publishes_after_seeing_what_changed(
+    qtbot, db: Database, admin: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    from rtdb_server import RtdbTestServer
+
+    with RtdbTestServer() as server:
+        view = make_view(qtbot, db, admin, STOPCAMB_NEWS_DATABASE_URL=server.database_url)
+        assert view.publish_button.isVisible()
+        qtbot.mouseClick(view.publish_button, Qt.MouseButton.LeftButton)
+        dialog = view.publish_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert "9 brigade(s) ajoutée(s)" in dialog.text.text()
+        assert "ÉMULATEUR" in dialog.text.text()
+        assert "1009402 — Brigade territoriale autonome de Lunel" in dialog.details.toPlainText()
+        assert server.writes() == []
+        with qtbot.waitSignal(view.published, timeout=5000):
+            dialog.accept_button.click()
+        assert len(server.value("/annuaire_brigades/brigades")) == 9
+        assert view.message.text().startswith("Annuaire publié")
+        view.publisher.close()
+
+
+def test_a_chef_de_quart_cannot_publish(qtbot, db: Database, chef: Principal) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, chef)
+    assert not view.publish_button.isVisible()
+    view.start_publication()  # even if reached: the service refuses
+    assert "administrateur" in view.message.text()

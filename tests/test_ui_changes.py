@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 
 import shiboken6
+from desk import desk_db
 from history_fixtures import add_alert, add_operator
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from stopcamb_desk.domain.roles import Role
-from stopcamb_desk.models.db import Database
 from stopcamb_desk.ui.changes import ChangeBus
 
 
@@ -20,7 +20,7 @@ def sync_threads() -> int:
 
 
 def test_views_share_one_listener_that_stops_with_the_last(qtbot: QtBot, sqlite_url: str) -> None:
-    other_desk = Database(sqlite_url)
+    other_desk = desk_db(sqlite_url)
     bus = ChangeBus(sqlite_url)
     history, carte = QWidget(), QWidget()
     heard: dict[str, int] = {"historique": 0, "carte": 0}

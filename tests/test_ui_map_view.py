@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from desk import desk_db
 from history_fixtures import T0, add_alert, add_operator
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextDocumentFragment
@@ -38,7 +39,7 @@ RETRACTION = {"message": {"topic": "dep_34", "data": {"retraction": "1", "replac
 
 @pytest.fixture
 def db(sqlite_url: str) -> Iterator[Database]:
-    database = Database(sqlite_url)
+    database = desk_db(sqlite_url)
     yield database
     database.dispose()
 
@@ -87,7 +88,8 @@ def tooltip(canvas: object, point: QPointF) -> str:
 
 def import_sample(db: Database) -> None:
     admin = Principal(0, "admin", "Admin", Role.ADMINISTRATEUR)
-    BrigadeService(db).import_csv(admin, SAMPLE.read_bytes(), skip_invalid=True)
+    with SAMPLE.open("rb") as fh:
+        BrigadeService(db).import_csv(admin, fh, skip_invalid=True)
 
 
 def test_outlines_prepared_off_thread_and_the_departement_painted(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -238,7 +240,7 @@ def test_labels_never_collide(qtbot: QtBot, db: Database) -> None:
     # At a département's scale the brigades are drawn: no label covers one.
     haute_savoie = add_operator(db, "chef74b", Role.CHEF_DE_QUART, ("74",))
     composition = make_view(qtbot, db, haute_savoie).canvas.composition()
-    assert composition is not None and len(composition.markers) >= 3
+    assert composition is not None and len(composition.markers) >= 2
     dots = [QRectF(at.x() - 5, at.y() - 5, 10, 10) for _marker, at in composition.markers]
     assert not [(p.spec.text, d) for p in composition.labels for d in dots if p.rect.intersects(d)]
     # The whole country is labelled: every metropolitan code outside Paris and its ring on the
@@ -289,7 +291,7 @@ def test_png_and_pdf_exports_carry_the_whole_sheet(
 
 
 def test_another_desks_alert_recolours_the_map(qtbot: QtBot, db_url: str) -> None:
-    desk_a, desk_b = Database(db_url), Database(db_url)
+    desk_a, desk_b = desk_db(db_url), desk_db(db_url)
     view = None
     try:
         chef = add_operator(desk_a, "chef74", Role.CHEF_DE_QUART, ("74",))

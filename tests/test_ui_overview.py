@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from desk import desk_db
 from history_fixtures import T0, add_alert, add_operator
 from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
@@ -26,7 +27,7 @@ RETRACTION = {"message": {"topic": "dep_34", "data": {"retraction": "1", "replac
 
 @pytest.fixture
 def db(sqlite_url: str) -> Iterator[Database]:
-    database = Database(sqlite_url)
+    database = desk_db(sqlite_url)
     yield database
     database.dispose()
 
@@ -145,7 +146,7 @@ def test_a_chef_de_quart_is_refused_the_national_overview(qtbot: QtBot, db: Data
 def test_overview_follows_another_desk(qtbot: QtBot, db: Database) -> None:
     admin = add_operator(db, "admin", Role.ADMINISTRATEUR)
     chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
-    other_desk = Database(db.url)
+    other_desk = desk_db(db.url)
     view = make_view(qtbot, db, admin)
     try:
         view.activated()

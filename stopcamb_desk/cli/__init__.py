@@ -3,18 +3,28 @@
 Exit codes: 0 success, 1 refused (rule, permission, delivery failure), 2 usage error.
 Each sub-command lives in its own module exposing ``register(subparsers)``; heavy imports
 happen inside the handlers so that ``--version`` and the GUI start fast.
+
+An emergency tool never guesses: option abbreviations are off (``--at`` is not
+``--attendre``), arguments that are not valid UTF-8 are refused, and every failure is a French
+sentence — an unexpected one too (its traceback goes to the technical log, not the terminal).
+Files the process creates are owner-only whatever the umask (``private_files``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from stopcamb_desk import __version__
 from stopcamb_desk.cli import french_argparse
-from stopcamb_desk.cli.common import EXIT_USAGE, CliError
+from stopcamb_desk.cli.common import EXIT_REFUSED, EXIT_USAGE, CliError
+from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.private_files import restrict_umask
 
 # Sub-command modules, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -25,16 +35,22 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.brigades",
     "stopcamb_desk.cli.lint",
     "stopcamb_desk.cli.send",
+    "stopcamb_desk.cli.outbox",
     "stopcamb_desk.cli.screenshot",
     "stopcamb_desk.cli.history",
     "stopcamb_desk.cli.audit",
     "stopcamb_desk.cli.export",
     "stopcamb_desk.cli.news",
+    "stopcamb_desk.cli.templates",
     "stopcamb_desk.cli.replace",
 )
 
 
 class _FrenchParser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # sub-command parsers are built by argparse
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog} : erreur : {message}\n")
@@ -63,8 +79,63 @@ def _wants_gui(argv: Sequence[str]) -> bool:
     return not argv or argv[0] == "gui" or argv[0] == "--demo"
 
 
+def _unreadable_argument(argv: Sequence[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (decoded as lone surrogates)."""
+    for value in argv:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return None
+
+
+def _unexpected(exc: BaseException) -> int:
+    """A bug: the traceback to the technical log, a French sentence to the operator."""
+    import logging
+
+    where = "le journal technique"
+    try:
+        from stopcamb_desk.config import load_settings
+        from stopcamb_desk.logs import setup_logging
+
+        path = setup_logging(load_settings().data_dir)
+        if path is not None:
+            where = str(path)
+    except Exception:  # the settings themselves may be what is broken
+        pass
+    logging.getLogger("stopcamb_desk.cli").error("Erreur inattendue", exc_info=exc)
+    _say(
+        f"Erreur inattendue ({exc.__class__.__name__}) : détails dans {where}. Vérifiez "
+        "l'historique avant de recommencer et prévenez l'administrateur."
+    )
+    return EXIT_REFUSED
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError):
+        print(message, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_umask()
     argv = list(sys.argv[1:] if argv is None else argv)
+    unreadable = _unreadable_argument(argv)
+    if unreadable is not None:
+        _say(
+            f"Argument illisible : « {unreadable} » n'est pas du texte UTF-8. Retapez-le ou "
+            "passez le texte par l'entrée standard (--text -) en UTF-8. Rien n'a été fait."
+        )
+        return EXIT_USAGE
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:
+        # Output piped into a command that stopped reading (`| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_REFUSED
+
+
+def _dispatch(argv: list[str]) -> int:
     # The GUI is the common case: register only its sub-command so that the login window
     # paints sooner (importing every sub-command module costs tens of milliseconds).
     if _wants_gui(argv):
@@ -72,18 +143,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = argv if argv[:1] == ["gui"] else ["gui", *argv]
     else:
         parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse said what is wrong (or printed --help / --version)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.command is None:  # only global options were given
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe is reported here, not at interpreter exit
+        return code
     except CliError as exc:
-        print(exc.message, file=sys.stderr)
+        _say(exc.message)
         return exc.code
+    except DeskError as exc:
+        _say(exc.message)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
-        print("Interrompu.", file=sys.stderr)
-        return 1
+        _say("Interrompu.")
+        return EXIT_REFUSED
+    except BrokenPipeError:
+        raise
+    except Exception as exc:
+        return _unexpected(exc)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ def register(sub: Any) -> None:
     audit_sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
 
     verify = audit_sub.add_parser(
-        "verify", help="recalcule la chaîne d'empreintes et signale le premier maillon rompu"
+        "verify",
+        help="authentifie chaque événement, contrôle les alertes, signale la première différence",
     )
     verify.add_argument("--json", action="store_true", help="sortie JSON")
     verify.set_defaults(handler=_verify)
@@ -37,51 +38,48 @@ def register(sub: Any) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
     from stopcamb_desk.models import AuditEvent
     from stopcamb_desk.services import audit
 
-    services = open_services()
+    services = open_services(push=False)
     try:
         with services.db.session() as session:
             report = audit.verify(session)
-            last = session.execute(
-                select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-            ).first()
             broken = session.get(AuditEvent, report.broken_at) if report.broken_at else None
     finally:
         services.close()
+    head = report.head
     if args.json:
         print_json(
             {
                 "intact": report.ok,
                 "evenements_verifies": report.checked,
+                "alertes_verifiees": report.alerts_checked,
                 "premier_maillon_rompu": report.broken_at,
+                "alerte": report.alert_id,
                 "raison": report.reason,
-                "dernier_evenement": last.id if last else None,
-                "derniere_empreinte": last.hash if last else None,
+                "dernier_evenement": head.event_id if head else None,
+                "derniere_empreinte": head.mac if head else None,
             }
         )
         return EXIT_OK if report.ok else EXIT_REFUSED
+    print(report.summary)
     if report.ok:
-        print(f"Journal d'audit intègre : {report.checked} événement(s) vérifié(s).")
-        if last is not None:
+        if head is not None:
             print(
-                f"Dernier événement : n° {last.id}, empreinte {last.hash}. Notez-la hors du poste "
-                "pour pouvoir prouver plus tard qu'aucun événement final n'a été supprimé."
+                f"Dernier événement : n° {head.event_id}, authentifiant {head.mac}. Ce poste "
+                "l'a noté hors de la base (ancre) : une suppression des derniers événements "
+                "sera détectée ici."
             )
         return EXIT_OK
-    print(f"JOURNAL D'AUDIT ALTÉRÉ : premier maillon rompu à l'événement n° {report.broken_at}")
-    print(f"Raison : {report.reason}.")
     if broken is not None:
         print(
-            f"Événement concerné : {broken.at.astimezone():%d/%m/%Y %H:%M:%S}, "
+            f"Événement concerné : n° {broken.id}, {broken.at.astimezone():%d/%m/%Y %H:%M:%S}, "
             f"acteur « {broken.actor} », action « {broken.action} »."
         )
     print(
-        f"{report.checked - 1} événement(s) antérieur(s) intègre(s). Ne modifiez rien et "
-        "prévenez l'administrateur : la base a été modifiée en dehors de l'application."
+        "Ne modifiez rien et prévenez l'administrateur : la base a été modifiée en dehors de "
+        "l'application (voir docs/audit.md)."
     )
     return EXIT_REFUSED
 

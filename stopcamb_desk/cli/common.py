@@ -21,6 +21,24 @@ class CliError(DeskError):
         self.code = code
 
 
+def read_text_argument(value: str) -> str:
+    """A ``--text``-like argument; ``-`` reads standard input, which must be UTF-8."""
+    if value != "-":
+        return value
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # already text (an embedding program gave us a str stream)
+        return str(sys.stdin.read()).strip()
+    raw = stream.read()
+    try:
+        return str(raw.decode("utf-8-sig")).strip()
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"L'entrée standard n'est pas du texte UTF-8 valide (octet n° {exc.start + 1}) : "
+            "enregistrez le texte en UTF-8 puis recommencez. Rien n'a été envoyé.",
+            EXIT_USAGE,
+        ) from None
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
@@ -46,7 +64,7 @@ def read_password(prompt: str = "Mot de passe : ", *, confirm: bool = False) -> 
     return password
 
 
-def open_services(*, demo: bool = False) -> Any:
+def open_services(*, demo: bool = False, push: bool = True) -> Any:
     """Load the settings and open the services, turning expected failures into CliError."""
     from stopcamb_desk.config import ConfigError, load_settings
     from stopcamb_desk.models.db import DatabaseError
@@ -54,7 +72,7 @@ def open_services(*, demo: bool = False) -> Any:
 
     try:
         settings = load_settings()
-        return _open(settings.with_demo(demo))
+        return _open(settings.with_demo(demo), push=push)
     except (ConfigError, DatabaseError) as exc:
         raise CliError(str(exc)) from exc
 

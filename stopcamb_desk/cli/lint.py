@@ -6,11 +6,17 @@ alone is checked: the attestation (plainte, PV, RJ) is asked for when sending.
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from typing import Any
 
-from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
+from stopcamb_desk.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    CliError,
+    print_json,
+    read_text_argument,
+)
 
 _SYMBOLS = {"bloquant": "✗", "avertissement": "!", "info": "·"}
 
@@ -94,9 +100,10 @@ def _place_finder(departement: str | None) -> tuple[Any, str]:
 
 
 def run(args: Any) -> int:
-    from stopcamb_desk.domain.rules import MessageKind, ParquetAuthorisation, check
+    from stopcamb_desk.domain.rules import MessageKind, ParquetAuthorisation
+    from stopcamb_desk.services.composer import Draft, check_draft
 
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = read_text_argument(args.text)
     departement = _normalize_departement(args.departement) if args.departement else None
     parquet = None
     if args.parquet_ref is not None or args.parquet_date is not None:
@@ -106,14 +113,16 @@ def run(args: Any) -> int:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from exc
     places, places_note = _place_finder(departement)
-    verdict = check(
-        text,
-        kind=MessageKind(args.kind),
+    kind = MessageKind(args.kind)
+    draft = Draft(
+        text=text,
+        kind=kind,
         departement=departement,
-        parquet=parquet,
-        places=places,
         exercise=args.exercice,
+        parquet=parquet,
     )
+    # The same verdict as `send` (push size included); no --fait here, the text is checked.
+    verdict = check_draft(draft, places, require_attestation=False)
     if args.json:
         print_json(verdict.to_dict())
     else:

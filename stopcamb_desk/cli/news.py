@@ -1,8 +1,10 @@
-"""``stopcamb-desk news list|publish|withdraw|retry``: the app's national news feed (OPP GGD34)."""
+"""``stopcamb-desk news list|publish|withdraw|retry|export-atom``: the app's national news feed."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -32,6 +34,12 @@ def register(sub: Any) -> None:
     publish.add_argument(
         "--id", type=int, metavar="N", help="mettre à jour l'article n° N au lieu d'en créer un"
     )
+    publish.add_argument(
+        "--nettoyer",
+        action="store_true",
+        help="retirer le code HTML et les liens non https du titre et du texte (la liste de ce "
+        "qui est retiré est affichée avant la publication)",
+    )
     publish.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(publish)
     publish.set_defaults(handler=_publish)
@@ -47,6 +55,15 @@ def register(sub: Any) -> None:
     retry.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(retry)
     retry.set_defaults(handler=_retry)
+
+    atom = news_sub.add_parser(
+        "export-atom", help="écrire le flux Atom 1.0 des articles publiés (sites, lecteurs de flux)"
+    )
+    atom.add_argument(
+        "fichier", metavar="FICHIER", help="fichier .xml à écrire (« - » : sortie standard)"
+    )
+    add_operator_argument(atom)
+    atom.set_defaults(handler=_export_atom)
 
 
 def _run(args: argparse.Namespace, action: Any) -> Any:
@@ -84,24 +101,49 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(args: argparse.Namespace, outcome: Any) -> int:
+def _report(args: argparse.Namespace, outcome: Any, removed: list[str] | None = None) -> int:
     if args.json:
-        print_json({"ok": outcome.ok, "message": outcome.message, "article": outcome.row.to_dict()})
+        result = {"ok": outcome.ok, "message": outcome.message, "article": outcome.row.to_dict()}
+        if removed is not None:
+            result["retire"] = removed
+        print_json(result)
     else:
         print(outcome.message)
     return EXIT_OK if outcome.ok else EXIT_REFUSED
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from stopcamb_desk.services.news import NewsDraft
+    from stopcamb_desk.services.news_draft import (
+        MARKUP_RULE,
+        NewsDraft,
+        NewsRefused,
+        describe_removals,
+    )
 
     draft = NewsDraft(args.titre, args.texte, args.url)
+    removed: list[str] | None = None
+    if args.nettoyer:
+        draft, removals = draft.cleaned()
+        removed = describe_removals(removals, limit=len(removals) + 1)
 
     def publish(service: Any, principal: Any) -> Any:
         version = service.get(principal, args.id).version if args.id is not None else None
-        return service.publish(principal, draft, args.id, version)
+        if removed and not args.json:
+            lines = "\n".join(f"  – {line}" for line in removed)
+            print(f"Retiré avant publication :\n{lines}")
+        try:
+            return service.publish(principal, draft, args.id, version)
+        except NewsRefused as exc:
+            if any(p.rule == MARKUP_RULE for p in exc.problems):
+                raise NewsRefused(
+                    f"{exc.message}\nRien n'a été enregistré ni publié. Corrigez le texte, ou "
+                    "relancez avec --nettoyer pour retirer ce code (la liste de ce qui est retiré "
+                    "est affichée).",
+                    exc.problems,
+                ) from exc
+            raise
 
-    return _report(args, _run(args, publish))
+    return _report(args, _run(args, publish), removed)
 
 
 def _withdraw(args: argparse.Namespace) -> int:
@@ -112,3 +154,21 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
     return _report(args, _run(args, lambda service, principal: service.retry(principal, args.id)))
+
+
+def _export_atom(args: argparse.Namespace) -> int:
+    from stopcamb_desk.services.news_atom import AtomExportError, write_atom
+
+    document, count = _run(args, lambda service, principal: service.atom(principal))
+    if args.fichier == "-":
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return EXIT_OK
+    path = Path(args.fichier)
+    try:
+        write_atom(path, document)
+    except AtomExportError as exc:
+        raise CliError(exc.message) from exc
+    articles = "article publié" if count == 1 else "articles publiés"
+    print(f"Flux Atom écrit dans {path} : {count} {articles}.")
+    return EXIT_OK

@@ -11,7 +11,7 @@ from typing import Any
 from stopcamb_desk.cli.common import EXIT_USAGE, CliError
 from stopcamb_desk.domain.errors import DeskError
 
-VIEWS = ("composer", "historique", "carte", "brigades", "national", "tableau", "login")
+VIEWS = ("composer", "historique", "carte", "brigades", "national", "modeles", "tableau", "login")
 
 
 def _size(value: str) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from stopcamb_desk.cli.common import (
     add_operator_argument,
     login_operator,
     print_json,
+    read_text_argument,
 )
 from stopcamb_desk.cli.lint import _normalize_departement, _parse_date, _place_finder
 
@@ -118,7 +119,7 @@ def _draft(args: Any) -> Any:
     from stopcamb_desk.domain.rules.model import MessageKind
     from stopcamb_desk.services.composer import Draft
 
-    text = sys.stdin.read().strip() if args.text == "-" else args.text
+    text = read_text_argument(args.text)
     return Draft(
         text=text,
         kind=MessageKind.PREVENTION if args.national else MessageKind.OPERATIONNEL,
@@ -203,24 +204,19 @@ def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any)
 
 def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any, args: Any) -> int:
     from stopcamb_desk.domain.status import status_label
-    from stopcamb_desk.push import PushConfigError, gateway_from_settings
     from stopcamb_desk.push.payload import payload_from_json
-    from stopcamb_desk.services.outbox import Outbox, OutboxError
+    from stopcamb_desk.services.outbox import OutboxError
 
+    outbox = services.outbox
+    if outbox is None:
+        raise CliError(f"{services.push_error} Rien n'a été enregistré ni envoyé.")
+    gateway = services.gateway
     try:
-        gateway = gateway_from_settings(settings)
-    except PushConfigError as exc:
-        raise CliError(exc.message + " Rien n'a été enregistré ni envoyé.") from exc
-    try:
-        outbox = Outbox(services.db, gateway, ttl_hours=settings.fcm.ttl_hours)
-        try:
-            # Replacing goes through `stopcamb-desk replace`, which checks the chain's head.
-            alert_id = outbox.enqueue(principal, draft, verdict)
-        except OutboxError as exc:
-            raise CliError(exc.message) from exc
-        status = wait_final(outbox, alert_id, args.attendre)
-    finally:
-        gateway.close()
+        # Replacing goes through `stopcamb-desk replace`, which checks the chain's head.
+        alert_id = outbox.enqueue(principal, draft, verdict)
+    except OutboxError as exc:
+        raise CliError(exc.message) from exc
+    status = wait_final(outbox, alert_id, args.attendre)
     from stopcamb_desk.models import Alert
 
     with services.db.session() as session:

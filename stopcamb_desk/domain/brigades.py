@@ -1,18 +1,44 @@
-"""Parsing the data.gouv.fr CSV « Liste des unités de gendarmerie accueillant du public».
+"""Reading and writing the data.gouv.fr CSV « Liste des unités de gendarmerie accueillant du
+public ».
 
-Pure Python: the CSV text goes in, validated rows and French line-level errors come out. The
-service decides what to write (nothing at all when the file is malformed).
+Pure Python. :class:`BrigadeCsvReader` streams a binary file: encoding and separator are guessed
+from the first 64 KiB, then rows come one at a time (a 50 MB file never sits in memory), each a
+:class:`BrigadeRow` or a French :class:`LineError`. :func:`write_brigades_csv` writes the same
+format back (UTF-8 with BOM, ``;``, hours joined by ``$``), so export → import → export gives the
+same bytes. The service decides what to write (nothing at all when the file is malformed).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from stopcamb_desk.domain.errors import DeskError
 
+# Every column of the data.gouv.fr file, in its order (the export writes them all).
+CSV_COLUMNS = (
+    "identifiant_public_unite",
+    "service",
+    "telephone",
+    "adresse_geographique",
+    "voie",
+    "code_postal",
+    "commune",
+    "departement",
+    "code_commune_insee",
+    "geocodage_x",
+    "geocodage_y",
+    "geocodage_epsg",
+    "geocodage_x_GPS",
+    "geocodage_y_GPS",
+    "url",
+    "horaires_accueil",
+)
 REQUIRED_COLUMNS = (
     "identifiant_public_unite",
     "service",
@@ -25,6 +51,7 @@ REQUIRED_COLUMNS = (
     "geocodage_x_GPS",
     "geocodage_y_GPS",
 )
+SAMPLE_BYTES = 65536
 _DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -38,7 +65,7 @@ class BrigadeRow:
     id: str
     service: str
     telephone: str
-    adresse: str
+    adresse: str  # « voie »
     code_postal: str
     commune: str
     departement: str
@@ -47,32 +74,18 @@ class BrigadeRow:
     lon: float | None
     url: str
     horaires: str  # one line per day, "Lundi : 8h00-12h00 14h00-18h00"
+    # Kept verbatim from the source file so that the export gives them back.
+    adresse_geographique: str = ""
+    geocodage_x: str = ""
+    geocodage_y: str = ""
+    geocodage_epsg: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class LineError:
     line: int
     message: str
-
-
-@dataclass
-class ParsedBrigades:
-    rows: list[BrigadeRow] = field(default_factory=list)
-    errors: list[LineError] = field(default_factory=list)
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise BrigadeFileError(
-            "Ce n'est pas un fichier CSV (contenu binaire, ou tableur non exporté) : "
-            "enregistrez-le au format CSV UTF-8 séparé par des points-virgules."
-        )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BrigadeFileError("Fichier illisible : encodage inconnu (attendu : UTF-8).")
+    unit: str | None = None  # identifiant_public_unite, when the line has one
 
 
 def _coordinate(value: str, low: float, high: float) -> float | None:
@@ -91,22 +104,24 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     if not ident:
         return LineError(line, "identifiant_public_unite manquant.")
     if not get("service"):
-        return LineError(line, f"Unité {ident} : nom du service manquant.")
+        return LineError(line, f"Unité {ident} : nom du service manquant.", ident)
     departement = get("departement").upper()
     if len(departement) == 1:
         departement = "0" + departement
     if not _DEPARTEMENT.match(departement):
-        return LineError(line, f"Unité {ident} : département « {departement} » inconnu.")
+        return LineError(line, f"Unité {ident} : département « {departement} » inconnu.", ident)
     insee = get("code_commune_insee").upper()
     if insee and not _INSEE.match(insee):
-        return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.")
+        return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.", ident)
     try:
         lon = _coordinate(get("geocodage_x_GPS"), -180.0, 180.0)
         lat = _coordinate(get("geocodage_y_GPS"), -90.0, 90.0)
     except ValueError:
-        return LineError(line, f"Unité {ident} : coordonnées GPS invalides.")
+        return LineError(line, f"Unité {ident} : coordonnées GPS invalides.", ident)
     if (lat is None) != (lon is None):
-        return LineError(line, f"Unité {ident} : une seule des deux coordonnées GPS est donnée.")
+        return LineError(
+            line, f"Unité {ident} : une seule des deux coordonnées GPS est donnée.", ident
+        )
     horaires = "\n".join(p.strip() for p in get("horaires_accueil").split("$") if p.strip())
     return BrigadeRow(
         id=ident,
@@ -121,44 +136,122 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
         lon=lon,
         url=get("url"),
         horaires=horaires,
+        adresse_geographique=get("adresse_geographique"),
+        geocodage_x=get("geocodage_x"),
+        geocodage_y=get("geocodage_y"),
+        geocodage_epsg=get("geocodage_epsg"),
     )
 
 
-def parse_brigades_csv(data: bytes) -> ParsedBrigades:
-    """Parse the file; raise :class:`BrigadeFileError` if it is not that CSV at all."""
-    text = _decode(data)
-    if not text.strip():
-        raise BrigadeFileError("Le fichier est vide.")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
+def _encoding(sample: bytes) -> str:
+    if b"\x00" in sample[:4096]:
         raise BrigadeFileError(
-            "Ce fichier n'est pas la liste des unités de gendarmerie attendue : colonnes "
-            f"manquantes : {', '.join(missing)}. Téléchargez le CSV de data.gouv.fr sans le "
-            "modifier."
+            "Ce n'est pas un fichier CSV (contenu binaire, ou tableur non exporté) : "
+            "enregistrez-le au format CSV UTF-8 séparé par des points-virgules."
         )
-    parsed = ParsedBrigades()
-    seen: dict[str, int] = {}
-    try:
-        for record in reader:
-            line = reader.line_num
-            if None in record:
-                parsed.errors.append(LineError(line, "Trop de colonnes sur cette ligne."))
-                continue
-            result = _row(record, line)
-            if isinstance(result, LineError):
-                parsed.errors.append(result)
-            elif result.id in seen:
-                parsed.errors.append(
-                    LineError(line, f"Unité {result.id} déjà présente ligne {seen[result.id]}.")
-                )
-            else:
-                seen[result.id] = line
-                parsed.rows.append(result)
-    except csv.Error as exc:
-        raise BrigadeFileError(
-            f"CSV mal formé ligne {reader.line_num} ({exc}). Rien n'a été importé."
-        ) from exc
-    return parsed
+    try:  # not final: the sample may end in the middle of a character
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+class BrigadeCsvReader:
+    """Streams the rows of a seekable binary file; the header is checked on construction.
+
+    Memory is bounded by one row (plus the 64 KiB sample), whatever the file size.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        start = stream.tell()
+        sample = stream.read(SAMPLE_BYTES)
+        stream.seek(start)
+        encoding = _encoding(sample)
+        text_sample = sample.decode(encoding, errors="ignore")
+        if not text_sample.strip():
+            raise BrigadeFileError("Le fichier est vide.")
+        delimiter = ";" if text_sample.count(";") >= text_sample.count(",") else ","
+        self.encoding = encoding
+        self._text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        self._reader = csv.DictReader(self._text, delimiter=delimiter, strict=True)
+        try:
+            self._check_header()
+        except BaseException:
+            self._text.detach()  # the caller's stream stays open
+            raise
+
+    def _check_header(self) -> None:
+        try:
+            fieldnames = self._reader.fieldnames or []
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise BrigadeFileError(f"En-tête du CSV illisible ({exc}).") from exc
+        missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
+        if missing:
+            raise BrigadeFileError(
+                "Ce fichier n'est pas la liste des unités de gendarmerie attendue : colonnes "
+                f"manquantes : {', '.join(missing)}. Téléchargez le CSV de data.gouv.fr sans le "
+                "modifier."
+            )
+
+    def __iter__(self) -> Iterator[tuple[int, BrigadeRow | LineError]]:
+        """``(line number, row or error)`` for each record (the line where the record ends)."""
+        reader = self._reader
+        try:
+            for record in reader:
+                line = reader.line_num
+                if None in record:
+                    yield line, LineError(line, "Trop de colonnes sur cette ligne.")
+                    continue
+                yield line, _row(record, line)
+        except csv.Error as exc:
+            raise BrigadeFileError(
+                f"CSV mal formé ligne {reader.line_num} ({exc}). Rien n'a été importé."
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise BrigadeFileError(
+                f"Caractère illisible vers la ligne {reader.line_num + 1} : le fichier mélange "
+                f"deux encodages (début lu en {self.encoding}). Réenregistrez-le en UTF-8. "
+                "Rien n'a été importé."
+            ) from exc
+        finally:
+            self._text.detach()
+
+
+def format_coordinate(value: float | None) -> str:
+    """Shortest text that reads back as the same float (``6.088``), empty when absent."""
+    return "" if value is None else repr(float(value))
+
+
+def csv_record(row: BrigadeRow) -> list[str]:
+    """The CSV fields of one unit, in :data:`CSV_COLUMNS` order."""
+    return [
+        row.id,
+        row.service,
+        row.telephone,
+        row.adresse_geographique,
+        row.adresse,
+        row.code_postal,
+        row.commune,
+        row.departement,
+        row.code_insee,
+        row.geocodage_x,
+        row.geocodage_y,
+        row.geocodage_epsg,
+        format_coordinate(row.lon),
+        format_coordinate(row.lat),
+        row.url,
+        "".join("$" + line for line in row.horaires.splitlines() if line.strip()),
+    ]
+
+
+def write_brigades_csv(rows: Iterable[BrigadeRow], out: io.TextIOBase) -> int:
+    """Write the data.gouv.fr format (BOM, ``;``, CRLF like the official file); returns the
+    number of units written. ``out`` is a text stream opened with ``newline=""``."""
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(csv_record(row))
+        count += 1
+    return count

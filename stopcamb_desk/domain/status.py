@@ -1,11 +1,14 @@
-"""French labels of alert statuses and kinds, and the audit actions shown to operators.
+"""Alert statuses, their groups and French labels; kinds and the audit actions shown to operators.
 
 Stored values are stable identifiers (see ``models/alerts.py``); everything an operator reads
-comes from here, so the history table, the CSV export and the CLI say the same words.
+comes from here, so the history table, the CSV export and the CLI say the same words. What may
+happen to an alert in each status (resend, replace, the per-topic order) is decided in
+:mod:`stopcamb_desk.domain.lifecycle`, from the groups below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -17,6 +20,9 @@ class AlertStatus(StrEnum):
     A_VERIFIER = "a_verifier"
     REMPLACEE = "remplacee"
     RETIREE = "retiree"
+    # A newer alert of the same topic was queued before this one was ever accepted: it is never
+    # handed to FCM (it would land over the newer one on the phones).
+    REMPLACEE_ATTENTE = "remplacee_attente"
 
     @property
     def label(self) -> str:
@@ -31,12 +37,24 @@ STATUS_LABELS: dict[str, str] = {
     "a_verifier": "À vérifier",
     "remplacee": "Remplacée",
     "retiree": "Retirée",
+    "remplacee_attente": "Remplacée avant envoi",
 }
 
 # Statuses that may still change without an operator action (the outbox is working on them).
 IN_PROGRESS_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi"})
 # Statuses that need an operator's attention.
 ATTENTION_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
+# FCM accepted the push (it may since have been covered by a newer one).
+ACCEPTED_STATUSES: frozenset[str] = frozenset({"envoyee", "remplacee", "retiree"})
+# The newest alert of a topic in one of these is, or is about to be, what the phones show.
+HEAD_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi", "envoyee", "a_verifier"})
+# A newer alert in one of these statuses means an older one of its topic must never be handed to
+# FCM again: it is queued, in flight, possibly delivered or delivered.
+BLOCKS_OLDER_STATUSES: frozenset[str] = HEAD_STATUSES | ACCEPTED_STATUSES
+# Only an alert that may be on the phones can be replaced or withdrawn.
+REPLACEABLE_STATUSES: frozenset[str] = frozenset({"envoyee", "a_verifier"})
+# « Renvoyer » applies to these (within the push lifetime, and only for the topic's head).
+RESENDABLE_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
 
 # What the subscribed phones of a département display (« Sur les téléphones », map, overview).
 PHONES_ALERT = "Alerte affichée"
@@ -82,6 +100,43 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "actualite_retrait_echec": "Actualité : échec du retrait",
     "actualite_retiree": "Actualité retirée",
 }
+
+
+# Outcomes of one delivery attempt (``alert_attempts.outcome``).
+ATTEMPT_OUTCOME_LABELS: dict[str, str] = {
+    "succes": "acceptée par FCM",
+    "journal": "acceptée par FCM (enregistrée depuis le journal local)",
+    "transitoire": "erreur temporaire",
+    "incertain": "réponse perdue après l'envoi (peut-être reçue)",
+    "inconnu": "poste arrêté pendant l'envoi (peut-être reçue)",
+    "definitif": "échec",
+}
+ACCEPTED_OUTCOMES = frozenset({"succes", "journal"})
+UNCERTAIN_OUTCOMES = frozenset({"incertain", "inconnu"})
+
+
+def attempt_outcome_label(outcome: str) -> str:
+    return ATTEMPT_OUTCOME_LABELS.get(outcome, outcome)
+
+
+def acceptance_summary(outcomes: Iterable[str]) -> str | None:
+    """How many times FCM accepted the alert, said plainly (delivery is at least once: a
+    response lost after the request left may hide an acceptance, and a retry follows)."""
+    listed = list(outcomes)
+    confirmed = sum(1 for o in listed if o in ACCEPTED_OUTCOMES)
+    uncertain = sum(1 for o in listed if o in UNCERTAIN_OUTCOMES)
+    if confirmed == 0:
+        return (
+            f"Peut-être acceptée ({uncertain} réponse(s) de FCM perdue(s))" if uncertain else None
+        )
+    if uncertain == 0:
+        return f"Acceptée {confirmed} fois" + (
+            " (doublon sur les téléphones)" if confirmed > 1 else ""
+        )
+    return (
+        f"Acceptée {confirmed + uncertain} fois ({confirmed} confirmée(s), {uncertain} "
+        "probable(s) : réponse de FCM perdue après l'envoi, puis nouvel essai)"
+    )
 
 
 def status_label(status: str) -> str:

@@ -102,3 +102,17 @@ def contains(code: str, lon: float, lat: float) -> bool:
     geom = outline(code)
     shapely.prepare(geom)
     return bool(shapely.intersects_xy(geom, lon, lat))
+
+
+def within(
+    code: str, lon: float, lat: float, *, tolerance: float = COAST_TOLERANCE_DEGREES
+) -> bool:
+    """True when (lon, lat) is inside the département or within ``tolerance`` degrees of its
+    simplified outline (a harbour, a beach: see :data:`COAST_TOLERANCE_DEGREES`)."""
+    import shapely
+
+    geom = outline(code)
+    shapely.prepare(geom)
+    if shapely.intersects_xy(geom, lon, lat):
+        return True
+    return bool(shapely.dwithin(geom, shapely.Point(lon, lat), tolerance))

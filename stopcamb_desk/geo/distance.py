@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -70,3 +70,64 @@ def nearest(
     if limit is not None:
         exact = exact[:limit]
     return [(item, km) for km, _, item in exact]
+
+
+class PointIndex(Generic[T]):
+    """Many fixed points, asked « which are nearest to here? » many times (brigades).
+
+    Built once (numpy arrays of the positions in radians). A query computes the haversine
+    distance to every point in one vectorised pass, keeps the few that can still be among the
+    nearest (haversine and geodesic differ by < 0.5 %), then computes their exact geodesic
+    distance (geographiclib, which geopy uses). Over the 3 200 units of the national directory a
+    query takes well under a millisecond (bench/brigades.py).
+    """
+
+    def __init__(
+        self,
+        items: Iterable[T],
+        position: Callable[[T], tuple[float, float] | None] = _lon_lat,
+    ) -> None:
+        import numpy as np
+
+        located = [(item, pos) for item in items if (pos := position(item)) is not None]
+        self.items: list[T] = [item for item, _ in located]
+        self._lon = np.radians(np.array([p[0] for _, p in located], dtype=float))
+        self._lat = np.radians(np.array([p[1] for _, p in located], dtype=float))
+        self._cos_lat = np.cos(self._lat)
+        self._degrees = [p for _, p in located]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def nearest(
+        self, lon: float, lat: float, limit: int = 1, *, max_km: float | None = None
+    ) -> list[tuple[T, float]]:
+        """Up to ``limit`` items nearest to (lon, lat), ``[(item, km), …]``, nearest first."""
+        import numpy as np
+        from geographiclib.geodesic import Geodesic
+
+        count = len(self.items)
+        if count == 0 or limit <= 0:
+            return []
+        lat_r, lon_r = math.radians(lat), math.radians(lon)
+        a = (
+            np.sin((self._lat - lat_r) / 2) ** 2
+            + math.cos(lat_r) * self._cos_lat * np.sin((self._lon - lon_r) / 2) ** 2
+        )
+        km = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        k = min(limit, count)
+        first = np.argpartition(km, k - 1)[:k] if k < count else np.arange(count)
+        cutoff = float(km[first].max()) * 1.01 + 0.01
+        if max_km is not None:
+            cutoff = min(cutoff, max_km * 1.01 + 0.01)
+        candidates = np.nonzero(km <= cutoff)[0]
+        wgs84 = Geodesic.WGS84
+        exact: list[tuple[float, int]] = []
+        for i in candidates.tolist():
+            p_lon, p_lat = self._degrees[i]
+            s12 = wgs84.Inverse(lat, lon, p_lat, p_lon, Geodesic.DISTANCE)["s12"]
+            exact.append((s12 / 1000.0, i))
+        exact.sort()
+        if max_km is not None:
+            exact = [(d, i) for d, i in exact if d <= max_km]
+        return [(self.items[i], d) for d, i in exact[:limit]]

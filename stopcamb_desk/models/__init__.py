@@ -6,7 +6,7 @@ from stopcamb_desk.models.accounts import Operator, OperatorDepartement
 from stopcamb_desk.models.alerts import Alert, AlertAttempt, NewsItem, Template
 from stopcamb_desk.models.audit import AuditEvent
 from stopcamb_desk.models.base import Base, UTCDateTime, utcnow
-from stopcamb_desk.models.reference import Brigade, Commune, Departement
+from stopcamb_desk.models.reference import Brigade, BrigadePublished, Commune, Departement
 
 __all__ = [
     "Alert",
@@ -14,6 +14,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Brigade",
+    "BrigadePublished",
     "Commune",
     "Departement",
     "NewsItem",

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -80,24 +81,43 @@ class AlertAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    outcome: Mapped[str] = mapped_column(String(20))  # succes | transitoire | definitif
+    # succes | transitoire | definitif | inconnu (desk died) | journal (recorded from the journal)
+    outcome: Mapped[str] = mapped_column(String(20))
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     desk: Mapped[str] = mapped_column(String(120), default="")
+    message_id: Mapped[str | None] = mapped_column(String(200))  # FCM's id when accepted
 
     alert: Mapped[Alert] = relationship(back_populates="attempts")
 
 
 class Template(Base):
-    """A saved alert text for a département (e.g. the summer OTV reminder)."""
+    """A saved message text: a département's operational alert, or a national prevention one.
+
+    The scope decides the kind (check constraint): ``departement`` set → ``operationnel``,
+    ``None`` (national) → ``prevention``. Managed through ``services/templates.py``.
+    """
 
     __tablename__ = "templates"
+    __table_args__ = (
+        CheckConstraint(
+            "(departement IS NULL AND kind = 'prevention') "
+            "OR (departement IS NOT NULL AND kind = 'operationnel')",
+            name="scope_kind",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    departement: Mapped[str | None] = mapped_column(String(3), index=True)  # None = all
+    departement: Mapped[str | None] = mapped_column(String(3), index=True)  # None = national
     title: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(20), default="operationnel")
+    kind: Mapped[str] = mapped_column(String(20))  # operationnel | prevention
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class NewsItem(Base):

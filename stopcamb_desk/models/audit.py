@@ -1,4 +1,4 @@
-"""Append-only audit events chained by hash (see services/audit.py)."""
+"""Append-only audit events, authenticated and chained (see services/audit.py)."""
 
 from __future__ import annotations
 
@@ -22,4 +22,6 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(64), default="")
     details_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA-256 of the event under ``key_id`` (plain SHA-256 for the sealed older events).
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.private_files import tighten
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -31,14 +32,48 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database)).expanduser()
+
+
+def _make_parent(path: Path) -> None:
+    """Create the database's folder (owner-only), or say in French why it cannot be."""
+    parent = path.parent
+    try:
+        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise DatabaseError(
+            f"Le dossier de la base SQLite ({parent}) est un fichier, pas un dossier : "
+            "indiquez un autre chemin (réglage database.url ou STOPCAMB_DATABASE_URL), ou "
+            "déplacez ce fichier. Rien n'a été modifié."
+        ) from None
+    except OSError as exc:
+        raise DatabaseError(
+            f"Impossible de créer le dossier de la base SQLite {parent} ({exc.strerror}) : "
+            "vérifiez le chemin et vos droits. Rien n'a été modifié."
+        ) from None
+
+
+def _tighten_sqlite_files(path: Path) -> None:
+    """The database and its -wal/-shm files are owner-only (an earlier version, or a looser
+    umask, may have created them readable by others)."""
+    for suffix in ("", "-wal", "-shm"):
+        tighten(path.with_name(path.name + suffix))
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite files get their directory, WAL and foreign keys."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    sqlite_file = _sqlite_file(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        if sqlite_file is not None:
+            _make_parent(sqlite_file)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if sqlite_file is not None:
+            event.listen(engine, "connect", lambda *_: _tighten_sqlite_files(sqlite_file))
         return engine
     engine = create_engine(
         url,
@@ -78,6 +113,25 @@ def explain_failure(exc: Exception, url: str) -> str:
     from stopcamb_desk.config import describe_database
 
     where = describe_database(url)
+    detail = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, OperationalError) and "readonly" in detail:
+        return (
+            f"La base de données est en lecture seule ({where}) : le compte du poste doit "
+            "pouvoir écrire le fichier et son dossier (droits, disque monté en lecture seule). "
+            "Rien n'a été envoyé ni enregistré."
+        )
+    if isinstance(exc, OperationalError) and "unable to open database file" in detail:
+        return (
+            f"Impossible d'ouvrir la base de données ({where}) : vérifiez que le dossier existe "
+            "et que le compte du poste peut y écrire. Rien n'a été envoyé ni enregistré."
+        )
+    if isinstance(exc, OperationalError) and (
+        "disk is full" in detail or "disk i/o error" in detail
+    ):
+        return (
+            f"La base de données ne peut pas écrire sur le disque ({where} : disque plein ou "
+            "défaillant). Libérez de la place puis réessayez ; rien n'a été enregistré."
+        )
     if isinstance(exc, OperationalError):
         return (
             f"Base de données injoignable ({where}). Vérifiez le réseau ou le serveur "
@@ -86,13 +140,42 @@ def explain_failure(exc: Exception, url: str) -> str:
     return f"Erreur de base de données ({where}) : {exc.__class__.__name__}. Rien n'a été modifié."
 
 
-class Database:
-    """An engine plus its session factory. Sessions never expire objects on commit."""
+def database_identity(url: str) -> str:
+    """A stable name of the database behind ``url``, without password (journal, anchor keys)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ":memory:"
+        if path != ":memory:":
+            path = str(Path(path).expanduser().resolve())
+        return f"sqlite:{path}"
+    return (
+        f"postgresql://{parsed.username or ''}@{parsed.host or 'localhost'}:"
+        f"{parsed.port or 5432}/{parsed.database or ''}"
+    )
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+
+class Database:
+    """An engine plus its session factory. Sessions never expire objects on commit.
+
+    ``session_info`` is copied into every session's ``info`` (the services keep the desk's
+    audit secrets there, see ``services/audit.py``)."""
+
+    def __init__(
+        self,
+        url: str,
+        engine: Engine | None = None,
+        *,
+        session_info: Mapping[str, object] | None = None,
+    ) -> None:
         self.url = url
         self.engine = engine or make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info=dict(session_info or {})
+        )
+
+    @property
+    def identity(self) -> str:
+        return database_identity(self.url)
 
     @property
     def dialect(self) -> str:

@@ -55,3 +55,19 @@ class Brigade(Base):
     horaires: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Columns of the source file kept verbatim, so that the export gives them back.
+    adresse_geographique: Mapped[str] = mapped_column(String(400), default="")
+    geocodage_x: Mapped[str] = mapped_column(String(40), default="")
+    geocodage_y: Mapped[str] = mapped_column(String(40), default="")
+    geocodage_epsg: Mapped[str] = mapped_column(String(40), default="")
+
+
+class BrigadePublished(Base):
+    """What the app's Realtime Database holds after the last publication: one fingerprint of
+    the published entry per brigade (the diff shown before the next publication)."""
+
+    __tablename__ = "brigades_published"
+
+    brigade_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -26,24 +26,24 @@ class CredentialsInfo:
     project_id: str
     client_email: str
     token_uri: str
-    warnings: tuple[str, ...] = ()
 
 
 def _fail(path: Path, problem: str) -> PushConfigError:
     return PushConfigError(f"Fichier de compte de service Firebase {path} : {problem}")
 
 
-def _permission_warning(path: Path) -> str | None:
+def _refuse_shared(path: Path) -> None:
+    """The key that sends alerts to the public must be readable by the desk's account only."""
     if os.name != "posix":
-        return None
+        return
     mode = path.stat().st_mode
-    if mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH):
-        return (
-            f"Le fichier de compte de service {path} est lisible par d'autres utilisateurs de "
-            f"ce poste (droits {stat.filemode(mode)}) : il contient la clé qui permet d'envoyer "
-            f"des alertes. Restreignez-le : chmod 600 « {path} »."
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise _fail(
+            path,
+            f"lisible par d'autres comptes de ce poste (droits {stat.filemode(mode)}) alors "
+            "qu'il contient la clé qui permet d'envoyer des alertes à la population. Rien n'a "
+            f"été envoyé. Corrigez avec « chmod 600 '{path}' » puis relancez.",
         )
-    return None
 
 
 def check_credentials(path: Path | str) -> CredentialsInfo:
@@ -95,11 +95,10 @@ def check_credentials(path: Path | str) -> CredentialsInfo:
     token_uri = data.get("token_uri") or DEFAULT_TOKEN_URI
     if not isinstance(token_uri, str) or not token_uri.startswith(("https://", "http://")):
         raise _fail(path, f"l'adresse token_uri est invalide ; {_WHERE}.")
-    warning = _permission_warning(path)
+    _refuse_shared(path)
     return CredentialsInfo(
         path=path,
         project_id=project_id.strip(),
         client_email=client_email,
         token_uri=token_uri,
-        warnings=(warning,) if warning else (),
     )

@@ -122,8 +122,6 @@ class FcmGateway:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
     ) -> None:
         self.info: CredentialsInfo = check_credentials(Path(credentials_path))
-        for warning in self.info.warnings:
-            log.warning("%s", warning)
         self.endpoint = endpoint.rstrip("/") if endpoint else None
         self.timeout = timeout
         self._lock = threading.Lock()

@@ -46,6 +46,7 @@ from stopcamb_desk.push.news_feed_rtdb import (
     RtdbNewsFeed,
     check_database_url,
     is_emulator_url,
+    realtime_database,
 )
 from stopcamb_desk.push.news_feed_simulation import (
     SIMULATION_FILE,
@@ -80,15 +81,7 @@ def news_feed_for(settings: Settings, env: Mapping[str, str] | None = None) -> N
     url = (
         (settings.news_database_url or "") if env is None else (env.get(DATABASE_URL_ENV) or "")
     ).strip()
-    credentials = settings.fcm.credentials
-    if url and is_emulator_url(url):
-        return RtdbNewsFeed(url, None)
-    if url and credentials is not None:
-        return RtdbNewsFeed(url, credentials)
-    if url:
-        reason = "compte de service Firebase non configuré"
-    elif credentials is not None:
-        reason = f"adresse de la base non réglée ({DATABASE_URL_ENV})"
-    else:
-        reason = "Firebase non configuré"
-    return SimulationNewsFeed(settings.data_dir, reason)
+    found = realtime_database(url, settings.fcm.credentials)
+    if isinstance(found, str):
+        return SimulationNewsFeed(settings.data_dir, found)
+    return RtdbNewsFeed(*found)

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from stopcamb_desk.push.news_feed_base import DATABASE_URL_ENV, NewsFeedError
 
-_NOTHING_LOST = "L'article reste enregistré sur le poste ; rien n'est perdu."
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """What the messages name: the server, the data sent, the path, what stays on the desk."""
+
+    server: str = "du flux d'actualité"
+    item: str = "l'article"
+    path: str = "/flux_actualite"
+    nothing_lost: str = "L'article reste enregistré sur le poste ; rien n'est perdu."
+    retry: str = "(sans risque : le même article est remplacé)"
 
 
-def map_error(exc: BaseException, *, host: str, timeout: float) -> NewsFeedError:
+NEWS_WORDING = Wording()
+
+
+def map_error(
+    exc: BaseException,
+    *,
+    host: str,
+    timeout: float,
+    wording: Wording = NEWS_WORDING,
+    error: type[NewsFeedError] = NewsFeedError,
+) -> NewsFeedError:
     """French explanation of a failed Realtime Database call (firebase-admin / google-auth)."""
+    w = wording
+    nothing_lost = w.nothing_lost
     import requests
     from firebase_admin import exceptions as fexc
     from google.auth import exceptions as gexc
@@ -18,61 +40,61 @@ def map_error(exc: BaseException, *, host: str, timeout: float) -> NewsFeedError
     if isinstance(exc, NewsFeedError):
         return exc
     if isinstance(exc, gexc.GoogleAuthError):
-        return NewsFeedError(
+        return error(
             "Connexion à Firebase refusée : le compte de service n'a pas pu obtenir de jeton "
             "(clé révoquée, fichier remplacé ou heure du poste fausse). Demandez à "
-            f"l'administrateur de vérifier le fichier de compte de service. {_NOTHING_LOST}"
+            f"l'administrateur de vérifier le fichier de compte de service. {nothing_lost}"
         )
     response = getattr(exc, "http_response", None)
     cause = getattr(exc, "cause", None) or exc.__cause__
     if response is None:
         if isinstance(exc, fexc.DeadlineExceededError) or isinstance(cause, requests.Timeout):
-            return NewsFeedError(
-                f"Le serveur du flux d'actualité ({host}) n'a pas répondu en {timeout:g} s. "
+            return error(
+                f"Le serveur {w.server} ({host}) n'a pas répondu en {timeout:g} s. "
                 "La modification est peut-être arrivée : vérifiez la connexion, puis cliquez sur "
-                f"« Réessayer » (sans risque : le même article est remplacé). {_NOTHING_LOST}",
+                f"« Réessayer » {w.retry}. {nothing_lost}",
                 transient=True,
                 maybe_applied=True,
             )
         if isinstance(exc, fexc.UnavailableError) or isinstance(cause, requests.ConnectionError):
-            return NewsFeedError(
-                f"Le serveur du flux d'actualité ({host}) est injoignable : vérifiez la "
+            return error(
+                f"Le serveur {w.server} ({host}) est injoignable : vérifiez la "
                 "connexion Internet du poste (câble, proxy, pare-feu), puis cliquez sur "
-                f"« Réessayer ». {_NOTHING_LOST}",
+                f"« Réessayer ». {nothing_lost}",
                 transient=True,
             )
-        return NewsFeedError(
-            f"Échec de l'échange avec le serveur du flux d'actualité ({host}) : "
+        return error(
+            f"Échec de l'échange avec le serveur {w.server} ({host}) : "
             f"{exc.__class__.__name__}. Réessayez ; si cela persiste, prévenez l'administrateur. "
-            f"{_NOTHING_LOST}",
+            f"{nothing_lost}",
             transient=True,
         )
     status = int(response.status_code)
     detail = _server_message(response)
     if status in (401, 403):
-        return NewsFeedError(
-            f"La base du flux d'actualité a refusé l'accès (erreur {status}{detail}) : le "
-            "compte de service n'a pas le droit d'écrire dans /flux_actualite, ou les règles de "
+        return error(
+            f"La base {w.server} a refusé l'accès (erreur {status}{detail}) : le "
+            f"compte de service n'a pas le droit d'écrire dans {w.path}, ou les règles de "
             "sécurité l'interdisent. Demandez à l'administrateur de vérifier le compte de "
-            f"service et les règles de la Realtime Database. {_NOTHING_LOST}",
+            f"service et les règles de la Realtime Database. {nothing_lost}",
             http_status=status,
         )
     if status == 404:
-        return NewsFeedError(
-            f"Base du flux d'actualité introuvable sur {host} (erreur 404{detail}) : vérifiez "
-            f"l'adresse {DATABASE_URL_ENV} avec l'administrateur. {_NOTHING_LOST}",
+        return error(
+            f"Base {w.server} introuvable sur {host} (erreur 404{detail}) : vérifiez "
+            f"l'adresse {DATABASE_URL_ENV} avec l'administrateur. {nothing_lost}",
             http_status=status,
         )
     if status == 429 or status >= 500:
-        return NewsFeedError(
-            f"Le serveur du flux d'actualité est momentanément indisponible (erreur {status}"
-            f"{detail}) : réessayez dans quelques minutes avec « Réessayer ». {_NOTHING_LOST}",
+        return error(
+            f"Le serveur {w.server} est momentanément indisponible (erreur {status}"
+            f"{detail}) : réessayez dans quelques minutes avec « Réessayer ». {nothing_lost}",
             transient=True,
             http_status=status,
         )
-    return NewsFeedError(
-        f"Le serveur du flux d'actualité a refusé l'article (erreur {status}{detail}) : "
-        f"prévenez l'administrateur. {_NOTHING_LOST}",
+    return error(
+        f"Le serveur {w.server} a refusé {w.item} (erreur {status}{detail}) : "
+        f"prévenez l'administrateur. {nothing_lost}",
         http_status=status,
     )
 

@@ -50,6 +50,89 @@ def check_database_url(url: str) -> str:
     )
 
 
+def realtime_database(url: str, credentials: Path | None) -> tuple[str, Path | None] | str:
+    """``(url, credentials or None for an emulator)`` when the app's Realtime Database can be
+    reached, else the French reason why the desk stays in SIMULATION."""
+    url = url.strip()
+    if url and is_emulator_url(url):
+        return url, None
+    if url and credentials is not None:
+        return url, credentials
+    if url:
+        return "compte de service Firebase non configuré"
+    if credentials is not None:
+        return f"adresse de la base non réglée ({DATABASE_URL_ENV})"
+    return "Firebase non configuré"
+
+
+def _credential(credentials_path: Path | None, error: type[NewsFeedError]) -> Any:
+    from firebase_admin import credentials
+
+    if credentials_path is None:
+        # Emulator mode: firebase-admin uses its own "owner" credential for the emulator
+        # and never asks this one for a token.
+        from google.auth.credentials import AnonymousCredentials
+
+        return AnonymousCredentials()
+    from stopcamb_desk.push.credentials import check_credentials
+    from stopcamb_desk.push.gateway import PushConfigError
+
+    try:
+        info = check_credentials(credentials_path)
+        cert = credentials.Certificate(str(info.path))
+    except PushConfigError as exc:
+        raise error(exc.message) from None
+    except (ValueError, OSError) as exc:
+        raise error(
+            f"Le fichier de compte de service {credentials_path} est inutilisable "
+            f"({exc.__class__.__name__}) : demandez une nouvelle clé à l'administrateur."
+        ) from None
+    from stopcamb_desk.push.fcm import _disable_regional_access_boundary
+
+    _disable_regional_access_boundary(cert.get_credential())
+    return cert
+
+
+def open_reference(
+    database_url: str,
+    credentials_path: Path | None,
+    *,
+    path: str,
+    timeout: float,
+    app_prefix: str,
+    error: type[NewsFeedError] = NewsFeedError,
+) -> tuple[Any, Any]:
+    """``(app, reference)``: firebase-admin ``db`` at ``path`` of the app's Realtime Database,
+    on a dedicated named app with a no-retry adapter and a short timeout (the news feed and the
+    brigade directory both live in that database). ``firebase_admin.delete_app(app)`` closes it.
+    """
+    import firebase_admin
+    from firebase_admin import db
+
+    from stopcamb_desk.push.fcm import _no_retry_adapter
+
+    app = firebase_admin.initialize_app(
+        _credential(credentials_path, error),
+        options={"databaseURL": database_url, "httpTimeout": timeout},
+        name=f"{app_prefix}-{uuid.uuid4().hex[:12]}",
+    )
+    try:
+        ref = db.reference(path, app=app)
+        session = getattr(getattr(ref, "_client", None), "session", None)
+        if session is None or not hasattr(session, "mount"):
+            raise error(
+                "Cette version de firebase-admin n'est pas prise en charge pour la base "
+                "Realtime Database de l'application : réinstallez la version livrée avec "
+                "l'application. Rien n'a été envoyé."
+            )
+        for prefix in ("http://", "https://"):
+            session.mount(prefix, _no_retry_adapter())
+    except BaseException:
+        firebase_admin.delete_app(app)
+        raise
+    return app, ref
+
+
 class RtdbNewsFeed:
     """The real feed: firebase-admin ``db`` on a dedicated app; thread-safe, built lazily."""
 
@@ -94,58 +177,14 @@ class RtdbNewsFeed:
                 self._ref = self._build()
             return self._ref
 
-    def _credential(self) -> Any:
-        from firebase_admin import credentials
-
-        if self.credentials_path is None:
-            # Emulator mode: firebase-admin uses its own "owner" credential for the emulator
-            # and never asks this one for a token.
-            from google.auth.credentials import AnonymousCredentials
-
-            return AnonymousCredentials()
-        from stopcamb_desk.push.credentials import check_credentials
-        from stopcamb_desk.push.gateway import PushConfigError
-
-        try:
-            info = check_credentials(self.credentials_path)
-            cert = credentials.Certificate(str(info.path))
-        except PushConfigError as exc:
-            raise NewsFeedError(exc.message) from None
-        except (ValueError, OSError) as exc:
-            raise NewsFeedError(
-                f"Le fichier de compte de service {self.credentials_path} est inutilisable "
-                f"({exc.__class__.__name__}) : demandez une nouvelle clé à l'administrateur."
-            ) from None
-        from stopcamb_desk.push.fcm import _disable_regional_access_boundary
-
-        _disable_regional_access_boundary(cert.get_credential())
-        return cert
-
     def _build(self) -> Any:
-        import firebase_admin
-        from firebase_admin import db
-
-        from stopcamb_desk.push.fcm import _no_retry_adapter
-
-        app = firebase_admin.initialize_app(
-            self._credential(),
-            options={"databaseURL": self.database_url, "httpTimeout": self.timeout},
-            name=f"stopcamb-news-{uuid.uuid4().hex[:12]}",
+        app, ref = open_reference(
+            self.database_url,
+            self.credentials_path,
+            path=f"/{self.root}",
+            timeout=self.timeout,
+            app_prefix="stopcamb-news",
         )
-        try:
-            ref = db.reference(f"/{self.root}", app=app)
-            session = getattr(getattr(ref, "_client", None), "session", None)
-            if session is None or not hasattr(session, "mount"):
-                raise NewsFeedError(
-                    "Cette version de firebase-admin n'est pas prise en charge par le flux "
-                    "d'actualité : réinstallez la version livrée avec l'application. Rien n'a "
-                    "été publié."
-                )
-            for prefix in ("http://", "https://"):
-                session.mount(prefix, _no_retry_adapter())
-        except BaseException:
-            firebase_admin.delete_app(app)
-            raise
         self._app = app
         log.info("Flux d'actualité : %s", self.description)
         return ref

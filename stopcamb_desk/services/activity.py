@@ -26,12 +26,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import Permission, Principal, require
-from stopcamb_desk.domain.status import phones_label
+from stopcamb_desk.domain.status import ACCEPTED_STATUSES, phones_label
 from stopcamb_desk.models import Alert, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.exports import safe_cell, spreadsheet_csv
 from stopcamb_desk.services.history import HistoryService, PhoneEntry, visibility_clause
-from stopcamb_desk.services.outbox_policy import SENT_STATUSES
 
 # The overview's chart and CSV stay readable; beyond a year, use the history export.
 MAX_OVERVIEW_DAYS = 366
@@ -239,7 +238,7 @@ class ActivityService:
             .where(
                 Alert.created_at >= since,
                 Alert.created_at < until,
-                Alert.status.in_(SENT_STATUSES),
+                Alert.status.in_(ACCEPTED_STATUSES),
             )
             .group_by(day, Alert.departement)
         )

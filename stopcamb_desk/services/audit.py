@@ -1,7 +1,18 @@
-"""Append-only audit trail chained by SHA-256: each event carries the previous event's hash.
+"""Append-only audit trail, authenticated by HMAC-SHA-256 and chained: each event carries the
+previous event's authenticator.
 
-``verify`` recomputes the chain and reports the first broken link, so a row modified, inserted
-or deleted out of band is detected.
+Guarantees and their limits are stated in ``docs/audit.md``. In short, for someone who can run
+SQL on the database but cannot read the desk's private files (:mod:`.audit_keys`):
+
+- an event modified, inserted, re-ordered or re-computed is detected (its HMAC does not match:
+  the key is not in the database);
+- events deleted at the end are detected against the head anchor this desk keeps outside the
+  database (the newest event it wrote or verified);
+- an alert whose recorded content (text, target, kind, procedure, payload) or status differs
+  from what its events say is detected by :func:`verify` (:mod:`.audit_alerts`).
+
+Events written before keys existed (plain SHA-256, ``key_id`` NULL) are accepted only as the
+prefix that the first keyed event, ``journal_scelle``, seals (their count and last hash).
 """
 
 from __future__ import annotations
@@ -13,20 +24,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.models import AuditEvent, utcnow
+from stopcamb_desk.services.audit_keys import Anchor, AuditKeyError, AuditSecrets
 
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "systeme"
+SEAL_ACTION = "journal_scelle"
+SESSION_KEY = "stopcamb_audit"  # Session.info key of the desk's AuditSecrets
 # Arbitrary constant key for the PostgreSQL advisory lock serialising appends.
 _PG_LOCK_KEY = 0x53544F50
 _LOCKED_IN = "stopcamb_audit_lock"
+_HEAD = "stopcamb_audit_head"
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    body = {
+def canonical(event: AuditEvent) -> bytes:
+    body: dict[str, Any] = {
         "id": event.id,
         "at": event.at.isoformat(timespec="microseconds"),
         "actor": event.actor,
@@ -36,18 +52,31 @@ def _canonical(event: AuditEvent) -> bytes:
         "details": json.loads(event.details_json),
         "prev": event.prev_hash,
     }
+    if event.key_id is not None:
+        body["key"] = event.key_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def legacy_hash(event: AuditEvent) -> str:
+    """The unkeyed SHA-256 of the events written before keys existed."""
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+def secrets_of(session: Session) -> AuditSecrets:
+    found = session.info.get(SESSION_KEY)
+    if not isinstance(found, AuditSecrets):
+        raise AuditKeyError(
+            "Journal d'audit indisponible : la clé du poste n'est pas chargée. Rien n'a été "
+            "enregistré ; relancez l'application (elle crée ou relit la clé au démarrage)."
+        )
+    return found
 
 
 def lock_chain(session: Session) -> None:
     """Serialise appends to the chain until the transaction ends (PostgreSQL advisory lock).
 
-    Taken once per transaction: callers that must also serialise other writes (the outbox's
-    sequence numbers) take it first and :func:`record` then skips the extra round trip.
+    Taken once per transaction: callers that must also serialise other writes (the outbox)
+    take it first and :func:`record` then skips the extra round trip.
     """
     transaction = session.get_transaction()
     if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
@@ -55,6 +84,25 @@ def lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     session.info[_LOCKED_IN] = session.get_transaction()
+
+
+def _remember_head(session: Session, secrets: AuditSecrets, event: AuditEvent) -> None:
+    """Advance the head anchor once the transaction that wrote ``event`` commits."""
+    first = _HEAD not in session.info
+    session.info[_HEAD] = Anchor(event.id, event.hash)
+    if not first:
+        return
+
+    def committed(s: Session) -> None:
+        head = s.info.pop(_HEAD, None)
+        if isinstance(head, Anchor):
+            secrets.anchor.advance(head)
+
+    def rolled_back(s: Session) -> None:
+        s.info.pop(_HEAD, None)
+
+    sa_event.listen(session, "after_commit", committed, once=True)
+    sa_event.listen(session, "after_soft_rollback", rolled_back, once=True)
 
 
 def record(
@@ -67,6 +115,7 @@ def record(
     at: datetime | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (committed or rolled back with it)."""
+    secrets = secrets_of(session)
     lock_chain(session)
     last = session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
@@ -81,8 +130,9 @@ def record(
         details_json=json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str),
         prev_hash=last.hash if last else GENESIS,
         hash="",
+        key_id=secrets.keyring.current,
     )
-    event.hash = compute_hash(event)
+    event.hash = secrets.keyring.sign(canonical(event))
     # A Core insert: the event is immutable, the ORM's unit of work would only add cost.
     session.execute(
         insert(AuditEvent),
@@ -97,42 +147,166 @@ def record(
                 "details_json": event.details_json,
                 "prev_hash": event.prev_hash,
                 "hash": event.hash,
+                "key_id": event.key_id,
             }
         ],
     )
+    _remember_head(session, secrets, event)
     return event
+
+
+def seal_legacy(session: Session) -> AuditEvent | None:
+    """Seal the unkeyed events of an older version with the first keyed event, if needed."""
+    lock_chain(session)
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.hash, AuditEvent.key_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.key_id is not None:
+        return None
+    count = session.scalar(select(func.count()).select_from(AuditEvent))
+    return record(
+        session,
+        SYSTEM_ACTOR,
+        SEAL_ACTION,
+        details={"evenements_anterieurs": int(count or 0), "derniere_empreinte": last.hash},
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class ChainReport:
     ok: bool
     checked: int
-    broken_at: int | None = None
+    broken_at: int | None = None  # the first event that differs
     reason: str = ""
+    alert_id: int | None = None  # the first alert that differs from its events
+    alerts_checked: int = 0
+    head: Anchor | None = None
+
+    @property
+    def summary(self) -> str:
+        """The verdict in one French sentence (CLI, GUI)."""
+        if self.ok:
+            return (
+                f"Journal d'audit intègre : {self.checked} événement(s) authentifié(s), "
+                f"{self.alerts_checked} alerte(s) conforme(s) à leurs événements."
+            )
+        if self.alert_id is not None:
+            return f"JOURNAL D'AUDIT ALTÉRÉ : {self.reason}."
+        return (
+            f"JOURNAL D'AUDIT ALTÉRÉ : premier maillon rompu à l'événement n° {self.broken_at} "
+            f"({self.reason})."
+        )
 
 
-def verify_events(events: Iterable[AuditEvent]) -> ChainReport:
-    prev_hash = GENESIS
-    expected_id = 1
-    count = 0
+class _Chain:
+    """The running check of the chain, one event at a time."""
+
+    def __init__(self, secrets: AuditSecrets) -> None:
+        self.secrets = secrets
+        self.prev = GENESIS
+        self.expected_id = 1
+        self.count = 0
+        self.legacy = 0
+        self.keyed = False
+
+    def check(self, event: AuditEvent) -> str | None:
+        self.count += 1
+        if event.id != self.expected_id:
+            return f"événement manquant avant le n° {event.id}"
+        if event.prev_hash != self.prev:
+            return "chaînage rompu (l'empreinte précédente ne correspond pas)"
+        if event.key_id is None:
+            if self.keyed:
+                return "événement non authentifié après le scellement du journal"
+            if legacy_hash(event) != event.hash:
+                return "contenu modifié après coup"
+            self.legacy += 1
+        else:
+            if not self.secrets.keyring.knows(event.key_id):
+                return (
+                    f"authentifié par une clé inconnue de ce poste ({event.key_id}) : copiez ici "
+                    "la clé d'audit partagée par les postes, ou l'événement est un faux"
+                )
+            if not self.secrets.keyring.matches(event.key_id, canonical(event), event.hash):
+                return "authentifiant invalide : événement modifié, inséré ou recalculé"
+            if not self.keyed and self.legacy:
+                problem = self._seal_problem(event)
+                if problem:
+                    return problem
+            self.keyed = True
+        self.prev = event.hash
+        self.expected_id += 1
+        return None
+
+    def _seal_problem(self, event: AuditEvent) -> str | None:
+        details = json.loads(event.details_json)
+        if (
+            event.action != SEAL_ACTION
+            or details.get("evenements_anterieurs") != self.legacy
+            or details.get("derniere_empreinte") != self.prev
+        ):
+            return "les événements non authentifiés ne sont pas ceux que le scellement couvre"
+        return None
+
+
+def verify_events(events: Iterable[AuditEvent], secrets: AuditSecrets) -> ChainReport:
+    """Check authenticators, chaining and the head anchor (not the alerts)."""
+    chain = _Chain(secrets)
+    anchor = secrets.anchor.get()
+    anchor_seen = False
+    last: AuditEvent | None = None
     for event in events:
-        count += 1
-        if event.id != expected_id:
-            return ChainReport(False, count, event.id, f"événement manquant avant n° {event.id}")
-        if event.prev_hash != prev_hash:
-            return ChainReport(False, count, event.id, "chaînage rompu (hash précédent)")
-        if compute_hash(event) != event.hash:
-            return ChainReport(False, count, event.id, "contenu modifié après coup")
-        prev_hash = event.hash
-        expected_id += 1
-    return ChainReport(True, count)
+        problem = chain.check(event)
+        if problem is not None:
+            return ChainReport(False, chain.count, event.id, problem)
+        if anchor is not None and event.id == anchor.event_id:
+            if event.hash != anchor.mac:
+                return ChainReport(
+                    False,
+                    chain.count,
+                    event.id,
+                    "différent de l'événement que ce poste avait écrit ou vérifié "
+                    "(journal réécrit)",
+                )
+            anchor_seen = True
+        last = event
+    if chain.legacy and not chain.keyed:
+        return ChainReport(
+            False,
+            chain.count,
+            1,
+            "aucun événement authentifié : le journal n'a jamais été scellé par une clé",
+        )
+    if anchor is not None and not anchor_seen:
+        return ChainReport(
+            False,
+            chain.count,
+            anchor.event_id,
+            f"événements supprimés : ce poste avait écrit ou vérifié l'événement n° "
+            f"{anchor.event_id}, absent de la base (dernier présent : n° "
+            f"{last.id if last else 0})",
+        )
+    head = Anchor(last.id, last.hash) if last is not None else None
+    return ChainReport(True, chain.count, head=head)
 
 
 def verify(session: Session) -> ChainReport:
+    """The whole check: chain, anchor, then every alert against its events."""
+    from stopcamb_desk.services.audit_alerts import verify_alerts
+
+    secrets = secrets_of(session)
     result = session.execute(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
     )
     try:
-        return verify_events(result.scalars())
+        report = verify_events(result.scalars(), secrets)
     finally:
         result.close()
+    if not report.ok:
+        return report
+    report = verify_alerts(session, report)
+    if report.ok and report.head is not None:
+        secrets.anchor.advance(report.head)
+    return report

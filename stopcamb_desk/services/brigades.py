@@ -1,35 +1,87 @@
-"""Brigade directory: CSV import (all or nothing), edits, and « trouver la brigade ».
+"""Brigade directory: streamed CSV import (all or nothing), checked edits, « trouver la brigade ».
 
 Only administrators change the directory; every change is audited. Searching is open to all.
+Every record written is checked (:mod:`brigade_checks`): an invalid line refuses the import, or
+is skipped when the operator asked so; an invalid edit is refused with the reason per field.
+The finder proposes only units whose position is valid, through an in-memory index rebuilt when
+the directory changes (any desk: the fingerprint is read from the database on each search).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from geopy.distance import geodesic
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from stopcamb_desk.domain.brigades import BrigadeRow, LineError, parse_brigades_csv
+from stopcamb_desk.domain.brigades import BrigadeCsvReader, BrigadeRow, LineError
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.domain.french import de
+from stopcamb_desk.domain.opening_hours import (
+    HoursError,
+    OpeningStatus,
+    opening_status,
+    parse_hours,
+)
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import Brigade, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
+from stopcamb_desk.services.brigade_checks import Problem, check_brigade, describe
 
-COAST_TOLERANCE_DEG = 0.03
+if TYPE_CHECKING:
+    from stopcamb_desk.geo.distance import PointIndex
+    from stopcamb_desk.geo.geocoding import AddressGeocoder
+
 NEIGHBOUR_RADIUS_KM = 40.0
-EDITABLE_FIELDS = ("service", "telephone", "adresse", "code_postal", "commune", "url", "horaires")
+BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
+EDITABLE_FIELDS = (
+    "service",
+    "telephone",
+    "adresse",
+    "code_postal",
+    "commune",
+    "url",
+    "horaires",
+    "lat",
+    "lon",
+)
+VALUE_FIELDS = (
+    "service",
+    "telephone",
+    "adresse",
+    "code_postal",
+    "commune",
+    "departement",
+    "code_insee",
+    "lat",
+    "lon",
+    "url",
+    "horaires",
+    "adresse_geographique",
+    "geocodage_x",
+    "geocodage_y",
+    "geocodage_epsg",
+)
 
 
 class BrigadeError(DeskError):
     """A directory change was refused; nothing was written."""
 
-    def __init__(self, message: str, errors: list[LineError] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        errors: list[LineError] | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
         super().__init__(message)
         self.errors = errors or []
+        self.problems = problems or []
 
 
 @dataclass
@@ -39,6 +91,8 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[LineError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)  # swapped positions corrected on request
+    imported: bool = True
 
     def summary(self) -> str:
         text = (
@@ -49,89 +103,107 @@ class ImportReport:
             text += f", {len(self.skipped)} ligne(s) ignorée(s)"
         return text + "."
 
+    def as_json(self) -> dict[str, Any]:
+        """The report printed by ``brigades import --json`` (keys in French)."""
+        return {
+            "importe": self.imported,
+            "ajoutees": self.added,
+            "mises_a_jour": self.updated,
+            "inchangees": self.unchanged,
+            "lignes_rejetees": [
+                {"ligne": e.line, "unite": e.unit, "raison": e.message} for e in self.skipped
+            ],
+            "positions_corrigees": self.fixed,
+            "avertissements": self.warnings,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class BrigadeHit:
     brigade: Brigade
     distance_km: float | None
     reason: str  # French: why this brigade is proposed
+    opening: OpeningStatus  # « ouverte jusqu'à 18h00 »… at the time of the search
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSearch:
+    """What « trouver la brigade » from an address found, said plainly."""
+
+    label: str  # where the search was centred, in French
+    hits: list[BrigadeHit]
+    precise: bool  # the address itself was found (False: the commune's position instead)
+    note: str = ""  # why the commune's position is used, when it is
 
 
 def _values(row: BrigadeRow) -> dict[str, object]:
-    return {
-        "service": row.service,
-        "telephone": row.telephone,
-        "adresse": row.adresse,
-        "code_postal": row.code_postal,
-        "commune": row.commune,
-        "departement": row.departement,
-        "code_insee": row.code_insee,
-        "lat": row.lat,
-        "lon": row.lon,
-        "url": row.url,
-        "horaires": row.horaires,
-    }
+    return {name: getattr(row, name) for name in VALUE_FIELDS}
 
 
-def _outside_warning(row: BrigadeRow) -> str | None:
-    if row.lat is None or row.lon is None:
-        return f"Unité {row.id} ({row.service}) : pas de coordonnées GPS, absente de la carte."
-    from shapely import Point
+def _canonical_hours(row: BrigadeRow) -> BrigadeRow:
+    return replace(row, horaires=parse_hours(row.horaires).text())
 
-    from stopcamb_desk.geo.departements import outline
 
-    # The shipped outlines are simplified: allow ~3 km around them (coastal towns).
-    if outline(row.departement).distance(Point(row.lon, row.lat)) > COAST_TOLERANCE_DEG:
-        return (
-            f"Unité {row.id} ({row.service}) : ses coordonnées tombent hors du département "
-            f"{row.departement} ; vérifiez-les."
-        )
-    return None
+def _located_validly(brigade: Brigade) -> bool:
+    from stopcamb_desk.services.brigade_checks import check_position
+
+    return check_position(brigade.lat, brigade.lon, brigade.departement) is None
 
 
 class BrigadeService:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        geocoder: AddressGeocoder | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._geocoder = geocoder
+        self._index_lock = threading.Lock()
+        self._index: tuple[tuple[Any, ...], PointIndex[Brigade]] | None = None
 
+    # -- import -------------------------------------------------------------------------------
     def import_csv(
-        self, actor: Principal, data: bytes, *, skip_invalid: bool = False
+        self,
+        actor: Principal,
+        stream: BinaryIO,
+        *,
+        skip_invalid: bool = False,
+        fix_swapped: bool = False,
     ) -> ImportReport:
-        """Import the data.gouv.fr CSV in one transaction.
+        """Import the data.gouv.fr CSV from a seekable binary stream, in one transaction.
 
-        Invalid lines refuse the whole import unless ``skip_invalid`` (the operator saw them).
+        Rows are read, checked and written :data:`BATCH_ROWS` at a time. Invalid lines refuse
+        the whole import (:class:`BrigadeError` with one :class:`LineError` per line) unless
+        ``skip_invalid`` (the operator saw them). ``fix_swapped`` applies the recognised fix of
+        a swapped longitude/latitude instead of rejecting the line.
         """
         require(actor, Permission.EDIT_BRIGADES)
-        parsed = parse_brigades_csv(data)  # BrigadeFileError for an unusable file
-        if parsed.errors and not skip_invalid:
-            raise BrigadeError(
-                f"{len(parsed.errors)} ligne(s) invalide(s) : rien n'a été importé. Corrigez le "
-                "fichier ou confirmez l'import en ignorant ces lignes.",
-                parsed.errors,
-            )
-        if not parsed.rows:
-            raise BrigadeError("Aucune brigade valide dans ce fichier.", parsed.errors)
-        report = ImportReport(skipped=list(parsed.errors))
+        reader = BrigadeCsvReader(stream)  # BrigadeFileError for an unusable file
+        report = ImportReport()
+        errors: list[LineError] = []
+        seen: dict[str, int] = {}
         now = self._clock()
         with self._db.session() as session:
-            existing = {b.id: b for b in session.scalars(select(Brigade))}
-            for row in parsed.rows:
-                values = _values(row)
-                brigade = existing.get(row.id)
-                if brigade is None:
-                    session.add(Brigade(id=row.id, updated_at=now, version=1, **values))
-                    report.added += 1
-                elif any(getattr(brigade, k) != v for k, v in values.items()):
-                    for key, value in values.items():
-                        setattr(brigade, key, value)
-                    brigade.updated_at = now
-                    brigade.version += 1
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                warning = _outside_warning(row)
-                if warning:
-                    report.warnings.append(warning)
+            rows = iter(reader)
+            while batch := list(islice(rows, BATCH_ROWS)):
+                valid = self._check_batch(batch, seen, errors, report, fix_swapped)
+                if errors and not skip_invalid:
+                    continue  # keep reading to report every invalid line; write nothing more
+                self._write_batch(session, valid, report, now)
+                session.flush()
+                session.expunge_all()
+            if errors and not skip_invalid:
+                raise BrigadeError(
+                    f"{len(errors)} ligne(s) invalide(s) : rien n'a été importé. Corrigez le "
+                    "fichier ou confirmez l'import en ignorant ces lignes.",
+                    errors,
+                )
+            report.skipped = errors
+            if not (report.added or report.updated or report.unchanged):
+                raise BrigadeError("Aucune brigade valide dans ce fichier.", errors)
             audit.record(
                 session,
                 actor.login,
@@ -142,19 +214,90 @@ class BrigadeService:
                     "ajoutees": report.added,
                     "mises_a_jour": report.updated,
                     "ignorees": [e.line for e in report.skipped],
+                    "positions_corrigees": report.fixed,
                 },
                 at=now,
             )
         return report
 
+    def _check_batch(
+        self,
+        batch: list[tuple[int, BrigadeRow | LineError]],
+        seen: dict[str, int],
+        errors: list[LineError],
+        report: ImportReport,
+        fix_swapped: bool,
+    ) -> list[BrigadeRow]:
+        valid: list[BrigadeRow] = []
+        for line, item in batch:
+            if isinstance(item, LineError):
+                errors.append(item)
+                continue
+            first = seen.get(item.id)
+            if first is not None:
+                errors.append(
+                    LineError(line, f"Unité {item.id} déjà présente ligne {first}.", item.id)
+                )
+                continue
+            seen[item.id] = line
+            row = item
+            problems = check_brigade(row)
+            fix = next((p.fix for p in problems if p.fix), None)
+            if fix_swapped and fix:
+                row = replace(row, lat=fix["lat"], lon=fix["lon"])
+                report.fixed.append(f"Unité {row.id} : latitude et longitude remises dans l'ordre.")
+                problems = check_brigade(row)
+            if problems:
+                errors.append(LineError(line, f"Unité {row.id} : {describe(problems)}", row.id))
+                continue
+            if row.lat is None:
+                report.warnings.append(
+                    f"Unité {row.id} ({row.service}) : pas de coordonnées GPS, absente de la "
+                    "carte et de la recherche par position."
+                )
+            valid.append(_canonical_hours(row))
+        return valid
+
+    def _write_batch(
+        self, session: Session, rows: list[BrigadeRow], report: ImportReport, now: datetime
+    ) -> None:
+        if not rows:
+            return
+        existing = {
+            b.id: b
+            for b in session.scalars(select(Brigade).where(Brigade.id.in_([r.id for r in rows])))
+        }
+        for row in rows:
+            values = _values(row)
+            brigade = existing.get(row.id)
+            if brigade is None:
+                session.add(Brigade(id=row.id, updated_at=now, version=1, **values))
+                report.added += 1
+            elif any(getattr(brigade, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(brigade, key, value)
+                brigade.updated_at = now
+                brigade.version += 1
+                report.updated += 1
+            else:
+                report.unchanged += 1
+
+    # -- edits --------------------------------------------------------------------------------
+    def check(self, brigade: Brigade, **changes: object) -> list[Problem]:
+        """Problems of ``brigade`` with ``changes`` applied (nothing written)."""
+        merged = BrigadeRow(**{**_row_values(brigade), **changes})  # type: ignore[arg-type]
+        return check_brigade(merged)
+
     def update(
-        self, actor: Principal, brigade_id: str, expected_version: int, **changes: str
+        self, actor: Principal, brigade_id: str, expected_version: int, **changes: object
     ) -> Brigade:
-        """Edit one brigade; refused if someone else changed it meanwhile."""
+        """Edit one brigade; refused if invalid, or if someone else changed it meanwhile."""
         require(actor, Permission.EDIT_BRIGADES)
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"champs non modifiables : {sorted(unknown)}")
+        if not str(changes.get("service", "x")).strip():
+            raise BrigadeError("Le nom de l'unité ne peut pas être vide.")
         with self._db.session() as session:
             brigade = session.get(Brigade, brigade_id, with_for_update=True)
             if brigade is None:
@@ -163,6 +306,16 @@ class BrigadeService:
                 raise BrigadeError(
                     "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
                 )
+            problems = self.check(brigade, **changes)
+            if problems:
+                raise BrigadeError(
+                    f"Fiche non enregistrée : {describe(problems)}", problems=problems
+                )
+            if "horaires" in changes:
+                changes["horaires"] = parse_hours(str(changes["horaires"])).text()
+            if {"lat", "lon"} & changes.keys():
+                # The source's Lambert coordinates no longer describe the new position.
+                changes.update(geocodage_x="", geocodage_y="", geocodage_epsg="")
             diff = {
                 k: [getattr(brigade, k), v] for k, v in changes.items() if getattr(brigade, k) != v
             }
@@ -174,6 +327,7 @@ class BrigadeService:
                 audit.record(session, actor.login, "brigade_modifiee", "brigade", brigade_id, diff)
             return brigade
 
+    # -- reading ------------------------------------------------------------------------------
     def list(self, departement: str | None = None) -> list[Brigade]:
         with self._db.session() as session:
             query = select(Brigade).order_by(Brigade.departement, Brigade.service)
@@ -181,20 +335,54 @@ class BrigadeService:
                 query = query.where(Brigade.departement == departement)
             return list(session.scalars(query))
 
-    def nearest(self, lat: float, lon: float, limit: int = 3) -> list[BrigadeHit]:
-        """Brigades closest to a position (geodesic distance), located ones only."""
+    def iter_all(self, batch: int = BATCH_ROWS) -> Iterator[Brigade]:
+        """Every brigade in identifier order, fetched ``batch`` rows at a time (exports)."""
         with self._db.session() as session:
-            located = list(
-                session.scalars(
-                    select(Brigade).where(Brigade.lat.is_not(None), Brigade.lon.is_not(None))
-                )
+            result = session.scalars(
+                select(Brigade).order_by(Brigade.id).execution_options(yield_per=batch)
             )
-        # A cheap bounding pre-filter would go here for tens of thousands of rows; the national
-        # directory has ~3 500 units, so one geodesic per unit stays well under a frame.
-        ranked = sorted(
-            ((geodesic((lat, lon), (b.lat, b.lon)).km, b) for b in located), key=lambda t: t[0]
-        )
-        return [BrigadeHit(b, round(d, 1), f"à {d:.1f} km") for d, b in ranked[:limit]]
+            yield from result
+
+    def opening(self, brigade: Brigade, at: datetime | None = None) -> OpeningStatus:
+        """« ouverte jusqu'à 18h00 », « fermée, ouvre demain à 8h00 »… now (or at ``at``)."""
+        try:
+            hours = parse_hours(brigade.horaires)
+        except HoursError:
+            return OpeningStatus(None, "horaires illisibles")
+        return opening_status(hours, brigade.departement, at or self._clock())
+
+    def _hit(self, brigade: Brigade, distance_km: float | None, reason: str) -> BrigadeHit:
+        return BrigadeHit(brigade, distance_km, reason, self.opening(brigade))
+
+    def _fingerprint(self, session: Session) -> tuple[Any, ...]:
+        row = session.execute(
+            select(func.count(Brigade.id), func.max(Brigade.updated_at), func.sum(Brigade.version))
+        ).one()
+        return tuple(row)
+
+    def located_index(self) -> PointIndex[Brigade]:
+        """Index of the brigades whose position is valid (rebuilt when the directory changed)."""
+        from stopcamb_desk.geo.distance import PointIndex
+
+        with self._db.session() as session:
+            fingerprint = self._fingerprint(session)
+            with self._index_lock:
+                if self._index is not None and self._index[0] == fingerprint:
+                    return self._index[1]
+            located = session.scalars(
+                select(Brigade).where(Brigade.lat.is_not(None), Brigade.lon.is_not(None))
+            ).all()
+        index = PointIndex([b for b in located if _located_validly(b)])
+        with self._index_lock:
+            self._index = (fingerprint, index)
+        return index
+
+    def nearest(
+        self, lat: float, lon: float, limit: int = 3, *, max_km: float | None = None
+    ) -> list[BrigadeHit]:
+        """Brigades closest to a position (geodesic distance), validly located ones only."""
+        found = self.located_index().nearest(lon, lat, limit, max_km=max_km)
+        return [self._hit(b, round(d, 1), f"à {d:.1f} km") for b, d in found]
 
     def find_for_commune(self, query: str, limit: int = 3) -> tuple[str, list[BrigadeHit]]:
         """« Trouver la brigade » from a commune name: units in that commune, else the nearest.
@@ -207,18 +395,108 @@ class BrigadeService:
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
-        label = commune.label
+        return commune.label, self._around_commune(commune, limit)
+
+    def _around_commune(self, commune: Any, limit: int) -> list[BrigadeHit]:
         codes = {commune.code_insee, commune.parent_code} - {None}
         with self._db.session() as session:
             local = list(session.scalars(select(Brigade).where(Brigade.code_insee.in_(codes))))
-        hits = [BrigadeHit(b, None, "dans la commune") for b in local]
+        hits = [self._hit(b, None, "dans la commune") for b in local]
         if commune.lat is not None and commune.lon is not None:
             seen = {h.brigade.id for h in hits}
             hits += [
                 h
-                for h in self.nearest(commune.lat, commune.lon, limit + len(hits))
+                for h in self.nearest(
+                    commune.lat, commune.lon, limit + len(hits), max_km=NEIGHBOUR_RADIUS_KM
+                )
                 if h.brigade.id not in seen
-                and h.distance_km is not None
-                and h.distance_km <= NEIGHBOUR_RADIUS_KM
             ]
-        return label, hits[:limit]
+        return hits[:limit]
+
+    # -- addresses ----------------------------------------------------------------------------
+    def find_for_address(self, query: str, limit: int = 3) -> AddressSearch:
+        """« Je suis au 12 rue … à Lunel » → the nearest brigades of the geocoded address.
+
+        Offline, or when the address is not found, the position of the commune named in the
+        text is used instead, and ``note`` says so. Blocking (network): call off the GUI thread.
+        """
+        position = self.locate_address(query)
+        if position is None:
+            return AddressSearch(
+                f"Adresse « {query} » introuvable, et aucune commune reconnue dans le texte.",
+                [],
+                precise=False,
+            )
+        label, lat, lon, precise, note = position
+        return AddressSearch(label, self.nearest(lat, lon, limit), precise, note)
+
+    def locate_address(self, query: str) -> tuple[str, float, float, bool, str] | None:
+        """(label, lat, lon, precise, note) of an address; the commune's position as a fallback."""
+        from stopcamb_desk.geo.geocoding import MIN_SCORE, GeocodingError
+
+        note = ""
+        if self._geocoder is None:
+            note = "Géocodage non configuré"
+        else:
+            try:
+                found = [a for a in self._geocoder.geocode(query, limit=1) if a.score >= MIN_SCORE]
+            except GeocodingError as exc:
+                note = exc.message.rstrip(".")
+            else:
+                if found and found[0].kind != "municipality":
+                    best = found[0]
+                    return best.label, best.lat, best.lon, True, ""
+                if found:  # only the commune was recognised: its centre, said plainly
+                    best = found[0]
+                    return (
+                        f"{best.city} (centre de la commune)",
+                        best.lat,
+                        best.lon,
+                        False,
+                        "Adresse introuvable, seule la commune a été reconnue : position de la "
+                        f"commune {de(best.city)} proposée à la place, à vérifier avec l'appelant.",
+                    )
+                note = "Adresse introuvable par le service de géocodage"
+        commune = _commune_in(query)
+        if commune is None or commune.lat is None or commune.lon is None:
+            return None
+        return (
+            f"{commune.label} (position de la commune)",
+            commune.lat,
+            commune.lon,
+            False,
+            f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
+            "vérifier avec l'appelant.",
+        )
+
+
+def _commune_in(text: str) -> Any:
+    """The commune named in a free address (postal code first, then the last name found)."""
+    import re
+
+    from stopcamb_desk.geo.communes import search_communes
+    from stopcamb_desk.geo.places import ReferencePlaceFinder
+
+    found = ReferencePlaceFinder().find_places(text)
+    postcode = re.search(r"\b(\d{5})\b", text)
+    if postcode:
+        by_code = [
+            c for c in search_communes(postcode[1], limit=20) if postcode[1] in c.codes_postaux
+        ]
+        named = {f.code_insee for f in found}
+        for c in by_code:
+            if c.code_insee in named:
+                return c
+        if by_code and not found:
+            return by_code[0]
+    if found:
+        from stopcamb_desk.geo.communes import communes_by_code
+
+        entries = communes_by_code(found[-1].code_insee)
+        match = [c for c in entries if c.nom == found[-1].nom] or entries
+        return match[0] if match else None
+    return None
+
+
+def _row_values(brigade: Brigade) -> dict[str, object]:
+    return {"id": brigade.id, **{name: getattr(brigade, name) for name in VALUE_FIELDS}}

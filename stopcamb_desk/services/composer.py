@@ -1,5 +1,5 @@
-"""Use cases behind the composer screen (Qt-free): what an operator may target, templates, and
-the final check before sending.
+"""Use cases behind the composer screen (Qt-free): what an operator may target and the final
+check before sending (its templates: :mod:`stopcamb_desk.services.templates`).
 
 The composer greys out what a role cannot do, but the refusal that counts is here:
 :func:`validate_for_send` re-runs the rule checker and the role rules on the exact draft the
@@ -9,7 +9,7 @@ national prevention message, whatever the screen (or a script) lets through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,18 +23,20 @@ from stopcamb_desk.domain.roles import (
     require,
     require_departement,
 )
+from stopcamb_desk.domain.rules.catalog import LONGUEUR
 from stopcamb_desk.domain.rules.checker import check
 from stopcamb_desk.domain.rules.model import (
     Attestation,
+    Finding,
     MessageKind,
     ParquetAuthorisation,
+    RuleState,
     Severity,
     Verdict,
 )
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
-    from stopcamb_desk.models.db import Database
 
 KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.OPERATIONNEL: "Opérationnel",
@@ -55,15 +57,6 @@ class DepartementChoice:
     def label(self) -> str:
         """« 74 — Haute-Savoie »."""
         return f"{self.code} — {self.nom}"
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateChoice:
-    id: int
-    title: str
-    text: str
-    departement: str | None  # None: usable in every département
-    kind: MessageKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +113,50 @@ def push_is_real(settings: Settings) -> bool:
     return settings.fcm.configured
 
 
+# Below this many code points a push cannot reach FCM's 4 096 bytes (each escapes to ≤ 6 bytes,
+# the rest of the message is under 1 KiB): the exact size is only computed above it.
+_PAYLOAD_SAFE_LENGTH = 512
+
+
+def payload_size_finding(draft: Draft, text_to_send: str) -> Finding | None:
+    """A blocking finding when the push of this text would exceed FCM's size limit (a text of
+    160 graphemes can hold thousands of combining marks), measured on the real message with
+    the largest ids and options it may carry."""
+    if len(text_to_send) <= _PAYLOAD_SAFE_LENGTH or not text_to_send.strip():
+        return None
+    from stopcamb_desk.push.payload import MAX_TTL_HOURS, AlertPush, PayloadError, build_payload
+
+    largest = 2**31 - 1
+    national = draft.kind is MessageKind.PREVENTION
+    push = AlertPush(
+        alert_id=largest,
+        text=text_to_send,
+        departement=None if national else draft.departement,
+        kind=str(draft.kind),
+        sequence=largest,
+        replaces_id=largest,
+        exercise=draft.exercise,
+        ttl_hours=MAX_TTL_HOURS,
+        retraction=True,
+    )
+    try:
+        build_payload(push)
+    except PayloadError as exc:
+        return Finding(LONGUEUR, Severity.BLOQUANT, exc.message, 0, len(draft.text))
+    return None
+
+
 def check_draft(
-    draft: Draft, places: PlaceFinder | None = None, today: date | None = None
+    draft: Draft,
+    places: PlaceFinder | None = None,
+    today: date | None = None,
+    *,
+    require_attestation: bool = True,
 ) -> Verdict:
-    """The rule checker on a draft, attestation required for an operational alert."""
-    return check(
+    """The one verdict on a draft (composer, ``lint``, ``send``, replacement): every rule of
+    the checker, attestation required for an operational alert unless said otherwise, and the
+    size of the push FCM would receive."""
+    verdict = check(
         draft.text,
         kind=draft.kind,
         departement=draft.departement,
@@ -132,8 +164,17 @@ def check_draft(
         parquet=draft.parquet,
         places=places,
         exercise=draft.exercise,
-        require_attestation=True,
+        require_attestation=require_attestation,
         today=today,
+    )
+    too_big = payload_size_finding(draft, verdict.text_to_send or draft.text)
+    if too_big is None:
+        return verdict
+    return replace(
+        verdict,
+        sendable=False,
+        findings=(*verdict.findings, too_big),
+        states={**verdict.states, LONGUEUR: RuleState.ECHEC},
     )
 
 
@@ -187,69 +228,12 @@ def validate_for_send(
     return verdict
 
 
-class ComposerService:
-    """Templates for the composer, read from the ``templates`` table."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def templates_for(self, principal: Principal, departement: str | None) -> list[TemplateChoice]:
-        """Templates of ``departement`` plus the shared ones, for the kinds this role sends."""
-        from sqlalchemy import or_, select
-
-        from stopcamb_desk.models import Template
-
-        kinds = [str(k) for k in permitted_kinds(principal)]
-        if not kinds:
-            return []
-        if departement is not None:
-            require_departement(principal, departement)
-            where = or_(Template.departement == departement, Template.departement.is_(None))
-        else:
-            where = Template.departement.is_(None)
-        query = (
-            select(Template)
-            .where(where, Template.kind.in_(kinds))
-            .order_by(Template.departement.is_(None), Template.title, Template.id)
-        )
-        with self._db.session() as session:
-            return [
-                TemplateChoice(t.id, t.title, t.text, t.departement, MessageKind(t.kind))
-                for t in session.scalars(query)
-            ]
-
-    def save_template(
-        self, principal: Principal, departement: str | None, title: str, draft: Draft
-    ) -> TemplateChoice:
-        """Keep ``draft.text`` as a template of ``departement`` (national when None)."""
-        from stopcamb_desk.models import Template
-
-        title = title.strip()
-        if not title:
-            raise SendRefused("Donnez un nom au modèle.")
-        if not draft.text.strip():
-            raise SendRefused("Le modèle est vide : rédigez d'abord le texte.")
-        if departement is None:
-            require(principal, Permission.SEND_PREVENTION)
-        else:
-            require_departement(principal, departement)
-        with self._db.session() as session:
-            row = Template(
-                departement=departement, title=title, text=draft.text, kind=str(draft.kind)
-            )
-            session.add(row)
-            session.flush()
-            return TemplateChoice(row.id, row.title, row.text, row.departement, draft.kind)
-
-
 __all__ = [
     "KIND_LABELS",
-    "ComposerService",
     "DepartementChoice",
     "Draft",
     "PermissionDenied",
     "SendRefused",
-    "TemplateChoice",
     "banner_title",
     "check_draft",
     "check_target",

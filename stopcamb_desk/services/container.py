@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from stopcamb_desk.config import Settings
-from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
+from stopcamb_desk.models.db import Database, DatabaseError, database_identity, explain_failure
+from stopcamb_desk.private_files import ensure_private_dir
+from stopcamb_desk.services import audit
 from stopcamb_desk.services.accounts import AccountService
+from stopcamb_desk.services.audit_keys import AuditSecrets, load_audit_secrets
+from stopcamb_desk.services.outbox_journal import AcceptJournal
 
 if TYPE_CHECKING:
     from stopcamb_desk.push.gateway import PushGateway
@@ -25,6 +29,7 @@ class Services:
     settings: Settings
     db: Database
     accounts: AccountService
+    journal: AcceptJournal
     gateway: PushGateway | None = None
     outbox: Outbox | None = None
     outbox_worker: OutboxWorker | None = None
@@ -53,7 +58,9 @@ class Services:
         self.db.dispose()
 
 
-def _push(settings: Settings, db: Database) -> tuple[PushGateway | None, Outbox | None, str | None]:
+def _push(
+    settings: Settings, db: Database, journal: AcceptJournal
+) -> tuple[PushGateway | None, Outbox | None, str | None]:
     from stopcamb_desk.push import gateway_from_settings
     from stopcamb_desk.push.gateway import PushError
     from stopcamb_desk.services.outbox import Outbox
@@ -63,20 +70,49 @@ def _push(settings: Settings, db: Database) -> tuple[PushGateway | None, Outbox 
     except PushError as exc:
         log.warning("Passerelle d'envoi indisponible : %s", exc.message)
         return None, None, exc.message
-    return gateway, Outbox(db, gateway, ttl_hours=settings.fcm.ttl_hours), None
+    return gateway, Outbox(db, gateway, journal=journal, ttl_hours=settings.fcm.ttl_hours), None
+
+
+def desk_secrets(settings: Settings) -> AuditSecrets:
+    """This desk's audit keyring and head anchor for its database (created at first start)."""
+    return load_audit_secrets(
+        settings.audit_key_path,
+        settings.audit_anchor_path,
+        database_identity(settings.database_url),
+    )
+
+
+def desk_database(settings: Settings, secrets: AuditSecrets | None = None) -> Database:
+    """The desk's database, its sessions carrying the audit secrets."""
+    secrets = secrets or desk_secrets(settings)
+    return Database(settings.database_url, session_info={audit.SESSION_KEY: secrets})
 
 
 def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True) -> Services:
-    """Connect, bring the schema up to date, (demo mode) seed the demo data, build the outbox.
+    """Connect, bring the schema up to date, record what the push journal holds and recover
+    sends whose desk died, (demo mode) seed the demo data, build the outbox.
 
-    Raises :class:`DatabaseError` with a French message when the database is unusable. A push
-    gateway that cannot be built (broken credentials) does not stop the desk: sending is then
-    refused with ``push_error``.
+    Every process that opens the database goes through here (GUI and CLI alike), so a send
+    killed mid-flight never stays « Envoi en cours » past its lease. Raises
+    :class:`DatabaseError` with a French message when the database is unusable. A push gateway
+    that cannot be built (broken credentials) does not stop the desk: sending is then refused
+    with ``push_error``.
     """
-    db = Database(settings.database_url)
+    from stopcamb_desk.services.outbox import recover
+
+    ensure_private_dir(settings.data_dir)  # key, journal, logs, SQLite file: owner-only
+    secrets = desk_secrets(settings)
+    db = desk_database(settings, secrets)
+    journal = AcceptJournal(settings.journal_path, db.identity)
     try:
         if upgrade:
             db.upgrade()
+        if secrets.created:
+            with db.session() as session:
+                audit.seal_legacy(session)
+        recovered = recover(db, journal)
+        if recovered:
+            log.warning("Envois interrompus passés « à vérifier » : %s", recovered)
         accounts = AccountService(db)
         if settings.demo:
             from stopcamb_desk.services.demo import seed_demo
@@ -85,9 +121,12 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
     except SQLAlchemyError as exc:
         db.dispose()
         raise DatabaseError(explain_failure(exc, settings.database_url)) from exc
-    services = Services(settings=settings, db=db, accounts=accounts)
+    except BaseException:
+        db.dispose()
+        raise
+    services = Services(settings=settings, db=db, accounts=accounts, journal=journal)
     if push:
-        services.gateway, services.outbox, services.push_error = _push(settings, db)
+        services.gateway, services.outbox, services.push_error = _push(settings, db, journal)
         if services.outbox is not None:
             from stopcamb_desk.services.outbox_worker import OutboxWorker
 

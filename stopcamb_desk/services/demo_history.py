@@ -172,12 +172,18 @@ def seed_demo_history(db: Database, settings: Settings) -> None:
         return
     from stopcamb_desk.services.composer import Draft, validate_for_send
     from stopcamb_desk.services.outbox import Outbox
+    from stopcamb_desk.services.outbox_journal import AcceptJournal
 
     now = utcnow().replace(second=0, microsecond=0)
     clock = _Clock(now)
     gateway = _DemoGateway(clock)
     outbox = Outbox(
-        db, gateway, ttl_hours=settings.fcm.ttl_hours, clock=clock, desk="démonstration"
+        db,
+        gateway,
+        journal=AcceptJournal(settings.journal_path, db.identity),
+        ttl_hours=settings.fcm.ttl_hours,
+        clock=clock,
+        desk="démonstration",
     )
     today = now.astimezone().date()
 

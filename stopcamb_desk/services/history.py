@@ -250,7 +250,8 @@ class HistoryService:
                 .order_by(AlertAttempt.id)
             )
             attempt_infos = tuple(
-                AttemptInfo(a.at, a.outcome, a.http_status, a.error, a.desk) for a in attempts
+                AttemptInfo(a.at, a.outcome, a.http_status, a.error, a.desk, a.message_id)
+                for a in attempts
             )
             replaced = self._ancestors(session, row)
             replaced_by, others = self._descendants(session, row)
@@ -316,30 +317,27 @@ class HistoryService:
 
     # -- phones -----------------------------------------------------------------------------
     def on_phones(self, principal: Principal, *, include_exercise: bool = True) -> list[PhoneEntry]:
-        """Per topic, the latest delivered alert (status ``envoyee``) and its age.
+        """Per topic, the alert FCM accepted last (status ``envoyee``) and its age.
 
-        Replaced alerts leave ``envoyee`` (they become ``remplacee``/``retiree``), so the query
-        touches about one row per topic through the status index.
+        On each acceptance the outbox moves the topic's other shown alerts to
+        ``remplacee``/``retiree`` (acceptance order, see domain/lifecycle.py), so there is one
+        ``envoyee`` row per topic; should two ever be, the later acceptance wins here too.
         """
         # Few rows are « envoyée » at any time (a delivered alert becomes « remplacée » when the
         # next one on its topic arrives), so fetch them through the status index and keep the
         # latest per topic here. A window function made SQLite walk the whole (topic, sequence)
         # index instead: 1.5 s at a million alerts.
-        query = (
-            _base_query()
-            .add_columns(Alert.sequence, Alert.payload_json)
-            .where(Alert.status == "envoyee")
-        )
+        query = _base_query().add_columns(Alert.payload_json).where(Alert.status == "envoyee")
         visible = visibility_clause(principal)
         if visible is not None:
             query = query.where(visible)
         if not include_exercise:
             query = query.where(Alert.exercise.is_(False))
-        latest: dict[str, tuple[tuple[int, int], AlertRow, str]] = {}
+        latest: dict[str, tuple[tuple[datetime, int], AlertRow, str]] = {}
         with self._db.session() as session:
             for r in session.execute(query):
                 row = _row(tuple(r)[: len(_ROW_COLUMNS)])
-                rank = (int(r.sequence), row.id)
+                rank = (row.sent_at or row.created_at, row.id)
                 if row.topic not in latest or rank > latest[row.topic][0]:
                     latest[row.topic] = (rank, row, r.payload_json)
         now = self._clock()

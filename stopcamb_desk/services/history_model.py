@@ -9,7 +9,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.domain.status import excerpt, kind_label, phones_label, status_label
+from stopcamb_desk.domain.status import (
+    acceptance_summary,
+    excerpt,
+    kind_label,
+    phones_label,
+    status_label,
+)
 
 
 class HistoryError(DeskError):
@@ -104,6 +110,7 @@ class AttemptInfo:
     http_status: int | None
     error: str | None
     desk: str
+    message_id: str | None = None  # FCM's id when accepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,11 @@ class AlertDetail:
     @property
     def is_chain_head(self) -> bool:
         return not self.replaced_by
+
+    @property
+    def acceptance(self) -> str | None:
+        """« Acceptée 2 fois … » from the attempts (every accepted message id is kept)."""
+        return acceptance_summary(a.outcome for a in self.attempts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,14 @@
-"""Validation of a news draft (pure): lengths, the ``https://`` link and the checker's rules.
+"""Validation of a news draft (pure): plain text, lengths, the ``https://`` links, the rules.
 
-Titles of 80 characters at most, texts of 1 000, an optional ``https://`` link, and the rule
-checker's invisible-character, suspicion, identification and scope rules applied to the title and
-the text (as a prevention message).
+Titles of 80 characters at most on one line, texts of 1 000, an optional ``https://`` link, no
+markup anywhere (:mod:`.news_markup`: what :meth:`NewsDraft.cleaned` would remove is a blocking
+problem, listed fragment by fragment), and the rule checker's invisible-character, suspicion,
+identification and scope rules applied to the title and the text (as a prevention message).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.rules import catalog
 from stopcamb_desk.domain.rules.model import MessageKind, Severity
 from stopcamb_desk.domain.rules.text import count_graphemes
+from stopcamb_desk.services.news_markup import Removal, clean_text, describe, https_links
 
 if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
@@ -23,6 +26,11 @@ if TYPE_CHECKING:
 TITLE_MAX = 80
 BODY_MAX = 1000
 URL_MAX = 500
+MARKUP_RULE = "balisage"
+_HOST_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
+# Characters a link may not hold: they end an HTML attribute or make one (RFC 3986 leaves
+# them out too; a browser's address bar copies them percent-encoded).
+URL_FORBIDDEN = frozenset("<>\"'`{}|\\^")
 CHECKED_RULES = frozenset(
     {catalog.CARACTERES_INVISIBLES, catalog.SOUPCON, catalog.IDENTIFICATION, catalog.HORS_CHAMP}
 )
@@ -47,6 +55,34 @@ class NewsDraft:
             return unicodedata.normalize("NFC", value).strip()
 
         return NewsDraft(clean(self.title), clean(self.body), self.url.strip())
+
+    def cleaned(self) -> tuple[NewsDraft, tuple[FieldRemoval, ...]]:
+        """The draft without markup nor links other than https, and what was taken out."""
+        title = clean_text(self.title, paragraphs=False, links=False)
+        body = clean_text(self.body)
+        removals = tuple(
+            FieldRemoval(name, removal)
+            for name, result in (("titre", title), ("texte", body))
+            for removal in result.removals
+        )
+        return NewsDraft(title.text, body.text, self.url), removals
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRemoval:
+    """What :meth:`NewsDraft.cleaned` took out of one field (``titre`` or ``texte``)."""
+
+    field: str
+    removal: Removal
+
+
+def describe_removals(removals: tuple[FieldRemoval, ...], limit: int = 8) -> list[str]:
+    """« Texte — « <script>…</script> » : élément <script> et son contenu », one per line."""
+    lines = []
+    for name in ("titre", "texte"):
+        found = [r.removal for r in removals if r.field == name]
+        lines += [f"{FIELD_LABELS[name]} — {line}" for line in describe(found, limit)]
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +112,15 @@ def check_url(url: str) -> str | None:
         return f"Le lien dépasse {URL_MAX} caractères : raccourcissez-le."
     if any(ch.isspace() for ch in url):
         return "Le lien contient des espaces : copiez l'adresse exacte depuis le navigateur."
+    forbidden = sorted({ch for ch in url if ch in URL_FORBIDDEN or not ch.isprintable()})
+    if forbidden:
+        shown = " ".join(
+            f"« {ch} »" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in forbidden
+        )
+        return (
+            f"Le lien contient des caractères interdits dans une adresse ({shown}) : copiez "
+            "l'adresse exacte depuis la barre du navigateur."
+        )
     parts = urlsplit(url)
     if parts.scheme != "https":
         return (
@@ -85,7 +130,8 @@ def check_url(url: str) -> str | None:
     host = parts.hostname or ""
     if "@" in parts.netloc:
         return "Le lien ne doit pas contenir d'identifiant ni de mot de passe (caractère @)."
-    if "." not in host or host.startswith(".") or host.endswith("."):
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
         return "Le lien n'indique pas un site valide (ex. https://www.gendarmerie.interieur.gouv.fr/…)."
     return None
 
@@ -95,6 +141,37 @@ def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[News
     from stopcamb_desk.domain.rules import check
 
     problems: list[NewsProblem] = []
+    cleaned, removals = draft.cleaned()
+    for name in ("titre", "texte"):
+        found = [r.removal for r in removals if r.field == name]
+        if found:
+            lines = "\n".join(f"   – {line}" for line in describe(found))
+            problems.append(
+                NewsProblem(
+                    name,
+                    Severity.BLOQUANT,
+                    "code ou lien non permis (le flux n'accepte que du texte, des paragraphes "
+                    f"et des liens https://), à retirer avant publication :\n{lines}",
+                    MARKUP_RULE,
+                )
+            )
+    if "\n" in draft.title.strip():
+        problems.append(
+            NewsProblem("titre", Severity.BLOQUANT, "Le titre doit tenir sur une ligne.", "ligne")
+        )
+    for link in https_links(cleaned.body):
+        link_problem = check_url(link.url)
+        if link_problem:
+            problems.append(
+                NewsProblem(
+                    "texte",
+                    Severity.BLOQUANT,
+                    f"lien « {link.url} » : {link_problem}",
+                    "lien",
+                    link.start,
+                    link.end,
+                )
+            )
     for name, text, limit, what in (
         ("titre", draft.title, TITLE_MAX, "le titre"),
         ("texte", draft.body, BODY_MAX, "le texte"),

@@ -18,7 +18,9 @@ from stopcamb_desk.models import NewsItem, Operator, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.news_feed import NewsFeed, NewsFeedError, new_key
 from stopcamb_desk.services import audit
+from stopcamb_desk.services.news_atom import atom_feed, published_rows
 from stopcamb_desk.services.news_draft import (
+    MARKUP_RULE,
     NewsDraft,
     NewsProblem,
     NewsRefused,
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
 
 OBJECT_TYPE = "actualite"
+# What a draft must already respect: nothing is stored that could not be published as it is.
+DRAFT_RULES = frozenset({"longueur", "lien", "ligne", MARKUP_RULE})
 
 
 FeedSource = NewsFeed | Callable[[], NewsFeed]
@@ -109,6 +113,11 @@ class NewsService:
             item = load_item(session, item_id)
             return self._row(session, item)
 
+    def atom(self, principal: Principal) -> tuple[bytes, int]:
+        """The Atom 1.0 document of the published items, and how many it holds."""
+        rows = self.list_items(principal)
+        return atom_feed(rows, self.clock()), len(published_rows(rows))
+
     def check(self, draft: NewsDraft) -> list[NewsProblem]:
         return check_news(draft, self.places)
 
@@ -120,10 +129,10 @@ class NewsService:
         item_id: int | None = None,
         expected_version: int | None = None,
     ) -> NewsRow:
-        """Create or update a draft (lengths and link checked; rules only at publication)."""
+        """Create or update a draft (lengths, links and markup checked; rules at publication)."""
         require(principal, Permission.PUBLISH_NEWS)
         draft = draft.normalised()
-        problems = [p for p in check_news(draft, self.places) if p.rule in ("longueur", "lien")]
+        problems = [p for p in check_news(draft, self.places) if p.rule in DRAFT_RULES]
         if not (draft.title or draft.body):
             problems.append(NewsProblem("titre", Severity.BLOQUANT, "Le brouillon est vide."))
         refused = refusal(problems, "Enregistrement")

@@ -2,11 +2,17 @@
 
 Life cycle (``alerts.status``)::
 
-    en_attente ──claim──▶ envoi ──accepted──▶ envoyee  (older ones: remplacee / retiree)
-        ▲                   ├──transient──▶ en_attente (next_attempt_at = backoff, Retry-After)
-        │                   ├──permanent / attempts exhausted──▶ echec
-        │                   └──desk crashed (lease expired)──▶ a_verifier
-        └──────────── « Renvoyer » (echec, a_verifier) ◀────────────┘
+    en_attente ──claim──▶ envoi ──accepted──▶ envoyee  (the topic's others: remplacee / retiree)
+      │ ▲                   ├──transient──▶ en_attente (next_attempt_at = backoff, Retry-After)
+      │ │                   ├──permanent / attempts exhausted──▶ echec
+      │ │                   └──desk crashed (lease expired)──▶ a_verifier
+      │ └──────────── « Renvoyer » (echec, a_verifier; head only) ◀───┘
+      └──a newer alert of the topic is queued──▶ remplacee_attente (never sent)
+
+The per-topic order and what may be resent are the rules of :mod:`stopcamb_desk.domain.lifecycle`,
+enforced here, in the claim, under the lock every outbox write takes (``BEGIN IMMEDIATE`` on
+SQLite, the audit chain's advisory lock on PostgreSQL): never two alerts of a topic in flight,
+never an older one after a newer one was queued or accepted.
 
 - :meth:`Outbox.enqueue` commits the alert ``en_attente`` with text, target, author,
   attestation, verdict and the exact FCM request body, plus its audit event, in one
@@ -15,13 +21,15 @@ Life cycle (``alerts.status``)::
   ``SELECT … FOR UPDATE SKIP LOCKED``; SQLite ``BEGIN IMMEDIATE`` (one writer at a time). Two
   desks never claim the same alert. The claim sets a lease (``next_attempt_at`` = now +
   ``lease_seconds``, far above the gateway's bounded request time).
-- :meth:`Outbox.deliver` sends outside any transaction, then records the attempt and the
-  outcome. Transient errors are rescheduled with exponential backoff and jitter, honouring
+- :meth:`Outbox.deliver` sends outside any transaction, journals an acceptance durably in the
+  data directory (:mod:`.outbox_journal`), then records the attempt and the outcome with an
+  audit event. Transient errors are rescheduled with exponential backoff and jitter, honouring
   ``Retry-After``, within ``max_attempts`` and the push lifetime; nothing sleeps here — the
   :class:`~stopcamb_desk.services.outbox_worker.OutboxWorker` thread (or the CLI) waits.
-- :meth:`Outbox.recover` turns ``envoi`` rows whose lease expired (the sending desk died
-  between claim and answer) into ``a_verifier``: shown to the operator, never re-sent silently.
-  Re-sending is safe (same tag: the phone shows one notification).
+- :func:`recover` (run by every process that opens the database, and often by the sender)
+  first records what the journal holds, then turns ``envoi`` rows whose lease expired (the
+  sending desk died between claim and answer) into ``a_verifier``: shown to the operator,
+  never re-sent silently. Re-sending is safe (same tag: the phone shows one notification).
 
 ``attempt_count`` counts the attempts of the current round (reset by « Renvoyer »);
 ``alert_attempts`` keeps every attempt.
@@ -33,16 +41,20 @@ import json
 import random
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.lifecycle import MAX_LEASE_SECONDS, superseded_message
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.rules.model import MessageKind, Verdict
+from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES
 from stopcamb_desk.models import Alert, utcnow
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.push.gateway import (
     PermanentPushError,
     PushError,
@@ -54,7 +66,9 @@ from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_js
 from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
+from stopcamb_desk.services.alert_record import recorded_content
 from stopcamb_desk.services.composer import Draft, SendRefused, check_target
+from stopcamb_desk.services.outbox_journal import Acceptance, AcceptedNotRecorded, AcceptJournal
 from stopcamb_desk.services.outbox_policy import (
     CRASH_MESSAGE,
     Claimed,
@@ -65,9 +79,18 @@ from stopcamb_desk.services.outbox_policy import (
 )
 from stopcamb_desk.services.outbox_resend import requeue
 
-__all__ = ["Claimed", "Outbox", "OutboxError", "Outcome", "RetryPolicy"]
-
 CLAIM_BATCH = 10
+RECORD_TRIES = 4
+
+
+def lock_outbox(session: Session) -> None:
+    """The one lock of every outbox write (claim, enqueue, outcome, recovery, resend):
+    SQLite's write lock (``BEGIN IMMEDIATE``), PostgreSQL's audit-chain advisory lock — the
+    audit event written in the same transaction reuses it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    else:
+        audit.lock_chain(session)
 
 
 class Outbox:
@@ -78,6 +101,7 @@ class Outbox:
         db: Database,
         gateway: PushGateway,
         *,
+        journal: AcceptJournal,
         ttl_hours: int = 24,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -86,8 +110,11 @@ class Outbox:
     ) -> None:
         self.db = db
         self.gateway = gateway
+        self.journal = journal
         self.ttl_hours = ttl_hours
         self.policy = policy or RetryPolicy()
+        if not 0 < self.policy.lease_seconds <= MAX_LEASE_SECONDS:
+            raise ValueError(f"lease_seconds must be in ]0, {MAX_LEASE_SECONDS}]")
         self.clock = clock
         self.rng = rng or random.Random()
         self.desk = desk or desk_name()
@@ -110,21 +137,6 @@ class Outbox:
         with self._changed:
             self._changed.wait(timeout)
 
-    # -- locking ----------------------------------------------------------------------------
-    @property
-    def _postgresql(self) -> bool:
-        return self.db.dialect == "postgresql"
-
-    def _write_lock(self, session: Session, topic: str | None = None) -> None:
-        """Serialise writers: SQLite takes its write lock now (``BEGIN IMMEDIATE``);
-        PostgreSQL takes the audit chain's advisory lock when a sequence number is drawn —
-        enqueues are human-paced, and one lock serves both the sequence and the audit event
-        written in the same transaction (one round trip less than two locks)."""
-        if not self._postgresql:
-            session.execute(text("BEGIN IMMEDIATE"))
-        elif topic is not None:
-            audit.lock_chain(session)
-
     # -- enqueue ----------------------------------------------------------------------------
     def enqueue(
         self,
@@ -135,7 +147,8 @@ class Outbox:
         replaces_id: int | None = None,
         retraction: bool = False,
     ) -> int:
-        """Commit the alert « en attente » with its exact payload and audit event; no network."""
+        """Commit the alert « en attente » with its exact payload and audit event; no network.
+        Older alerts of its topic still waiting become « remplacée avant envoi »."""
         check_target(principal, draft)
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
@@ -145,7 +158,7 @@ class Outbox:
         attestation, parquet = draft.attestation, draft.parquet
         now = self.clock()
         with self.db.session() as session:
-            self._write_lock(session, topic)
+            lock_outbox(session)
             if replaces_id is not None:
                 replaced_topic = session.scalar(select(Alert.topic).where(Alert.id == replaces_id))
                 if replaced_topic != topic:
@@ -153,34 +166,31 @@ class Outbox:
                         f"L'alerte n° {replaces_id} n'existe pas ou vise un autre public : "
                         "elle ne peut pas être remplacée par celle-ci."
                     )
-            row = session.execute(
-                sql.INSERT_ALERT,
-                {
-                    "b_topic": topic,
-                    "created_at": now,
-                    "updated_at": now,
-                    "kind": str(draft.kind),
-                    "exercise": draft.exercise,
-                    "departement": departement,
-                    "topic": topic,
-                    "replacement_key": replacement_key(topic),
-                    "text": body,
-                    "author_id": principal.operator_id,
-                    "status": "en_attente",
-                    "procedure_type": str(attestation.procedure) if attestation else None,
-                    "procedure_number": attestation.numero if attestation else None,
-                    "procedure_date": attestation.date if attestation else None,
-                    "parquet_ref": parquet.reference if parquet else None,
-                    "parquet_date": parquet.date if parquet else None,
-                    "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
-                    "payload_json": "{}",
-                    "replaces_id": replaces_id,
-                    "attempt_count": 0,
-                    "next_attempt_at": now,
-                    "gateway": self.gateway.name,
-                    "version": 1,
-                },
-            ).one()
+            values = {
+                "created_at": now,
+                "updated_at": now,
+                "kind": str(draft.kind),
+                "exercise": draft.exercise,
+                "departement": departement,
+                "topic": topic,
+                "replacement_key": replacement_key(topic),
+                "text": body,
+                "author_id": principal.operator_id,
+                "status": "en_attente",
+                "procedure_type": str(attestation.procedure) if attestation else None,
+                "procedure_number": attestation.numero if attestation else None,
+                "procedure_date": attestation.date if attestation else None,
+                "parquet_ref": parquet.reference if parquet else None,
+                "parquet_date": parquet.date if parquet else None,
+                "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
+                "payload_json": "{}",
+                "replaces_id": replaces_id,
+                "attempt_count": 0,
+                "next_attempt_at": now,
+                "gateway": self.gateway.name,
+                "version": 1,
+            }
+            row = session.execute(sql.INSERT_ALERT, {"b_topic": topic, **values}).one()
             alert_id, sequence = int(row[0]), int(row[1])
             push = AlertPush(
                 alert_id=alert_id,
@@ -195,7 +205,33 @@ class Outbox:
             )
             payload = payload_to_json(build_payload(push, now=now))
             session.execute(sql.SET_PAYLOAD, {"b_id": alert_id, "b_payload": payload})
+            stopped = sorted(
+                session.scalars(
+                    sql.STOP_OLDER,
+                    {
+                        "b_topic": topic,
+                        "b_seq": sequence,
+                        "b_now": now,
+                        "b_error": superseded_message(alert_id),
+                    },
+                )
+            )
             action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
+            content = recorded_content(
+                text=body,
+                departement=departement,
+                kind=str(draft.kind),
+                exercise=draft.exercise,
+                topic=topic,
+                sequence=sequence,
+                replaces_id=replaces_id,
+                procedure_type=values["procedure_type"],
+                procedure_number=values["procedure_number"],
+                procedure_date=values["procedure_date"],
+                parquet_ref=values["parquet_ref"],
+                parquet_date=values["parquet_date"],
+                payload_json=payload,
+            )
             audit.record(
                 session,
                 principal.login,
@@ -210,20 +246,24 @@ class Outbox:
                     "remplace": replaces_id,
                     "passerelle": self.gateway.name,
                     "exercice": draft.exercise,
+                    "annulees": stopped,
+                    "contenu": content,
                 },
                 at=now,
             )
+        for old in stopped:
+            self._notify(old, "remplacee_attente")
         self._notify(alert_id, "en_attente")
         return alert_id
 
     # -- claim --------------------------------------------------------------------------------
     def claim(self, alert_id: int | None = None, limit: int = CLAIM_BATCH) -> list[Claimed]:
-        """Move due alerts ``en_attente → envoi`` (or just ``alert_id``) in one statement:
-        ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …``. The new
-        ``next_attempt_at`` is the claim's lease (see :meth:`recover`)."""
+        """Move due alerts ``en_attente → envoi`` (or just ``alert_id``) in one statement,
+        in per-topic order (see ``outbox_sql.claim_statement``). The new ``next_attempt_at``
+        is the claim's lease (see :func:`recover`)."""
         now = self.clock()
         one = alert_id is not None
-        statement = sql.claim_statement(self._postgresql, one, 1 if one else limit)
+        statement = sql.claim_statement(self.db.dialect == "postgresql", one, 1 if one else limit)
         params = {
             "b_now": now,
             "b_lease": now + timedelta(seconds=self.policy.lease_seconds),
@@ -231,7 +271,7 @@ class Outbox:
             "b_id": alert_id,
         }
         with self.db.session() as session:
-            self._write_lock(session)
+            lock_outbox(session)
             rows = session.execute(statement, params).all()
         claimed = sorted(
             (Claimed(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6])) for r in rows),
@@ -243,7 +283,7 @@ class Outbox:
 
     # -- delivery -----------------------------------------------------------------------------
     def deliver(self, alert_id: int) -> Outcome | None:
-        """Claim ``alert_id`` if due and send it; None if it was not ours to send."""
+        """Claim ``alert_id`` if due and send it; None if it was not ours to send (now)."""
         claimed = self.claim(alert_id)
         return self.send_claimed(claimed[0]) if claimed else None
 
@@ -265,78 +305,44 @@ class Outbox:
         return self._finish(claimed, result)
 
     def _finish(self, claimed: Claimed, result: SendResult | PushError) -> Outcome:
-        """Record the attempt and its outcome; retried on a write conflict, because losing
-        this write would turn an accepted push into « à vérifier »."""
-        from sqlalchemy.exc import OperationalError
+        """Journal an acceptance durably, then record the attempt and its outcome (retried on
+        a write conflict). If the database stays unreachable, the acceptance waits in the
+        journal (:class:`AcceptedNotRecorded`); a failure is simply retried later."""
+        acceptance = None
+        if isinstance(result, SendResult):
+            acceptance = Acceptance(
+                claimed.id, result.message_id, self.clock(), self.desk, result.simulated
+            )
+            self.journal.accepted(acceptance)
+        try:
+            outcome = self._record_retrying(claimed, result, acceptance)
+        except SQLAlchemyError as exc:
+            if acceptance is not None:
+                raise AcceptedNotRecorded(claimed.id) from exc
+            raise DatabaseError(explain_failure(exc, self.db.url)) from exc
+        if acceptance is not None:
+            self.journal.recorded(acceptance)
+        self._notify(claimed.id, outcome.status)
+        for other_id, status in outcome.others:
+            self._notify(other_id, status)
+        return outcome
 
-        for attempt in range(4):
+    def _record_retrying(
+        self, claimed: Claimed, result: SendResult | PushError, acceptance: Acceptance | None
+    ) -> Outcome:
+        for attempt in range(RECORD_TRIES):
             try:
                 with self.db.session() as session:
-                    self._write_lock(session)
-                    outcome = self._record(session, claimed, result)
-                break
+                    lock_outbox(session)
+                    if acceptance is not None:
+                        return record_acceptance(session, acceptance)
+                    assert isinstance(result, PushError)
+                    return self._failed(session, claimed, result, self.clock())
             except OperationalError:
-                if attempt == 3:
+                if attempt == RECORD_TRIES - 1:
                     raise
                 self.wait_changed(0.05 * (attempt + 1))
-        self._notify(claimed.id, outcome.status)
-        return outcome
-
-    def _record(
-        self, session: Session, claimed: Claimed, result: SendResult | PushError
-    ) -> Outcome:
-        now = self.clock()
-        if isinstance(result, SendResult):
-            return self._accepted(session, claimed, result, now)
-        transient = isinstance(result, TransientPushError)
-        outcome = self._failed(session, claimed, result, now)
-        attempt = {
-            "alert_id": claimed.id,
-            "at": now,
-            "desk": self.desk,
-            "outcome": "transitoire" if transient else "definitif",
-            "http_status": result.http_status,
-            "error": result.message,
-        }
-        session.execute(sql.INSERT_ATTEMPT, attempt)
-        return outcome
-
-    def _current(self, session: Session, alert_id: int) -> str:
-        return str(session.scalar(sql.CURRENT_STATUS, {"b_id": alert_id}))
-
-    def _accepted(
-        self, session: Session, claimed: Claimed, result: SendResult, now: datetime
-    ) -> Outcome:
-        """Status ``envoyee`` (``remplacee`` if a newer push of the topic was already shown),
-        older ones replaced or withdrawn, attempt recorded."""
-        params = {
-            "b_id": claimed.id,
-            "b_topic": claimed.topic,
-            "b_seq": claimed.sequence,
-            "b_now": now,
-            "b_message_id": result.message_id,
-            "b_withdrawn": claimed.withdrawn_id,
-            "b_desk": self.desk,
-        }
-        if self._postgresql:
-            status = session.scalar(sql.ACCEPT_ALL_PG, params)
-        else:
-            status = session.scalar(sql.ACCEPT, params)
-            session.execute(sql.RETIRE_OLDER, params)
-            session.execute(
-                sql.INSERT_ATTEMPT,
-                {
-                    "alert_id": claimed.id,
-                    "at": now,
-                    "desk": self.desk,
-                    "outcome": "succes",
-                    "http_status": None,
-                    "error": None,
-                },
-            )
-        if status is None:  # an operator or another desk changed it meanwhile
-            status = self._current(session, claimed.id)
-        return Outcome(claimed.id, str(status), result.message_id, simulated=result.simulated)
+        raise AssertionError("unreachable")
 
     def _set_live(
         self, session: Session, claimed: Claimed, status: str, now: datetime, **values: Any
@@ -344,13 +350,40 @@ class Outbox:
         params = {"b_id": claimed.id, "b_status": status, "b_now": now, "b_next": None}
         params.update(values)
         row = session.execute(sql.SET_LIVE, params).first()
-        return str(row[0]) if row else self._current(session, claimed.id)
+        return str(row[0]) if row else current_status(session, claimed.id)
 
     def _failed(
         self, session: Session, claimed: Claimed, error: PushError, now: datetime
     ) -> Outcome:
+        session.execute(
+            sql.INSERT_ATTEMPT,
+            {
+                "alert_id": claimed.id,
+                "at": now,
+                "desk": self.desk,
+                "outcome": attempt_outcome(error),
+                "http_status": error.http_status,
+                "error": error.message,
+                "message_id": None,
+            },
+        )
         expires = claimed.created_at + timedelta(hours=self.ttl_hours)
         if isinstance(error, TransientPushError):
+            newer = sql.newer_blocking(session, claimed.topic, claimed.sequence)
+            if newer is not None:  # a newer alert took its place while it was in flight
+                message = superseded_message(newer)
+                status = self._set_live(session, claimed, "remplacee_attente", now, b_error=message)
+                if status == "remplacee_attente":
+                    audit.record(
+                        session,
+                        audit.SYSTEM_ACTOR,
+                        "remplacee_attente",
+                        "alerte",
+                        claimed.id,
+                        {"par": newer, "erreur": error.message},
+                        at=now,
+                    )
+                return Outcome(claimed.id, status, error=message)
             delay = self.policy.delay(claimed.attempt_count, error.retry_after, self.rng)
             when = now + timedelta(seconds=delay)
             if claimed.attempt_count < self.policy.max_attempts and when < expires:
@@ -388,26 +421,8 @@ class Outbox:
 
     # -- crash recovery -----------------------------------------------------------------------
     def recover(self) -> list[int]:
-        """``envoi`` rows whose lease expired become ``a_verifier`` (run at start and often):
-        the desk that claimed them died before FCM's answer; never re-sent silently."""
-        now = self.clock()
-        with self.db.session() as session:
-            self._write_lock(session)
-            statement = sql.recover_statement(self._postgresql)
-            ids = sorted(session.scalars(statement, {"b_now": now, "b_error": CRASH_MESSAGE}))
-            for alert_id in ids:
-                session.execute(
-                    sql.INSERT_ATTEMPT,
-                    {
-                        "alert_id": alert_id,
-                        "at": now,
-                        "outcome": "inconnu",
-                        "http_status": None,
-                        "error": CRASH_MESSAGE,
-                        "desk": self.desk,
-                    },
-                )
-                audit.record(session, audit.SYSTEM_ACTOR, "a_verifier", "alerte", alert_id, at=now)
+        """:func:`recover` for this outbox's database and journal; the ids now « à vérifier »."""
+        ids = recover(self.db, self.journal, clock=self.clock, desk=self.desk)
         for alert_id in ids:
             self._notify(alert_id, "a_verifier")
         return ids
@@ -416,6 +431,7 @@ class Outbox:
     def resend(self, principal: Principal, alert_id: int) -> None:
         """« Renvoyer » an alert in ``echec`` or ``a_verifier``: the same stored payload."""
         with self.db.session() as session:
+            lock_outbox(session)
             requeue(
                 session,
                 principal,
@@ -442,6 +458,181 @@ class Outbox:
         with self.db.session() as session:
             return session.scalar(
                 select(func.min(Alert.next_attempt_at)).where(
-                    Alert.status.in_(("en_attente", "envoi"))
+                    Alert.status.in_(sorted(IN_PROGRESS_STATUSES))
                 )
             )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAlert:
+    """An alert the outbox still works on, or one that needs an operator (``outbox status``)."""
+
+    id: int
+    topic: str
+    departement: str | None
+    status: str
+    created_at: datetime
+    next_attempt_at: datetime | None
+    attempt_count: int
+    last_error: str | None
+    author: str
+
+
+def pending_alerts(db: Database) -> list[PendingAlert]:
+    """Queued, in flight and « à vérifier » alerts, oldest first."""
+    from stopcamb_desk.models import Operator
+
+    statuses = sorted(IN_PROGRESS_STATUSES | {"a_verifier"})
+    query = (
+        select(
+            Alert.id,
+            Alert.topic,
+            Alert.departement,
+            Alert.status,
+            Alert.created_at,
+            Alert.next_attempt_at,
+            Alert.attempt_count,
+            Alert.last_error,
+            Operator.login,
+        )
+        .join(Operator, Alert.author_id == Operator.id)
+        .where(Alert.status.in_(statuses))
+        .order_by(Alert.id)
+    )
+    with db.session() as session:
+        return [PendingAlert(*row) for row in session.execute(query)]
+
+
+def attempt_outcome(error: PushError) -> str:
+    if isinstance(error, TransientPushError):
+        return "incertain" if error.maybe_delivered else "transitoire"
+    return "definitif"
+
+
+def current_status(session: Session, alert_id: int) -> str:
+    return str(session.scalar(sql.CURRENT_STATUS, {"b_id": alert_id}))
+
+
+def record_acceptance(
+    session: Session, acceptance: Acceptance, *, from_journal: bool = False
+) -> Outcome:
+    """FCM accepted ``acceptance``: the alert is what the phones show (``envoyee``), the others
+    of its topic shown before are replaced or withdrawn; the attempt, with FCM's message id,
+    and an audit event are written. Idempotent per message id (the journal replays it).
+
+    A live answer applies to an alert still ``envoi``/``a_verifier``; a journaled one to any
+    alert not yet accepted since (otherwise it is recorded as a further acceptance)."""
+    alert = session.execute(
+        select(
+            Alert.topic, Alert.status, Alert.payload_json, Alert.replaces_id, Alert.fcm_message_id
+        ).where(Alert.id == acceptance.alert_id)
+    ).one()
+    already = session.scalar(
+        select(func.count())
+        .select_from(sql.ATTEMPTS)
+        .where(
+            sql.ATTEMPTS.c.alert_id == acceptance.alert_id,
+            sql.ATTEMPTS.c.message_id == acceptance.message_id,
+        )
+    )
+    if already:
+        return Outcome(acceptance.alert_id, str(alert.status), acceptance.message_id)
+    retraction = (payload_from_json(alert.payload_json).get("data") or {}).get("retraction")
+    withdrawn = alert.replaces_id if retraction == "1" else None
+    params = {
+        "b_id": acceptance.alert_id,
+        "b_topic": alert.topic,
+        "b_now": acceptance.at,
+        "b_message_id": acceptance.message_id,
+        "b_withdrawn": withdrawn,
+        "b_from": sorted(sql.JOURNAL_APPLIES if from_journal else sql.LIVE),
+    }
+    status = session.scalar(sql.ACCEPT, params)
+    others: list[tuple[int, str]] = []
+    kept_id = acceptance.message_id
+    if status is None:  # accepted again, or changed by an operator or another desk meanwhile
+        status = current_status(session, acceptance.alert_id)
+        kept_id = alert.fcm_message_id
+    elif status == "envoyee":
+        others = [(int(i), str(s)) for i, s in session.execute(sql.RETIRE_OTHERS, params)]
+    session.execute(
+        sql.INSERT_ATTEMPT,
+        {
+            "alert_id": acceptance.alert_id,
+            "at": acceptance.at,
+            "desk": acceptance.desk,
+            "outcome": "journal" if from_journal else "succes",
+            "http_status": None,
+            "error": None,
+            "message_id": acceptance.message_id,
+        },
+    )
+    audit.record(
+        session,
+        audit.SYSTEM_ACTOR,
+        "acceptee",
+        "alerte",
+        acceptance.alert_id,
+        {
+            "message_id": acceptance.message_id,
+            "poste": acceptance.desk,
+            "simulation": acceptance.simulated,
+            "statut": str(status),
+            "identifiant_retenu": kept_id,
+            "remplacees": [i for i, s in others if s == "remplacee"],
+            "retiree": next((i for i, s in others if s == "retiree"), None),
+            "depuis_journal": from_journal,
+        },
+        at=acceptance.at,
+    )
+    return Outcome(
+        acceptance.alert_id,
+        str(status),
+        acceptance.message_id,
+        simulated=acceptance.simulated,
+        others=tuple(others),
+    )
+
+
+def recover(
+    db: Database,
+    journal: AcceptJournal,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    desk: str | None = None,
+) -> list[int]:
+    """Run by every process that opens the database, and often by the sender:
+
+    1. the acceptances the journal holds (FCM answered, the database was cut) are recorded,
+       in acceptance order;
+    2. ``envoi`` rows whose lease expired become ``a_verifier`` (the desk that claimed them
+       died before FCM's answer): shown to the operator, never re-sent silently.
+
+    Returns the ids that became « à vérifier »."""
+    for acceptance in journal.pending():
+        with db.session() as session:
+            lock_outbox(session)
+            exists = session.scalar(select(Alert.id).where(Alert.id == acceptance.alert_id))
+            if exists is not None:
+                record_acceptance(session, acceptance, from_journal=True)
+        journal.recorded(acceptance)
+    now = clock()
+    with db.session() as session:
+        lock_outbox(session)
+        statement = sql.recover_statement(db.dialect == "postgresql")
+        ids = sorted(session.scalars(statement, {"b_now": now, "b_error": CRASH_MESSAGE}))
+        for alert_id in ids:
+            session.execute(
+                sql.INSERT_ATTEMPT,
+                {
+                    "alert_id": alert_id,
+                    "at": now,
+                    "outcome": "inconnu",
+                    "http_status": None,
+                    "error": CRASH_MESSAGE,
+                    "desk": desk or desk_name(),
+                    "message_id": None,
+                },
+            )
+            audit.record(session, audit.SYSTEM_ACTOR, "a_verifier", "alerte", alert_id, at=now)
+    return ids

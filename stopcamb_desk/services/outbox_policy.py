@@ -10,9 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from stopcamb_desk.domain.errors import DeskError
-
-# Statuses of an alert FCM accepted (later replaced or withdrawn, or still shown).
-SENT_STATUSES = ("envoyee", "remplacee", "retiree")
+from stopcamb_desk.domain.lifecycle import MAX_LEASE_SECONDS
+from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES
 
 CRASH_MESSAGE = (
     "Le poste qui envoyait cette alerte s'est arrêté avant la réponse de Firebase : elle a "
@@ -32,7 +31,7 @@ class RetryPolicy:
     max_delay: float = 300.0
     jitter: float = 0.2  # ± 20 %
     max_attempts: int = 6
-    lease_seconds: float = 120.0  # an « envoi » older than this is « à vérifier »
+    lease_seconds: float = MAX_LEASE_SECONDS  # an « envoi » older than this is « à vérifier »
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
         """Seconds before attempt ``attempt + 1`` (``attempt`` ≥ 1 already made)."""
@@ -70,10 +69,12 @@ class Outcome:
     error: str | None = None
     next_attempt_at: datetime | None = None
     simulated: bool = False
+    # Other alerts of the topic this outcome changed: (id, new status), e.g. replaced ones.
+    others: tuple[tuple[int, str], ...] = ()
 
     @property
     def final(self) -> bool:
-        return self.status not in ("en_attente", "envoi")
+        return self.status not in IN_PROGRESS_STATUSES
 
 
 def desk_name() -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.lifecycle import resend_refusal
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
 from stopcamb_desk.models import Alert
 from stopcamb_desk.services import audit
-from stopcamb_desk.services.outbox_policy import SENT_STATUSES, OutboxError
+from stopcamb_desk.services.outbox_policy import OutboxError
+from stopcamb_desk.services.outbox_sql import newer_blocking
 
 
 def requeue(
@@ -22,10 +23,9 @@ def requeue(
     ttl_hours: int,
     gateway: str,
 ) -> None:
-    """Check role, status, lifetime and order, then set the alert ``en_attente``, due now."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("BEGIN IMMEDIATE"))
-    alert = session.get(Alert, alert_id)
+    """Check role and the resend rule (domain/lifecycle.py), then set the alert
+    ``en_attente``, due now. The caller holds the outbox lock."""
+    alert = session.get(Alert, alert_id, populate_existing=True)
     if alert is None:
         raise OutboxError(f"Alerte n° {alert_id} introuvable.")
     if alert.departement is None:
@@ -35,27 +35,16 @@ def requeue(
             f"L'alerte n° {alert_id} vise le département {alert.departement}, qui n'est pas "
             "le vôtre."
         )
-    if alert.status not in ("echec", "a_verifier"):
-        raise OutboxError(
-            f"L'alerte n° {alert_id} n'est ni en échec ni à vérifier : rien à renvoyer."
-        )
-    if now >= alert.created_at + timedelta(hours=ttl_hours):
-        raise OutboxError(
-            f"L'alerte n° {alert_id} a dépassé sa durée de vie : rédigez une nouvelle alerte si "
-            "elle est toujours d'actualité."
-        )
-    newer = session.scalar(
-        select(func.max(Alert.id)).where(
-            Alert.topic == alert.topic,
-            Alert.sequence > alert.sequence,
-            Alert.status.in_(SENT_STATUSES),
-        )
+    reason = resend_refusal(
+        alert_id,
+        alert.status,
+        alert.created_at,
+        newer_id=newer_blocking(session, alert.topic, alert.sequence),
+        now=now,
+        ttl_hours=ttl_hours,
     )
-    if newer is not None:
-        raise OutboxError(
-            f"Une alerte plus récente (n° {newer}) a déjà été envoyée à ce public : renvoyer "
-            "celle-ci ne l'afficherait pas sur les téléphones."
-        )
+    if reason is not None:
+        raise OutboxError(reason)
     previous = alert.status
     alert.status = "en_attente"
     alert.attempt_count = 0

@@ -11,13 +11,18 @@ import functools
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.lifecycle import STOPPED_BY_NEWER
+from stopcamb_desk.domain.status import BLOCKS_OLDER_STATUSES
 from stopcamb_desk.models import Alert, AlertAttempt
 
 T: Any = Alert.__table__
 ATTEMPTS: Any = AlertAttempt.__table__
-SENT = ("envoyee", "remplacee", "retiree")
 LIVE = ("envoi", "a_verifier")  # an attempt's answer still applies to these
+# A journaled acceptance (FCM answered, the database was cut) applies to an alert in any status
+# it may have reached since without being accepted.
+JOURNAL_APPLIES = frozenset({"en_attente", "envoi", "a_verifier", "echec", "remplacee_attente"})
 
 _next_sequence = (
     select(func.coalesce(func.max(T.c.sequence), 0) + 1)
@@ -32,17 +37,52 @@ SET_PAYLOAD = (
 
 INSERT_ATTEMPT = insert(ATTEMPTS)
 
-_newer = T.alias("newer")
-_shown_newer = exists().where(
-    _newer.c.topic == bindparam("b_topic"),
-    _newer.c.sequence > bindparam("b_seq"),
-    _newer.c.status.in_(SENT),
+# A newly queued alert stops the older ones of its topic that were never accepted.
+STOP_OLDER = (
+    update(T)
+    .where(
+        T.c.topic == bindparam("b_topic"),
+        T.c.sequence < bindparam("b_seq"),
+        T.c.status.in_(sorted(STOPPED_BY_NEWER)),
+    )
+    .values(
+        status="remplacee_attente",
+        next_attempt_at=None,
+        last_error=bindparam("b_error"),
+        updated_at=bindparam("b_now"),
+        version=T.c.version + 1,
+    )
+    .returning(T.c.id)
+)
+
+# The newest alert of the topic that forbids handing an older one to FCM.
+NEWER_BLOCKING = select(func.max(T.c.id)).where(
+    T.c.topic == bindparam("b_topic"),
+    T.c.sequence > bindparam("b_seq"),
+    T.c.status.in_(sorted(BLOCKS_OLDER_STATUSES)),
+)
+
+
+def newer_blocking(session: Session, topic: str, sequence: int) -> int | None:
+    """The newest alert of ``topic`` after ``sequence`` that forbids sending an older one."""
+    found = session.scalar(NEWER_BLOCKING, {"b_topic": topic, "b_seq": sequence})
+    return int(found) if found is not None else None
+
+
+# What FCM accepted last is on the phones: this alert, unless (reconciling a journaled answer)
+# another alert of the topic was accepted after it.
+_other = T.alias("other")
+_shown_later = exists().where(
+    _other.c.topic == bindparam("b_topic"),
+    _other.c.id != bindparam("b_id"),
+    _other.c.status == "envoyee",
+    _other.c.sent_at > bindparam("b_now"),
 )
 ACCEPT = (
     update(T)
-    .where(T.c.id == bindparam("b_id"), T.c.status.in_(LIVE))
+    .where(T.c.id == bindparam("b_id"), T.c.status.in_(bindparam("b_from", expanding=True)))
     .values(
-        status=case((_shown_newer, "remplacee"), else_="envoyee"),
+        status=case((_shown_later, "remplacee"), else_="envoyee"),
         fcm_message_id=bindparam("b_message_id"),
         sent_at=bindparam("b_now"),
         last_error=None,
@@ -53,12 +93,12 @@ ACCEPT = (
     .returning(T.c.status)
 )
 
-# Older alerts of the topic leave the phones: replaced, or withdrawn by a retraction.
-RETIRE_OLDER = (
+# The alerts of the topic shown before leave the phones: replaced, or withdrawn by a retraction.
+RETIRE_OTHERS = (
     update(T)
     .where(
         T.c.topic == bindparam("b_topic"),
-        T.c.sequence < bindparam("b_seq"),
+        T.c.id != bindparam("b_id"),
         or_(
             T.c.status == "envoyee",
             and_(T.c.id == bindparam("b_withdrawn"), T.c.status == "remplacee"),
@@ -69,25 +109,8 @@ RETIRE_OLDER = (
         updated_at=bindparam("b_now"),
         version=T.c.version + 1,
     )
+    .returning(T.c.id, T.c.status)
 )
-
-# PostgreSQL: the whole « accepted » write in one round trip (data-modifying CTEs run exactly
-# once; the rows they touch are disjoint: this alert vs. older sequences of its topic).
-_accept_cte = ACCEPT.cte("accepted")
-_older_cte = RETIRE_OLDER.cte("older")
-_attempt_cte = (
-    insert(ATTEMPTS)
-    .values(
-        alert_id=bindparam("b_id"),
-        at=bindparam("b_now"),
-        outcome="succes",
-        http_status=None,
-        error=None,
-        desk=bindparam("b_desk"),
-    )
-    .cte("attempt")
-)
-ACCEPT_ALL_PG = select(_accept_cte.c.status).add_cte(_older_cte).add_cte(_attempt_cte)
 
 SET_LIVE = (
     update(T)
@@ -118,9 +141,24 @@ _CLAIMED_COLUMNS = (
 @functools.cache
 def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
     """``UPDATE … WHERE id IN (due ids [FOR UPDATE SKIP LOCKED]) RETURNING …``."""
+    # Per-topic order (domain/lifecycle.py): never while another alert of the topic is in
+    # flight, never once a newer one is queued, in flight, possibly delivered or delivered.
+    other = T.alias("other_of_topic")
+    blocked = exists().where(
+        other.c.topic == T.c.topic,
+        other.c.id != T.c.id,
+        or_(
+            other.c.status == "envoi",
+            and_(
+                other.c.sequence > T.c.sequence,
+                other.c.status.in_(sorted(BLOCKS_OLDER_STATUSES)),
+            ),
+        ),
+    )
     due = select(T.c.id).where(
         T.c.status == "en_attente",
         or_(T.c.next_attempt_at.is_(None), T.c.next_attempt_at <= bindparam("b_now")),
+        ~blocked,
     )
     if one:
         due = due.where(T.c.id == bindparam("b_id"))

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from stopcamb_desk.domain.lifecycle import resend_refusal
 from stopcamb_desk.domain.roles import PermissionDenied, Principal
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAuthorisation
-from stopcamb_desk.domain.status import status_label
 from stopcamb_desk.services.composer import (
     Draft,
     SendRefused,
@@ -40,10 +40,8 @@ from stopcamb_desk.services.composer import (
     refusal_reason,
     validate_for_send,
 )
+from stopcamb_desk.services.outbox_sql import newer_blocking
 from stopcamb_desk.services.replacement_checks import (
-    HEAD_STATUSES,
-    REPLACEABLE_STATUSES,
-    RESENDABLE_STATUSES,
     ReplacementConflict,
     ReplacementError,
     check_role,
@@ -131,18 +129,16 @@ class ReplacementService:
                 replace_reason = exc.message
             except ReplacementError as exc:
                 replace_reason = exc.message
-            resend_reason: str | None = None
-            if alert.status not in RESENDABLE_STATUSES:
-                resend_reason = (
-                    "« Renvoyer » ne sert qu'aux alertes en échec ou à vérifier "
-                    f"(celle-ci est « {status_label(alert.status)} »)."
-                )
-            elif head is not None and head.sequence > alert.sequence:
-                resend_reason = (
-                    f"Une alerte plus récente (n° {head.id}) a été envoyée à ce public : "
-                    "renvoyer celle-ci ne l'afficherait pas."
-                )
-            else:
+            # The same rule as the outbox's « Renvoyer » (domain/lifecycle.py).
+            resend_reason = resend_refusal(
+                alert.id,
+                alert.status,
+                alert.created_at,
+                newer_id=newer_blocking(session, alert.topic, alert.sequence),
+                now=self.outbox.clock(),
+                ttl_hours=self.outbox.ttl_hours,
+            )
+            if resend_reason is None:
                 try:
                     check_role(principal, alert)
                 except PermissionDenied as exc:
@@ -323,9 +319,6 @@ def for_services(
 
 
 __all__ = [
-    "HEAD_STATUSES",
-    "REPLACEABLE_STATUSES",
-    "RESENDABLE_STATUSES",
     "ActionState",
     "ReplacementConflict",
     "ReplacementError",

@@ -15,18 +15,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.domain.lifecycle import replace_status_refusal
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
-from stopcamb_desk.domain.status import status_label
+from stopcamb_desk.domain.status import HEAD_STATUSES, status_label
 from stopcamb_desk.services.composer import departement_name
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-# The newest alert of a topic in one of these statuses is (or will be) what the phones show.
-HEAD_STATUSES = ("en_attente", "envoi", "envoyee", "a_verifier")
-# Only an alert that may be on the phones can be replaced or withdrawn.
-REPLACEABLE_STATUSES = ("envoyee", "a_verifier")
-RESENDABLE_STATUSES = ("echec", "a_verifier")
 
 _SQLITE_LOCKS: dict[str, threading.Lock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
@@ -111,7 +106,7 @@ def topic_head(session: Session, topic: str) -> Any:
             Operator.nom,
         )
         .join(Operator, Alert.author_id == Operator.id)
-        .where(Alert.topic == topic, Alert.status.in_(HEAD_STATUSES))
+        .where(Alert.topic == topic, Alert.status.in_(sorted(HEAD_STATUSES)))
         .order_by(Alert.sequence.desc(), Alert.id.desc())
         .limit(1)
     ).first()
@@ -132,21 +127,9 @@ def refusal(session: Session, alert: Any, expected_version: int | None) -> None:
             head_text=head.text if head is not None else None,
             at=alert.updated_at,
         )
-    if alert.status in ("en_attente", "envoi"):
-        raise ReplacementError(
-            f"L'alerte n° {alert.id} est encore en cours d'envoi : attendez son résultat "
-            "(quelques secondes) avant de la remplacer ou de la retirer."
-        )
-    if alert.status == "echec":
-        raise ReplacementError(
-            f"L'alerte n° {alert.id} n'a pas été remise (échec) : elle n'est pas sur les "
-            "téléphones. « Renvoyer » la renvoie ; sinon rédigez une nouvelle alerte."
-        )
-    if alert.status not in REPLACEABLE_STATUSES:
-        raise ReplacementError(
-            f"L'alerte n° {alert.id} est déjà « {status_label(alert.status)} » : elle n'est "
-            "plus sur les téléphones."
-        )
+    reason = replace_status_refusal(alert.id, alert.status)
+    if reason is not None:
+        raise ReplacementError(reason)
 
 
 def conflict(alert_id: int, head: Any) -> ReplacementConflict:
@@ -191,9 +174,6 @@ def typed_text(stored: str, exercise: bool) -> str:
 
 
 __all__ = [
-    "HEAD_STATUSES",
-    "REPLACEABLE_STATUSES",
-    "RESENDABLE_STATUSES",
     "ReplacementConflict",
     "ReplacementError",
     "check_role",

@@ -6,7 +6,6 @@ flow, main window) and is what tests drive with their own task runner and error 
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
@@ -16,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
+from stopcamb_desk.logs import setup_logging
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.login import LoginDialog
 from stopcamb_desk.ui.login_flow import LoginFlow, Opener, default_opener
@@ -92,23 +92,6 @@ class Desk(QObject):
             services.close()
 
 
-def _setup_logging(settings: Settings) -> None:
-    from logging.handlers import RotatingFileHandler  # 10 ms: after the first paint
-
-    log_dir = settings.data_dir / "logs"
-    try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
-            log_dir / "stopcamb-desk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    logger = logging.getLogger("stopcamb_desk")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-
-
 def _bench_hook() -> None:
     """Benchmark hook (first paint of the login window): note which heavy modules are loaded,
     then, once the event loop has finished the frame, print the time and exit."""
@@ -134,7 +117,7 @@ def run_gui(settings: Settings) -> int:
     if os.environ.get(BENCH_EXIT_AFTER_PAINT):
         desk.login.first_painted.connect(_bench_hook)
     desk.start()
-    QTimer.singleShot(0, lambda: _setup_logging(settings))
+    QTimer.singleShot(0, lambda: setup_logging(settings.data_dir))
     try:
         return app.exec()
     finally:

@@ -1,4 +1,9 @@
-"""Detail/edit form of one brigade; read-only, with the reason, for non-administrators."""
+"""Detail/edit form of one brigade; read-only, with the reason, for non-administrators.
+
+The position is edited as « latitude, longitude »; « Géocoder l'adresse » asks the view to
+geocode the address fields (off the GUI thread) and fills the position in. A refused save shows
+the service's reason per field; a swapped latitude/longitude gets a one-click fix.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from stopcamb_desk.domain.roles import PERMISSION_REFUSALS, Permission, Principal
 from stopcamb_desk.models import Brigade
+from stopcamb_desk.services.brigade_checks import Problem
+from stopcamb_desk.ui.brigades.position import parse_position
 from stopcamb_desk.ui.theme import ERROR_RED
 
 LINE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -37,6 +44,7 @@ class BrigadeForm(QWidget):
 
     save_requested = Signal(dict)
     reload_requested = Signal()
+    geocode_requested = Signal(str)  # the address text to geocode
 
     def __init__(self, principal: Principal, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,8 +66,24 @@ class BrigadeForm(QWidget):
         self.horaires.setReadOnly(not self.editable)
         self.horaires.setPlaceholderText("Un jour par ligne, ex. : Lundi : 8h00-12h00 14h00-18h00")
         form.addRow("Horaires d'accueil", self.horaires)
-        self.position = QLabel("")
+        self.position = QLineEdit()
+        self.position.setObjectName("brigadePosition")
+        self.position.setAccessibleName("Position (latitude, longitude)")
+        self.position.setPlaceholderText("latitude, longitude — ex. 43,6756, 4,1360")
+        self.position.setReadOnly(not self.editable)
+        self.geocode_button = QPushButton("&Géocoder l'adresse")
+        self.geocode_button.setToolTip(
+            "Cherche la position de l'adresse auprès du service de géocodage (adresse.data.gouv.fr "
+            "ou le serveur addok configuré)"
+        )
+        self.geocode_button.clicked.connect(self._geocode)
+        self.geocode_button.setVisible(self.editable)
         form.addRow("Position", self.position)
+        if self.editable:
+            form.addRow("", self.geocode_button)
+        self.opening = QLabel("")
+        self.opening.setObjectName("brigadeOpening")
+        form.addRow("Accueil", self.opening)
 
         self.read_only = QLabel(READ_ONLY_TEXT)
         self.read_only.setObjectName("brigadeReadOnly")
@@ -72,6 +96,11 @@ class BrigadeForm(QWidget):
         self.feedback = QLabel("")
         self.feedback.setObjectName("brigadeFeedback")
         self.feedback.setWordWrap(True)
+        self.fix_button = QPushButton("Remettre latitude et longitude dans l'ordre")
+        self.fix_button.setObjectName("brigadeFixPosition")
+        self.fix_button.clicked.connect(self._apply_fix)
+        self.fix_button.setVisible(False)
+        self._fix: dict[str, float] | None = None
         self.save_button = QPushButton("&Enregistrer la fiche")
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self._save)
@@ -92,10 +121,11 @@ class BrigadeForm(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.feedback)
+        layout.addWidget(self.fix_button)
         layout.addStretch(1)
         self.show_brigade(None)
 
-    def show_brigade(self, brigade: Brigade | None) -> None:
+    def show_brigade(self, brigade: Brigade | None, opening: str = "") -> None:
         self.brigade = brigade
         for name, edit in self.fields.items():
             edit.setText(getattr(brigade, name) if brigade else "")
@@ -103,34 +133,86 @@ class BrigadeForm(QWidget):
             edit.setEnabled(brigade is not None)
         self.horaires.setPlainText(brigade.horaires if brigade else "")
         self.horaires.setEnabled(brigade is not None)
-        self.save_button.setEnabled(brigade is not None)
-        self.reload_button.setEnabled(brigade is not None)
+        for widget in (self.save_button, self.reload_button, self.position, self.geocode_button):
+            widget.setEnabled(brigade is not None)
+        self.show_problems([])
+        self.opening.setText(opening)
         if brigade is None:
             self.position.setText("")
             return
         self.heading.setText(
             f"<b>Fiche de la brigade</b> n° {brigade.id} (département {brigade.departement})"
         )
-        self.position.setText(
-            f"{brigade.lat:.5f}, {brigade.lon:.5f}".replace(".", ",")
-            if brigade.lat is not None and brigade.lon is not None
-            else "non renseignée (absente de la carte)"
-        )
+        self.set_position(brigade.lat, brigade.lon)
 
-    def changes(self) -> dict[str, str]:
+    def set_position(self, lat: float | None, lon: float | None) -> None:
+        self.position.setText(position_text(lat, lon))
+        self.position.setCursorPosition(0)
+        if lat is None and not self.editable:
+            self.position.setText("non renseignée (absente de la carte)")
+
+    def position_value(self) -> tuple[float | None, float | None] | None:
+        """(lat, lon) typed; (None, None) when empty; None when unreadable."""
+        text = self.position.text().strip()
+        if not text:
+            return None, None
+        found = parse_position(text)
+        return found if found is not None else None
+
+    def changes(self) -> dict[str, object]:
         if self.brigade is None:
             return {}
-        values = {name: edit.text().strip() for name, edit in self.fields.items()}
+        values: dict[str, object] = {
+            name: edit.text().strip() for name, edit in self.fields.items()
+        }
         values["horaires"] = "\n".join(
             line.strip() for line in self.horaires.toPlainText().splitlines() if line.strip()
         )
+        position = self.position_value()
+        if position is not None:
+            values["lat"], values["lon"] = position
         return {k: v for k, v in values.items() if v != getattr(self.brigade, k)}
 
     def set_feedback(self, text: str, error: bool = False) -> None:
         self.feedback.setStyleSheet(f"color: {ERROR_RED}; font-weight: bold;" if error else "")
         self.feedback.setText(text)
 
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Outline the refused fields in red; offer the fix of a swapped position."""
+        wrong = {p.field for p in problems}
+        widgets: dict[str, QWidget] = {
+            **self.fields,
+            "horaires": self.horaires,
+            "position": self.position,
+        }
+        for name, widget in widgets.items():
+            widget.setStyleSheet(f"border: 2px solid {ERROR_RED};" if name in wrong else "")
+        self._fix = next((p.fix for p in problems if p.fix), None)
+        self.fix_button.setVisible(self.editable and self._fix is not None)
+
+    def _apply_fix(self) -> None:
+        if self._fix is not None:
+            self.set_position(self._fix["lat"], self._fix["lon"])
+            self.show_problems([])
+            self.set_feedback("Position corrigée : enregistrez la fiche pour la garder.")
+
+    def _geocode(self) -> None:
+        address = " ".join(
+            self.fields[name].text().strip() for name in ("adresse", "code_postal", "commune")
+        ).strip()
+        if not address:
+            self.set_feedback("Saisissez d'abord l'adresse, le code postal et la commune.", True)
+            return
+        self.set_feedback("Géocodage de l'adresse…")
+        self.geocode_requested.emit(address)
+
     def _save(self) -> None:
+        if self.position_value() is None:
+            self.set_feedback(
+                "Position illisible : tapez « latitude, longitude », ex. 43,6756, 4,1360.",
+                error=True,
+            )
+            return
         changes = self.changes()
         if not changes:
             self.set_feedback("Aucune modification à enregistrer.")
@@ -139,3 +221,10 @@ class BrigadeForm(QWidget):
             self.set_feedback("Le nom de l'unité ne peut pas être vide.", error=True)
             return
         self.save_requested.emit(changes)
+
+
+def position_text(lat: float | None, lon: float | None) -> str:
+    """« 43,67560, 4,13600 » (French decimal commas), empty when unknown."""
+    if lat is None or lon is None:
+        return ""
+    return f"{lat:.5f}".replace(".", ",") + ", " + f"{lon:.5f}".replace(".", ",")

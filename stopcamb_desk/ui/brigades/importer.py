@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,9 +30,10 @@ class ImportReadError(DeskError):
         )
 
 
-def read_file(path: Path) -> bytes:
+def open_file(path: Path) -> BinaryIO:
+    """The chosen file, opened for a streamed import (the caller closes it)."""
     try:
-        return path.read_bytes()
+        return path.open("rb")
     except OSError as exc:
         raise ImportReadError(path, exc) from exc
 

@@ -46,6 +46,7 @@ COLUMNS: tuple[tuple[str, Callable[[Brigade], str]], ...] = (
     ("Téléphone", lambda b: b.telephone),
     ("Commune", lambda b: b.commune),  # the postal code is in the form and the filter
 )
+OPENING_COLUMN = len(COLUMNS)  # « ouverte jusqu'à 18h00 »…, computed when the rows load
 
 
 def search_text(b: Brigade) -> str:
@@ -60,11 +61,14 @@ class BrigadeTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Brigade] = []
         self._search: list[str] = []
+        self._opening: dict[str, str] = {}
 
-    def set_rows(self, rows: Sequence[Brigade]) -> None:
+    def set_rows(self, rows: Sequence[Brigade], opening: dict[str, str] | None = None) -> None:
+        """``opening``: brigade id → « ouverte jusqu'à 18h00 »… (computed off the GUI thread)."""
         self.beginResetModel()
         self._rows = list(rows)
         self._search = [search_text(b) for b in self._rows]
+        self._opening = dict(opening or {})
         self.endResetModel()
 
     def row_at(self, row: int) -> Brigade | None:
@@ -76,25 +80,33 @@ class BrigadeTableModel(QAbstractTableModel):
                 return n
         return -1
 
-    def replace(self, brigade: Brigade) -> None:
+    def opening(self, brigade_id: str) -> str:
+        return self._opening.get(brigade_id, "")
+
+    def replace(self, brigade: Brigade, opening: str) -> None:
         """Show a brigade as saved (after an edit or a reload)."""
         row = self.row_of(brigade.id)
         if row < 0:
             return
         self._rows[row] = brigade
         self._search[row] = search_text(brigade)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._opening[brigade.id] = opening
+        self.dataChanged.emit(self.index(row, 0), self.index(row, OPENING_COLUMN))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         b = self._rows[index.row()]
+        if index.column() == OPENING_COLUMN:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return self._opening.get(b.id, "")
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[index.column()][1](b)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -109,7 +121,7 @@ class BrigadeTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
+            return "Accueil" if section == OPENING_COLUMN else COLUMNS[section][0]
         return None
 
 

@@ -1,8 +1,12 @@
-"""« Brigades »: the directory, « Trouver la brigade », the edit form and the CSV import."""
+"""« Brigades »: the directory, « Trouver la brigade », the edit form, the CSV import and the
+publication to the app.
+
+Database work runs on the database worker, geocoding and publication on the network pool
+(``ctx.tasks``); the view only binds widgets to the services.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,33 +32,28 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission, Principal
 from stopcamb_desk.models import Brigade
-from stopcamb_desk.services.brigades import BrigadeError, BrigadeHit, BrigadeService, ImportReport
+from stopcamb_desk.push.brigade_directory import directory_target_for
+from stopcamb_desk.services.brigade_publication import BrigadePublisher, PublicationPreview
+from stopcamb_desk.services.brigades import (
+    AddressSearch,
+    BrigadeError,
+    BrigadeHit,
+    BrigadeService,
+    ImportReport,
+)
 from stopcamb_desk.ui.brigades.form import BrigadeForm
 from stopcamb_desk.ui.brigades.importer import (
     ImportDialog,
     choose_csv,
     line_listing,
-    read_file,
+    open_file,
     report_text,
 )
-from stopcamb_desk.ui.brigades.model import BrigadeFilter, BrigadeTableModel
+from stopcamb_desk.ui.brigades.model import OPENING_COLUMN, BrigadeFilter, BrigadeTableModel
+from stopcamb_desk.ui.brigades.position import parse_position
 from stopcamb_desk.ui.errors import expected_message
 
 ALL = "Tous les départements"
-_NUMBER = r"([-+]?\d{1,3}(?:[.,]\d+)?)"
-_POSITION = re.compile(rf"^\s*{_NUMBER}\s*(?:[;/]|,\s+|\s+)\s*{_NUMBER}\s*$")
-_POSITION_DOTS = re.compile(r"^\s*([-+]?\d{1,3}\.\d+)\s*,\s*([-+]?\d{1,3}\.\d+)\s*$")
-
-
-def parse_position(text: str) -> tuple[float, float] | None:
-    """« 45.918, 6.094 », « 45,918 6,094 », « 45.918;6.094 » → (lat, lon); else None."""
-    match = _POSITION_DOTS.match(text) or _POSITION.match(text)
-    if match is None:
-        return None
-    lat, lon = (float(g.replace(",", ".")) for g in match.groups())
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon
 
 
 def hit_text(hit: BrigadeHit) -> str:
@@ -64,7 +63,12 @@ def hit_text(hit: BrigadeHit) -> str:
         if hit.distance_km is not None
         else hit.reason
     )
-    return f"{b.service} — Tél. {b.telephone or 'non renseigné'} — {where}"
+    return f"{b.service} — Tél. {b.telephone or 'non renseigné'} — {where} — {hit.opening.text}"
+
+
+def looks_like_an_address(text: str) -> bool:
+    """« 12 rue … à Lunel », « rue de la Loge, Montpellier »: geocode rather than a commune."""
+    return any(ch.isdigit() for ch in text) or "," in text
 
 
 class BrigadesView(QWidget):
@@ -73,6 +77,7 @@ class BrigadesView(QWidget):
     loaded = Signal()
     saved = Signal(str)
     import_finished = Signal(object)  # the ImportReport
+    published = Signal(object)  # the PublicationPreview sent
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +85,10 @@ class BrigadesView(QWidget):
         self.ctx = ctx
         self.principal: Principal = ctx.principal
         self.tasks = ctx.tasks
-        self.service = BrigadeService(ctx.services.db)
+        self.service = BrigadeService(ctx.services.db, geocoder=self._geocoder(ctx.settings))
+        settings = ctx.settings
+        self.publisher = BrigadePublisher(ctx.services.db, lambda: directory_target_for(settings))
+        self.publish_dialog: ImportDialog | None = None
         self.choose_file: Callable[[QWidget], Path | None] = choose_csv
         self.import_dialog: ImportDialog | None = None
         self._select_after_load: str | None = None
@@ -109,13 +117,21 @@ class BrigadesView(QWidget):
         self.filter.setAccessibleName("Filtrer les brigades")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
-        self.import_button = QPushButton("&Importer le CSV data.gouv.fr…")
+        self.import_button = QPushButton("&Importer le CSV…")
         self.import_button.setToolTip(
-            "Remplace l'annuaire par le fichier officiel « Liste des unités de gendarmerie "
-            "accueillant du public » (réservé aux administrateurs)"
+            "Importe le fichier data.gouv.fr « Liste des unités de gendarmerie accueillant du "
+            "public » (réservé aux administrateurs)"
         )
         self.import_button.clicked.connect(self.start_import)
         self.import_button.setVisible(self.principal.can(Permission.EDIT_BRIGADES))
+        self.publish_button = QPushButton("&Publier…")
+        self.publish_button.setObjectName("publishBrigades")
+        self.publish_button.setToolTip(
+            "Publier l'annuaire dans l'application « Stop Cambriolages » : montre ce qui a "
+            "changé depuis la dernière publication, puis l'envoie (réservé aux administrateurs)"
+        )
+        self.publish_button.clicked.connect(self.start_publication)
+        self.publish_button.setVisible(self.principal.can(Permission.EDIT_BRIGADES))
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(16)
@@ -123,6 +139,7 @@ class BrigadesView(QWidget):
         top.addWidget(self.departement)
         top.addWidget(self.filter, 1)
         top.addWidget(self.import_button)
+        top.addWidget(self.publish_button)
 
         self.table = QTableView()
         self.table.setObjectName("brigadesTable")
@@ -139,12 +156,15 @@ class BrigadesView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 150)
+        header.setSectionResizeMode(OPENING_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(OPENING_COLUMN, 190)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.count = QLabel("")
 
         self.form = BrigadeForm(self.principal)
         self.form.save_requested.connect(self.save)
         self.form.reload_requested.connect(self.reload_current)
+        self.form.geocode_requested.connect(self.geocode_form)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -171,8 +191,11 @@ class BrigadesView(QWidget):
         box = QGroupBox("Trouver la brigade")
         self.find_input = QLineEdit()
         self.find_input.setObjectName("findBrigade")
-        self.find_input.setPlaceholderText("Commune (ex. : Meythet) ou position « 45,918 6,094 »")
-        self.find_input.setAccessibleName("Commune ou position")
+        self.find_input.setPlaceholderText(
+            "Commune (Meythet), adresse (12 rue de la Libération, Lunel) ou position "
+            "« 45,918 6,094 »"
+        )
+        self.find_input.setAccessibleName("Commune, adresse ou position")
         self.find_input.returnPressed.connect(self.find)
         find = QPushButton("&Trouver")
         find.clicked.connect(self.find)
@@ -200,18 +223,30 @@ class BrigadesView(QWidget):
     def activated(self) -> None:
         self.reload()
 
+    @staticmethod
+    def _geocoder(settings: Any) -> Any:
+        from stopcamb_desk.geo.geocoding import AddressGeocoder, GeocodingError
+
+        try:
+            return AddressGeocoder(settings.geocoder_url)
+        except GeocodingError:  # unusable URL: the finder uses communes and says so
+            return None
+
     @Slot()
     def reload(self) -> None:
-        departement = self.departement.currentData()
-        self.tasks.run_db(
-            lambda: self.service.list(departement), self._loaded, self._failed, owner=self
-        )
+        departement, service = self.departement.currentData(), self.service
 
-    def _loaded(self, rows: list[Brigade]) -> None:
+        def job() -> tuple[list[Brigade], dict[str, str]]:
+            rows = service.list(departement)
+            return rows, {b.id: service.opening(b).text for b in rows}
+
+        self.tasks.run_db(job, lambda r: self._loaded(*r), self._failed, owner=self)
+
+    def _loaded(self, rows: list[Brigade], opening: dict[str, str]) -> None:
         current = self.form.brigade.id if self.form.brigade else None
         # One département shown: its code in every row is noise, the width goes to the name.
         self.table.setColumnHidden(0, self.departement.currentData() is not None)
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, opening)
         self._update_count()
         wanted = self._select_after_load or current
         self._select_after_load = None
@@ -220,7 +255,7 @@ class BrigadesView(QWidget):
             if first.isValid():  # show a filled form rather than an empty one
                 self.table.selectRow(0)
             else:
-                self.form.show_brigade(None)
+                self._show_form(None)
         if not rows:
             self.message.setText(
                 "Aucune brigade dans l'annuaire pour ce choix."
@@ -254,14 +289,17 @@ class BrigadesView(QWidget):
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
-        self.form.show_brigade(self.model.row_at(row))
+        self._show_form(self.model.row_at(row))
         return True
+
+    def _show_form(self, brigade: Brigade | None) -> None:
+        self.form.show_brigade(brigade, self.model.opening(brigade.id) if brigade else "")
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         if indexes:
             source = self.proxy.mapToSource(indexes[0])
-            self.form.show_brigade(self.model.row_at(source.row()))
+            self._show_form(self.model.row_at(source.row()))
             self.form.set_feedback("")
 
     # -- « Trouver la brigade » --------------------------------------------------------------
@@ -280,10 +318,23 @@ class BrigadesView(QWidget):
                 label,
                 service.nearest(lat, lon, 3),
             )
+        elif looks_like_an_address(text):
+            self._say_found("Géocodage de l'adresse…")
+            self.tasks.run_net(
+                lambda: service.find_for_address(text, 3),
+                self._show_address,
+                self._failed,
+                owner=self,
+            )
+            return
         else:
             job = lambda: service.find_for_commune(text, 3)  # noqa: E731
         self._say_found("Recherche…")
         self.tasks.run_db(job, lambda r: self._show_found(*r), self._failed, owner=self)
+
+    def _show_address(self, found: AddressSearch) -> None:
+        label = found.label if found.precise else f"{found.label}\n⚠ {found.note}"
+        self._show_found(label, found.hits)
 
     def _show_found(self, label: str, hits: list[BrigadeHit]) -> None:
         self.results.clear()
@@ -323,16 +374,17 @@ class BrigadesView(QWidget):
             return
         principal, service = self.principal, self.service
         self.form.set_feedback("Enregistrement…")
-        self.tasks.run_db(
-            lambda: service.update(principal, brigade.id, brigade.version, **changes),
-            self._saved,
-            self._save_failed,
-            owner=self,
-        )
 
-    def _saved(self, brigade: Brigade) -> None:
-        self.model.replace(brigade)
-        self.form.show_brigade(brigade)
+        def job() -> tuple[Brigade, str]:
+            saved = service.update(principal, brigade.id, brigade.version, **changes)
+            return saved, service.opening(saved).text
+
+        self.tasks.run_db(job, self._saved, self._save_failed, owner=self)
+
+    def _saved(self, result: tuple[Brigade, str]) -> None:
+        brigade, opening = result
+        self.model.replace(brigade, opening)
+        self.form.show_brigade(brigade, opening)
         self.form.set_feedback("Fiche enregistrée.")
         self.saved.emit(brigade.id)
 
@@ -342,8 +394,34 @@ class BrigadesView(QWidget):
             self.ctx.errors.report(exc)
             return
         if isinstance(exc, BrigadeError):
-            message += " Vos modifications ne sont pas enregistrées."
+            self.form.show_problems(exc.problems)
+            if not exc.problems:
+                message += " Vos modifications ne sont pas enregistrées."
         self.form.set_feedback(message, error=True)
+
+    @Slot(str)
+    def geocode_form(self, address: str) -> None:
+        """« Géocoder l'adresse » of the form: network pool, the position filled in."""
+        service = self.service
+        self.tasks.run_net(
+            lambda: service.locate_address(address), self._geocoded, self._failed, owner=self
+        )
+
+    def _geocoded(self, found: tuple[str, float, float, bool, str] | None) -> None:
+        if found is None:
+            self.form.set_feedback(
+                "Adresse introuvable et commune non reconnue : saisissez la position à la main.",
+                error=True,
+            )
+            return
+        label, lat, lon, precise, note = found
+        self.form.set_position(lat, lon)
+        self.form.set_feedback(
+            f"Position de « {label} » reportée : vérifiez-la, puis enregistrez la fiche."
+            if precise
+            else f"{note} Enregistrez la fiche pour la garder.",
+            error=not precise,
+        )
 
     @Slot()
     def reload_current(self) -> None:
@@ -359,18 +437,17 @@ class BrigadesView(QWidget):
         if path is None:
             return
         self.message.setText(f"Import de « {path.name} » en cours…")
-        self._run_import(lambda: read_file(path), skip_invalid=False)
+        self._run_import(path, skip_invalid=False)
 
-    def _run_import(self, read: Callable[[], bytes], *, skip_invalid: bool) -> None:
+    def _run_import(self, path: Path, *, skip_invalid: bool) -> None:
         principal, service = self.principal, self.service
-        data: list[bytes] = []
 
         def job() -> ImportReport:
-            data.append(read())
-            return service.import_csv(principal, data[0], skip_invalid=skip_invalid)
+            with open_file(path) as stream:
+                return service.import_csv(principal, stream, skip_invalid=skip_invalid)
 
         def failed(exc: BaseException) -> None:
-            self._import_failed(exc, None if skip_invalid or not data else data[0])
+            self._import_failed(exc, None if skip_invalid else path)
 
         self.tasks.run_db(job, self._imported, failed, owner=self)
 
@@ -381,14 +458,14 @@ class BrigadesView(QWidget):
         self.reload()
         self.import_finished.emit(report)
 
-    def _import_failed(self, exc: BaseException, data: bytes | None) -> None:
+    def _import_failed(self, exc: BaseException, path: Path | None) -> None:
         message = expected_message(exc)
         if message is None:
             self.message.setText("")
             self.ctx.errors.report(exc)
             return
         errors = getattr(exc, "errors", None) or []
-        if isinstance(exc, BrigadeError) and errors and data is not None:  # ask to skip them
+        if isinstance(exc, BrigadeError) and errors and path is not None:  # ask to skip them
             self.message.setText(message)
             dialog = ImportDialog(
                 "Lignes invalides dans le fichier",
@@ -397,7 +474,7 @@ class BrigadesView(QWidget):
                 accept_text=f"Importer en ignorant ces {len(errors)} lignes",
                 parent=self,
             )
-            dialog.accepted.connect(lambda: self._run_import(lambda: data, skip_invalid=True))
+            dialog.accepted.connect(lambda: self._run_import(path, skip_invalid=True))
             dialog.rejected.connect(
                 lambda: self.message.setText("Import annulé : rien n'a changé.")
             )
@@ -407,6 +484,45 @@ class BrigadesView(QWidget):
         self._open_dialog(
             ImportDialog("Import impossible", message, line_listing(errors), parent=self)
         )
+
+    # -- publication --------------------------------------------------------------------------
+    @Slot()
+    def start_publication(self) -> None:
+        principal, publisher = self.principal, self.publisher
+        self.message.setText("Calcul de ce qui a changé depuis la dernière publication…")
+        self.tasks.run_db(
+            lambda: publisher.preview(principal), self._previewed, self._failed, owner=self
+        )
+
+    def _previewed(self, preview: PublicationPreview) -> None:
+        self.message.setText(preview.summary())
+        if preview.empty:
+            self._open_dialog(ImportDialog("Publication", preview.summary(), parent=self))
+            return
+        dialog = ImportDialog(
+            "Publier l'annuaire dans l'application",
+            f"{preview.target}\n\n{preview.summary()}",
+            preview.details(),
+            accept_text="&Publier ces changements",
+            parent=self,
+        )
+        dialog.accepted.connect(lambda: self._publish(preview.token))
+        dialog.rejected.connect(
+            lambda: self.message.setText("Publication annulée : rien n'a été envoyé.")
+        )
+        self.publish_dialog = dialog
+        self._open_dialog(dialog)
+
+    def _publish(self, token: str) -> None:
+        principal, publisher = self.principal, self.publisher
+        self.message.setText("Publication en cours…")
+        self.tasks.run_net(
+            lambda: publisher.publish(principal, token), self._published, self._failed, owner=self
+        )
+
+    def _published(self, sent: PublicationPreview) -> None:
+        self.message.setText(f"Annuaire publié : {sent.summary()}")
+        self.published.emit(sent)
 
     def _open_dialog(self, dialog: ImportDialog) -> None:
         self.import_dialog = dialog

@@ -29,11 +29,9 @@ from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.rules.catalog import RULES
 from stopcamb_desk.domain.rules.model import MessageKind, Verdict
 from stopcamb_desk.services.composer import (
-    ComposerService,
     DepartementChoice,
     Draft,
     SendRefused,
-    TemplateChoice,
     banner_title,
     check_draft,
     check_target,
@@ -41,6 +39,7 @@ from stopcamb_desk.services.composer import (
     permitted_kinds,
     refusal_reason,
 )
+from stopcamb_desk.services.templates import TemplateRow, TemplateService
 from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
@@ -95,10 +94,10 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         worker = getattr(ctx.services, "outbox_worker", None)
         self._wake = wake if wake is not None else getattr(worker, "wake", None)
         self.last_sent_id: int | None = None
-        self._service = ComposerService(ctx.services.db)
+        self._service = TemplateService(ctx.services.db)
         self._departements = permitted_departements(self.principal)
         self._kinds = permitted_kinds(self.principal)
-        self._templates: list[TemplateChoice] = []
+        self._templates: list[TemplateRow] = []
         self.verdict: Verdict | None = None
         self.confirmation: ConfirmSendDialog | None = None
         self._build()
@@ -139,7 +138,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.exercise.setToolTip("Message d'entraînement : préfixe « EXERCICE », sujets d'exercice")
         self.templates = QComboBox()
         self.templates.setObjectName("templates")
-        self.templates.setToolTip("Textes enregistrés pour ce département")
+        self.templates.setToolTip("Modèles de ce département, ou modèles nationaux de prévention")
         compact(self.templates, 12)
         self._add_labelled(targets, 0, 0, "&Département :", self.departement)
         self._add_labelled(targets, 0, 2, "T&ype :", self.kind)
@@ -238,6 +237,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         return self.editor.toPlainText()
 
     def activated(self) -> None:
+        self._load_templates()  # they may have changed in « Modèles »
         self.editor.setFocus()
 
     def set_departement(self, code: str) -> None:
@@ -321,19 +321,20 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
     def _load_templates(self) -> None:
         departement = self.current_departement()
         code = departement.code if departement is not None else None
-        if self.current_kind() is MessageKind.OPERATIONNEL and code is None:
+        kind = self.current_kind()
+        if kind not in self._kinds or (kind is MessageKind.OPERATIONNEL and code is None):
             self._show_templates([])
             return
         self.ctx.tasks.run_db(
-            lambda: self._service.templates_for(self.principal, code),
+            lambda: self._service.for_composer(self.principal, kind, code),
             self._show_templates,
             self.ctx.errors.report,
             owner=self,
         )
 
-    def _show_templates(self, templates: list[TemplateChoice]) -> None:
+    def _show_templates(self, templates: list[TemplateRow]) -> None:
         kind = self.current_kind()
-        self._templates = [t for t in templates if t.kind is kind]
+        self._templates = [t for t in templates if t.kind is kind]  # the kind may have changed
         self.templates.clear()
         self.templates.addItem(TEMPLATE_PROMPT, None)
         for template in self._templates:

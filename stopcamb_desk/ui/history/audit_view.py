@@ -108,12 +108,7 @@ class AuditView(QWidget):
                 return audit.verify(session)
 
         def show(report: Any) -> None:
-            if report.ok:
-                self.verdict.setText(f"Journal intègre : {report.checked} événement(s) vérifié(s).")
-            else:
-                self.verdict.setText(
-                    f"JOURNAL ALTÉRÉ : premier maillon rompu à l'événement n° {report.broken_at} "
-                    f"({report.reason}). Prévenez l'administrateur de la base."
-                )
+            advice = "" if report.ok else " Prévenez l'administrateur de la base."
+            self.verdict.setText(report.summary + advice)
 
         run_on_db(self._runner, check, show, lambda exc: self.verdict.setText(str(exc)), self)

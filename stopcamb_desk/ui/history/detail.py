@@ -6,10 +6,8 @@ import json
 from datetime import date, datetime
 from html import escape
 
-from stopcamb_desk.domain.status import kind_label, status_label
+from stopcamb_desk.domain.status import attempt_outcome_label, kind_label, status_label
 from stopcamb_desk.services.history import AlertDetail, AlertRow
-
-OUTCOME_LABELS = {"succes": "succès", "transitoire": "erreur temporaire", "definitif": "échec"}
 
 
 def _when(moment: datetime | None) -> str:
@@ -35,6 +33,7 @@ def detail_html(d: AlertDetail) -> str:
         f"département {escape(r.departement or 'national')} · sujet <code>{escape(r.topic)}"
         f"</code></p>",
         f"<p style='font-size:large'>{escape(r.text)}</p>",
+        *([f"<p><b>{escape(d.acceptance)}</b></p>"] if d.acceptance else []),
         "<table cellspacing='4'>",
         f"<tr><td>Auteur</td><td>{escape(r.author_nom)} ({escape(r.author_login)})</td></tr>",
         f"<tr><td>Créée le</td><td>{_when(r.created_at)}</td></tr>",
@@ -76,8 +75,9 @@ def detail_html(d: AlertDetail) -> str:
             http = f" HTTP {a.http_status}" if a.http_status else ""
             error = f" — {escape(a.error)}" if a.error else ""
             desk = f" (poste {escape(a.desk)})" if a.desk else ""
-            outcome = escape(OUTCOME_LABELS.get(a.outcome, a.outcome))
-            parts.append(f"<li>{_when(a.at)} : {outcome}{http}{error}{desk}</li>")
+            outcome = escape(attempt_outcome_label(a.outcome))
+            ident = f" — identifiant {escape(a.message_id)}" if a.message_id else ""
+            parts.append(f"<li>{_when(a.at)} : {outcome}{ident}{http}{error}{desk}</li>")
         parts.append("</ul>")
     else:
         parts.append("<p>Aucune tentative enregistrée.</p>")

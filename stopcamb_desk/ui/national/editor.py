@@ -1,25 +1,31 @@
-"""The article editor: title, text with character counters, link, live problems."""
+"""The article editor: title, text with character counters, link, live problems, and
+« Retirer le code », which takes markup and non-https links out and says exactly what went."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from stopcamb_desk.domain.rules.text import count_graphemes
-from stopcamb_desk.services.news import (
+from stopcamb_desk.services.news_draft import (
     BODY_MAX,
     FIELD_LABELS,
+    MARKUP_RULE,
     TITLE_MAX,
     NewsDraft,
     NewsProblem,
+    describe_removals,
 )
 
 
@@ -72,6 +78,21 @@ class NewsEditor(QWidget):
         self.problems = QLabel()
         self.problems.setObjectName("newsProblems")
         self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.clean_button = QPushButton("Retirer le &code")
+        self.clean_button.setObjectName("cleanButton")
+        self.clean_button.setToolTip(
+            "Retirer du titre et du texte le code HTML et les liens autres que https:// ; "
+            "la liste de ce qui est retiré s'affiche, relisez l'aperçu avant de publier"
+        )
+        self.clean_button.setVisible(False)
+        self.clean_button.clicked.connect(self.remove_markup)
+        self.removed = QLabel()
+        self.removed.setObjectName("newsRemoved")
+        self.removed.setWordWrap(True)
+        self.removed.setTextFormat(Qt.TextFormat.PlainText)
+        self.removed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.removed.setVisible(False)
 
         grid = QGridLayout()
         grid.setVerticalSpacing(4)
@@ -92,6 +113,11 @@ class NewsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(grid)
         layout.addWidget(self.problems)
+        clean_row = QHBoxLayout()
+        clean_row.addWidget(self.clean_button)
+        clean_row.addStretch(1)
+        layout.addLayout(clean_row)
+        layout.addWidget(self.removed)
         self.setTabOrder(self.title, self.body)
         self.setTabOrder(self.body, self.url)
         self.title.textChanged.connect(self._on_change)
@@ -107,9 +133,31 @@ class NewsEditor(QWidget):
         return NewsDraft(self.title.text(), self.body.toPlainText(), self.url.text())
 
     def set_draft(self, draft: NewsDraft) -> None:
+        self.removed.clear()
+        self.removed.setVisible(False)
         self.title.setText(draft.title)
         self.body.setPlainText(draft.body)
         self.url.setText(draft.url)
+
+    @Slot()
+    def remove_markup(self) -> None:
+        """Take markup and non-https links out of the title and the text (undoable: Ctrl+Z),
+        and list exactly what was removed."""
+        cleaned, removals = self.draft().cleaned()
+        if not removals:
+            return
+        if cleaned.title != self.title.text():
+            self.title.selectAll()
+            self.title.insert(cleaned.title)
+        if cleaned.body != self.body.toPlainText():
+            cursor = self.body.textCursor()
+            cursor.select(cursor.SelectionType.Document)
+            cursor.insertText(cleaned.body)
+        lines = "\n".join(f"– {line}" for line in describe_removals(removals, limit=12))
+        self.removed.setText(
+            "Retiré — relisez l'aperçu avant de publier (Ctrl+Z pour annuler) :\n" + lines
+        )
+        self.removed.setVisible(True)
 
     def _on_change(self) -> None:
         self.title_counter.set_count(count_graphemes(self.title.text().strip()))
@@ -127,4 +175,5 @@ class NewsEditor(QWidget):
             ]
             self.problems.setText("\n".join(lines))
         _refresh(self.problems, "blocked", blocking)
+        self.clean_button.setVisible(any(p.rule == MARKUP_RULE for p in problems))
         return blocking

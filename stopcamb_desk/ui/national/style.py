@@ -31,6 +31,7 @@ QLabel[counter="true"] {{ color: #444; }}
 QLabel[counter="true"][over="true"] {{ color: {RED}; font-weight: bold; }}
 QLabel#newsProblems[blocked="true"] {{ color: {RED}; font-weight: bold; }}
 QLabel#newsProblems[blocked="false"] {{ color: {GREEN}; font-weight: bold; }}
+QLabel#newsRemoved {{ color: #5f3700; background: #fff4e0; padding: 4px; }}
 QLabel#newsStatus[ok="true"] {{ color: {GREEN}; font-weight: bold; }}
 QLabel#newsStatus[ok="false"] {{ color: {RED}; font-weight: bold; }}
 QPushButton#publishButton {{

@@ -79,6 +79,13 @@ VIEWS: tuple[ViewSpec, ...] = (
         roles=frozenset({Role.OPP_NATIONAL}),
     ),
     ViewSpec(
+        "modeles",
+        "Modèles",
+        "Modèles de messages : créer, modifier, supprimer",
+        "stopcamb_desk.ui.templates",
+        "TemplatesView",
+    ),
+    ViewSpec(
         "tableau",
         "Tableau national",
         "Alertes de tout le pays par département et par jour, téléphones, export CSV",

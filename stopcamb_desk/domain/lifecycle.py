@@ -1,0 +1,110 @@
+"""The operational rules of an alert's life: what may be sent, resent, replaced, and until when.
+
+One home for the rules that the outbox, the replacement service, the history's buttons and the
+CLI all apply (the status groups they use are in :mod:`stopcamb_desk.domain.status`):
+
+- **Per-topic order** (« un push chasse l'autre » in time order). Every alert of a topic carries
+  a sequence number. An alert is never handed to FCM while another alert of its topic is in
+  flight, nor after a newer alert of its topic was queued, sent or possibly delivered
+  (:data:`~stopcamb_desk.domain.status.BLOCKS_OLDER_STATUSES`). When a newer alert is queued,
+  the older ones still waiting (:data:`STOPPED_BY_NEWER`) become « remplacée avant envoi » and are
+  never sent. The outbox enforces this under the lock it claims with.
+- **What the phones show** is the alert FCM accepted last (acceptance order, not queue order):
+  on acceptance, every other alert of the topic that was shown becomes « remplacée » (or
+  « retirée » when the accepted push is the retraction of it).
+- **Push lifetime** (``ttl_hours``): FCM keeps an undelivered push that long; « Renvoyer » is
+  possible only within it (the text would be stale after). Replacing or withdrawing stays
+  possible afterwards: a notification already displayed stays on the phone until dismissed.
+- **Renvoyer**: only an alert in échec or à vérifier, still the head of its topic, within its
+  lifetime. **Remplacer / Retirer**: only the head, once it may be on the phones.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from stopcamb_desk.domain.status import (
+    REPLACEABLE_STATUSES,
+    RESENDABLE_STATUSES,
+    status_label,
+)
+
+# Older alerts of a topic that a newly queued one stops (they were never accepted).
+STOPPED_BY_NEWER: frozenset[str] = frozenset({"en_attente"})
+# The longest an « envoi » claim may stay unanswered before it is « à vérifier ».
+MAX_LEASE_SECONDS = 120.0
+
+
+def expires_at(created_at: datetime, ttl_hours: int) -> datetime:
+    """When FCM stops trying to deliver the alert's push."""
+    return created_at + timedelta(hours=ttl_hours)
+
+
+def lifetime_refusal(
+    alert_id: int, created_at: datetime, now: datetime, ttl_hours: int
+) -> str | None:
+    if now < expires_at(created_at, ttl_hours):
+        return None
+    return (
+        f"L'alerte n° {alert_id} a dépassé sa durée de vie ({ttl_hours} h) : rédigez une "
+        "nouvelle alerte si elle est toujours d'actualité."
+    )
+
+
+def newer_refusal(alert_id: int, newer_id: int | None) -> str | None:
+    """Why ``alert_id`` may not go to FCM again because ``newer_id`` took its place."""
+    if newer_id is None:
+        return None
+    return (
+        f"Une alerte plus récente (n° {newer_id}) vise déjà ce public : envoyer l'alerte "
+        f"n° {alert_id} la recouvrirait sur les téléphones. Remplacez plutôt l'alerte "
+        f"n° {newer_id} si besoin."
+    )
+
+
+def resend_refusal(
+    alert_id: int,
+    status: str,
+    created_at: datetime,
+    *,
+    newer_id: int | None,
+    now: datetime,
+    ttl_hours: int,
+) -> str | None:
+    """Why « Renvoyer » is not possible for this alert now (French), or None."""
+    if status not in RESENDABLE_STATUSES:
+        return (
+            "« Renvoyer » ne sert qu'aux alertes en échec ou à vérifier "
+            f"(l'alerte n° {alert_id} est « {status_label(status)} »)."
+        )
+    return newer_refusal(alert_id, newer_id) or lifetime_refusal(
+        alert_id, created_at, now, ttl_hours
+    )
+
+
+def replace_status_refusal(alert_id: int, status: str) -> str | None:
+    """Why the head ``alert_id`` cannot be replaced or withdrawn in ``status``, or None."""
+    if status in ("en_attente", "envoi"):
+        return (
+            f"L'alerte n° {alert_id} est encore en cours d'envoi : attendez son résultat "
+            "(quelques secondes) avant de la remplacer ou de la retirer."
+        )
+    if status == "echec":
+        return (
+            f"L'alerte n° {alert_id} n'a pas été remise (échec) : elle n'est pas sur les "
+            "téléphones. « Renvoyer » la renvoie ; sinon rédigez une nouvelle alerte."
+        )
+    if status not in REPLACEABLE_STATUSES:
+        return (
+            f"L'alerte n° {alert_id} est « {status_label(status)} » : elle n'est pas sur les "
+            "téléphones."
+        )
+    return None
+
+
+def superseded_message(newer_id: int) -> str:
+    """The note left on an alert stopped by a newer one of its topic."""
+    return (
+        f"Remplacée avant envoi par l'alerte n° {newer_id}, plus récente, pour le même public : "
+        "elle n'a pas été et ne sera pas envoyée."
+    )

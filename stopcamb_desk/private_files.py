@@ -1,0 +1,72 @@
+"""Owner-only files: the desk's database, logs, settings, keys and journals (0600 / 0700).
+
+The desk's data directory holds what an attacker must not read (audit key, push journal, the
+SQLite database with its -wal/-shm files, logs). Whatever the user's umask, the process creates
+them owner-only: :func:`restrict_umask` is called first thing by the command line, and the
+helpers below also tighten what an earlier version created too openly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from pathlib import Path
+
+from stopcamb_desk.domain.errors import DeskError
+
+PRIVATE_UMASK = 0o077
+
+
+def restrict_umask() -> int:
+    """Make every file this process creates owner-only; returns the previous umask."""
+    return os.umask(PRIVATE_UMASK)
+
+
+class PrivateFileError(DeskError):
+    """A private folder of the desk cannot be created."""
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) 0700, or tighten it if it exists; returns it."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        occupied = isinstance(exc, FileExistsError | NotADirectoryError)
+        reason = "un fichier occupe ce chemin" if occupied else exc.strerror
+        raise PrivateFileError(
+            f"Impossible de créer le dossier {path} ({reason}) : vérifiez le chemin (réglage "
+            "general.data_dir ou STOPCAMB_DATA_DIR) et vos droits. Rien n'a été modifié."
+        ) from None
+    tighten(path)
+    return path
+
+
+def tighten(path: Path) -> None:
+    """Remove group and other permissions from an existing file or directory we own."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
+
+
+def write_private(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` atomically with ``data``, 0600 (fsync'ed unless ``durable=False``)."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        write_all(fd, data)
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a write may be partial)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

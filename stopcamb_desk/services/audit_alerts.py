@@ -1,0 +1,170 @@
+"""``audit verify``, second half: every alert against what its authenticated events say.
+
+The events of an alert are replayed in order (queued, accepted, failed, to check, resent,
+replaced before sending; an acceptance also names the alerts it replaced or withdrew) to derive
+the status and FCM message id the ``alerts`` row must have, and its content is compared with
+the one its first event bound (:mod:`.alert_record`). The first alert that differs is named.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
+from stopcamb_desk.models import Alert, AuditEvent
+from stopcamb_desk.services.alert_record import content_of
+
+QUEUED_ACTIONS = frozenset({"envoi", "remplacement", "retrait"})
+PENDING = "en_cours"
+_FIELD_LABELS = {
+    "texte": "texte",
+    "departement": "département",
+    "type": "type",
+    "exercice": "mode exercice",
+    "topic": "public (sujet FCM)",
+    "sequence": "numéro d'ordre",
+    "remplace": "alerte remplacée",
+    "procedure": "procédure",
+    "parquet": "autorisation du Parquet",
+    "empreinte_message": "message FCM enregistré",
+}
+
+
+@dataclass
+class _Expected:
+    event_id: int
+    content: dict[str, Any] | None
+    legacy: bool
+    status: str = PENDING
+    message_ids: list[str] = field(default_factory=list)
+
+
+def _set(state: dict[int, _Expected], alert_id: Any, status: str) -> None:
+    try:
+        expected = state.get(int(alert_id))
+    except (TypeError, ValueError):
+        return
+    if expected is not None:
+        expected.status = status
+
+
+def _replay(session: Session) -> dict[int, _Expected]:
+    state: dict[int, _Expected] = {}
+    result = session.execute(
+        select(
+            AuditEvent.id,
+            AuditEvent.action,
+            AuditEvent.object_id,
+            AuditEvent.details_json,
+            AuditEvent.key_id,
+        )
+        .where(AuditEvent.object_type == "alerte")
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=2000)
+    )
+    for event_id, action, object_id, details_json, key_id in result:
+        try:
+            alert_id = int(object_id)
+            details = json.loads(details_json)
+        except (TypeError, ValueError):
+            continue
+        if action in QUEUED_ACTIONS:
+            content = details.get("contenu")
+            state[alert_id] = _Expected(event_id, content, key_id is None)
+            for other in details.get("annulees") or ():
+                _set(state, other, "remplacee_attente")
+            continue
+        expected = state.get(alert_id)
+        if expected is None:
+            continue
+        if action == "acceptee":
+            expected.status = str(details.get("statut", "envoyee"))
+            expected.message_ids.append(str(details.get("identifiant_retenu")))
+            for other in details.get("remplacees") or ():
+                _set(state, other, "remplacee")
+            if details.get("retiree") is not None:
+                _set(state, details["retiree"], "retiree")
+        elif action in ("echec", "a_verifier", "remplacee_attente"):
+            expected.status = action
+        elif action == "renvoi":
+            expected.status = PENDING
+    return state
+
+
+def _difference(alert: Alert, expected: _Expected) -> str | None:
+    content = content_of(alert)
+    for key, label in _FIELD_LABELS.items():
+        if expected.content is None or content.get(key) != expected.content.get(key):
+            shown = expected.content.get(key) if expected.content else None
+            return (
+                f"alerte n° {alert.id} : {label} modifié dans la base (journal : {shown!r}, "
+                f"base : {content.get(key)!r})"
+            )
+    status = PENDING if alert.status in IN_PROGRESS_STATUSES else alert.status
+    if status != expected.status:
+        said = "en cours d'envoi" if expected.status == PENDING else status_label(expected.status)
+        return (
+            f"alerte n° {alert.id} : statut « {status_label(alert.status)} » dans la base, "
+            f"« {said} » selon le journal"
+        )
+    last_id = expected.message_ids[-1] if expected.message_ids else None
+    if alert.fcm_message_id != last_id:
+        return (
+            f"alerte n° {alert.id} : identifiant FCM « {alert.fcm_message_id} » dans la base, "
+            f"« {last_id} » selon le journal"
+        )
+    return None
+
+
+def verify_alerts(session: Session, report: Any) -> Any:
+    """``report`` (a valid chain) completed with the alerts' check."""
+    state = _replay(session)
+    checked = 0
+    rows = session.execute(
+        select(Alert).order_by(Alert.id).execution_options(yield_per=1000)
+    ).scalars()
+    try:
+        for alert in rows:
+            expected = state.pop(alert.id, None)
+            if expected is None:
+                return replace(
+                    report,
+                    ok=False,
+                    alert_id=alert.id,
+                    alerts_checked=checked,
+                    reason=(
+                        f"alerte n° {alert.id} absente du journal d'audit : elle a été ajoutée "
+                        "dans la base en dehors de l'application"
+                    ),
+                )
+            if expected.legacy:
+                continue
+            checked += 1
+            problem = _difference(alert, expected)
+            if problem is not None:
+                return replace(
+                    report,
+                    ok=False,
+                    alert_id=alert.id,
+                    broken_at=expected.event_id,
+                    alerts_checked=checked,
+                    reason=problem,
+                )
+    finally:
+        rows.close()
+    for alert_id, expected in sorted(state.items()):
+        if not expected.legacy:
+            return replace(
+                report,
+                ok=False,
+                alert_id=alert_id,
+                broken_at=expected.event_id,
+                alerts_checked=checked,
+                reason=f"alerte n° {alert_id} supprimée de la base (son envoi est au journal)",
+            )
+    return replace(report, alerts_checked=checked)

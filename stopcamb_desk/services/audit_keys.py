@@ -1,0 +1,189 @@
+"""The audit trail's secrets, kept outside the database: the HMAC keyring and the head anchor.
+
+Threat model (``docs/audit.md``): someone can run SQL on the database but cannot read the
+desk's private files. Events are authenticated with HMAC-SHA-256 under a key that lives only
+in a private file (``[audit] key_file``, 0600, created at first start); the anchor file keeps
+the last event this desk wrote or verified, so deleting the newest events is detected too.
+
+Key file (JSON)::
+
+    {"version": 1, "current": "k1a2b3c4d5e6f", "keys": {"k1a2b3c4d5e6f": "<base64, 32 bytes>"}}
+
+Rotation (:func:`rotate_key`) adds a key and makes it current; old keys stay to verify the
+events they authenticated. Desks sharing a PostgreSQL database share the same key file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.private_files import ensure_private_dir, write_private
+
+KEY_BYTES = 32
+
+
+class AuditKeyError(DeskError):
+    """The audit key file cannot be used; nothing was written to the trail."""
+
+
+def _key_id(key: bytes) -> str:
+    return "k" + hashlib.sha256(key).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditKeyring:
+    """The HMAC keys of the trail: ``current`` signs, all of them verify."""
+
+    keys: dict[str, bytes]
+    current: str
+
+    def sign(self, data: bytes, key_id: str | None = None) -> str:
+        key = self.keys[key_id or self.current]
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+    def knows(self, key_id: str) -> bool:
+        return key_id in self.keys
+
+    def matches(self, key_id: str, data: bytes, mac: str) -> bool:
+        return key_id in self.keys and hmac.compare_digest(self.sign(data, key_id), mac)
+
+
+def _refuse_shared(path: Path) -> None:
+    mode = path.stat().st_mode
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise AuditKeyError(
+            f"La clé du journal d'audit {path} est lisible par d'autres comptes : quiconque la "
+            f"lit peut falsifier le journal. Corrigez avec « chmod 600 {path} » puis relancez."
+        )
+
+
+def _parse(path: Path, raw: bytes) -> AuditKeyring:
+    try:
+        data = json.loads(raw)
+        keys = {str(k): base64.b64decode(v, validate=True) for k, v in data["keys"].items()}
+        current = str(data["current"])
+        if current not in keys or any(len(k) != KEY_BYTES for k in keys.values()):
+            raise ValueError("clé courante absente ou de mauvaise taille")
+        if any(_key_id(k) != i for i, k in keys.items()):
+            raise ValueError("identifiant de clé incohérent")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise AuditKeyError(
+            f"La clé du journal d'audit {path} est illisible ({exc}). Restaurez-la depuis la "
+            "sauvegarde ou depuis un autre poste : sans elle le journal ne peut être ni écrit ni "
+            "vérifié."
+        ) from None
+    return AuditKeyring(keys, current)
+
+
+def _serialise(ring: AuditKeyring) -> bytes:
+    return json.dumps(
+        {
+            "version": 1,
+            "current": ring.current,
+            "keys": {i: base64.b64encode(k).decode() for i, k in ring.keys.items()},
+        },
+        indent=2,
+    ).encode()
+
+
+def load_or_create_keyring(path: Path) -> tuple[AuditKeyring, bool]:
+    """The keyring at ``path``, created (0600) if absent; True when it was just created."""
+    ensure_private_dir(path.parent)
+    with FileLock(str(path) + ".lock"):
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            key = secrets.token_bytes(KEY_BYTES)
+            ring = AuditKeyring({_key_id(key): key}, _key_id(key))
+            write_private(path, _serialise(ring))
+            return ring, True
+        except OSError as exc:
+            raise AuditKeyError(
+                f"La clé du journal d'audit {path} est illisible ({exc.strerror}) : vérifiez "
+                "les droits du fichier."
+            ) from None
+        _refuse_shared(path)
+        return _parse(path, raw), False
+
+
+def rotate_key(path: Path) -> AuditKeyring:
+    """Add a new current key to the keyring at ``path`` (old ones keep verifying)."""
+    ring, _created = load_or_create_keyring(path)
+    key = secrets.token_bytes(KEY_BYTES)
+    rotated = AuditKeyring({**ring.keys, _key_id(key): key}, _key_id(key))
+    with FileLock(str(path) + ".lock"):
+        write_private(path, _serialise(rotated))
+    return rotated
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    event_id: int
+    mac: str
+
+
+class HeadAnchor:
+    """The newest event this desk wrote or verified, per database, in a private file."""
+
+    def __init__(self, path: Path, database: str) -> None:
+        self.path = path
+        self.database = database
+        self._lock = FileLock(str(path) + ".lock")
+
+    def _read(self) -> dict[str, dict[str, object]]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except ValueError:
+            raise AuditKeyError(
+                f"L'ancre du journal d'audit {self.path} est illisible : restaurez-la depuis la "
+                "sauvegarde (ou supprimez-la pour repartir sans contrôle de troncature)."
+            ) from None
+        return data if isinstance(data, dict) else {}
+
+    def get(self) -> Anchor | None:
+        with self._lock:
+            entry = self._read().get(self.database)
+        if not isinstance(entry, dict):
+            return None
+        try:
+            return Anchor(int(str(entry["id"])), str(entry["mac"]))
+        except (KeyError, ValueError):
+            return None
+
+    def advance(self, anchor: Anchor) -> None:
+        """Remember ``anchor`` unless a newer one is already known."""
+        ensure_private_dir(self.path.parent)
+        with self._lock:
+            data = self._read()
+            known = data.get(self.database)
+            if isinstance(known, dict) and int(str(known.get("id", 0))) >= anchor.event_id:
+                return
+            data[self.database] = {"id": anchor.event_id, "mac": anchor.mac}
+            write_private(self.path, json.dumps(data, indent=2).encode(), durable=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSecrets:
+    """What a desk needs to append to and verify the trail of one database."""
+
+    keyring: AuditKeyring
+    anchor: HeadAnchor
+    created: bool = False  # the key was created by this start (seal the older events)
+
+
+def load_audit_secrets(key_file: Path, anchor_file: Path, database: str) -> AuditSecrets:
+    ring, created = load_or_create_keyring(key_file)
+    return AuditSecrets(ring, HeadAnchor(anchor_file, database), created)

@@ -1,0 +1,175 @@
+"""Checks of one brigade record, shared by the import, the edit form and the finder.
+
+A record is valid when its phone number is a French number (``phonenumbers``, with the region
+of its département: a Guyane unit dials 0594…), its hours can be read (:mod:`opening_hours`),
+its postal code is one of its commune's (reference data) and its position lies in its
+département (shipped outlines, ~3 km of tolerance on the coast). A position whose longitude and
+latitude are swapped is recognised: the problem carries the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from stopcamb_desk.domain.opening_hours import HoursError, parse_hours
+
+# phonenumbers region of each overseas département (metropolitan France and Corsica: FR).
+PHONE_REGIONS: dict[str, str] = {
+    "971": "GP",
+    "972": "MQ",
+    "973": "GF",
+    "974": "RE",
+    "976": "YT",
+}
+_POSTCODE = re.compile(r"^\d{5}$")
+
+
+class BrigadeValues(Protocol):
+    """What the checks read: a CSV row or a stored brigade."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def telephone(self) -> str: ...
+    @property
+    def code_postal(self) -> str: ...
+    @property
+    def departement(self) -> str: ...
+    @property
+    def code_insee(self) -> str: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def horaires(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a record is refused; ``fix`` (field → value) corrects it when known."""
+
+    field: str  # "telephone", "horaires", "code_postal", "position"
+    message: str  # French
+    fix: dict[str, float] | None = None
+
+
+def phone_region(departement: str) -> str:
+    return PHONE_REGIONS.get(departement, "FR")
+
+
+def check_phone(telephone: str, departement: str) -> Problem | None:
+    import phonenumbers
+
+    if not telephone.strip():
+        return None  # not every unit publishes one; the table says « non renseigné »
+    try:
+        number = phonenumbers.parse(telephone, phone_region(departement))
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        return Problem(
+            "telephone",
+            f"téléphone « {telephone} » invalide (attendu un numéro français à 10 chiffres, "
+            "ex. 04 67 00 00 00).",
+        )
+    return None
+
+
+def e164(telephone: str, departement: str) -> str | None:
+    """« +33467000006 » for the app's « appeler » button; None when absent or invalid."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(telephone, phone_region(departement))
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def check_hours(horaires: str) -> Problem | None:
+    try:
+        parse_hours(horaires)
+    except HoursError as exc:
+        return Problem("horaires", exc.message)
+    return None
+
+
+def check_postcode(code_postal: str, code_insee: str, departement: str) -> Problem | None:
+    from stopcamb_desk.geo.communes import communes_by_code
+
+    if not _POSTCODE.match(code_postal):
+        return Problem(
+            "code_postal", f"code postal « {code_postal} » invalide (5 chiffres attendus)."
+        )
+    if not code_insee:
+        return None
+    entries = communes_by_code(code_insee)
+    if not entries:
+        return Problem("code_postal", f"commune de code INSEE {code_insee} inconnue.")
+    commune = entries[0]
+    if commune.departement != departement:
+        return Problem(
+            "code_postal",
+            f"la commune {commune.nom} ({code_insee}) est dans le département "
+            f"{commune.departement}, pas dans le {departement}.",
+        )
+    codes = {cp for c in entries for cp in c.codes_postaux}
+    if commune.parent_code and commune.parent_code != code_insee:
+        codes.update(cp for c in communes_by_code(commune.parent_code) for cp in c.codes_postaux)
+    if codes and code_postal not in codes:
+        return Problem(
+            "code_postal",
+            f"le code postal {code_postal} n'est pas celui de {commune.nom} "
+            f"({', '.join(sorted(codes))}).",
+        )
+    return None
+
+
+def _where(lon: float, lat: float) -> str:
+    from stopcamb_desk.geo.departements import departement_at
+
+    found = departement_at(lon, lat)
+    return f"dans le département {found.code} — {found.nom}" if found else "hors de France"
+
+
+def check_position(lat: float | None, lon: float | None, departement: str) -> Problem | None:
+    from stopcamb_desk.geo.departements import within
+
+    if lat is None or lon is None:
+        return None  # no position: absent from the map and from the finder, said as a warning
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return Problem("position", f"position {lat}, {lon} impossible.")
+    if within(departement, lon, lat):
+        return None
+    if -90 <= lon <= 90 and within(departement, lat, lon):
+        return Problem(
+            "position",
+            f"latitude et longitude inversées ({lat}, {lon} tombe {_where(lon, lat)}) : "
+            f"corrigez en latitude {lon}, longitude {lat}.",
+            fix={"lat": lon, "lon": lat},
+        )
+    return Problem(
+        "position",
+        f"position {lat}, {lon} hors du département {departement} (elle tombe {_where(lon, lat)}).",
+    )
+
+
+def check_brigade(values: BrigadeValues) -> list[Problem]:
+    """Every problem of the record, in form order (empty: valid)."""
+    found = (
+        check_phone(values.telephone, values.departement),
+        check_postcode(values.code_postal, values.code_insee, values.departement),
+        check_hours(values.horaires),
+        check_position(values.lat, values.lon, values.departement),
+    )
+    return [p for p in found if p is not None]
+
+
+def describe(problems: list[Problem]) -> str:
+    """« téléphone … ; code postal … » — one French sentence per record (after a colon)."""
+    return " ; ".join(p.message.rstrip(".") for p in problems) + "."

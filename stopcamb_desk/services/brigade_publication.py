@@ -1,0 +1,174 @@
+"""Publishing the directory to the app (administrators only, audited).
+
+Two steps, like an operator does them: :meth:`BrigadePublisher.preview` says what changed since
+the last publication (units added, changed, removed, compared with the fingerprints kept in
+``brigades_published``); :meth:`BrigadePublisher.publish` sends exactly that preview — refused
+if the directory changed in between — as one atomic update of the app's Realtime Database, then
+records the new fingerprints and the audit event in the same transaction. A failed send records
+nothing: the next preview shows the same changes, and sending them again is harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from stopcamb_desk.domain.roles import Permission, Principal, require
+from stopcamb_desk.models import Brigade, BrigadePublished, utcnow
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.push.brigade_directory import DirectoryTarget
+from stopcamb_desk.services import audit
+from stopcamb_desk.services.brigade_export import app_entry, entry_hash, meta
+from stopcamb_desk.services.brigades import BrigadeError
+
+TargetSource = DirectoryTarget | Callable[[], DirectoryTarget]
+
+
+@dataclass(frozen=True)
+class PublicationPreview:
+    """What a publication would change in the app, and the token that sends exactly that."""
+
+    added: list[str]  # « 1009402 — Brigade territoriale autonome de Lunel »
+    changed: list[str]
+    removed: list[str]
+    total: int  # units in the app after the publication
+    target: str  # where it goes (« SIMULATION : … », « RÉEL : … »)
+    token: str
+    entries: dict[str, Any] = field(default_factory=dict, repr=False)  # id → entry or None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        if self.empty:
+            return "Rien à publier : l'application a déjà l'annuaire du poste."
+        return (
+            f"{len(self.added)} brigade(s) ajoutée(s), {len(self.changed)} modifiée(s), "
+            f"{len(self.removed)} retirée(s) depuis la dernière publication "
+            f"({self.total} dans l'application après publication)."
+        )
+
+    def details(self) -> str:
+        parts = []
+        for title, items in (
+            ("Ajoutées", self.added),
+            ("Modifiées", self.changed),
+            ("Retirées", self.removed),
+        ):
+            if items:
+                parts.append(f"{title} :\n" + "\n".join(f"  {i}" for i in items))
+        return "\n".join(parts)
+
+
+class BrigadePublisher:
+    def __init__(
+        self, db: Database, target: TargetSource, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._db = db
+        self._target_source = target
+        self._target: DirectoryTarget | None = None
+        self._clock = clock
+
+    @property
+    def target(self) -> DirectoryTarget:
+        if self._target is None:
+            source = self._target_source
+            self._target = source() if callable(source) else source
+        return self._target
+
+    def close(self) -> None:
+        """Close the target's connection, if one was opened."""
+        if self._target is not None:
+            self._target.close()
+            self._target = None
+
+    def preview(self, actor: Principal) -> PublicationPreview:
+        require(actor, Permission.EDIT_BRIGADES)
+        with self._db.session() as session:
+            return self._diff(session)
+
+    def _diff(self, session: Session) -> PublicationPreview:
+        published = {p.brigade_id: p.entry_hash for p in session.scalars(select(BrigadePublished))}
+        added: list[str] = []
+        changed: list[str] = []
+        entries: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        for b in session.scalars(select(Brigade).order_by(Brigade.id)):
+            entry = app_entry(b)
+            digest = entry_hash(entry)
+            names[b.id] = f"{b.id} — {b.service}"
+            old = published.pop(b.id, None)
+            if old == digest:
+                continue
+            (added if old is None else changed).append(b.id)
+            entries[b.id] = entry
+        removed = sorted(published)
+        for brigade_id in removed:
+            entries[brigade_id] = None
+        token = hashlib.sha256(
+            "\n".join(
+                f"{i}:{entry_hash(e) if e is not None else '-'}" for i, e in sorted(entries.items())
+            ).encode()
+        ).hexdigest()
+        return PublicationPreview(
+            added=[names[i] for i in added],
+            changed=[names[i] for i in changed],
+            removed=removed,
+            total=len(names),
+            target=self.target.description,
+            token=token,
+            entries=entries,
+        )
+
+    def publish(self, actor: Principal, token: str) -> PublicationPreview:
+        """Send the changes previewed with ``token``; refused if the directory changed since."""
+        require(actor, Permission.EDIT_BRIGADES)
+        now = self._clock()
+        with self._db.session() as session:
+            audit.lock_chain(session)  # one publication at a time across desks (PostgreSQL)
+            preview = self._diff(session)
+            if preview.token != token:
+                raise BrigadeError(
+                    "L'annuaire a changé depuis l'aperçu (autre poste ou import) : rien n'a été "
+                    "publié. Vérifiez de nouveau les changements, puis publiez."
+                )
+            if preview.empty:
+                raise BrigadeError(preview.summary())
+            departements = session.scalars(select(Brigade.departement)).all()
+            changes: dict[str, Any] = {
+                f"brigades/{i}": entry for i, entry in preview.entries.items()
+            }
+            changes["meta"] = meta(dict.fromkeys(range(preview.total)), departements, now)
+            self.target.apply(changes)  # DirectoryPublishError: nothing recorded
+            gone = [i for i, e in preview.entries.items() if e is None]
+            sent = {i: e for i, e in preview.entries.items() if e is not None}
+            if gone or sent:
+                session.execute(
+                    delete(BrigadePublished).where(BrigadePublished.brigade_id.in_([*gone, *sent]))
+                )
+            session.add_all(
+                BrigadePublished(brigade_id=i, entry_hash=entry_hash(e), published_at=now)
+                for i, e in sent.items()
+            )
+            audit.record(
+                session,
+                actor.login,
+                "annuaire_publie",
+                "brigades",
+                "",
+                {
+                    "ajoutees": len(preview.added),
+                    "modifiees": len(preview.changed),
+                    "retirees": preview.removed,
+                    "cible": self.target.name,
+                },
+                at=now,
+            )
+        return preview

@@ -1,0 +1,281 @@
+"""An audit trail that SQL tampering cannot rewrite (threat model: docs/audit.md).
+
+The adversary can run any SQL on the database (on PostgreSQL as a superuser who switches the
+append-only triggers off) and knows the project's code, but cannot read the desk's private
+files (the HMAC key, the head anchor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from desk import desk_db, desk_journal, tamper
+from outbox_fixtures import add_operator, draft, sendable
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from stopcamb_desk.cli import main
+from stopcamb_desk.config import load_settings
+from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.models import AuditEvent, utcnow
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.push.simulation import SimulationGateway
+from stopcamb_desk.services import audit
+from stopcamb_desk.services.audit_keys import rotate_key
+from stopcamb_desk.services.container import open_services
+from stopcamb_desk.services.outbox import Outbox
+
+OTHER = (
+    "SEYNOD, cambriolages de commerces la nuit dernière : vérifiez vos fermetures et votre "
+    "alarme, signalez tout fait au 17."
+)
+
+
+@pytest.fixture
+def chef(database: Database) -> Principal:
+    return add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+
+
+@pytest.fixture
+def sent(database: Database, chef: Principal, tmp_path: Path) -> Iterator[list[int]]:
+    """Two alerts sent (the second replaces the first on the phones), all of it audited."""
+    outbox = Outbox(database, SimulationGateway(tmp_path), journal=desk_journal(database))
+    ids = []
+    for text_ in (None, OTHER):
+        alert_id = outbox.enqueue(chef, *sendable(chef, draft("74", text_) if text_ else draft()))
+        outbox.deliver(alert_id)
+        ids.append(alert_id)
+    with database.session() as session:
+        assert audit.verify(session).ok
+    yield ids
+
+
+def _verify(database: Database) -> audit.ChainReport:
+    with database.session() as session:
+        return audit.verify(session)
+
+
+def _events(database: Database) -> list[AuditEvent]:
+    with database.session() as session:
+        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_deleting_the_last_events_is_detected(database: Database, sent: list[int]) -> None:
+    last = _events(database)[-1].id
+    with database.session() as session:
+        tamper(session, "DELETE FROM audit_events WHERE id >= :n", {"n": last - 1})
+    report = _verify(database)
+    assert not report.ok
+    assert "événements supprimés" in report.reason and f"n° {last}" in report.reason
+
+
+def test_rehashing_the_chain_with_the_projects_hash_function_is_detected(
+    database: Database, sent: list[int]
+) -> None:
+    """The adversary edits an event, then recomputes every hash after it the way the code
+    does (SHA-256 of the canonical form), marking them as older unkeyed events."""
+    events = _events(database)
+    with database.session() as session:
+        prev = audit.GENESIS
+        for event in events:
+            details = json.loads(event.details_json)
+            if event.action == "envoi":
+                details["texte"] = "Texte falsifié"
+            event.details_json = json.dumps(details, sort_keys=True, ensure_ascii=False)
+            event.prev_hash, event.key_id = prev, None
+            event.hash = audit.legacy_hash(event)
+            prev = event.hash
+            tamper(
+                session,
+                "UPDATE audit_events SET details_json = :d, prev_hash = :p, hash = :h, "
+                "key_id = NULL WHERE id = :i",
+                {"d": event.details_json, "p": event.prev_hash, "h": event.hash, "i": event.id},
+            )
+    report = _verify(database)
+    assert not report.ok and report.broken_at is not None
+
+
+def test_an_event_authenticated_by_a_guessed_key_is_detected(
+    database: Database, sent: list[int]
+) -> None:
+    last = _events(database)[-1]
+    forged = AuditEvent(
+        id=last.id + 1,
+        at=last.at,
+        actor="intrus",
+        action="connexion",
+        object_type="operateur",
+        object_id="1",
+        details_json="{}",
+        prev_hash=last.hash,
+        hash="",
+        key_id=last.key_id,
+    )
+    forged.hash = hashlib.sha256(audit.canonical(forged)).hexdigest()  # no key: a guess
+    with database.session() as session:
+        tamper(
+            session,
+            "INSERT INTO audit_events (id, at, actor, action, object_type, object_id, "
+            "details_json, prev_hash, hash, key_id) VALUES (:id, :at, 'intrus', 'connexion', "
+            "'operateur', '1', '{}', :prev, :hash, :key)",
+            {
+                "id": forged.id,
+                "at": forged.at,
+                "prev": forged.prev_hash,
+                "hash": forged.hash,
+                "key": forged.key_id,
+            },
+        )
+    report = _verify(database)
+    assert not report.ok and report.broken_at == forged.id
+    assert "authentifiant invalide" in report.reason
+
+
+@pytest.mark.parametrize(
+    ("statement", "what"),
+    [
+        ("UPDATE alerts SET text = 'Rien à signaler' WHERE id = :a", "texte modifié"),
+        ("UPDATE alerts SET status = 'echec' WHERE id = :a", "statut « Échec »"),
+        ("UPDATE alerts SET departement = '73' WHERE id = :a", "département modifié"),
+        ("UPDATE alerts SET procedure_number = '0000' WHERE id = :a", "procédure modifié"),
+        ("UPDATE alerts SET fcm_message_id = 'x' WHERE id = :a", "identifiant FCM « x »"),
+        ("UPDATE alerts SET payload_json = '{}' WHERE id = :a", "message FCM enregistré"),
+    ],
+)
+def test_an_alert_edited_in_the_table_is_named(
+    database: Database, sent: list[int], statement: str, what: str
+) -> None:
+    target = sent[1]
+    with database.session() as session:
+        tamper(session, statement, {"a": target})
+    report = _verify(database)
+    assert not report.ok and report.alert_id == target
+    assert what in report.reason and f"alerte n° {target}" in report.reason
+
+
+def test_an_alert_inserted_or_deleted_by_sql_is_named(database: Database, sent: list[int]) -> None:
+    with database.session() as session:
+        tamper(
+            session,
+            "INSERT INTO alerts (id, created_at, updated_at, kind, exercise, departement, topic, "
+            "replacement_key, sequence, text, author_id, status, verdict_json, payload_json, "
+            "attempt_count, gateway, version) SELECT 99, created_at, updated_at, kind, exercise, "
+            "departement, topic, replacement_key, 99, 'Faux', author_id, 'envoyee', verdict_json, "
+            "payload_json, 0, gateway, 1 FROM alerts WHERE id = :a",
+            {"a": sent[0]},
+        )
+    report = _verify(database)
+    assert not report.ok and report.alert_id == 99 and "ajoutée" in report.reason
+    with database.session() as session:
+        tamper(session, "DELETE FROM alerts WHERE id = 99")
+        tamper(session, "DELETE FROM alert_attempts WHERE alert_id = :a", {"a": sent[1]})
+        tamper(session, "DELETE FROM alerts WHERE id = :a", {"a": sent[1]})
+    report = _verify(database)
+    assert not report.ok and report.alert_id == sent[1] and "supprimée" in report.reason
+
+
+def test_audit_verify_command_names_the_falsified_alert(
+    database: Database, db_url: str, sent: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    os.environ["STOPCAMB_DATABASE_URL"] = db_url
+    try:
+        assert main(["audit", "verify"]) == 0
+        capsys.readouterr()
+        with database.session() as session:
+            tamper(session, "UPDATE alerts SET text = 'Autre chose' WHERE id = :a", {"a": sent[0]})
+        assert main(["audit", "verify"]) == 1
+        out = capsys.readouterr().out
+        assert "ALTÉRÉ" in out and f"alerte n° {sent[0]} : texte modifié" in out
+        assert main(["audit", "verify", "--json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert report["intact"] is False and report["alerte"] == sent[0]
+    finally:
+        del os.environ["STOPCAMB_DATABASE_URL"]
+
+
+def test_a_rotated_key_keeps_verifying_older_events(database: Database, sent: list[int]) -> None:
+    settings = load_settings()
+    rotate_key(settings.audit_key_path)
+    rotated = desk_db(database.url)
+    with rotated.session() as session:
+        audit.record(session, "admin", "reglages_modifies", "reglages", "audit")
+    events = _events(rotated)
+    assert events[0].key_id != events[-1].key_id
+    assert _verify(rotated).ok
+    rotated.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_update_and_delete_on_the_audit_table(
+    pg_url: str, tmp_path: Path
+) -> None:
+    db = desk_db(pg_url)
+    with db.session() as session:
+        audit.record(session, "admin", "connexion", "operateur", 1)
+    for statement in (
+        "UPDATE audit_events SET actor = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+    ):
+        with pytest.raises(DBAPIError, match="ajout seul"), db.session() as session:
+            session.execute(text(statement))
+    assert _verify(db).ok
+    db.dispose()
+
+
+def test_events_of_an_older_version_are_sealed_by_the_first_key(sqlite_url: str) -> None:
+    """An existing trail (plain SHA-256, no key) is sealed when a desk first creates its key;
+    a forged unkeyed event after the seal is refused."""
+    plain = Database(sqlite_url)
+    prev = audit.GENESIS
+    with plain.session() as session:
+        for i in range(1, 4):
+            event = AuditEvent(
+                id=i,
+                at=utcnow(),
+                actor="admin",
+                action="connexion",
+                object_type="operateur",
+                object_id=str(i),
+                details_json="{}",
+                prev_hash=prev,
+                hash="",
+                key_id=None,
+            )
+            event.hash = audit.legacy_hash(event)
+            prev = event.hash
+            session.add(event)
+    plain.dispose()
+    services = open_services(replace(load_settings(), database_url=sqlite_url), push=False)
+    try:
+        with services.db.session() as session:
+            seal = session.scalars(select(AuditEvent).where(AuditEvent.id == 4)).one()
+            assert seal.action == audit.SEAL_ACTION and seal.key_id is not None
+            assert audit.verify(session).ok
+        last = _events(services.db)[-1]
+        forged = AuditEvent(
+            id=last.id + 1,
+            at=last.at,
+            actor="intrus",
+            action="connexion",
+            object_type="",
+            object_id="",
+            details_json="{}",
+            prev_hash=last.hash,
+            hash="",
+            key_id=None,
+        )
+        forged.hash = audit.legacy_hash(forged)
+        with services.db.session() as session:
+            session.add(forged)
+        report = _verify(services.db)
+        assert not report.ok and "après le scellement" in report.reason
+    finally:
+        services.close()
