@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.domain.status import ACCEPTED_STATUSES
 from stopcamb_desk.models import Alert, Operator, OperatorDepartement
 from stopcamb_desk.models.db import Database, current_revision
 from stopcamb_desk.services.activity import Activity, ActivityService
@@ -251,7 +252,7 @@ def naive_overview_counts(db: Database, n: int) -> dict[tuple[str, object], int]
     counts: dict[tuple[str, object], int] = {}
     with db.session() as session:
         for alert in session.scalars(select(Alert).where(Alert.created_at >= since)):
-            if alert.departement and alert.status in ("envoyee", "remplacee", "retiree"):
+            if alert.departement and alert.status in ACCEPTED_STATUSES:
                 key = (alert.departement, alert.created_at.astimezone().date())
                 counts[key] = counts.get(key, 0) + 1
     return counts
