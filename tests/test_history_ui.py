@@ -15,12 +15,15 @@ from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.history import HistoryFilter, HistoryService
+from stopcamb_desk.ui.changes import ChangeBus
 from stopcamb_desk.ui.history import HistoryView
 from stopcamb_desk.ui.history.printing import history_html, write_pdf
 
 
 def make_view(qtbot, db: Database, principal: Principal) -> HistoryView:  # type: ignore[no-untyped-def]
-    ctx = SimpleNamespace(services=SimpleNamespace(db=db), principal=principal, tasks=None)
+    ctx = SimpleNamespace(
+        services=SimpleNamespace(db=db), principal=principal, tasks=None, changes=ChangeBus(db.url)
+    )
     view = HistoryView(ctx)
     qtbot.addWidget(view)
     view.resize(1200, 700)
@@ -90,14 +93,16 @@ def test_another_desk_alert_appears_live(qtbot, db_url: str) -> None:  # type: i
         add_alert(desk_a, chef, text="première")
         view = make_view(qtbot, desk_b, chef)
         assert view.model.rowCount() == 1
-        view.activated()  # the shell shows the view: live sync starts
-        qtbot.waitUntil(view._listener.connected.is_set, timeout=10_000)
+        view.activated()  # the shell shows the view: it subscribes to the change bus
+        listener = view.ctx.changes.listener
+        assert listener is not None
+        qtbot.waitUntil(listener.connected.is_set, timeout=10_000)
         new_id = add_alert(desk_a, chef, minutes=1, text="ANNECY, arrivée depuis le poste A")
         qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
         assert view.model.row_at(0).id == new_id  # type: ignore[union-attr]
         qtbot.waitUntil(lambda: view.phones.entries[0].alert.id == new_id, timeout=10_000)
     finally:
-        view.stop_live_sync()
+        view.ctx.changes.stop()
         desk_a.dispose()
         desk_b.dispose()
 

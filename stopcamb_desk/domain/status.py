@@ -67,6 +67,19 @@ REPLACEABLE_STATUSES: frozenset[str] = frozenset({"envoyee", "a_verifier"})
 # « Renvoyer » applies to these (within the push lifetime, and only for the topic's head).
 RESENDABLE_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
 
+# What the subscribed phones of a département display (« Sur les téléphones », map, overview).
+PHONES_ALERT = "Alerte affichée"
+PHONES_RETRACTION = "Message de retrait affiché"
+PHONES_NOTHING = "Aucune alerte affichée"
+
+
+def phones_label(shown: bool, retraction: bool) -> str:
+    """« Alerte affichée », « Message de retrait affiché » or « Aucune alerte affichée »."""
+    if not shown:
+        return PHONES_NOTHING
+    return PHONES_RETRACTION if retraction else PHONES_ALERT
+
+
 KIND_LABELS: dict[str, str] = {
     "operationnel": "Alerte opérationnelle",
     "prevention": "Prévention nationale",

@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
             page = create_view(spec, self.ctx)
             self._pages[key] = page
             self.stack.addWidget(page)
+            target_chosen = getattr(page, "target_chosen", None)  # the map: click-to-target
+            if target_chosen is not None:
+                target_chosen.connect(self._set_composer_target)
         return self._pages[key]
 
     def show_view(self, key: str) -> QWidget:
@@ -126,6 +129,10 @@ class MainWindow(QMainWindow):
 
     def composer(self) -> QWidget:
         return self.view("composer")
+
+    @Slot(str)
+    def _set_composer_target(self, code: str) -> None:
+        self.composer().set_departement(code)  # type: ignore[attr-defined]
 
     @Slot(int)
     def _on_row_changed(self, row: int) -> None:
@@ -201,4 +208,5 @@ class MainWindow(QMainWindow):
     # -- lifecycle --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self._store)
+        self.ctx.changes.stop()  # the views' listener thread ends with the window
         super().closeEvent(event)

@@ -267,6 +267,16 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self._load_templates()  # they may have changed in « Modèles »
         self.editor.setFocus()
 
+    def set_departement(self, code: str) -> None:
+        """Target ``code`` (chosen on the map): one of the operator's départements, which the
+        map checked with ``services.composer.target_departement``."""
+        index = self.departement.findData(code)
+        if index < 0:
+            raise KeyError(code)
+        operational = self.kind.findData(str(MessageKind.OPERATIONNEL))
+        self.kind.setCurrentIndex(operational)
+        self.departement.setCurrentIndex(index)
+
     # -- state -------------------------------------------------------------------------------
     def current_kind(self) -> MessageKind:
         data = self.kind.currentData()  # Qt hands enum members back as plain str
