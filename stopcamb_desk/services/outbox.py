@@ -62,7 +62,13 @@ from stopcamb_desk.push.gateway import (
     SendResult,
     TransientPushError,
 )
-from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_json, payload_to_json
+from stopcamb_desk.push.payload import (
+    AlertPush,
+    build_payload,
+    is_retraction,
+    payload_from_json,
+    payload_to_json,
+)
 from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
@@ -569,8 +575,7 @@ def record_acceptance(
     )
     if already:
         return Outcome(acceptance.alert_id, str(alert.status), acceptance.message_id)
-    retraction = (payload_from_json(alert.payload_json).get("data") or {}).get("retraction")
-    withdrawn = alert.replaces_id if retraction == "1" else None
+    withdrawn = alert.replaces_id if is_retraction(payload_from_json(alert.payload_json)) else None
     params = {
         "b_id": acceptance.alert_id,
         "b_topic": alert.topic,
