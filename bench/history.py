@@ -7,7 +7,8 @@ The data set is generated once and cached (SQLite file under bench/.cache/, Post
 several runs. The naive baseline (``select(Alert)`` → every ORM object, then slice the first
 page in Python) is capped at ``--naive-cap`` rows because loading a million ORM objects takes
 minutes and gigabytes; its figure is measured on the cap and extrapolated linearly (printed as
-such). Goals (issue 5): first page and filter < 100 ms, next page < 20 ms, NOTIFY < 1 s.
+such). Goals (issue 5): first page and filter < 100 ms, next page < 20 ms, NOTIFY < 1 s; the
+national overview's 30 days (issue 13, one aggregate query) < 100 ms.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from sqlalchemy import delete, func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.domain.status import ACCEPTED_STATUSES
 from stopcamb_desk.models import Alert, Operator, OperatorDepartement
 from stopcamb_desk.models.db import Database, current_revision
+from stopcamb_desk.services.activity import Activity, ActivityService
 from stopcamb_desk.services.history import HistoryService, escape_like
 from stopcamb_desk.services.history_model import HistoryFilter
 
@@ -197,6 +200,7 @@ def bench(db: Database, n: int, cap: int) -> None:
         ("chef de quart (1 dép.)", median_ms(lambda: history.page(chef))),
         ("filtre statut échec", median_ms(lambda: history.page(admin, HistoryFilter(statuses=("echec",))))),  # noqa: E501
         ("sur les téléphones", median_ms(lambda: history.on_phones(admin))),
+        ("tableau national 30 jours", median_ms(lambda: overview(db, n, admin))),
     ]  # fmt: skip
     text_results = [
         (f"texte « {q} »", median_ms(lambda q=q: history.page(admin, HistoryFilter(text=q)), 5),
@@ -209,12 +213,17 @@ def bench(db: Database, n: int, cap: int) -> None:
         dep_count = session.scalar(select(func.count()).where(Alert.departement == "74")) or 1
     dep_capped = min(cap, dep_count)
     naive_dep = median_ms(lambda: naive(db, dep_capped, "74"), repeat=3) * dep_count / dep_capped
+    naive_overview = median_ms(lambda: naive_overview_counts(db, n), repeat=3)
     scale = n / capped
     print(f"  {'mesure':28} {'nôtre (ms)':>11} {'naïf (ms)':>12}  rapport")
     for label, ours in results:
-        base = {"première page (tout)": naive_ms * scale, "filtre département": naive_dep * scale}
+        base = {
+            "première page (tout)": naive_ms * scale,
+            "filtre département": naive_dep * scale,
+            "tableau national 30 jours": naive_overview,
+        }
         if label in base:
-            flag = " (extrapolé)" if scale > 1 else ""
+            flag = " (extrapolé)" if scale > 1 and label != "tableau national 30 jours" else ""
             print(
                 f"  {label:28} {ours:11.2f} {base[label]:12.0f}  ×{base[label] / ours:,.0f}{flag}"
             )
@@ -227,6 +236,27 @@ def bench(db: Database, n: int, cap: int) -> None:
             f"  naïf mesuré sur {capped} lignes ({naive_ms:.0f} ms), extrapolé linéairement "
             f"à {n} (×{scale:.0f})"
         )
+
+
+def overview(db: Database, n: int, admin: Principal) -> Activity:
+    """The national overview's counts for the last 30 days of the data set (~29 000 alerts)."""
+    end = START + timedelta(seconds=n * 90)
+    activity = ActivityService(db, clock=lambda: end)
+    last = activity.local_date(end)
+    return activity.national(admin, last - timedelta(days=29), last)
+
+
+def naive_overview_counts(db: Database, n: int) -> dict[tuple[str, object], int]:
+    """Baseline: load the period's alerts as ORM objects and count them per département and day."""
+    end = START + timedelta(seconds=n * 90)
+    since = end - timedelta(days=30)
+    counts: dict[tuple[str, object], int] = {}
+    with db.session() as session:
+        for alert in session.scalars(select(Alert).where(Alert.created_at >= since)):
+            if alert.departement and alert.status in ACCEPTED_STATUSES:
+                key = (alert.departement, alert.created_at.astimezone().date())
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 # Rare (11 alerts), without its accent (every alert has « journée »), and in every alert.

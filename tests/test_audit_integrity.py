@@ -279,3 +279,18 @@ def test_events_of_an_older_version_are_sealed_by_the_first_key(sqlite_url: str)
         assert not report.ok and "après le scellement" in report.reason
     finally:
         services.close()
+
+
+def test_an_administrator_rotates_the_key_from_the_command_line(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STOPCAMB_DATABASE_URL", db_url)
+    monkeypatch.setenv("STOPCAMB_PASSWORD", "Un-mot-de-passe-solide-74")
+    assert main(["user", "add", "admin", "--role", "administrateur"]) == 0
+    chef = ["user", "add", "chef74", "--role", "chef_de_quart", "--departements", "74"]
+    assert main([*chef, "--operateur", "admin"]) == 0
+    assert main(["audit", "rotate-key", "--operateur", "chef74"]) == 1  # not an administrator
+    assert main(["audit", "rotate-key", "--operateur", "admin"]) == 0
+    out = capsys.readouterr().out
+    assert "Nouvelle clé d'audit k" in out
+    assert main(["audit", "verify"]) == 0

@@ -245,7 +245,7 @@ def test_a_service_account_readable_by_others_is_refused(
         assert server.received == []
     assert code == 1
     assert f"chmod 600 '{credentials}'" in err and "Rien n'a été" in err
-    assert err.count("lisible par d'autres comptes") == 1  # said once, not twice
+    assert err.count("accessible à d'autres comptes") == 1  # said once, not twice
     assert alert_count() == 0
 
 

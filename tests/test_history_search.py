@@ -4,13 +4,14 @@ case-insensitive substrings, operator-typed special characters taken literally."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from desk import desk_db
 from history_fixtures import add_alert, add_operator
-from sqlalchemy import delete, event, text, update
+from sqlalchemy import MetaData, Table, delete, event, insert, text, update
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import Alert, search
@@ -168,6 +169,32 @@ def test_sql_folding_matches_the_python_folding(database: Database) -> None:
     assert search.fold("CHAMBÉRY") == "chambery"
 
 
+def _alert_of_revision_0003(db: Database, author_id: int, body: str) -> int:
+    """An alert row with only the columns the schema had at revision 0003."""
+    now = datetime.now(UTC)
+    row = {
+        "created_at": now,
+        "updated_at": now,
+        "kind": "operationnel",
+        "exercise": False,
+        "departement": "74",
+        "topic": "dep_74",
+        "replacement_key": "stopcamb_dep_74",
+        "sequence": 1,
+        "text": body,
+        "author_id": author_id,
+        "status": "envoyee",
+        "verdict_json": "{}",
+        "payload_json": "{}",
+        "attempt_count": 1,
+        "gateway": "simulation",
+        "version": 1,
+    }
+    table = Table("alerts", MetaData(), autoload_with=db.engine)
+    with db.engine.begin() as conn:
+        return int(conn.execute(insert(table).values(**row).returning(table.c.id)).scalar_one())
+
+
 def test_upgrade_indexes_existing_alerts_and_downgrade_removes_the_index(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -178,7 +205,7 @@ def test_upgrade_indexes_existing_alerts_and_downgrade_removes_the_index(
         command.downgrade(alembic_config(db.engine), "0003_news")
         assert search.FTS_TABLE not in table_names(db.engine)
         chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
-        old = add_alert(db, chef, text="ANNECY, vols à la roulotte")
+        old = _alert_of_revision_0003(db, chef.operator_id, "ANNECY, vols à la roulotte")
         db.upgrade()  # the existing alert is indexed by the migration
         assert found(db, chef, "ANNECY, VOLS A LA") == {old}
         with db.engine.connect() as conn:

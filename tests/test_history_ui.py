@@ -90,14 +90,16 @@ def test_another_desk_alert_appears_live(qtbot, db_url: str) -> None:  # type: i
         add_alert(desk_a, chef, text="première")
         view = make_view(qtbot, desk_b, chef)
         assert view.model.rowCount() == 1
-        view.activated()  # the shell shows the view: live sync starts
-        qtbot.waitUntil(view._listener.connected.is_set, timeout=10_000)
+        view.activated()  # the shell shows the view: it subscribes to the change bus
+        listener = view.ctx.changes.listener
+        assert listener is not None
+        qtbot.waitUntil(listener.connected.is_set, timeout=10_000)
         new_id = add_alert(desk_a, chef, minutes=1, text="ANNECY, arrivée depuis le poste A")
         qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
         assert view.model.row_at(0).id == new_id  # type: ignore[union-attr]
         qtbot.waitUntil(lambda: view.phones.entries[0].alert.id == new_id, timeout=10_000)
     finally:
-        view.stop_live_sync()
+        view.ctx.changes.stop()
         desk_a.dispose()
         desk_b.dispose()
 

@@ -87,7 +87,7 @@ def test_file_readable_by_others_is_refused_with_the_fix(tmp_path: Path) -> None
     path = mint_service_account(tmp_path / "sa.json", token_uri=TOKEN_URI, mode=0o644)
     with pytest.raises(PushConfigError) as refused:
         check_credentials(path)
-    assert "lisible par d'autres comptes" in refused.value.message
+    assert "accessible à d'autres comptes" in refused.value.message
     assert f"chmod 600 '{path}'" in refused.value.message
     path.chmod(0o600)
     assert check_credentials(path).project_id

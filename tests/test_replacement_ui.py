@@ -68,9 +68,7 @@ def desk(qtbot: QtBot) -> Iterator[Desk]:
 
     yield make
     for window in windows:
-        history = window._pages.get("historique")
-        if history is not None:
-            history.stop_live_sync()
+        window.ctx.changes.stop()
         window.ctx.services.close()  # the sender thread stops before the runner
         window.close()
     for runner in runners:

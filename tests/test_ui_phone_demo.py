@@ -11,6 +11,7 @@ from stopcamb_desk.config import FcmSettings, Settings
 from stopcamb_desk.models import Alert, AlertAttempt, NewsItem
 from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services.container import open_services
+from stopcamb_desk.services.demo_history import ACTIVITY
 from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.ui.phone.window import PhoneWindow
 
@@ -64,7 +65,8 @@ def test_demo_history_has_every_status_written_like_the_outbox_writes_it(
         on_phones = {e.topic: e.alert.id for e in HistoryService(services.db).on_phones(admin)}
         for topic, alert_id in on_phones.items():
             assert [d.data["alert_id"] for d in phones.displayed(topic)] == [str(alert_id)]
-        assert set(on_phones) == {"dep_74", "dep_34", "national", "exercice_dep_74"}
+        others = {f"dep_{code}" for code, _town, _count in ACTIVITY}  # the other CORG's
+        assert set(on_phones) == {"dep_74", "dep_34", "national", "exercice_dep_74"} | others
     finally:
         services.close()
 
@@ -72,7 +74,9 @@ def test_demo_history_has_every_status_written_like_the_outbox_writes_it(
 def test_demo_history_is_seeded_once_and_never_with_real_firebase(tmp_path: Path) -> None:
     first = alerts(demo_settings(tmp_path / "a"))
     again = alerts(demo_settings(tmp_path / "a"))
-    assert [a.id for a in first] == [a.id for a in again] and len(first) == 7
+    story = 7  # the desk's own story; then the other CORG's month
+    assert [a.id for a in first] == [a.id for a in again]
+    assert len(first) == story + sum(count for _code, _town, count in ACTIVITY)
     fcm = FcmSettings(credentials=tmp_path / "service-account.json")
     assert alerts(demo_settings(tmp_path / "b", fcm=fcm)) == []
 

@@ -65,3 +65,24 @@ def test_bad_size_is_a_usage_error(tmp_path: Path, size: str) -> None:
     result = _cli("--view", "carte", "--out", str(tmp_path / "x.png"), "--size", size)
     assert result.returncode == 2
     assert "taille" in result.stderr
+
+
+@pytest.mark.parametrize(("view", "operator"), [("carte", "opp34"), ("carte", "chef74"),
+                                               ("tableau", "opp34")])  # fmt: skip
+def test_map_and_overview_fit_a_1366x768_screen(
+    qapp: object, tmp_path: Path, view: str, operator: str
+) -> None:
+    out = tmp_path / f"{view}-{operator}.png"
+    result = _cli("--view", view, "--out", str(out), "--size", "1366x768", "--operateur", operator)
+    assert result.returncode == 0, result.stderr
+    assert "impose une fenêtre" not in result.stderr  # nothing is cut off at 1366x768
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1366, 768)
+    assert _distinct_colours(image) > 50
+
+
+def test_overview_is_refused_to_a_chef_de_quart(tmp_path: Path) -> None:
+    out = tmp_path / "tableau.png"
+    result = _cli("--view", "tableau", "--out", str(out), "--operateur", "chef74")
+    assert result.returncode == 1
+    assert "n'est pas accessible au compte chef74" in result.stderr

@@ -62,7 +62,11 @@ def test_opp_sees_national_and_a_chef_de_quart_does_not(make_window: MakeWindow)
     with pytest.raises(KeyError):
         chef.view("national")
     opp = make_window(OPP)
-    assert _nav_titles(opp)[-2:] == ["National", "Modèles"]
+    assert _nav_titles(opp)[-3:] == ["National", "Modèles", "Tableau national"]
+    admin = make_window(Principal(3, "admin", "Administrateur", Role.ADMINISTRATEUR))
+    assert "Tableau national" in _nav_titles(admin) and "National" not in _nav_titles(admin)
+    with pytest.raises(KeyError):
+        chef.view("tableau")
 
 
 def test_ctrl_digits_switch_views(qtbot: QtBot, make_window: MakeWindow) -> None:
@@ -143,3 +147,22 @@ def test_every_view_is_a_french_page_reachable_from_the_keyboard(
 
 def _focused(window: MainWindow) -> QWidget:
     return QApplication.focusWidget() or window
+
+
+def test_a_click_on_the_map_chooses_the_composers_departement(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window(CHEF)
+    composer = window.composer()
+    assert composer.departement.currentData() == "73"  # type: ignore[attr-defined]
+    carte = window.show_view("carte")
+    canvas = carte.canvas  # type: ignore[attr-defined]
+    canvas.resize(700, 500)
+    annecy = canvas.to_screen(6.1294, 45.8992)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=annecy.toPoint())
+    assert composer.departement.currentData() == "74"  # type: ignore[attr-defined]
+    assert window.current_view_key() == "carte"  # the operator keeps the map in front
+    bourg = canvas.to_screen(5.2258, 46.2052)  # Ain: not theirs
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=bourg.toPoint())
+    assert composer.departement.currentData() == "74"  # type: ignore[attr-defined]
+    assert "n'est pas le vôtre" in carte.message.text()  # type: ignore[attr-defined]

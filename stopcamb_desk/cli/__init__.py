@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stopcamb_desk.cli.lint",
     "stopcamb_desk.cli.send",
     "stopcamb_desk.cli.outbox",
+    "stopcamb_desk.cli.scheduled",
     "stopcamb_desk.cli.screenshot",
     "stopcamb_desk.cli.history",
     "stopcamb_desk.cli.audit",

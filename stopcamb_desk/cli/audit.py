@@ -27,6 +27,13 @@ def register(sub: Any) -> None:
     verify.add_argument("--json", action="store_true", help="sortie JSON")
     verify.set_defaults(handler=_verify)
 
+    rotate = audit_sub.add_parser(
+        "rotate-key",
+        help="nouvelle clé d'audit (les anciennes restent pour vérifier) ; administrateurs",
+    )
+    add_operator_argument(rotate)
+    rotate.set_defaults(handler=_rotate)
+
     lst = audit_sub.add_parser("list", help="derniers événements (administrateurs)")
     lst.add_argument("--acteur", metavar="IDENTIFIANT")
     lst.add_argument("--action", metavar="ACTION", help="ex. envoi, connexion_refusee")
@@ -82,6 +89,26 @@ def _verify(args: argparse.Namespace) -> int:
         "l'application (voir docs/audit.md)."
     )
     return EXIT_REFUSED
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.services.audit_keys import rotate_key_as
+
+    services = open_services(push=False)
+    try:
+        principal = login_operator(services, args.operateur)
+        try:
+            key_id = rotate_key_as(services.db, principal, services.settings.audit_key_path)
+        except PermissionDenied as exc:
+            raise CliError(exc.message) from exc
+    finally:
+        services.close()
+    print(
+        f"Nouvelle clé d'audit {key_id} en service ({services.settings.audit_key_path}). "
+        "Copiez ce fichier sur chaque poste de la même base (droits 600), voir docs/audit.md."
+    )
+    return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:

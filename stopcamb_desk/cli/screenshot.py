@@ -11,7 +11,7 @@ from typing import Any
 from stopcamb_desk.cli.common import EXIT_USAGE, CliError
 from stopcamb_desk.domain.errors import DeskError
 
-VIEWS = ("composer", "historique", "carte", "brigades", "national", "modeles", "login")
+VIEWS = ("composer", "historique", "carte", "brigades", "national", "modeles", "tableau", "login")
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -41,7 +41,8 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--operateur",
         metavar="IDENTIFIANT",
-        help="compte de démonstration connecté (défaut : opp34 pour national, sinon chef74)",
+        help="compte de démonstration connecté (défaut : opp34 pour national et tableau, "
+        "sinon chef74)",
     )
     parser.set_defaults(handler=_run)
 

@@ -72,10 +72,38 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--print-payload", action="store_true", help="afficher le JSON exact envoyé à FCM v1"
     )
+    parser.add_argument(
+        "--programmer",
+        metavar="AAAA-MM-JJTHH:MM",
+        help="programmer le message de prévention national à cette heure (heure locale)",
+    )
+    parser.add_argument(
+        "--valable",
+        type=int,
+        metavar="HEURES",
+        help="avec --programmer : envoi en retard possible pendant ce temps (12 h par défaut)",
+    )
     add_wait_argument(parser)
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(parser)
     parser.set_defaults(handler=run)
+
+
+def parse_local_moment(value: str, option: str = "--programmer") -> Any:
+    """``AAAA-MM-JJTHH:MM`` (or with a space) in the desk's local time, as an aware UTC time."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
+    except ValueError:
+        raise CliError(
+            f"{option} illisible : « {value} ». Forme attendue AAAA-MM-JJTHH:MM, heure locale "
+            "(ex. 2026-07-04T08:00).",
+            EXIT_USAGE,
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the desk's local time
+    return moment.astimezone(UTC)
 
 
 def add_wait_argument(parser: Any) -> None:
@@ -148,6 +176,10 @@ def run(args: Any) -> int:
     from stopcamb_desk.services.composer import SendRefused, check_draft, validate_for_send
 
     draft = _draft(args)
+    if args.valable is not None and args.programmer is None:
+        raise CliError("--valable ne s'emploie qu'avec --programmer.", EXIT_USAGE)
+    if args.programmer is not None:
+        return _plan(draft, args)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -174,6 +206,51 @@ def run(args: Any) -> int:
             finally:
                 services.close()
     return _dry_run(draft, verdict, settings, principal, args)
+
+
+def _plan(draft: Any, args: Any) -> int:
+    """``send --national --programmer …``: commit the message « programmée »; any sender
+    running at that time (a desk, ``outbox run``) sends it."""
+    from stopcamb_desk.cli.common import open_services
+    from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS
+    from stopcamb_desk.services.schedule import ScheduleService
+    from stopcamb_desk.services.schedule_model import Schedule
+
+    if not args.national:
+        raise CliError(
+            "--programmer ne s'applique qu'aux messages de prévention nationaux (--national).",
+            EXIT_USAGE,
+        )
+    if args.dry_run:
+        raise CliError("--programmer et --dry-run ne vont pas ensemble.", EXIT_USAGE)
+    schedule = Schedule(parse_local_moment(args.programmer), args.valable or DEFAULT_VALIDITY_HOURS)
+    services = open_services()
+    try:
+        principal = login_operator(services, args.operateur)
+        if services.outbox is None:
+            raise CliError(f"{services.push_error} Rien n'a été programmé.")
+        places, _note = _place_finder(None)
+        alert_id = ScheduleService(services.outbox, places).plan(principal, draft, schedule)
+    finally:
+        services.close()
+    when = schedule.at.astimezone().strftime("%d/%m/%Y à %H:%M")
+    until = schedule.valid_until.astimezone().strftime("%d/%m/%Y à %H:%M")
+    if args.json:
+        print_json(
+            {
+                "alerte": alert_id,
+                "statut": "programmee",
+                "programme_pour": schedule.at.isoformat(),
+                "valable_jusqu_a": schedule.valid_until.isoformat(),
+            }
+        )
+    else:
+        print(
+            f"Message n° {alert_id} programmé pour le {when} (heure locale). Un poste ouvert ou "
+            f"l'expéditeur « stopcamb-desk outbox run » l'enverra ; sans expéditeur jusqu'au "
+            f"{until}, il expirera sans être envoyé."
+        )
+    return EXIT_OK
 
 
 def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any) -> int:

@@ -17,6 +17,10 @@ CLI all apply (the status groups they use are in :mod:`stopcamb_desk.domain.stat
   possible afterwards: a notification already displayed stays on the phone until dismissed.
 - **Renvoyer**: only an alert in échec or à vérifier, still the head of its topic, within its
   lifetime. **Remplacer / Retirer**: only the head, once it may be on the phones.
+- **Planned messages** (« programmée », national prevention only) stay out of their topic's
+  order until they fall due: then they take a new sequence number, as if queued at that
+  moment, and follow the rules above; late (no sender ran at the time) they still go within
+  their validity window, else they become « expirée ». Editable and cancellable until due.
 """
 
 from __future__ import annotations
@@ -108,3 +112,38 @@ def superseded_message(newer_id: int) -> str:
         f"Remplacée avant envoi par l'alerte n° {newer_id}, plus récente, pour le même public : "
         "elle n'a pas été et ne sera pas envoyée."
     )
+
+
+# -- planned messages (national prevention) --------------------------------------------------
+# A planned message falls due at its time; if no sender ran then, it still goes within its
+# validity window, and past it becomes « expirée » (never sent stale).
+DEFAULT_VALIDITY_HOURS = 12
+MAX_VALIDITY_HOURS = 72
+MIN_LEAD = timedelta(minutes=1)
+MAX_LEAD = timedelta(days=366)
+
+
+def schedule_refusal(at: datetime, now: datetime, validity_hours: int) -> str | None:
+    """Why a message cannot be planned for ``at`` (French), or None."""
+    local = at.astimezone().strftime("%d/%m/%Y à %H:%M")
+    if at < now + MIN_LEAD:
+        return (
+            f"L'heure de programmation ({local}) est passée ou trop proche : choisissez un "
+            "moment à venir, ou envoyez le message maintenant."
+        )
+    if at > now + MAX_LEAD:
+        return (
+            f"L'heure de programmation ({local}) est à plus d'un an : choisissez une date plus "
+            "proche."
+        )
+    if not 1 <= validity_hours <= MAX_VALIDITY_HOURS:
+        return (
+            f"La durée de validité doit être comprise entre 1 et {MAX_VALIDITY_HOURS} heures "
+            f"(reçu : {validity_hours})."
+        )
+    return None
+
+
+def still_valid(now: datetime, valid_until: datetime) -> bool:
+    """A planned message that fell due goes out late only within its validity window."""
+    return now <= valid_until

@@ -38,12 +38,18 @@ class Permission(StrEnum):
     VIEW_ALL_HISTORY = "view_all_history"
     VIEW_AUDIT = "view_audit"
     MANAGE_SETTINGS = "manage_settings"
+    VIEW_NATIONAL_OVERVIEW = "view_national_overview"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHEF_DE_QUART: frozenset({Permission.SEND_OPERATIONAL}),
     Role.OPP_NATIONAL: frozenset(
-        {Permission.SEND_PREVENTION, Permission.PUBLISH_NEWS, Permission.VIEW_ALL_HISTORY}
+        {
+            Permission.SEND_PREVENTION,
+            Permission.PUBLISH_NEWS,
+            Permission.VIEW_ALL_HISTORY,
+            Permission.VIEW_NATIONAL_OVERVIEW,
+        }
     ),
     Role.ADMINISTRATEUR: frozenset(
         {
@@ -52,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_HISTORY,
             Permission.VIEW_AUDIT,
             Permission.MANAGE_SETTINGS,
+            Permission.VIEW_NATIONAL_OVERVIEW,
         }
     ),
 }
@@ -67,6 +74,9 @@ PERMISSION_REFUSALS: dict[Permission, str] = {
     Permission.VIEW_ALL_HISTORY: "Vous ne voyez que l'historique de vos départements.",
     Permission.VIEW_AUDIT: "Le journal d'audit est réservé aux administrateurs.",
     Permission.MANAGE_SETTINGS: "Les réglages sont réservés aux administrateurs.",
+    Permission.VIEW_NATIONAL_OVERVIEW: (
+        "Le tableau national est réservé à l'OPP du GGD34 et aux administrateurs."
+    ),
 }
 
 

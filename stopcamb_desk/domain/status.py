@@ -25,6 +25,12 @@ class AlertStatus(StrEnum):
     # A newer alert of the same topic was queued before this one was ever accepted: it is never
     # handed to FCM (it would land over the newer one on the phones).
     REMPLACEE_ATTENTE = "remplacee_attente"
+    # A planned message (national prevention): not in its topic's order until it falls due.
+    PROGRAMMEE = "programmee"
+    # A planned message no sender could send before the end of its validity window.
+    EXPIREE = "expiree"
+    # A planned message cancelled before it fell due.
+    ANNULEE = "annulee"
 
     @property
     def label(self) -> str:
@@ -40,10 +46,15 @@ STATUS_LABELS: dict[str, str] = {
     "remplacee": "Remplacée",
     "retiree": "Retirée",
     "remplacee_attente": "Remplacée avant envoi",
+    "programmee": "Programmée",
+    "expiree": "Expirée (non envoyée)",
+    "annulee": "Programmation annulée",
 }
 
 # Statuses that may still change without an operator action (the outbox is working on them).
 IN_PROGRESS_STATUSES: frozenset[str] = frozenset({"en_attente", "envoi"})
+# Planned messages, editable and cancellable until they fall due.
+SCHEDULED_STATUSES: frozenset[str] = frozenset({"programmee"})
 # Statuses that need an operator's attention.
 ATTENTION_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
 # FCM accepted the push (it may since have been covered by a newer one).
@@ -57,6 +68,19 @@ BLOCKS_OLDER_STATUSES: frozenset[str] = HEAD_STATUSES | ACCEPTED_STATUSES
 REPLACEABLE_STATUSES: frozenset[str] = frozenset({"envoyee", "a_verifier"})
 # « Renvoyer » applies to these (within the push lifetime, and only for the topic's head).
 RESENDABLE_STATUSES: frozenset[str] = frozenset({"echec", "a_verifier"})
+
+# What the subscribed phones of a département display (« Sur les téléphones », map, overview).
+PHONES_ALERT = "Alerte affichée"
+PHONES_RETRACTION = "Message de retrait affiché"
+PHONES_NOTHING = "Aucune alerte affichée"
+
+
+def phones_label(shown: bool, retraction: bool) -> str:
+    """« Alerte affichée », « Message de retrait affiché » or « Aucune alerte affichée »."""
+    if not shown:
+        return PHONES_NOTHING
+    return PHONES_RETRACTION if retraction else PHONES_ALERT
+
 
 # MessageKind is a StrEnum: the stored value ("operationnel") finds its label too.
 KIND_LABELS: dict[str, str] = {
@@ -79,6 +103,15 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "brigade_modifiee": "Annuaire modifié",
     "renvoi": "Renvoi demandé",
     "a_verifier": "Envoi à vérifier",
+    "acceptee": "Acceptée par FCM",
+    "remplacee_attente": "Remplacée avant envoi",
+    "journal_scelle": "Journal scellé par la clé d'audit",
+    "cle_audit_renouvelee": "Clé d'audit renouvelée",
+    "programmation": "Message programmé",
+    "programmation_modifiee": "Programmation modifiée",
+    "programmation_annulee": "Programmation annulée",
+    "programmation_declenchee": "Message programmé mis en envoi",
+    "expiree": "Message programmé expiré",
     "annuaire_importe": "Annuaire importé",
     "actualite_brouillon_cree": "Actualité : brouillon créé",
     "actualite_brouillon_modifie": "Actualité : brouillon modifié",

@@ -5,7 +5,8 @@ worker thread. Metropolitan France (Corsica included) shares one projection; eac
 département has its own (a Guadeloupe at 16° N and a Haute-Savoie at 46° N cannot share the
 ``cos(lat)`` factor). The projection is a simple equirectangular one: ``x = (lon - lon0) ·
 cos(lat0)``, ``y = lat0 - lat`` (degrees of latitude, y pointing down like screen pixels) —
-good enough at the scale of a département.
+good enough at the scale of a département. Label points and the coastline are computed here too,
+with shapely, so that the map only traces and paints.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ class ProjectedShape:
     code: str
     rings: tuple[Ring, ...]  # exterior rings and holes alike (painted with the odd-even rule)
     bounds: Bounds
-    label_at: tuple[float, float]  # a point inside the largest polygon, for the name
+    # The name goes here: the centre of the largest circle inside the largest polygon (its
+    # « pole of inaccessibility »), and that circle's radius, to tell whether a label fits.
+    label_at: tuple[float, float]
+    label_radius: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class ProjectedArea:
     key: str
     projection: Projection
     shapes: dict[str, ProjectedShape]
+    coast: tuple[Ring, ...] = ()  # outer rings of the union: the area's coastline and borders
 
     def bounds_of(self, codes: tuple[str, ...] | list[str]) -> Bounds | None:
         boxes = [self.shapes[c].bounds for c in codes if c in self.shapes]
@@ -83,27 +88,51 @@ def _polygons(geom: Any) -> list[Any]:
     return []
 
 
-def project_geometry(code: str, geom: Any, projection: Projection) -> ProjectedShape:
-    """Rings of a shapely (Multi)Polygon in lon/lat, projected."""
+def _project(geom: Any, projection: Projection) -> Any:
+    import numpy as np
+    import shapely
+
+    k, lon0, lat0 = projection.k, projection.lon0, projection.lat0
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(((xy[:, 0] - lon0) * k, lat0 - xy[:, 1]))
+    )
+
+
+def _rings(polygons: list[Any], *, holes: bool = True) -> tuple[Ring, ...]:
     rings: list[Ring] = []
-    polygons = _polygons(geom)
     for polygon in polygons:
-        for ring in (polygon.exterior, *polygon.interiors):
-            rings.append(tuple(projection.forward(lon, lat) for lon, lat in ring.coords))
+        for ring in (polygon.exterior, *(polygon.interiors if holes else ())):
+            rings.append(tuple((float(x), float(y)) for x, y in ring.coords))
+    return tuple(rings)
+
+
+# Precision of the label point, in degrees of latitude (~500 m).
+LABEL_TOLERANCE = 0.005
+
+
+def project_geometry(code: str, geom: Any, projection: Projection) -> ProjectedShape:
+    """Rings of a shapely (Multi)Polygon in lon/lat, projected, with where its label goes."""
+    from shapely.ops import polylabel
+
+    polygons = _polygons(_project(geom, projection))
+    rings = _rings(polygons)
     xs = [x for ring in rings for x, _ in ring]
     ys = [y for ring in rings for _, y in ring]
     bounds = (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
-    if polygons:
-        inside = max(polygons, key=lambda p: p.area).representative_point()
-        label_at = projection.forward(inside.x, inside.y)
-    else:
-        label_at = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
-    return ProjectedShape(code, tuple(rings), bounds, label_at)
+    if not polygons:
+        centre = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+        return ProjectedShape(code, rings, bounds, centre)
+    largest = max(polygons, key=lambda p: p.area)
+    pole = polylabel(largest, tolerance=LABEL_TOLERANCE)
+    radius = float(largest.exterior.distance(pole))
+    return ProjectedShape(code, rings, bounds, (float(pole.x), float(pole.y)), radius)
 
 
 @cache
 def projected_area(key: str) -> ProjectedArea:
     """Every département of ``key`` (``"metropole"`` or an overseas code), projected; cached."""
+    import shapely
+
     from stopcamb_desk.geo.departements import departements, outline
 
     codes = [d.code for d in departements() if d.has_outline and area_of(d.code) == key]
@@ -116,4 +145,7 @@ def projected_area(key: str) -> ProjectedArea:
     lat_max = max(g.bounds[3] for g in geoms.values())
     projection = Projection((lon_min + lon_max) / 2, (lat_min + lat_max) / 2)
     shapes = {code: project_geometry(code, geom, projection) for code, geom in geoms.items()}
-    return ProjectedArea(key, projection, shapes)
+    # Shared borders of neighbours do not match to the metre: a tiny buffer closes the seams.
+    union = shapely.union_all(list(geoms.values())).buffer(1e-4).buffer(-1e-4)
+    coast = _rings(_polygons(_project(union, projection)), holes=False)
+    return ProjectedArea(key, projection, shapes, coast)

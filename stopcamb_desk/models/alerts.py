@@ -61,6 +61,9 @@ class Alert(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A planned prevention message: when it falls due, and until when it may still go late.
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     gateway: Mapped[str] = mapped_column(String(20), default="simulation")  # fcm | simulation
     version: Mapped[int] = mapped_column(Integer, default=1)
 

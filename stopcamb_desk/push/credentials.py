@@ -33,14 +33,15 @@ def _fail(path: Path, problem: str) -> PushConfigError:
 
 
 def _refuse_shared(path: Path) -> None:
-    """The key that sends alerts to the public must be readable by the desk's account only."""
+    """The key that sends alerts to the public must not be readable by every account of the
+    workstation (its owner, and at most the operators' group, may read it: 0600 or 0640)."""
     if os.name != "posix":
         return
     mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if mode & (stat.S_IRWXO | stat.S_IWGRP):
         raise _fail(
             path,
-            f"lisible par d'autres comptes de ce poste (droits {stat.filemode(mode)}) alors "
+            f"accessible à d'autres comptes de ce poste (droits {stat.filemode(mode)}) alors "
             "qu'il contient la clé qui permet d'envoyer des alertes à la population. Rien n'a "
             f"été envoyé. Corrigez avec « chmod 600 '{path}' » puis relancez.",
         )

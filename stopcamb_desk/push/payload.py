@@ -173,6 +173,12 @@ def payload_to_json(payload: Mapping[str, Any]) -> str:
     return json.dumps({"message": dict(payload)}, ensure_ascii=False, sort_keys=True)
 
 
+def is_retraction(message: Mapping[str, Any]) -> bool:
+    """True for the neutral message that withdraws an alert (``data.retraction == "1"``)."""
+    data = message.get("data")
+    return isinstance(data, Mapping) and data.get("retraction") == "1"
+
+
 def payload_from_json(text: str) -> dict[str, Any]:
     """The message stored by :func:`payload_to_json` (a bare message is accepted too)."""
     try:

@@ -22,7 +22,7 @@ from stopcamb_desk.services.alert_record import content_of
 if TYPE_CHECKING:
     from stopcamb_desk.services.audit import ChainReport
 
-QUEUED_ACTIONS = frozenset({"envoi", "remplacement", "retrait"})
+QUEUED_ACTIONS = frozenset({"envoi", "remplacement", "retrait", "programmation"})
 PENDING = "en_cours"
 _FIELD_LABELS = {
     "texte": "texte",
@@ -79,11 +79,20 @@ def _replay(session: Session) -> dict[int, _Expected]:
         if action in QUEUED_ACTIONS:
             content = details.get("contenu")
             state[alert_id] = _Expected(event_id, content, key_id is None)
+            if action == "programmation":
+                state[alert_id].status = "programmee"
             for other in details.get("annulees") or ():
                 _set(state, other, "remplacee_attente")
             continue
         expected = state.get(alert_id)
         if expected is None:
+            continue
+        if action in ("programmation_declenchee", "programmation_modifiee"):
+            expected.content = details.get("contenu")  # sequence and payload of that moment
+            if action == "programmation_declenchee":
+                expected.status = PENDING
+                for other in details.get("annulees") or ():
+                    _set(state, other, "remplacee_attente")
             continue
         if action == "acceptee":
             expected.status = str(details.get("statut", "envoyee"))
@@ -92,8 +101,10 @@ def _replay(session: Session) -> dict[int, _Expected]:
                 _set(state, other, "remplacee")
             if details.get("retiree") is not None:
                 _set(state, details["retiree"], "retiree")
-        elif action in ("echec", "a_verifier", "remplacee_attente"):
+        elif action in ("echec", "a_verifier", "remplacee_attente", "expiree"):
             expected.status = action
+        elif action == "programmation_annulee":
+            expected.status = "annulee"
         elif action == "renvoi":
             expected.status = PENDING
     return state

@@ -22,13 +22,18 @@ import json
 import os
 import secrets
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.private_files import ensure_private_dir, write_private
+
+if TYPE_CHECKING:
+    from stopcamb_desk.models.db import Database
 
 KEY_BYTES = 32
 
@@ -61,10 +66,10 @@ class AuditKeyring:
 
 def _refuse_shared(path: Path) -> None:
     mode = path.stat().st_mode
-    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if os.name == "posix" and mode & (stat.S_IRWXO | stat.S_IWGRP):
         raise AuditKeyError(
-            f"La clé du journal d'audit {path} est lisible par d'autres comptes : quiconque la "
-            f"lit peut falsifier le journal. Corrigez avec « chmod 600 {path} » puis relancez."
+            f"La clé du journal d'audit {path} est accessible à d'autres comptes : quiconque la "
+            f"lit peut falsifier le journal. Corrigez avec « chmod 600 '{path}' » puis relancez."
         )
 
 
@@ -125,6 +130,28 @@ def rotate_key(path: Path) -> AuditKeyring:
     with FileLock(str(path) + ".lock"):
         write_private(path, _serialise(rotated))
     return rotated
+
+
+def rotate_key_as(db: Database, principal: Principal, path: Path) -> str:
+    """An administrator rotates the key of ``db``'s trail; the rotation is its first event."""
+    from stopcamb_desk.services import audit
+
+    require(principal, Permission.MANAGE_SETTINGS)
+    old = load_or_create_keyring(path)[0].current
+    ring = rotate_key(path)
+    with db.session() as session:
+        session.info[audit.SESSION_KEY] = replace(
+            audit.secrets_of(session), keyring=ring, created=False
+        )
+        audit.record(
+            session,
+            principal.login,
+            "cle_audit_renouvelee",
+            "reglages",
+            "audit",
+            {"ancienne_cle": old, "nouvelle_cle": ring.current},
+        )
+    return ring.current
 
 
 @dataclass(frozen=True, slots=True)

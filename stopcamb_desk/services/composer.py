@@ -76,6 +76,13 @@ def permitted_departements(principal: Principal) -> list[DepartementChoice]:
     return [DepartementChoice(code, departement_name(code)) for code in principal.departements]
 
 
+def target_departement(principal: Principal, code: str) -> DepartementChoice:
+    """A département chosen as the composer's target (a click on the map): one of the
+    operator's, else :class:`PermissionDenied` says whose it is not."""
+    require_departement(principal, code)
+    return DepartementChoice(code, departement_name(code))
+
+
 def permitted_kinds(principal: Principal) -> list[MessageKind]:
     kinds = []
     if principal.can(Permission.SEND_OPERATIONAL):

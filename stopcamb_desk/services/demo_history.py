@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -51,6 +52,30 @@ OTV = (
 DISK_FULL = (
     f"{SIMULATION_LABEL} : impossible d'écrire le journal de simulation (Aucun espace "
     "disponible sur le périphérique). Vérifiez le dossier de données."
+)
+# The other CORG of the country over the last 30 days, so that the national map and overview
+# have a country to show: (département, town named in the alerts, alerts in 30 days). No alert
+# in Paris and its inner ring, a police zone, as in reality.
+ACTIVITY: tuple[tuple[str, str, int], ...] = (
+    ("13", "AUBAGNE", 6), ("69", "VILLEFRANCHE-SUR-SAÔNE", 5), ("33", "LIBOURNE", 5),
+    ("31", "MURET", 4), ("59", "ARMENTIÈRES", 4), ("44", "SAINT-NAZAIRE", 4),
+    ("83", "DRAGUIGNAN", 3), ("06", "GRASSE", 3), ("38", "VOIRON", 3), ("67", "HAGUENAU", 3),
+    ("30", "ALÈS", 2), ("84", "CARPENTRAS", 2), ("76", "DIEPPE", 2), ("35", "VITRÉ", 2),
+    ("77", "MEAUX", 2), ("78", "RAMBOUILLET", 2), ("91", "ÉTAMPES", 1), ("95", "PONTOISE", 2),
+    ("57", "SARREGUEMINES", 2), ("62", "BÉTHUNE", 2), ("17", "ROCHEFORT", 2), ("64", "BAYONNE", 2),
+    ("29", "MORLAIX", 1), ("56", "LORIENT", 1), ("49", "CHOLET", 1), ("37", "AMBOISE", 1),
+    ("45", "MONTARGIS", 1), ("63", "ISSOIRE", 1), ("21", "BEAUNE", 1), ("26", "MONTÉLIMAR", 1),
+    ("66", "PRADES", 1), ("11", "NARBONNE", 1), ("2B", "CALVI", 1), ("68", "MULHOUSE", 1),
+    ("86", "CHÂTELLERAULT", 1), ("971", "LE GOSIER", 2), ("972", "LE LAMENTIN", 1),
+    ("973", "KOUROU", 1), ("974", "SAINT-PIERRE", 3), ("976", "DZAOUDZI", 1),
+)  # fmt: skip
+ACTIVITY_TEXTS = (
+    "{town}, plusieurs cambriolages de maisons en journée : fermez portes et fenêtres, même "
+    "pour une courte absence.",
+    "{town}, cambriolages de commerces la nuit dernière : vérifiez vos fermetures et votre "
+    "alarme, signalez tout fait au 17.",
+    "{town}, série de cambriolages dans les maisons en fin de journée : soyez vigilants, faites "
+    "passer l'info !",
 )
 NEWS: tuple[tuple[int, str, str, str], ...] = (
     (
@@ -200,8 +225,42 @@ def seed_demo_history(db: Database, settings: Settings) -> None:
     send(timedelta(hours=6, minutes=25), chef74, ANNECY, "74", replaces=first)
     send(timedelta(hours=4, minutes=5), chef74, EXERCISE, "74", exercise=True)
     send(timedelta(minutes=48), chef74, SEYNOD, "74", fail=True)
+    corg = _demo_corg(db)
+    for ago, code, text in _activity_plan(now):
+        send(ago, corg, text, code)
     _write_journal(settings, gateway.received)
     _seed_news(db, settings, opp, now)
+
+
+def _demo_corg(db: Database) -> Principal:
+    """The author of the other CORG's alerts: a deactivated account (nobody logs in with it)."""
+    from stopcamb_desk.models import OperatorDepartement
+
+    codes = tuple(code for code, _town, _n in ACTIVITY)
+    with db.session() as session:
+        operator = Operator(
+            login="corg-demo",
+            nom="CORG (démonstration)",
+            role=Role.CHEF_DE_QUART.value,
+            password_hash="!",  # never checked: the account is inactive
+            active=False,
+            departement_links=[OperatorDepartement(departement=c) for c in codes],
+        )
+        session.add(operator)
+        session.flush()
+        return Principal(operator.id, operator.login, operator.nom, Role.CHEF_DE_QUART, codes)
+
+
+def _activity_plan(now: datetime) -> list[tuple[timedelta, str, str]]:
+    """(how long ago, département, text), oldest first: a push replaces the one before it."""
+    rng = random.Random(13)
+    plan = []
+    for code, town, count in ACTIVITY:
+        for _ in range(count):
+            ago = timedelta(minutes=rng.randrange(90, 30 * 24 * 60))
+            plan.append((ago, code, rng.choice(ACTIVITY_TEXTS).format(town=town)))
+    plan.sort(key=lambda p: p[0], reverse=True)
+    return plan
 
 
 def _day(today: date) -> date:

@@ -16,10 +16,11 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.roles import Principal
@@ -81,20 +82,27 @@ def csv_record(row: AlertRow) -> list[str]:
     ]
 
 
-def write_csv(rows: Iterable[AlertRow], out: IO[bytes]) -> int:
-    """Write the BOM, the headers and one line per alert; return the number of alerts."""
+@contextmanager
+def spreadsheet_csv(out: IO[bytes]) -> Iterator[Any]:
+    """A ``csv.writer`` in the desk's spreadsheet dialect (BOM, « ; », CRLF) over ``out``,
+    which stays open for the caller."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     try:
-        writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        yield csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        text.flush()
+    finally:
+        text.detach()
+
+
+def write_csv(rows: Iterable[AlertRow], out: IO[bytes]) -> int:
+    """Write the BOM, the headers and one line per alert; return the number of alerts."""
+    with spreadsheet_csv(out) as writer:
         writer.writerow(CSV_HEADERS)
         count = 0
         for row in rows:
             writer.writerow(csv_record(row))
             count += 1
-        text.flush()
         return count
-    finally:
-        text.detach()  # leave ``out`` open for the caller
 
 
 # -- CAP 1.2 --------------------------------------------------------------------------------

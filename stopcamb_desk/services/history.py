@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal
 from stopcamb_desk.models import Alert, AlertAttempt, Operator, search, utcnow
 from stopcamb_desk.models.db import Database
+from stopcamb_desk.push.payload import is_retraction
 from stopcamb_desk.services.history_model import (
     NO_AGE,
     AlertDetail,
@@ -253,6 +254,8 @@ class HistoryService:
                 replaced=replaced,
                 replaced_by=replaced_by,
                 other_replacements=others,
+                scheduled_for=alert.scheduled_for,
+                valid_until=alert.valid_until,
             )
 
     def _ancestors(self, session: Session, row: AlertRow) -> tuple[AlertRow, ...]:
@@ -307,26 +310,32 @@ class HistoryService:
         # next one on its topic arrives), so fetch them through the status index and keep the
         # latest per topic here. A window function made SQLite walk the whole (topic, sequence)
         # index instead: 1.5 s at a million alerts.
-        query = _BASE_QUERY.where(Alert.status == "envoyee")
+        query = _BASE_QUERY.add_columns(Alert.payload_json).where(Alert.status == "envoyee")
         visible = visibility_clause(principal)
         if visible is not None:
             query = query.where(visible)
         if not include_exercise:
             query = query.where(Alert.exercise.is_(False))
-        latest: dict[str, tuple[tuple[datetime, int], AlertRow]] = {}
+        latest: dict[str, tuple[tuple[datetime, int], AlertRow, str]] = {}
         with self._db.session() as session:
             for r in session.execute(query):
-                row = _row(tuple(r))
+                row = _row(tuple(r)[: len(_ROW_COLUMNS)])
                 rank = (row.sent_at or row.created_at, row.id)
                 if row.topic not in latest or rank > latest[row.topic][0]:
-                    latest[row.topic] = (rank, row)
+                    latest[row.topic] = (rank, row, r.payload_json)
         now = self._clock()
         entries: list[PhoneEntry] = []
-        for _rank, row in latest.values():
+        for _rank, row, payload_json in latest.values():
             shown_since = row.sent_at or row.created_at
+            message = loads_object(payload_json).get("message")
             entries.append(
                 PhoneEntry(
-                    row.topic, row.departement, row.exercise, row, max(now - shown_since, NO_AGE)
+                    row.topic,
+                    row.departement,
+                    row.exercise,
+                    row,
+                    max(now - shown_since, NO_AGE),
+                    retraction=isinstance(message, dict) and is_retraction(message),
                 )
             )
         entries.sort(key=lambda e: (e.exercise, e.departement is None, e.departement or ""))

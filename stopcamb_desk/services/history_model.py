@@ -9,7 +9,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.domain.status import acceptance_summary, excerpt, kind_label, status_label
+from stopcamb_desk.domain.status import (
+    acceptance_summary,
+    excerpt,
+    kind_label,
+    phones_label,
+    status_label,
+)
 
 
 class HistoryError(DeskError):
@@ -128,6 +134,8 @@ class AlertDetail:
     # Newest last: what replaced this alert, then what replaced that one, and so on.
     replaced_by: tuple[AlertRow, ...] = ()
     other_replacements: tuple[AlertRow, ...] = field(default=())  # failed sibling attempts
+    scheduled_for: datetime | None = None  # a planned message: its planned time
+    valid_until: datetime | None = None  # … and the end of its validity window
 
     @property
     def is_chain_head(self) -> bool:
@@ -148,6 +156,12 @@ class PhoneEntry:
     exercise: bool
     alert: AlertRow
     age: timedelta
+    retraction: bool = False  # the neutral message that withdrew the previous alert
+
+    @property
+    def label(self) -> str:
+        """« Alerte affichée » or « Message de retrait affiché »."""
+        return phones_label(True, self.retraction)
 
 
 NO_AGE = timedelta(0)

@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 from stopcamb_desk.domain.lifecycle import MAX_LEASE_SECONDS, superseded_message
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.rules.model import MessageKind, Verdict
-from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES
+from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, SCHEDULED_STATUSES
 from stopcamb_desk.models import Alert, utcnow
 from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.push.gateway import (
@@ -62,7 +62,13 @@ from stopcamb_desk.push.gateway import (
     SendResult,
     TransientPushError,
 )
-from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_json, payload_to_json
+from stopcamb_desk.push.payload import (
+    AlertPush,
+    build_payload,
+    is_retraction,
+    payload_from_json,
+    payload_to_json,
+)
 from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
@@ -78,6 +84,7 @@ from stopcamb_desk.services.outbox_policy import (
     desk_name,
 )
 from stopcamb_desk.services.outbox_resend import requeue
+from stopcamb_desk.services.schedule_model import Schedule
 
 CLAIM_BATCH = 10
 RECORD_TRIES = 4
@@ -126,7 +133,8 @@ class Outbox:
         """``callback(alert_id, status)`` after each change, on the thread that made it."""
         self._listeners.append(callback)
 
-    def _notify(self, alert_id: int, status: str) -> None:
+    def notify(self, alert_id: int, status: str) -> None:
+        """Tell the listeners (and waiting senders) that ``alert_id`` is now ``status``."""
         with self._changed:
             self._changed.notify_all()
         for callback in list(self._listeners):
@@ -146,9 +154,13 @@ class Outbox:
         *,
         replaces_id: int | None = None,
         retraction: bool = False,
+        schedule: Schedule | None = None,
     ) -> int:
         """Commit the alert « en attente » with its exact payload and audit event; no network.
-        Older alerts of its topic still waiting become « remplacée avant envoi »."""
+        Older alerts of its topic still waiting become « remplacée avant envoi ».
+
+        With ``schedule`` the alert is « programmée » instead: out of its topic's order until
+        it falls due (:mod:`.schedule` releases it)."""
         check_target(principal, draft)
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
@@ -181,7 +193,7 @@ class Outbox:
                 "replacement_key": replacement_key(topic),
                 "text": body,
                 "author_id": principal.operator_id,
-                "status": "en_attente",
+                "status": "programmee" if schedule else "en_attente",
                 "procedure_type": procedure_type,
                 "procedure_number": procedure_number,
                 "procedure_date": procedure_date,
@@ -191,9 +203,11 @@ class Outbox:
                 "payload_json": "{}",
                 "replaces_id": replaces_id,
                 "attempt_count": 0,
-                "next_attempt_at": now,
+                "next_attempt_at": schedule.at if schedule else now,
                 "gateway": self.gateway.name,
                 "version": 1,
+                "scheduled_for": schedule.at if schedule else None,
+                "valid_until": schedule.valid_until if schedule else None,
             }
             row = session.execute(sql.INSERT_ALERT, {"b_topic": topic, **values}).one()
             alert_id, sequence = int(row[0]), int(row[1])
@@ -210,18 +224,10 @@ class Outbox:
             )
             payload = payload_to_json(build_payload(push, now=now))
             session.execute(sql.SET_PAYLOAD, {"b_id": alert_id, "b_payload": payload})
-            stopped = sorted(
-                session.scalars(
-                    sql.STOP_OLDER,
-                    {
-                        "b_topic": topic,
-                        "b_seq": sequence,
-                        "b_now": now,
-                        "b_error": superseded_message(alert_id),
-                    },
-                )
-            )
+            stopped = [] if schedule else stop_older(session, topic, sequence, alert_id, now)
             action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
+            if schedule is not None:
+                action = "programmation"
             content = recorded_content(
                 text=body,
                 departement=departement,
@@ -253,13 +259,27 @@ class Outbox:
                     "exercice": draft.exercise,
                     "annulees": stopped,
                     "contenu": content,
+                    **(schedule.details() if schedule else {}),
                 },
                 at=now,
             )
         for old in stopped:
-            self._notify(old, "remplacee_attente")
-        self._notify(alert_id, "en_attente")
+            self.notify(old, "remplacee_attente")
+        self.notify(alert_id, "programmee" if schedule else "en_attente")
         return alert_id
+
+    # -- planned messages ---------------------------------------------------------------------
+    def release_due(self) -> list[tuple[int, str]]:
+        """Planned messages that fell due go into their topic's order (or expire); returns
+        (id, new status). Run by every sender before claiming, under the outbox lock."""
+        from stopcamb_desk.services.schedule import release_due
+
+        with self.db.session() as session:
+            lock_outbox(session)
+            changed = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
+        for alert_id, status in changed:
+            self.notify(alert_id, status)
+        return changed
 
     # -- claim --------------------------------------------------------------------------------
     def claim(self, alert_id: int | None = None, limit: int = CLAIM_BATCH) -> list[Claimed]:
@@ -283,7 +303,7 @@ class Outbox:
             key=lambda c: c.id,
         )
         for c in claimed:
-            self._notify(c.id, "envoi")
+            self.notify(c.id, "envoi")
         return claimed
 
     # -- delivery -----------------------------------------------------------------------------
@@ -327,9 +347,9 @@ class Outbox:
             raise DatabaseError(explain_failure(exc, self.db.url)) from exc
         if acceptance is not None:
             self.journal.recorded(acceptance)
-        self._notify(claimed.id, outcome.status)
+        self.notify(claimed.id, outcome.status)
         for other_id, status in outcome.others:
-            self._notify(other_id, status)
+            self.notify(other_id, status)
         return outcome
 
     def _record_retrying(
@@ -429,7 +449,7 @@ class Outbox:
         """:func:`recover` for this outbox's database and journal; the ids now « à vérifier »."""
         ids = recover(self.db, self.journal, clock=self.clock, desk=self.desk)
         for alert_id in ids:
-            self._notify(alert_id, "a_verifier")
+            self.notify(alert_id, "a_verifier")
         return ids
 
     # -- operator actions ---------------------------------------------------------------------
@@ -445,7 +465,7 @@ class Outbox:
                 ttl_hours=self.ttl_hours,
                 gateway=self.gateway.name,
             )
-        self._notify(alert_id, "en_attente")
+        self.notify(alert_id, "en_attente")
 
     # -- queries ----------------------------------------------------------------------------
     def status(self, alert_id: int) -> tuple[str, str | None, str | None]:
@@ -463,7 +483,7 @@ class Outbox:
         with self.db.session() as session:
             return session.scalar(
                 select(func.min(Alert.next_attempt_at)).where(
-                    Alert.status.in_(sorted(IN_PROGRESS_STATUSES))
+                    Alert.status.in_(sorted(IN_PROGRESS_STATUSES | SCHEDULED_STATUSES))
                 )
             )
 
@@ -508,6 +528,24 @@ def pending_alerts(db: Database) -> list[PendingAlert]:
         return [PendingAlert(*row) for row in session.execute(query)]
 
 
+def stop_older(
+    session: Session, topic: str, sequence: int, newer_id: int, now: datetime
+) -> list[int]:
+    """Older alerts of ``topic`` still waiting become « remplacée avant envoi » (the newer
+    one ``newer_id`` was just queued); returns their ids."""
+    return sorted(
+        session.scalars(
+            sql.STOP_OLDER,
+            {
+                "b_topic": topic,
+                "b_seq": sequence,
+                "b_now": now,
+                "b_error": superseded_message(newer_id),
+            },
+        )
+    )
+
+
 def attempt_outcome(error: PushError) -> str:
     if isinstance(error, TransientPushError):
         return "incertain" if error.maybe_delivered else "transitoire"
@@ -542,8 +580,7 @@ def record_acceptance(
     )
     if already:
         return Outcome(acceptance.alert_id, str(alert.status), acceptance.message_id)
-    retraction = (payload_from_json(alert.payload_json).get("data") or {}).get("retraction")
-    withdrawn = alert.replaces_id if retraction == "1" else None
+    withdrawn = alert.replaces_id if is_retraction(payload_from_json(alert.payload_json)) else None
     params = {
         "b_id": acceptance.alert_id,
         "b_topic": alert.topic,

@@ -12,6 +12,7 @@ from typing import Any
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.lifecycle import MAX_LEASE_SECONDS
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES
+from stopcamb_desk.push.payload import is_retraction
 
 CRASH_MESSAGE = (
     "Le poste qui envoyait cette alerte s'est arrêté avant la réponse de Firebase : elle a "
@@ -55,8 +56,7 @@ class Claimed:
     @property
     def withdrawn_id(self) -> int | None:
         """The alert a retraction withdraws (None for a plain alert or a replacement)."""
-        retraction = (self.payload.get("data") or {}).get("retraction") == "1"
-        return self.replaces_id if retraction else None
+        return self.replaces_id if is_retraction(self.payload) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ def requeue(
     reason = resend_refusal(
         alert_id,
         alert.status,
-        alert.created_at,
+        alert.scheduled_for or alert.created_at,
         newer_id=newer_blocking(session, alert.topic, alert.sequence),
         now=now,
         ttl_hours=ttl_hours,

@@ -133,7 +133,9 @@ _CLAIMED_COLUMNS = (
     T.c.sequence,
     T.c.replaces_id,
     T.c.attempt_count,
-    T.c.created_at,
+    # The push lifetime runs from when the alert entered its topic's order: a planned
+    # message's planned time, else its creation.
+    func.coalesce(T.c.scheduled_for, T.c.created_at),
     T.c.payload_json,
 )
 

@@ -81,6 +81,7 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 self.outbox.recover()
+                self.outbox.release_due()
                 if self.outbox.process_due():
                     continue
                 wait = self._seconds_until(self.outbox.next_wakeup())

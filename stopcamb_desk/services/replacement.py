@@ -134,7 +134,7 @@ class ReplacementService:
             resend_reason = resend_refusal(
                 alert.id,
                 alert.status,
-                alert.created_at,
+                alert.scheduled_for or alert.created_at,
                 newer_id=newer_blocking(session, alert.topic, alert.sequence),
                 now=self.outbox.clock(),
                 ttl_hours=self.outbox.ttl_hours,

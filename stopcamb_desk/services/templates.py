@@ -38,12 +38,12 @@ from stopcamb_desk.domain.roles import (
     require,
     require_departement,
 )
-from stopcamb_desk.domain.rules.checker import check
 from stopcamb_desk.domain.rules.model import MessageKind, Severity, Verdict
 from stopcamb_desk.domain.rules.text import count_graphemes
 from stopcamb_desk.models import Operator, Template, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
+from stopcamb_desk.services.composer import Draft, check_draft
 
 if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
@@ -174,14 +174,10 @@ class TemplateSaved:
 
 
 def check_template(draft: TemplateDraft, places: PlaceFinder | None = None) -> Verdict:
-    """The rule checker on the text, as the kind it will be sent as (no attestation yet)."""
-    return check(
-        draft.text,
-        kind=draft.kind,
-        departement=draft.departement,
-        places=places,
-        require_attestation=False,
-    )
+    """The one verdict of a send (``check_draft``) on the text, as the kind it will be sent as
+    (no attestation yet: it is given when the alert is sent)."""
+    as_sent = Draft(text=draft.text, kind=draft.kind, departement=draft.departement)
+    return check_draft(as_sent, places, text_only=True)
 
 
 def template_problems(draft: TemplateDraft, verdict: Verdict) -> list[str]:

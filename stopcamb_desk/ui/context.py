@@ -1,5 +1,5 @@
 """What every view receives: settings, services, the logged-in operator, background work, errors,
-and the moves between views it may ask of the main window.
+and the moves between views it may ask of the main window, and the change bus.
 
 Passed explicitly to each view's constructor (no module-level singleton, no ``mw`` global).
 """
@@ -7,6 +7,7 @@ Passed explicitly to each view's constructor (no module-level singleton, no ``mw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.rules.model import MessageKind
     from stopcamb_desk.services.container import Services
     from stopcamb_desk.services.replacement import ReplacementTarget
+    from stopcamb_desk.ui.changes import ChangeBus
     from stopcamb_desk.ui.errors import ErrorHandler
     from stopcamb_desk.ui.tasks import TaskRunner
 
@@ -44,3 +46,10 @@ class ShellContext:
     errors: ErrorHandler
     # The main window; None for a view shown on its own (it then says the move is unavailable).
     navigator: Navigator | None = None
+
+    @cached_property
+    def changes(self) -> ChangeBus:
+        """The shell's one listener for alert changes (other desks included), shared by views."""
+        from stopcamb_desk.ui.changes import ChangeBus
+
+        return ChangeBus(self.services.db.url)

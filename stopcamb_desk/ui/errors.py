@@ -13,6 +13,7 @@ import logging
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
@@ -28,6 +29,17 @@ def expected_message(exc: BaseException) -> str | None:
     if isinstance(exc, DeskError) and exc.message.strip():
         return exc.message
     return None
+
+
+def show_inline(
+    exc: BaseException, show: Callable[[str], None], report: Callable[[BaseException], None]
+) -> None:
+    """An expected refusal goes to the view's own message line, a bug to the error handler."""
+    message = expected_message(exc)
+    if message is not None:
+        show(message)
+    else:
+        report(exc)
 
 
 def format_details(exc: BaseException) -> str:

@@ -39,7 +39,7 @@ class _StderrPresenter:
 
 
 def default_operator(view: str) -> str:
-    return "opp34" if view == "national" else "chef74"
+    return "opp34" if view in ("national", "tableau") else "chef74"
 
 
 def demo_account(login: str) -> DemoAccount:

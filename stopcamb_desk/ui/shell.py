@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
             page = create_view(spec, self.ctx)
             self._pages[key] = page
             self.stack.addWidget(page)
+            from stopcamb_desk.ui.map.view import MapView
+
+            if isinstance(page, MapView):  # click-to-target: the composer's département
+                page.target_chosen.connect(self._set_composer_target)
         return self._pages[key]
 
     def show_view(self, key: str) -> QWidget:
@@ -153,6 +157,10 @@ class MainWindow(QMainWindow):
     def compose(self, kind: MessageKind) -> None:
         self.show_view("composer")
         self.composer().set_kind(kind)
+
+    @Slot(str)
+    def _set_composer_target(self, code: str) -> None:
+        self.composer().set_departement(code)
 
     @Slot(int)
     def _on_row_changed(self, row: int) -> None:
@@ -228,4 +236,5 @@ class MainWindow(QMainWindow):
     # -- lifecycle --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self._store)
+        self.ctx.changes.stop()  # the views' listener thread ends with the window
         super().closeEvent(event)

@@ -47,6 +47,7 @@ from stopcamb_desk.ui.composer.editor import AlertEditor
 from stopcamb_desk.ui.composer.fixes import apply_fix
 from stopcamb_desk.ui.composer.guided import GuidedDialog
 from stopcamb_desk.ui.composer.replacing import ReplacingMixin
+from stopcamb_desk.ui.composer.schedule import ScheduleDialog
 from stopcamb_desk.ui.composer.sending import SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
 from stopcamb_desk.ui.composer.targets import (
@@ -164,10 +165,19 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.guided_button.setToolTip("Choisir le fait, la commune, le moment et le conseil")
         self.guided_button.clicked.connect(self.open_guided)
         self.guided: GuidedDialog | None = None
+        self.schedule_button = QPushButton("&Programmer…")
+        self.schedule_button.setObjectName("scheduleButton")
+        self.schedule_button.setToolTip(
+            "Envoyer ce message de prévention plus tard, à l'heure choisie (et voir les messages "
+            "déjà programmés)"
+        )
+        self.schedule_button.clicked.connect(self.open_schedule)
+        self.schedule_dialog: ScheduleDialog | None = None
         leading = QWidget()
         leading_row = QHBoxLayout(leading)
         leading_row.setContentsMargins(0, 0, 0, 0)
         leading_row.addWidget(self.guided_button)
+        leading_row.addWidget(self.schedule_button)
         leading_row.addWidget(self.gauge, 1)
         self.send_bar = SendBar(leading)
         left.addWidget(self.send_bar)
@@ -254,6 +264,16 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self._load_templates()  # they may have changed in « Modèles »
         self.editor.setFocus()
 
+    def set_departement(self, code: str) -> None:
+        """Target ``code`` (chosen on the map): one of the operator's départements, which the
+        map checked with ``services.composer.target_departement``."""
+        index = self.departement.findData(code)
+        if index < 0:
+            raise KeyError(code)
+        operational = self.kind.findData(str(MessageKind.OPERATIONNEL))
+        self.kind.setCurrentIndex(operational)
+        self.departement.setCurrentIndex(index)
+
     # -- state -------------------------------------------------------------------------------
     def current_kind(self) -> MessageKind:
         data = self.kind.currentData()  # Qt hands enum members back as plain str
@@ -311,6 +331,8 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.departement.setEnabled(not prevention)
         self.attestation.setEnabled(not prevention)
         self.guided_button.setEnabled(not prevention)
+        self.guided_button.setVisible(not prevention)
+        self.schedule_button.setVisible(prevention)
 
     @Slot()
     def _on_target_changed(self) -> None:
@@ -378,6 +400,30 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         dialog.finished.connect(lambda _r: self._forget_guided(dialog))
         self.guided = dialog
         dialog.open()
+
+    # -- planned prevention messages -------------------------------------------------------
+    @Slot()
+    def open_schedule(self) -> None:
+        """« Programmer… »: plan this national prevention message for later."""
+        from stopcamb_desk.services.schedule import ScheduleService
+
+        outbox = self.ctx.services.outbox
+        if outbox is None:
+            why = self.ctx.services.push_error or "la file d'envoi n'est pas disponible"
+            self._show_status(f"Programmation impossible sur ce poste : {why}", ok=False)
+            return
+        dialog = ScheduleDialog(self.ctx, ScheduleService(outbox, self._places), self.draft(), self)
+        worker = self.ctx.services.outbox_worker
+        if worker is not None:
+            dialog.planned.connect(lambda _id: worker.wake())
+        dialog.finished.connect(lambda _r: self._forget_schedule(dialog))
+        self.schedule_dialog = dialog
+        dialog.open()
+
+    def _forget_schedule(self, dialog: ScheduleDialog) -> None:
+        if self.schedule_dialog is dialog:
+            self.schedule_dialog = None
+        dialog.deleteLater()
 
     def _forget_guided(self, dialog: GuidedDialog) -> None:
         if self.guided is dialog:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from stopcamb_desk.domain.status import attempt_outcome_label, kind_label, status_label
@@ -25,6 +25,24 @@ def _link(row: AlertRow) -> str:
     )
 
 
+def _schedule_rows(d: AlertDetail) -> list[str]:
+    """A planned message: when it was planned for, until when it could go, how late it went."""
+    if d.scheduled_for is None:
+        return []
+    rows = [
+        f"<tr><td>Programmée pour</td><td>{_when(d.scheduled_for)} (envoi possible jusqu'au "
+        f"{_when(d.valid_until)})</td></tr>"
+    ]
+    sent = d.row.sent_at
+    if sent is not None and sent - d.scheduled_for >= timedelta(minutes=1):
+        minutes = int((sent - d.scheduled_for).total_seconds() // 60)
+        rows.append(
+            f"<tr><td>Retard</td><td>partie {minutes} min après l'heure prévue (aucun "
+            "expéditeur ne fonctionnait à l'heure dite)</td></tr>"
+        )
+    return rows
+
+
 def detail_html(d: AlertDetail) -> str:
     r = d.row
     parts = [
@@ -37,6 +55,7 @@ def detail_html(d: AlertDetail) -> str:
         "<table cellspacing='4'>",
         f"<tr><td>Auteur</td><td>{escape(r.author_nom)} ({escape(r.author_login)})</td></tr>",
         f"<tr><td>Créée le</td><td>{_when(r.created_at)}</td></tr>",
+        *_schedule_rows(d),
         f"<tr><td>Envoyée le</td><td>{_when(r.sent_at)}</td></tr>",
         f"<tr><td>Fait constaté</td><td>{escape(d.procedure_type or '—')} "
         f"n° {escape(d.procedure_number or '—')} du {_day(d.procedure_date)}</td></tr>",

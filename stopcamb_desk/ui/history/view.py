@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -71,13 +70,6 @@ def _style(row: AlertRow, role: int) -> Any:
     return None
 
 
-class _ChangeBridge(QObject):
-    """Carries listener-thread callbacks to the GUI thread (queued signal)."""
-
-    changed = Signal()
-    state = Signal(bool)
-
-
 class HistoryView(QWidget):
     """The shell's « Historique » view: ``HistoryView(ctx, parent)`` (see ui/views)."""
 
@@ -90,10 +82,7 @@ class HistoryView(QWidget):
         self.principal = ctx.principal
         self.runner = ctx.tasks
         self.history = HistoryService(ctx.services.db)
-        self._listener: Any = None
-        self._bridge = _ChangeBridge(self)
-        self._bridge.changed.connect(self.on_database_changed)
-        self._bridge.state.connect(self._on_connection_state)
+        self._listening = False
         self._current_id: int | None = None
 
         self.model: LazyTableModel[AlertRow] = LazyTableModel(
@@ -279,30 +268,12 @@ class HistoryView(QWidget):
 
     # -- live sync ----------------------------------------------------------------------------
     def activated(self) -> None:
-        """Called by the shell each time the view is shown: start listening once."""
-        if self._listener is None:
-            self.start_live_sync()
+        """Called by the shell each time the view is shown: subscribe to the change bus once."""
+        if not self._listening:
+            self._listening = True
+            self.ctx.changes.subscribe(self, self.on_database_changed, self._on_connection_state)
         else:
             self.on_database_changed()
-
-    def start_live_sync(self) -> None:
-        from stopcamb_desk.services.sync import ChangeListener
-
-        bridge = self._bridge
-        self._listener = ChangeListener(
-            self.ctx.services.db.url,
-            lambda _change: bridge.changed.emit(),
-            bridge.state.emit,
-        ).start()
-        app = QApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop_live_sync)
-        listener = self._listener
-        self.destroyed.connect(lambda *_: listener.stop())
-
-    def stop_live_sync(self) -> None:
-        if self._listener is not None:
-            self._listener.stop()
 
     @Slot()
     def on_database_changed(self) -> None:

@@ -1,4 +1,4 @@
-"""« Carte » view: département outlines, alerts on the phones, brigades, commune search."""
+"""« Carte » view: alert activity by département, what the phones show, brigades, communes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ __all__ = ["MapView", "prepare"]
 
 
 def prepare(services: Services) -> None:
-    """Trace metropolitan France once, on a worker thread, while the operator logs in."""
+    """Trace France and the overseas départements once, on a worker thread, while the operator
+    logs in (the national map needs them all; a chef de quart's needs metropolitan France)."""
     from stopcamb_desk.geo.projection import METROPOLE
-    from stopcamb_desk.ui.map.paths import area_paths
+    from stopcamb_desk.ui.map.sheet import OVERSEAS
+    from stopcamb_desk.ui.map.view import load_areas
 
-    area_paths(METROPOLE)
+    load_areas((METROPOLE, *OVERSEAS))

@@ -1,69 +1,54 @@
-"""The map widget: paints prepared paths, brigade markers and marks; zoom, pan, pick.
+"""The map widget: paints a composed sheet, answers the pointer, zooms and pans the main frame.
 
-Nothing heavy happens here: the outlines arrive as ready ``QPainterPath``s (see ``paths.py``).
-Mouse: wheel zooms around the pointer, drag pans, a click picks a position. Keyboard: ``+`` /
-``-`` zoom, arrows pan, ``0`` fits the département(s) again, Entrée picks the centre.
+Nothing heavy happens here: outlines arrive as prepared ``QPainterPath``s (``paths.py``), the
+sheet is composed once per size, zoom or data change (``painter.compose``) and reused for
+painting and hit-testing. Mouse: hovering a département shows its tooltip, the wheel zooms
+around the pointer, a drag pans, a click picks a position and a département. Keyboard: ``+`` /
+``-`` zoom, arrows pan, ``0`` fits again, Entrée picks the centre.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPen,
     QResizeEvent,
     QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from stopcamb_desk.geo.projection import Bounds
+from stopcamb_desk.ui.map.painter import (
+    MAX_ZOOM,
+    MIN_ZOOM,
+    Composition,
+    FrameView,
+    Overlay,
+    ViewState,
+    compose,
+    paint_sheet,
+)
 from stopcamb_desk.ui.map.paths import AreaPaths
+from stopcamb_desk.ui.map.scene import MapScene, Marker
+from stopcamb_desk.ui.map.symbols import pen
 from stopcamb_desk.ui.theme import NAVY
 
-SEA = QColor("#f4f6f9")  # outside the outlines: sea and foreign countries alike
-NEIGHBOUR_FILL = QColor("#dedede")
-NEIGHBOUR_EDGE = QColor("#a8a8a8")
-QUIET_FILL = QColor("#cfe0f5")  # focus département, no alert on the phones
-ALERT_FILL = QColor("#f39c3d")  # focus département, an alert is displayed on the phones
-FOCUS_EDGE = QColor(NAVY)
-MARK = QColor("#b00020")
-NEAREST = QColor("#1b7f3b")
 ZOOM_STEP = 1.25
-MIN_SCALE, MAX_SCALE = 20.0, 60_000.0  # pixels per degree of latitude
-PICK_RADIUS_PX = 9.0
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    """A brigade on the map (lon/lat), with what its tooltip says."""
-
-    key: str
-    lon: float
-    lat: float
-    title: str
-    phone: str
-
-    @property
-    def tooltip(self) -> str:
-        return f"{self.title}\nTél. {self.phone}" if self.phone else self.title
 
 
 class MapCanvas(QWidget):
-    """Paints one map area; emits ``picked(lon, lat)`` on a click or Entrée."""
+    """``picked(lon, lat)`` on a click or Entrée; ``departement_clicked(code)`` when the click
+    lands on a département (main map or inset)."""
 
     picked = Signal(float, float)
+    departement_clicked = Signal(str)
     view_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -71,143 +56,176 @@ class MapCanvas(QWidget):
         self.setObjectName("mapCanvas")
         self.setAccessibleName("Carte")
         self.setAccessibleDescription(
-            "Molette ou + et - pour zoomer, flèches pour se déplacer, 0 pour recadrer, "
-            "Entrée pour chercher la brigade la plus proche du centre."
+            "Survolez un département pour ses alertes. Molette ou + et - pour zoomer, flèches "
+            "pour se déplacer, 0 pour recadrer, Entrée pour chercher la brigade la plus proche "
+            "du centre."
         )
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMouseTracking(False)
+        self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.paths: AreaPaths | None = None
-        self.focus_codes: tuple[str, ...] = ()
-        self.alerts: set[str] = set()
-        self.markers: list[Marker] = []
-        self.nearest_key: str | None = None
-        self.mark: tuple[float, float, str] | None = None  # lon, lat, label
-        self.pick: tuple[float, float] | None = None
-        self.scale = 100.0
-        self.center = QPointF(0.0, 0.0)
+        self.paths: dict[str, AreaPaths] = {}
+        self.scene = MapScene()
+        self.overlay = Overlay()
+        self.view = ViewState()
+        self._composition: Composition | None = None
         self._press: QPointF | None = None
         self._dragged = False
-        self._auto_fit = True  # refit on resize until the operator zooms or pans
 
     def sizeHint(self) -> QSize:
-        return QSize(700, 560)
+        return QSize(760, 600)
 
     # -- content -----------------------------------------------------------------------------
-    def set_area(self, paths: AreaPaths, focus: tuple[str, ...]) -> None:
-        self.paths = paths
-        self.focus_codes = tuple(c for c in focus if c in paths.paths)
-        self.fit()
+    @property
+    def ready(self) -> bool:
+        return self.scene.area in self.paths
 
-    def set_alerts(self, codes: set[str]) -> None:
-        self.alerts = set(codes)
-        self.update()
+    @property
+    def focus_codes(self) -> tuple[str, ...]:
+        return self.scene.focus
 
-    def set_markers(self, markers: list[Marker]) -> None:
-        self.markers = list(markers)
-        self.update()
+    @property
+    def markers(self) -> tuple[Marker, ...]:
+        return self.scene.markers
+
+    @property
+    def nearest_key(self) -> str | None:
+        return self.overlay.nearest_key
+
+    @property
+    def mark(self) -> tuple[float, float, str] | None:
+        return self.overlay.mark
+
+    def set_content(self, paths: Mapping[str, AreaPaths], scene: MapScene) -> None:
+        """New outlines and a new layout (another zone): the view is fitted again."""
+        self.paths = dict(paths)
+        self.scene = scene
+        self.view = ViewState()
+        self._changed()
+
+    def set_scene(self, scene: MapScene) -> None:
+        """New figures on the same map (period, data): zoom and pan are kept."""
+        self.scene = scene
+        self._invalidate()
+
+    def set_nearest(self, key: str | None) -> None:
+        self.overlay.nearest_key = key
+        self._invalidate()
+
+    def set_selected(self, code: str | None) -> None:
+        self.overlay.selected = code
+        self._invalidate()
 
     def set_mark(self, lon: float, lat: float, label: str) -> None:
-        self.mark = (lon, lat, label)
+        self.overlay.mark = (lon, lat, label)
         self.center_on(lon, lat)
 
-    # -- coordinates -------------------------------------------------------------------------
+    # -- composition and coordinates ---------------------------------------------------------
+    def composition(self) -> Composition | None:
+        if not self.ready:
+            return None
+        if self._composition is None:
+            self._composition = compose(
+                QRectF(self.rect()), self.scene, self.paths, self.view, self.font(), self.overlay
+            )
+        return self._composition
+
+    def main_view(self) -> FrameView | None:
+        composition = self.composition()
+        return composition.main if composition is not None else None
+
+    def frame_view(self, key: str) -> FrameView | None:
+        composition = self.composition()
+        return composition.view(key) if composition is not None else None
+
+    @property
+    def scale(self) -> float:
+        main = self.main_view()
+        return main.scale if main is not None else 0.0
+
     def world_transform(self) -> QTransform:
-        t = QTransform()
-        t.translate(self.width() / 2, self.height() / 2)
-        t.scale(self.scale, self.scale)
-        t.translate(-self.center.x(), -self.center.y())
-        return t
+        main = self.main_view()
+        return main.transform if main is not None else QTransform()
 
     def to_screen(self, lon: float, lat: float) -> QPointF | None:
-        if self.paths is None:
-            return None
-        x, y = self.paths.area.projection.forward(lon, lat)
-        return self.world_transform().map(QPointF(x, y))
+        main = self.main_view()
+        return main.to_screen(lon, lat) if main is not None else None
 
     def to_lonlat(self, point: QPointF) -> tuple[float, float] | None:
-        if self.paths is None:
+        composition = self.composition()
+        if composition is None:
             return None
-        inverse, _ok = self.world_transform().inverted()
-        world = inverse.map(point)
-        return self.paths.area.projection.inverse(world.x(), world.y())
+        view = composition.view_at(point) or composition.main
+        return view.to_lonlat(point)
 
-    def focus_bounds(self) -> Bounds | None:
-        if self.paths is None:
-            return None
-        return self.paths.area.bounds_of(self.focus_codes or tuple(self.paths.paths))
+    def departement_at(self, point: QPointF) -> str | None:
+        composition = self.composition()
+        return composition.departement_at(point) if composition is not None else None
+
+    def marker_at(self, point: QPointF) -> Marker | None:
+        composition = self.composition()
+        return composition.marker_at(point) if composition is not None else None
+
+    def tooltip_at(self, point: QPointF) -> str | None:
+        """What the pointer tells at ``point``: a brigade, else a département."""
+        marker = self.marker_at(point)
+        if marker is not None:
+            return marker.tooltip
+        code = self.departement_at(point)
+        return self.scene.tooltip(code) if code is not None else None
 
     # -- navigation --------------------------------------------------------------------------
     def fit(self) -> None:
-        """Show the focus département(s) whole, with a margin."""
-        bounds = self.focus_bounds()
-        if bounds is None:
-            return
-        min_x, min_y, max_x, max_y = bounds
-        w, h = max(self.width(), 200), max(self.height(), 200)
-        span_x, span_y = max(max_x - min_x, 1e-3), max(max_y - min_y, 1e-3)
-        self.scale = self._clamp(0.9 * min(w / span_x, h / span_y))
-        self.center = QPointF((min_x + max_x) / 2, (min_y + max_y) / 2)
-        self._auto_fit = True
+        """Show what the map is about whole again (département(s), or France)."""
+        self.view = ViewState()
         self._changed()
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
-        """Zoom keeping ``anchor`` (widget pixels; default the centre) where it is."""
-        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
-        inverse, _ok = self.world_transform().inverted()
-        before = inverse.map(anchor)
-        self.scale = self._clamp(self.scale * factor)
-        inverse, _ok = self.world_transform().inverted()
-        after = inverse.map(anchor)
-        self.center += before - after
-        self._auto_fit = False
+        """Zoom the main map keeping ``anchor`` (widget pixels; default its centre) in place."""
+        main = self.main_view()
+        if main is None:
+            return
+        rect = main.frame.rect
+        anchor = anchor if anchor is not None else rect.center()
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, self.view.zoom * factor))
+        world = main.to_world(anchor)
+        scale = main.fit * zoom
+        center = world - (anchor - rect.center()) / scale
+        self.view = ViewState(zoom, center)
         self._changed()
 
     def pan_by(self, dx_px: float, dy_px: float) -> None:
-        self.center -= QPointF(dx_px / self.scale, dy_px / self.scale)
-        self._auto_fit = False
+        main = self.main_view()
+        if main is None:
+            return
+        center = main.to_world(main.frame.rect.center()) - QPointF(dx_px, dy_px) / main.scale
+        self.view = ViewState(self.view.zoom, center)
         self._changed()
 
     def center_on(self, lon: float, lat: float, min_scale: float = 900.0) -> None:
-        if self.paths is None:
+        main = self.main_view()
+        if main is None:
             return
-        x, y = self.paths.area.projection.forward(lon, lat)
-        self.center = QPointF(x, y)
-        self.scale = self._clamp(max(self.scale, min_scale))
-        self._auto_fit = False
+        x, y = main.paths.area.projection.forward(lon, lat)
+        zoom = min(MAX_ZOOM, max(self.view.zoom, min_scale / main.fit))
+        self.view = ViewState(zoom, QPointF(x, y))
         self._changed()
 
-    def _clamp(self, scale: float) -> float:
-        return min(MAX_SCALE, max(MIN_SCALE, scale))
+    def _invalidate(self) -> None:
+        self._composition = None
+        self.update()
 
     def _changed(self) -> None:
-        self.update()
+        self._invalidate()
         self.view_changed.emit()
 
-    # -- picking -----------------------------------------------------------------------------
-    def marker_at(self, point: QPointF) -> Marker | None:
-        best: tuple[float, Marker] | None = None
-        for marker in self.markers:
-            where = self.to_screen(marker.lon, marker.lat)
-            if where is None:
-                continue
-            d = (where - point).manhattanLength()
-            if d <= PICK_RADIUS_PX * 1.5 and (best is None or d < best[0]):
-                best = (d, marker)
-        return best[1] if best else None
+    # -- pointer -----------------------------------------------------------------------------
+    def _in_main(self, point: QPointF) -> bool:
+        main = self.main_view()
+        return main is not None and main.frame.rect.contains(point)
 
-    def pick_at(self, point: QPointF) -> None:
-        lonlat = self.to_lonlat(point)
-        if lonlat is None:
-            return
-        self.pick = lonlat
-        self.update()
-        self.picked.emit(lonlat[0], lonlat[1])
-
-    # -- events ------------------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
-        if steps:
+        if steps and self._in_main(event.position()):
             self.zoom_by(ZOOM_STEP**steps, event.position())
         event.accept()
 
@@ -219,9 +237,10 @@ class MapCanvas(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None:
+            self._hover(event.position())
             return
         delta = event.position() - self._press
-        if self._dragged or delta.manhattanLength() > 4:
+        if self._in_main(self._press) and (self._dragged or delta.manhattanLength() > 4):
             self._dragged = True
             self.pan_by(delta.x(), delta.y())
             self._press = event.position()
@@ -232,9 +251,32 @@ class MapCanvas(QWidget):
                 self.pick_at(event.position())
             self._press = None
 
+    def leaveEvent(self, event: QEvent) -> None:
+        self._set_hover(None)
+        super().leaveEvent(event)
+
+    def _hover(self, point: QPointF) -> None:
+        self._set_hover(self.departement_at(point))
+
+    def _set_hover(self, code: str | None) -> None:
+        if code != self.overlay.hover:
+            self.overlay.hover = code
+            self.update()  # the outline only: the composition stays valid
+
+    def pick_at(self, point: QPointF) -> None:
+        lonlat = self.to_lonlat(point)
+        if lonlat is None:
+            return
+        code = self.departement_at(point)
+        self.overlay.pick = lonlat
+        self.update()
+        self.picked.emit(lonlat[0], lonlat[1])
+        if code is not None:
+            self.departement_clicked.emit(code)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
         step = 60.0
+        centre = self.main_view()
         actions: dict[Qt.Key, Callable[[], None]] = {
             Qt.Key.Key_Plus: lambda: self.zoom_by(ZOOM_STEP),
             Qt.Key.Key_Equal: lambda: self.zoom_by(ZOOM_STEP),
@@ -245,10 +287,12 @@ class MapCanvas(QWidget):
             Qt.Key.Key_Right: lambda: self.pan_by(-step, 0),
             Qt.Key.Key_Up: lambda: self.pan_by(0, step),
             Qt.Key.Key_Down: lambda: self.pan_by(0, -step),
-            Qt.Key.Key_Return: lambda: self.pick_at(QPointF(self.width() / 2, self.height() / 2)),
-            Qt.Key.Key_Enter: lambda: self.pick_at(QPointF(self.width() / 2, self.height() / 2)),
         }
-        action = actions.get(Qt.Key(key))
+        if centre is not None:
+            middle = centre.frame.rect.center()
+            actions[Qt.Key.Key_Return] = lambda: self.pick_at(middle)
+            actions[Qt.Key.Key_Enter] = lambda: self.pick_at(middle)
+        action = actions.get(Qt.Key(event.key()))
         if action is None:
             super().keyPressEvent(event)
             return
@@ -257,9 +301,9 @@ class MapCanvas(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            marker = self.marker_at(QPointF(event.pos()))
-            if marker is not None:
-                QToolTip.showText(event.globalPos(), marker.tooltip, self)
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text is not None:
+                QToolTip.showText(event.globalPos(), text, self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -268,103 +312,26 @@ class MapCanvas(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.paths is not None and self._auto_fit:
-            self.fit()
+        self._invalidate()
 
     # -- painting ----------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), SEA)
-        if self.paths is None:
+        composition = self.composition()
+        if composition is None:
+            painter.fillRect(self.rect(), QColor("white"))
             painter.setPen(QColor("#555555"))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Préparation de la carte…")
             painter.end()
             return
-        transform = self.world_transform()
-        painter.setTransform(transform)
-        visible = transform.inverted()[0].mapRect(QRectF(self.rect()))
-        focus = set(self.focus_codes)
-        for code, path in self.paths.paths.items():
-            if code in focus or not path.boundingRect().intersects(visible):
-                continue
-            painter.setPen(self._pen(NEIGHBOUR_EDGE, 1.0))
-            painter.setBrush(NEIGHBOUR_FILL)
-            painter.drawPath(path)
-        for code in self.focus_codes:
-            painter.setPen(self._pen(FOCUS_EDGE, 2.0 if len(focus) < 4 else 0.8))
-            painter.setBrush(ALERT_FILL if code in self.alerts else QUIET_FILL)
-            painter.drawPath(self.paths.paths[code])
-        painter.resetTransform()
-        self._paint_markers(painter)
-        self._paint_names(painter)
-        self._paint_marks(painter)
+        paint_sheet(painter, composition, self.scene, self.overlay, self.font())
         if self.hasFocus():
-            painter.setPen(self._pen(QColor(NAVY), 3.0))
+            painter.setPen(pen(QColor(NAVY), 3.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5))
         painter.end()
 
-    @staticmethod
-    def _pen(color: QColor, width: float) -> QPen:
-        pen = QPen(color, width)
-        pen.setCosmetic(True)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        return pen
-
-    def _paint_names(self, painter: QPainter) -> None:
-        """Département names over everything, with a white halo so markers never hide them."""
-        assert self.paths is not None
-        transform = self.world_transform()
-        many = len(self.focus_codes) > 4
-        font = QFont(self.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * (0.7 if many else 1.0))
-        metrics = QFontMetricsF(font)
-        for code in self.focus_codes:
-            x, y = self.paths.area.shapes[code].label_at
-            at = transform.map(QPointF(x, y))
-            text = code if many else f"{code} — {self.paths.names[code]}"
-            path = QPainterPath()
-            width = metrics.horizontalAdvance(text)
-            path.addText(at.x() - width / 2, at.y() + metrics.ascent() / 2 - 1, font, text)
-            painter.strokePath(path, self._pen(QColor(255, 255, 255, 220), 4.0))
-            painter.fillPath(path, QColor(NAVY))
-
-    def _paint_markers(self, painter: QPainter) -> None:
-        for marker in self.markers:
-            at = self.to_screen(marker.lon, marker.lat)
-            if at is None or not QRectF(self.rect()).adjusted(-10, -10, 10, 10).contains(at):
-                continue
-            nearest = marker.key == self.nearest_key
-            painter.setPen(self._pen(QColor("white"), 2.0))
-            painter.setBrush(NEAREST if nearest else QColor(NAVY))
-            radius = 9.0 if nearest else 6.0
-            painter.drawEllipse(at, radius, radius)
-
-    def _paint_marks(self, painter: QPainter) -> None:
-        if self.pick is not None:
-            at = self.to_screen(*self.pick)
-            if at is not None:
-                painter.setPen(self._pen(NEAREST, 3.0))
-                painter.drawLine(at - QPointF(9, 9), at + QPointF(9, 9))
-                painter.drawLine(at - QPointF(9, -9), at + QPointF(9, -9))
-        if self.mark is not None:
-            lon, lat, label = self.mark
-            at = self.to_screen(lon, lat)
-            if at is None:
-                return
-            painter.setPen(self._pen(QColor("white"), 2.0))
-            painter.setBrush(MARK)
-            painter.drawEllipse(at, 8.0, 8.0)
-            font = QFont(self.font())
-            font.setBold(True)
-            painter.setFont(font)
-            metrics = painter.fontMetrics()
-            box = QRectF(metrics.boundingRect(label)).adjusted(-6, -3, 6, 3)
-            box.moveTopLeft(at + QPointF(12, -box.height() / 2))
-            painter.setPen(self._pen(MARK, 1.0))
-            painter.setBrush(QColor(255, 255, 255, 235))
-            painter.drawRoundedRect(box, 4, 4)
-            painter.setPen(MARK)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+    def render_sheet(self, painter: QPainter, rect: QRectF) -> None:
+        """Paint the same map, same zoom, in ``rect`` of another device (PNG, PDF)."""
+        composition = compose(rect, self.scene, self.paths, self.view, self.font(), self.overlay)
+        paint_sheet(painter, composition, self.scene, self.overlay, self.font())

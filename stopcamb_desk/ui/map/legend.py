@@ -1,76 +1,132 @@
-"""The map legend: what each colour and mark means, in French."""
+"""The map legend, painted on the sheet (so that a PNG or a PDF carries it too)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from stopcamb_desk.ui.map.canvas import (
-    ALERT_FILL,
-    FOCUS_EDGE,
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+
+from stopcamb_desk.domain.status import PHONES_ALERT, PHONES_RETRACTION
+from stopcamb_desk.ui.map.scene import MapScene
+from stopcamb_desk.ui.map.symbols import (
+    BRIGADE,
+    FRAME_EDGE,
+    INK,
     MARK,
+    MUTED,
     NEAREST,
-    NEIGHBOUR_EDGE,
-    NEIGHBOUR_FILL,
-    QUIET_FILL,
+    OUTSIDE_FILL,
+    paint_dot,
+    paint_phone,
+    pen,
+    phone_box,
 )
-from stopcamb_desk.ui.theme import NAVY
 
-ALERT_TEXT = "Alerte affichée sur les téléphones"
-QUIET_TEXT = "Aucune alerte affichée"
+OUTSIDE_TEXT = "Hors de vos départements"
+BRIGADE_TEXT = "Brigade"
+NEAREST_TEXT = "Brigade la plus proche du clic"
+MARK_TEXT = "Commune recherchée"
+HEADING = "Alertes envoyées"
+PHONES_HEADING = "Sur les téléphones"
 
-
-def _swatch(fill: QColor, edge: QColor, round_: bool = False) -> QPixmap:
-    pixmap = QPixmap(26, 18)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(edge, 2))
-    painter.setBrush(fill)
-    if round_:
-        painter.drawEllipse(QPointF(13, 9), 6, 6)
-    else:
-        painter.drawRect(QRectF(2, 2, 22, 14))
-    painter.end()
-    return pixmap
+Swatch = Callable[[QPainter, QRectF], None]
 
 
-class Legend(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("mapLegend")
-        self.setAccessibleName("Légende de la carte")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 4, 0, 4)
-        grid.setHorizontalSpacing(8)
-        self.alert_label = QLabel(ALERT_TEXT)
-        self.quiet_label = QLabel(QUIET_TEXT)
-        rows = (
-            (_swatch(ALERT_FILL, FOCUS_EDGE), self.alert_label),
-            (_swatch(QUIET_FILL, FOCUS_EDGE), self.quiet_label),
-            (_swatch(NEIGHBOUR_FILL, NEIGHBOUR_EDGE), QLabel("Autres départements")),
-            (
-                _swatch(QColor(NAVY), QColor("white"), True),
-                QLabel("Brigade (survolez : nom et téléphone)"),
-            ),
-            (_swatch(NEAREST, QColor("white"), True), QLabel("Brigade la plus proche du clic")),
-            (_swatch(MARK, QColor("white"), True), QLabel("Commune recherchée")),
-        )
-        for row, (pixmap, label) in enumerate(rows):
-            swatch = QLabel()
-            swatch.setPixmap(pixmap)
-            label.setWordWrap(True)
-            grid.addWidget(swatch, row, 0)
-            grid.addWidget(label, row, 1)
-        grid.setColumnStretch(1, 1)
+@dataclass(frozen=True)
+class LegendRow:
+    text: str
+    swatch: Swatch | None = None  # None: a heading
 
-    def update_alerts(self, count: int, since: str | None) -> None:
-        """``since`` (« depuis 2 h 05 »): when exactly one département shows an alert."""
-        if since is not None:
-            self.alert_label.setText(f"{ALERT_TEXT} {since}")
-        elif count > 1:
-            self.alert_label.setText(f"{ALERT_TEXT} ({count} départements)")
+
+def _fill(color: QColor) -> Swatch:
+    def draw(painter: QPainter, box: QRectF) -> None:
+        painter.setPen(pen(FRAME_EDGE, 1.0))
+        painter.setBrush(color)
+        painter.drawRect(box)
+
+    return draw
+
+
+def _phone(retraction: bool) -> Swatch:
+    def draw(painter: QPainter, box: QRectF) -> None:
+        symbol = phone_box(box.height())
+        symbol.moveCenter(box.center())
+        paint_phone(painter, symbol, retraction)
+
+    return draw
+
+
+def _dot(color: QColor) -> Swatch:
+    def draw(painter: QPainter, box: QRectF) -> None:
+        paint_dot(painter, box.center(), box.height() * 0.36, color)
+
+    return draw
+
+
+def legend_rows(scene: MapScene, *, brigades: bool, nearest: bool, mark: bool) -> list[LegendRow]:
+    rows = [LegendRow(HEADING)]
+    rows += [LegendRow(text, _fill(color)) for color, text in scene.classes.legend()]
+    if scene.visible is not None:
+        rows.append(LegendRow(OUTSIDE_TEXT, _fill(OUTSIDE_FILL)))
+    if scene.phone_symbols:
+        rows.append(LegendRow(PHONES_HEADING))
+        rows.append(LegendRow(PHONES_ALERT, _phone(False)))
+        rows.append(LegendRow(PHONES_RETRACTION, _phone(True)))
+    if brigades:
+        rows.append(LegendRow(BRIGADE_TEXT, _dot(BRIGADE)))
+    if nearest:
+        rows.append(LegendRow(NEAREST_TEXT, _dot(NEAREST)))
+    if mark:
+        rows.append(LegendRow(MARK_TEXT, _dot(MARK)))
+    return rows
+
+
+def legend_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(base.pointSizeF() * 0.78)
+    return font
+
+
+def legend_height(rows: list[LegendRow], font: QFont) -> float:
+    line = QFontMetricsF(font).height()
+    headings = sum(1 for r in rows if r.swatch is None)
+    return (len(rows) + 0.35 * headings) * line * 1.12 + 0.5 * line
+
+
+def paint_legend(painter: QPainter, rect: QRectF, rows: list[LegendRow], font: QFont) -> None:
+    painter.save()
+    metrics = QFontMetricsF(font)
+    line = metrics.height() * 1.12
+    bold = QFont(font)
+    bold.setBold(True)
+    swatch_w = 1.6 * metrics.height()
+    y = rect.top()
+    for n, row in enumerate(rows):
+        if row.swatch is None:
+            y += 0.35 * line if n else 0.0
+            painter.setFont(bold)
+            painter.setPen(INK)
+            text_rect = QRectF(rect.left(), y, rect.width(), line)
+            painter.drawText(
+                text_rect, Qt.AlignmentFlag.AlignVCenter, _elided(bold, row.text, rect)
+            )
         else:
-            self.alert_label.setText(ALERT_TEXT)
-        self.quiet_label.setText(QUIET_TEXT)
+            box = QRectF(rect.left(), y + line * 0.14, swatch_w, line * 0.72)
+            row.swatch(painter, box)
+            painter.setFont(font)
+            painter.setPen(MUTED if row.text == OUTSIDE_TEXT else INK)
+            text_rect = QRectF(box.right() + 0.5 * metrics.height(), y, rect.width(), line)
+            text_rect.setRight(rect.right())
+            painter.drawText(
+                text_rect,
+                Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(row.text, Qt.TextElideMode.ElideRight, text_rect.width()),
+            )
+        y += line
+    painter.restore()
+
+
+def _elided(font: QFont, text: str, rect: QRectF) -> str:
+    return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())

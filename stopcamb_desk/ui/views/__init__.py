@@ -92,6 +92,14 @@ VIEWS: tuple[ViewSpec, ...] = (
         "stopcamb_desk.ui.templates",
         "TemplatesView",
     ),
+    ViewSpec(
+        "tableau",
+        "Tableau national",
+        "Alertes de tout le pays par département et par jour, téléphones, export CSV",
+        "stopcamb_desk.ui.overview",
+        "OverviewView",
+        roles=frozenset({Role.OPP_NATIONAL, Role.ADMINISTRATEUR}),
+    ),
 )
 
 VIEW_KEYS: tuple[str, ...] = tuple(spec.key for spec in VIEWS)

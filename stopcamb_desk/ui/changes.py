@@ -1,0 +1,109 @@
+"""The desk's change bus: one listener thread per shell tells every view that alerts changed.
+
+It wraps :class:`stopcamb_desk.services.sync.ChangeListener` (LISTEN/NOTIFY on PostgreSQL,
+``PRAGMA data_version`` on SQLite). Views subscribe instead of starting their own thread; the
+listener starts with the first subscriber and stops when the last one is destroyed or the
+application quits. Callbacks reach the views on the GUI thread (queued signals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from stopcamb_desk.services.sync import ChangeListener
+
+
+class _Relay(QObject):
+    """A subscriber's end of the bus: a child of the view, so it dies (and Qt drops its
+    connections) with it."""
+
+    changed = Signal()
+    state = Signal(bool)
+
+
+class ChangeBus(QObject):
+    """``changed``: something may have changed, reload what you show. ``connection``: the
+    listener lost (False) or regained (True) the database."""
+
+    changed = Signal()
+    connection = Signal(bool)
+
+    def __init__(self, url: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._url = url
+        self._listener: ChangeListener | None = None
+        self._subscribers = 0
+
+    @property
+    def listener(self) -> ChangeListener | None:
+        return self._listener
+
+    def subscribe(
+        self,
+        receiver: QObject,
+        on_change: Callable[[], None],
+        on_state: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Call ``on_change`` (and ``on_state``) on the GUI thread for as long as ``receiver``
+        lives; starts listening if nobody did yet."""
+        relay = _Relay(receiver)
+        self.changed.connect(relay.changed)
+        relay.changed.connect(on_change)
+        if on_state is not None:
+            self.connection.connect(relay.state)
+            relay.state.connect(on_state)
+        self._subscribers += 1
+        relay.destroyed.connect(self._unsubscribed)
+        self.start()
+
+    def start(self) -> None:
+        if self._listener is not None and self._listener.running:
+            return
+        self._listener = ChangeListener(
+            self._url, lambda _change: self.changed.emit(), self.connection.emit
+        ).start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def _unsubscribed(self) -> None:
+        self._subscribers -= 1
+        if self._subscribers <= 0:
+            self.stop()
+
+
+# Alerts change in bursts (en attente → envoi → envoyée): one reload per burst.
+RELOAD_DELAY_MS = 250
+
+
+class LiveReload(QObject):
+    """Reloads a view when alerts change, through the bus: subscribed once, bursts coalesced.
+
+    A child of the view: the subscription ends with it."""
+
+    def __init__(
+        self, parent: QObject, reload: Callable[[], None], delay_ms: int = RELOAD_DELAY_MS
+    ) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(reload)
+        self._following = False
+
+    def soon(self) -> None:
+        """Reload after the delay (typing a date, a burst of changes)."""
+        self._timer.start()
+
+    def follow(self, bus: ChangeBus) -> None:
+        if not self._following:
+            self._following = True
+            bus.subscribe(self, self.soon)
