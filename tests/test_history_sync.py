@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.models import Alert
-from stopcamb_desk.services.sync import APPLICATION_NAME, Change, ChangeListener
+from stopcamb_desk.services.changes import Change
+from stopcamb_desk.services.sync import APPLICATION_NAME, ChangeListener
 
 WAIT = 10.0
 

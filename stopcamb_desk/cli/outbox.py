@@ -42,6 +42,7 @@ def _say(line: str) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
+    from stopcamb_desk.services.changes import Change
 
     if args.duree is not None and args.duree <= 0:
         raise CliError("--duree doit être un nombre de secondes positif.", 2)
@@ -51,11 +52,11 @@ def _run(args: argparse.Namespace) -> int:
         if outbox is None or worker is None:
             raise CliError(f"{services.push_error} Rien n'a été envoyé.")
 
-        def changed(alert_id: int, status: str) -> None:
-            if status not in IN_PROGRESS_STATUSES:
-                _say(f"Alerte n° {alert_id} : {status_label(status)}.")
+        def changed(change: Change) -> None:
+            if change.local and change.status and change.status not in IN_PROGRESS_STATUSES:
+                _say(f"Alerte n° {change.alert_id} : {status_label(change.status)}.")
 
-        outbox.add_listener(changed)
+        services.changes.subscribe(changed)
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         mode = "SIMULATION" if services.simulated else "Firebase Cloud Messaging"

@@ -14,6 +14,7 @@ from stopcamb_desk.private_files import ensure_private_dir
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.accounts import AccountService
 from stopcamb_desk.services.audit_keys import AuditSecrets, load_audit_secrets
+from stopcamb_desk.services.changes import ChangeHub
 from stopcamb_desk.services.outbox_journal import AcceptJournal
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Services:
     outbox_worker: OutboxWorker | None = None
     # Why sending is impossible on this desk (broken Firebase credentials…), in French.
     push_error: str | None = None
+    # The desk's change bus (services/changes.py): the outbox publishes there.
+    changes: ChangeHub = field(default_factory=ChangeHub)
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -58,7 +61,7 @@ class Services:
 
 
 def _push(
-    settings: Settings, db: Database, journal: AcceptJournal
+    settings: Settings, db: Database, journal: AcceptJournal, changes: ChangeHub
 ) -> tuple[PushGateway | None, Outbox | None, str | None]:
     from stopcamb_desk.push import gateway_from_settings
     from stopcamb_desk.push.gateway import PushError
@@ -69,7 +72,8 @@ def _push(
     except PushError as exc:
         log.warning("Passerelle d'envoi indisponible : %s", exc.message)
         return None, None, exc.message
-    return gateway, Outbox(db, gateway, journal=journal, ttl_hours=settings.fcm.ttl_hours), None
+    outbox = Outbox(db, gateway, journal=journal, ttl_hours=settings.fcm.ttl_hours, changes=changes)
+    return gateway, outbox, None
 
 
 def desk_secrets(settings: Settings) -> AuditSecrets:
@@ -125,7 +129,9 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
         raise
     services = Services(settings=settings, db=db, accounts=accounts, journal=journal)
     if push:
-        services.gateway, services.outbox, services.push_error = _push(settings, db, journal)
+        services.gateway, services.outbox, services.push_error = _push(
+            settings, db, journal, services.changes
+        )
         if services.outbox is not None:
             from stopcamb_desk.services.outbox_worker import OutboxWorker
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -73,6 +72,7 @@ from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.alert_record import recorded_content
+from stopcamb_desk.services.changes import Change, ChangeHub
 from stopcamb_desk.services.composer import Draft, SendRefused, check_target
 from stopcamb_desk.services.outbox_journal import Acceptance, AcceptedNotRecorded, AcceptJournal
 from stopcamb_desk.services.outbox_policy import (
@@ -114,6 +114,7 @@ class Outbox:
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
         desk: str | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         self.db = db
         self.gateway = gateway
@@ -125,25 +126,17 @@ class Outbox:
         self.clock = clock
         self.rng = rng or random.Random()
         self.desk = desk or desk_name()
-        self._changed = threading.Condition()
-        self._listeners: list[Callable[[int, str], None]] = []
+        # The desk's change bus: each change this outbox commits is published there.
+        self.changes = changes if changes is not None else ChangeHub()
 
     # -- notifications ------------------------------------------------------------------------
-    def add_listener(self, callback: Callable[[int, str], None]) -> None:
-        """``callback(alert_id, status)`` after each change, on the thread that made it."""
-        self._listeners.append(callback)
-
     def notify(self, alert_id: int, status: str) -> None:
-        """Tell the listeners (and waiting senders) that ``alert_id`` is now ``status``."""
-        with self._changed:
-            self._changed.notify_all()
-        for callback in list(self._listeners):
-            callback(alert_id, status)
+        """Publish that this process committed ``alert_id`` as ``status``."""
+        self.changes.publish(Change(alert_id, status, local=True))
 
     def wait_changed(self, timeout: float) -> None:
-        """Block until this outbox changes an alert, or ``timeout`` seconds."""
-        with self._changed:
-            self._changed.wait(timeout)
+        """Block until an alert change is published, or ``timeout`` seconds."""
+        self.changes.wait(timeout)
 
     # -- enqueue ----------------------------------------------------------------------------
     def enqueue(

@@ -1,7 +1,8 @@
 """The background sender of one desk: prepares the gateway, then sends what is due.
 
 One daemon thread per desk. It is the only place that waits for a retry time: the GUI thread
-only commits (``Outbox.enqueue``) and calls :meth:`OutboxWorker.wake`.
+only commits (``Outbox.enqueue``); the change bus wakes the sender when an alert of this process
+becomes due (queued, planned, « Renvoyer »).
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from stopcamb_desk.push.gateway import PushError
+from stopcamb_desk.services.changes import Change
 from stopcamb_desk.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 5.0  # look for other desks' retries and crashed leases this often
 DB_ERROR_PAUSE_SECONDS = 5.0
+# Local changes that give the sender something to do.
+WAKING_STATUSES = frozenset({"en_attente", "programmee"})
 
 
 class OutboxWorker:
-    """``start()`` after login; ``wake()`` after an enqueue or « Renvoyer »; ``stop()`` on exit."""
+    """``start()`` after login, ``stop()`` on exit; the outbox's change bus wakes it."""
 
     def __init__(
         self,
@@ -39,6 +43,7 @@ class OutboxWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._unsubscribe = outbox.changes.subscribe(self._on_change)
 
     def start(self) -> None:
         if self._thread is None:
@@ -48,7 +53,12 @@ class OutboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    def _on_change(self, change: Change) -> None:
+        if change.local and change.status in WAKING_STATUSES:
+            self._wake.set()
+
     def stop(self, timeout: float = 15.0) -> None:
+        self._unsubscribe()
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

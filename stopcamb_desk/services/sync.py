@@ -9,19 +9,20 @@
 A lost connection is reported through ``on_state(False)``; the listener reconnects with
 back-off and then calls ``on_state(True)`` and ``on_change(Change.everything())`` (changes made
 while it was away are not replayed by PostgreSQL: the desk reloads what it shows).
-Callbacks run on the listener thread: the UI must hand them to the GUI thread (a Qt signal).
+Callbacks run on the listener thread; the desk publishes them on its change bus
+(:mod:`stopcamb_desk.services.changes`), which the UI hands to the GUI thread.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import make_url
+
+from stopcamb_desk.services.changes import Change
 
 log = logging.getLogger(__name__)
 
@@ -31,28 +32,6 @@ RECONNECT_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
 # Without any notification for this long, check that the connection is still alive.
 LIVENESS_SECONDS = 10.0
 SQLITE_POLL_SECONDS = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One changed alert, or ``alert_id=None``: « something may have changed, reload »."""
-
-    alert_id: int | None
-    status: str | None = None
-    departement: str | None = None
-    operation: str | None = None
-
-    @classmethod
-    def everything(cls) -> Change:
-        return cls(None)
-
-    @classmethod
-    def from_payload(cls, payload: str) -> Change:
-        try:
-            data = json.loads(payload)
-            return cls(int(data["id"]), data.get("statut"), data.get("departement"), data.get("op"))
-        except (ValueError, KeyError, TypeError):
-            return cls.everything()
 
 
 OnChange = Callable[[Change], None]

@@ -1,8 +1,10 @@
-"""The desk's change bus: one listener thread per shell tells every view that alerts changed.
+"""The Qt end of the desk's change bus (:mod:`stopcamb_desk.services.changes`).
 
-It wraps :class:`stopcamb_desk.services.sync.ChangeListener` (LISTEN/NOTIFY on PostgreSQL,
-``PRAGMA data_version`` on SQLite). Views subscribe instead of starting their own thread; the
-listener starts with the first subscriber and stops when the last one is destroyed or the
+Every view subscribes here; no view owns a thread. The bus relays the hub's publications —
+this desk's own commits at once, the other desks' through one
+:class:`stopcamb_desk.services.sync.ChangeListener` (LISTEN/NOTIFY on PostgreSQL,
+``PRAGMA data_version`` on SQLite) that publishes into the same hub. The listener starts with
+the first subscriber and stops when the last one is destroyed, the window closes or the
 application quits. Callbacks reach the views on the GUI thread (queued signals).
 """
 
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from stopcamb_desk.services.changes import Change, ChangeHub
 from stopcamb_desk.services.sync import ChangeListener
 
 
@@ -31,10 +34,12 @@ class ChangeBus(QObject):
     changed = Signal()
     connection = Signal(bool)
 
-    def __init__(self, url: str, parent: QObject | None = None) -> None:
+    def __init__(self, hub: ChangeHub, url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._hub = hub
         self._url = url
         self._listener: ChangeListener | None = None
+        self._unsubscribe: Callable[[], None] | None = None
         self._subscribers = 0
 
     @property
@@ -60,16 +65,22 @@ class ChangeBus(QObject):
         self.start()
 
     def start(self) -> None:
+        if self._unsubscribe is None:
+            self._unsubscribe = self._hub.subscribe(self._relay)
         if self._listener is not None and self._listener.running:
             return
-        self._listener = ChangeListener(
-            self._url, lambda _change: self.changed.emit(), self.connection.emit
-        ).start()
+        self._listener = ChangeListener(self._url, self._hub.publish, self.connection.emit).start()
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
 
+    def _relay(self, _change: Change) -> None:
+        self.changed.emit()  # from any thread: queued to the views' (GUI) thread
+
     def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         if self._listener is not None:
             self._listener.stop()
             self._listener = None

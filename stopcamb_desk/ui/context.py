@@ -52,4 +52,4 @@ class ShellContext:
         """The shell's one listener for alert changes (other desks included), shared by views."""
         from stopcamb_desk.ui.changes import ChangeBus
 
-        return ChangeBus(self.services.db.url)
+        return ChangeBus(self.services.changes, self.services.db.url)

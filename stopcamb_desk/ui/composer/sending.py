@@ -121,9 +121,6 @@ class SendingMixin:
         )
 
     def _sent(self, draft: Draft, verdict: Verdict, alert_id: int) -> None:
-        worker = self.ctx.services.outbox_worker
-        if worker is not None:
-            worker.wake()
         where = self.current_departement()
         target = where.label if where is not None else "national"
         number = f" n° {alert_id}"

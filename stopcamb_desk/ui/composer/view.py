@@ -68,7 +68,7 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
     """``ComposerView(ctx)`` for the shell.
 
     Sending commits to the desk's durable outbox (``ctx.services.outbox``) on the database
-    worker, then wakes the sender thread (``ctx.services.outbox_worker``).
+    worker; the change bus wakes the sender thread.
     """
 
     def __init__(
@@ -413,9 +413,6 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
             self._show_status(f"Programmation impossible sur ce poste : {why}", ok=False)
             return
         dialog = ScheduleDialog(self.ctx, ScheduleService(outbox, self._places), self.draft(), self)
-        worker = self.ctx.services.outbox_worker
-        if worker is not None:
-            dialog.planned.connect(lambda _id: worker.wake())
         dialog.finished.connect(lambda _r: self._forget_schedule(dialog))
         self.schedule_dialog = dialog
         dialog.open()

@@ -104,11 +104,6 @@ class AlertActions(QWidget):
             self.message.emit("Erreur inattendue : rien n'a été envoyé (détails affichés).")
             self.ctx.errors.report(exc)
 
-    def _wake(self) -> None:
-        worker = self.ctx.services.outbox_worker
-        if worker is not None:
-            worker.wake()
-
     def replace_clicked(self) -> None:
         state, service = self.state, self.service
         if state is None or service is None:
@@ -185,7 +180,6 @@ class AlertActions(QWidget):
         assert service is not None
 
         def done(new_id: int) -> None:
-            self._wake()
             self.message.emit(
                 f"Retrait de l'alerte n° {target.alert_id} confié à l'envoi (message n° "
                 f"{new_id}, {target_label(target.draft.departement)})."
@@ -206,7 +200,6 @@ class AlertActions(QWidget):
             return
 
         def done(_none: object) -> None:
-            self._wake()
             self.message.emit(f"Alerte n° {state.alert_id} remise dans la file d'envoi.")
             self.show_alert.emit(state.alert_id)
 

@@ -296,9 +296,9 @@ class HistoryView(QWidget):
     def _export_csv(self) -> None:
         from stopcamb_desk.ui.history.printing import export_csv_dialog
 
-        export_csv_dialog(self, self.history, self.principal, self.current_filter())
+        self.export_job = export_csv_dialog(self, self.ctx, self.history, self.current_filter())
 
     def _export_pdf(self) -> None:
         from stopcamb_desk.ui.history.printing import export_pdf_dialog
 
-        export_pdf_dialog(self, self.history, self.principal, self.current_filter())
+        self.export_job = export_pdf_dialog(self, self.ctx, self.history, self.current_filter())
