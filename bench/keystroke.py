@@ -107,7 +107,7 @@ def main() -> int:
     from stopcamb_desk.geo.places import default_index
     from stopcamb_desk.services.composer import Draft, banner_title, check_draft
     from stopcamb_desk.services.container import open_services
-    from stopcamb_desk.ui.composer import ComposerView
+    from stopcamb_desk.ui.composer.view import ComposerView
     from stopcamb_desk.ui.context import ShellContext
     from stopcamb_desk.ui.errors import ErrorHandler
     from stopcamb_desk.ui.preview.panel import PreviewPanel

@@ -8,7 +8,7 @@ from test_composer_view import Desk, desk, fill_attestation, replace_text, type_
 from ui_helpers import type_keys
 
 from stopcamb_desk.domain.roles import Role
-from stopcamb_desk.ui.composer import ComposerView
+from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner

@@ -18,7 +18,7 @@ from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.rules.model import GaugeLevel, MessageKind, ProcedureType
 from stopcamb_desk.models import Alert
 from stopcamb_desk.services.container import Services, open_services
-from stopcamb_desk.ui.composer import ComposerView
+from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.preview.layout import ANDROID_COLLAPSED

@@ -16,8 +16,8 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.history_model import HistoryFilter
-from stopcamb_desk.ui.history import HistoryView
 from stopcamb_desk.ui.history.printing import history_html, write_pdf
+from stopcamb_desk.ui.history.view import HistoryView
 
 
 def make_view(qtbot, db: Database, principal: Principal) -> HistoryView:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from stopcamb_desk.services.news_service import open_news_service
 from stopcamb_desk.services.news_state import NewsStatus
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
-from stopcamb_desk.ui.national import NationalView
+from stopcamb_desk.ui.national.view import NationalView
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner, QtTaskRunner, TaskRunner
 
 TITLE = "Vacances : pensez à l'OTV"

@@ -221,7 +221,7 @@ def test_the_opp_plans_from_the_composer(qtbot, tmp_path: Path) -> None:  # type
     from stopcamb_desk.config import Settings
     from stopcamb_desk.domain.rules.model import MessageKind
     from stopcamb_desk.services.container import open_services
-    from stopcamb_desk.ui.composer import ComposerView
+    from stopcamb_desk.ui.composer.view import ComposerView
     from stopcamb_desk.ui.context import ShellContext
     from stopcamb_desk.ui.errors import ErrorHandler
     from stopcamb_desk.ui.tasks import ImmediateTaskRunner

@@ -21,11 +21,11 @@ from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.models import AuditEvent, Template
 from stopcamb_desk.services.container import Services, open_services
-from stopcamb_desk.ui.composer import ComposerView
+from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
-from stopcamb_desk.ui.templates import TemplatesView
+from stopcamb_desk.ui.templates.view import TemplatesView
 
 PASSWORDS = {"chef74": "demo-chef74", "opp34": "demo-opp34", "admin": "demo-admin"}
 NATIONAL_DEMO = [

@@ -17,8 +17,8 @@ from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.brigades import BrigadeService
-from stopcamb_desk.ui.brigades import BrigadesView
 from stopcamb_desk.ui.brigades.position import parse_position
+from stopcamb_desk.ui.brigades.view import BrigadesView
 
 SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 

@@ -17,7 +17,7 @@ from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.rules.model import ProcedureType
 from stopcamb_desk.push.simulation import JOURNAL_NAME, SimulationGateway
 from stopcamb_desk.ui.app import Desk
-from stopcamb_desk.ui.composer import ComposerView
+from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.phone.window import PhoneWindow
 from stopcamb_desk.ui.shell import MainWindow

@@ -22,9 +22,9 @@ from stopcamb_desk.geo.projection import projected_area
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.brigades import BrigadeService
-from stopcamb_desk.ui.map import MapView
 from stopcamb_desk.ui.map.classes import ZERO_FILL
 from stopcamb_desk.ui.map.symbols import OUTSIDE_FILL
+from stopcamb_desk.ui.map.view import MapView
 from stopcamb_desk.ui.tasks import QtTaskRunner
 
 SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"

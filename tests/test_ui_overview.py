@@ -17,7 +17,7 @@ from ui_helpers import RecordingPresenter, shell_context
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.ui.overview import OverviewView
+from stopcamb_desk.ui.overview.view import OverviewView
 
 ANNECY = (6.1294, 45.8992)
 RETRACTION = {"message": {"topic": "dep_34", "data": {"retraction": "1", "replaces": "1"}}}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from stopcamb_desk import ui
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
 from stopcamb_desk.logs import setup_logging
 from stopcamb_desk.ui.errors import ErrorHandler
@@ -61,19 +62,18 @@ class Desk(QObject):
         """While the operator types: import the shell and let views prepare their caches."""
 
         def warm() -> None:
-            from stopcamb_desk.ui import shell  # noqa: F401 (import only)
             from stopcamb_desk.ui.views import prepare_views
 
+            ui.MainWindow  # noqa: B018 (imports the shell now)
             prepare_views(services)
 
         self.tasks.run_net(warm)
 
     def open_shell(self, services: Services, principal: Principal) -> MainWindow:
         from stopcamb_desk.ui.context import ShellContext
-        from stopcamb_desk.ui.shell import MainWindow
 
         ctx = ShellContext(self.settings, services, principal, self.tasks, self.errors)
-        self.window = MainWindow(ctx)
+        self.window = ui.MainWindow(ctx)
         self.window.show()
         self.login.close()
         # The sender thread prepares the FCM client and token now, so that the first send

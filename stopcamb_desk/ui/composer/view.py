@@ -59,6 +59,7 @@ from stopcamb_desk.ui.composer.targets import (
 from stopcamb_desk.ui.preview.panel import PreviewPanel
 
 if TYPE_CHECKING:
+    from stopcamb_desk.services.container import Services
     from stopcamb_desk.ui.context import ShellContext
 
 TEMPLATE_PROMPT = "— insérer un modèle —"
@@ -432,3 +433,13 @@ def _default_places(ctx: ShellContext) -> PlaceFinder:
     from stopcamb_desk.geo.places import ReferencePlaceFinder
 
     return ReferencePlaceFinder(prefer_departements=ctx.principal.departements)
+
+
+def prepare(services: Services) -> None:
+    """Warm the commune index and the French lemmatiser on a worker thread so the first
+    keystroke is instant."""
+    from stopcamb_desk.domain.rules.morphology import warm_up
+    from stopcamb_desk.geo.places import default_index
+
+    default_index()
+    warm_up()

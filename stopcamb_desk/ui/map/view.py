@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -50,6 +50,9 @@ from stopcamb_desk.ui.map.paths import AreaPaths, all_area_paths
 from stopcamb_desk.ui.map.scene import DEFAULT_PERIOD, PERIODS, MapScene, Marker, Period
 from stopcamb_desk.ui.map.sheet import OVERSEAS
 from stopcamb_desk.ui.theme import NAVY
+
+if TYPE_CHECKING:
+    from stopcamb_desk.services.container import Services
 
 NATIONAL = "france"
 NO_BRIGADES = (
@@ -534,3 +537,12 @@ class MapView(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         show_inline(exc, self.message.setText, self.ctx.errors.report)
+
+
+def prepare(services: Services) -> None:
+    """Trace France and the overseas départements once, on a worker thread, while the operator
+    logs in (the national map needs them all; a chef de quart's needs metropolitan France)."""
+    from stopcamb_desk.geo.projection import METROPOLE
+    from stopcamb_desk.ui.map.sheet import OVERSEAS
+
+    load_areas((METROPOLE, *OVERSEAS))

@@ -31,6 +31,7 @@ from stopcamb_desk.ui.national.panels import EditorPanel, NewsListPanel, Preview
 from stopcamb_desk.ui.national.style import STYLE, mode_colour
 
 if TYPE_CHECKING:
+    from stopcamb_desk.services.container import Services
     from stopcamb_desk.ui.context import ShellContext
 
 
@@ -282,3 +283,10 @@ def _place_finder() -> Any:
     from stopcamb_desk.geo.places import ReferencePlaceFinder
 
     return ReferencePlaceFinder()
+
+
+def prepare(services: Services) -> None:
+    """Warm the commune index (identity rule) on a worker thread, as the composer does."""
+    from stopcamb_desk.geo.places import default_index
+
+    default_index()

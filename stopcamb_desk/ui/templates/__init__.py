@@ -1,9 +1,3 @@
 """« Modèles » view of the shell (``TemplatesView(ctx, parent)``): the message templates the
 operator manages — their départements' for a chef de quart, the national prevention ones for
 the OPP of GGD34, all for an administrator (the service re-checks the role on every call)."""
-
-from __future__ import annotations
-
-from stopcamb_desk.ui.templates.view import TemplatesView
-
-__all__ = ["TemplatesView"]

@@ -2,23 +2,21 @@
 
 Each view is a ``QWidget`` subclass constructed as ``ViewClass(ctx: ShellContext, parent=None)``
 with an optional ``activated()`` method (called each time it is shown). The shell imports a
-view's package only when it is first shown (e.g. ``stopcamb_desk/ui/composer/__init__.py``
-exporting ``ComposerView``), which keeps the login window fast. A view module may also define
-``prepare(services) -> None``: it is run
-on a worker thread right after the database opens (while the operator types the password), to
-warm caches so that the view opens instantly after login.
+view only when it is first shown, through the lazy table of ``stopcamb_desk/ui/__init__.py``,
+which keeps the login window fast. A view module may also define ``prepare(services) -> None``
+(named in its spec): it is run on a worker thread right after the database opens (while the
+operator types the password), to warm caches so that the view opens instantly after login.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
+from stopcamb_desk import ui
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.ui.context import ShellContext
 
@@ -40,9 +38,9 @@ class ViewSpec:
     key: str  # also the ``screenshot --view`` name
     title: str
     tooltip: str
-    module: str  # module of the real view (may not exist yet)
-    class_name: str
+    view: str  # the view class, served lazily by ``stopcamb_desk.ui`` (stopcamb_desk/lazy.py)
     roles: frozenset[Role] | None = None  # None: every role
+    prepare: str | None = None  # ``prepare(services)`` served the same way, run at login
 
     def allowed(self, principal: Principal) -> bool:
         return self.roles is None or principal.role in self.roles
@@ -53,50 +51,46 @@ VIEWS: tuple[ViewSpec, ...] = (
         "composer",
         "Rédiger une alerte",
         "Rédiger, contrôler et envoyer une alerte push",
-        "stopcamb_desk.ui.composer",
         "ComposerView",
+        prepare="prepare_composer",
     ),
     ViewSpec(
         "historique",
         "Historique",
         "Alertes envoyées, remplacements et retraits",
-        "stopcamb_desk.ui.history",
         "HistoryView",
     ),
     ViewSpec(
         "carte",
         "Carte",
         "Carte du département, des communes et des brigades",
-        "stopcamb_desk.ui.map",
         "MapView",
+        prepare="prepare_map",
     ),
     ViewSpec(
         "brigades",
         "Brigades",
         "Annuaire des brigades accueillant le public",
-        "stopcamb_desk.ui.brigades",
         "BrigadesView",
     ),
     ViewSpec(
         "national",
         "National",
         "Prévention nationale et flux d'actualité (OPP du GGD34)",
-        "stopcamb_desk.ui.national",
         "NationalView",
         roles=frozenset({Role.OPP_NATIONAL}),
+        prepare="prepare_national",
     ),
     ViewSpec(
         "modeles",
         "Modèles",
         "Modèles de messages : créer, modifier, supprimer",
-        "stopcamb_desk.ui.templates",
         "TemplatesView",
     ),
     ViewSpec(
         "tableau",
         "Tableau national",
         "Alertes de tout le pays par département et par jour, téléphones, export CSV",
-        "stopcamb_desk.ui.overview",
         "OverviewView",
         roles=frozenset({Role.OPP_NATIONAL, Role.ADMINISTRATEUR}),
     ),
@@ -116,13 +110,9 @@ def visible_views(principal: Principal) -> list[ViewSpec]:
     return [spec for spec in VIEWS if spec.allowed(principal)]
 
 
-def _real_module(spec: ViewSpec) -> ModuleType:
-    return importlib.import_module(spec.module)
-
-
 def view_factory(spec: ViewSpec) -> ViewFactory:
-    """The view class named by ``spec`` (each view lives in its own package under ``ui/``)."""
-    factory: ViewFactory = getattr(_real_module(spec), spec.class_name)
+    """The view class named by ``spec``, imported now (each view has its package in ``ui/``)."""
+    factory: ViewFactory = getattr(ui, spec.view)
     return factory
 
 
@@ -131,8 +121,8 @@ def create_view(spec: ViewSpec, ctx: ShellContext, parent: QWidget | None = None
 
 
 def prepare_views(services: Services) -> None:
-    """Import the real view modules and run their ``prepare(services)`` (on a worker thread)."""
+    """Import the views and run their ``prepare(services)`` (on a worker thread)."""
     for spec in VIEWS:
-        prepare = getattr(_real_module(spec), "prepare", None)
-        if callable(prepare):
-            prepare(services)
+        view_factory(spec)
+        if spec.prepare is not None:
+            getattr(ui, spec.prepare)(services)
