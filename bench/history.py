@@ -184,7 +184,8 @@ def naive(db: Database, cap: int, departement: str | None = None) -> list[Alert]
         return everything[:100]
 
 
-def bench(db: Database, n: int, cap: int) -> None:
+def bench(db: Database, n: int, cap: int) -> bool:
+    """Prints ours and the naive baselines; False when a text search is slower than a scan."""
     history = HistoryService(db)
     admin = Principal(9999, "admin", "Admin", Role.ADMINISTRATEUR)
     chef = Principal(1, "chef1", "Chef 1", Role.CHEF_DE_QUART, (DEPS[1],))
@@ -229,13 +230,17 @@ def bench(db: Database, n: int, cap: int) -> None:
             )
         else:
             print(f"  {label:28} {ours:11.2f} {'—':>12}")
+    slower = False
     for label, ours, scan in text_results:
-        print(f"  {label:28} {ours:11.2f} {scan:12.0f}  ×{scan / ours:,.0f} (scan ILIKE)")
+        slower = slower or ours > scan
+        verdict = "" if ours <= scan else "  PLUS LENT QUE LE SCAN"
+        print(f"  {label:28} {ours:11.2f} {scan:12.0f}  ×{scan / ours:,.0f} (scan ILIKE){verdict}")
     if scale > 1:
         print(
             f"  naïf mesuré sur {capped} lignes ({naive_ms:.0f} ms), extrapolé linéairement "
             f"à {n} (×{scale:.0f})"
         )
+    return not slower
 
 
 def overview(db: Database, n: int, admin: Principal) -> Activity:
@@ -335,18 +340,19 @@ def main() -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--naive-cap", type=int, default=100_000)
     args = parser.parse_args()
+    ok = True
     if args.backend in ("sqlite", "both"):
         print(f"SQLite, {args.rows} alertes")
         db = build_sqlite(args.rows)
-        bench(db, args.rows, args.naive_cap)
+        ok = bench(db, args.rows, args.naive_cap) and ok
         db.dispose()
     if args.backend in ("postgresql", "both"):
         print(f"PostgreSQL, {args.rows} alertes")
         db = build_postgresql(args.rows)
-        bench(db, args.rows, args.naive_cap)
+        ok = bench(db, args.rows, args.naive_cap) and ok
         notify_latency(db)
         db.dispose()
-    return 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

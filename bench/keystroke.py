@@ -183,7 +183,7 @@ def main() -> int:
     verdict = "atteint" if p99 <= GOAL_MS else "NON atteint"
     print(f"ratio p50 nous / baseline : {ratio:.1f}×")
     print(f"objectif p99 ≤ {GOAL_MS:g} ms par frappe : {verdict} ({p99:.2f} ms)")
-    return 0
+    return 0 if p99 <= GOAL_MS else 1
 
 
 if __name__ == "__main__":

@@ -201,7 +201,7 @@ def _pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def main() -> None:
+def main() -> int:
     rng = random.Random(20250314)
     rows, finder, places_label = _load_communes()
     messages = _messages(rows, MESSAGES, rng)
@@ -256,6 +256,7 @@ def main() -> None:
     verdict = "tenu" if worst < 16 else "NON TENU"
     print(f"  objectif p99 < 16 ms (une image à 60 Hz), temps réel : {verdict} ({worst:.3f} ms)")
     _corpus_counts(finder)
+    return 0 if worst < 16 else 1
 
 
 def _corpus_counts(finder: PlaceFinder) -> None:
@@ -295,4 +296,4 @@ def _corpus_counts(finder: PlaceFinder) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
