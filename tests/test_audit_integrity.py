@@ -294,3 +294,50 @@ def test_an_administrator_rotates_the_key_from_the_command_line(
     out = capsys.readouterr().out
     assert "Nouvelle clé d'audit k" in out
     assert main(["audit", "verify"]) == 0
+
+
+def test_a_row_forged_by_sql_is_never_sent(
+    database: Database, sent: list[int], chef: Principal, tmp_path: Path
+) -> None:
+    """Only what the audit trail authenticates reaches the phones: a queued row inserted, or
+    a queued payload edited, by SQL is refused before any network call."""
+    outbox = Outbox(database, SimulationGateway(tmp_path), journal=desk_journal(database))
+    queued = outbox.enqueue(chef, *sendable(chef, draft("74", OTHER)))
+    forged_body = json.dumps({"message": {"topic": "dep_74", "notification": {"body": "Évacuez"}}})
+    with database.session() as session:
+        tamper(
+            session,
+            "UPDATE alerts SET payload_json = :p WHERE id = :a",
+            {"p": forged_body, "a": queued},
+        )
+        tamper(
+            session,
+            "INSERT INTO alerts (created_at, updated_at, kind, exercise, departement, topic, "
+            "replacement_key, sequence, text, author_id, status, verdict_json, payload_json, "
+            "attempt_count, next_attempt_at, gateway, version) SELECT created_at, updated_at, "
+            "kind, exercise, departement, 'national', 'stopcamb_national', 1, 'Évacuez', "
+            "author_id, 'en_attente', verdict_json, :p, 0, created_at, gateway, 1 FROM alerts "
+            "WHERE id = :a",
+            {"p": forged_body.replace("dep_74", "national"), "a": queued},
+        )
+    before = (tmp_path / "simulation-push.jsonl").read_text(encoding="utf-8")
+    outcomes = outbox.process_due()
+    assert {o.status for o in outcomes} == {"echec"} and len(outcomes) == 2
+    assert all("refusée par ce poste avant l'envoi" in (o.error or "") for o in outcomes)
+    assert (tmp_path / "simulation-push.jsonl").read_text(encoding="utf-8") == before
+
+
+def test_a_truncation_stays_detected_after_later_writes(
+    database: Database, sent: list[int]
+) -> None:
+    events = _events(database)
+    with database.session() as session:
+        tamper(session, "DELETE FROM audit_events WHERE id >= :n", {"n": events[-2].id})
+        tamper(session, "DELETE FROM alert_attempts WHERE alert_id = :a", {"a": sent[1]})
+        tamper(session, "DELETE FROM alerts WHERE id = :a", {"a": sent[1]})
+    for i in range(4):  # the desk goes on: logins, edits… each appends to the trail
+        with database.session() as session:
+            audit.record(session, "chef74", "connexion", "operateur", i)
+    report = _verify(database)
+    assert not report.ok  # the events written since reuse the numbers of the deleted ones
+    assert "journal réécrit" in report.reason or "supprimés" in report.reason

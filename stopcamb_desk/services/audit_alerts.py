@@ -8,6 +8,7 @@ the one its first event bound (:mod:`.alert_record`). The first alert that diffe
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -179,3 +180,40 @@ def verify_alerts(session: Session, report: Any) -> Any:
                 reason=f"alerte n° {alert_id} supprimée de la base (son envoi est au journal)",
             )
     return replace(report, alerts_checked=checked)
+
+
+# The events that (re)bind an alert's content, hence its payload.
+CONTENT_ACTIONS = (*sorted(QUEUED_ACTIONS), "programmation_modifiee", "programmation_declenchee")
+
+
+def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: str) -> str | None:
+    """Why ``payload_json`` must not be handed to FCM: it is not the payload the alert's
+    latest authenticated event bound (a row forged or edited by SQL). None when it is."""
+    from stopcamb_desk.services import audit
+
+    event = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "alerte",
+            AuditEvent.object_id == str(alert_id),
+            AuditEvent.action.in_(CONTENT_ACTIONS),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    refused = (
+        f"Alerte n° {alert_id} refusée par ce poste avant l'envoi : son message ne correspond à "
+        "aucun enregistrement authentifié du journal d'audit (ligne ajoutée ou modifiée hors de "
+        "l'application ?). Rien n'est parti. Prévenez l'administrateur (stopcamb-desk audit "
+        "verify)."
+    )
+    if event is None or event.key_id is None:
+        return refused
+    secrets = audit.secrets_of(session)
+    if not secrets.keyring.matches(event.key_id, audit.canonical(event), event.hash):
+        return refused
+    content = json.loads(event.details_json).get("contenu") or {}
+    fingerprint = hashlib.sha256(payload_json.encode()).hexdigest()
+    if content.get("empreinte_message") != fingerprint or content.get("topic") != topic:
+        return refused
+    return None

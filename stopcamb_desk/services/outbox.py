@@ -73,10 +73,12 @@ from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.alert_record import recorded_content
+from stopcamb_desk.services.audit_alerts import payload_refusal
 from stopcamb_desk.services.composer import Draft, SendRefused, check_target
 from stopcamb_desk.services.outbox_journal import Acceptance, AcceptedNotRecorded, AcceptJournal
 from stopcamb_desk.services.outbox_policy import (
     CRASH_MESSAGE,
+    LEASE_LOST_MESSAGE,
     Claimed,
     OutboxError,
     Outcome,
@@ -87,6 +89,8 @@ from stopcamb_desk.services.outbox_resend import requeue
 from stopcamb_desk.services.schedule_model import Schedule
 
 CLAIM_BATCH = 10
+# How far apart two desks' clocks may be before a lease looks impossible (see recover).
+CLOCK_TOLERANCE_SECONDS = 300.0
 RECORD_TRIES = 4
 
 
@@ -171,6 +175,7 @@ class Outbox:
         now = self.clock()
         with self.db.session() as session:
             lock_outbox(session)
+            check_mode(session, self.gateway.name)
             if replaces_id is not None:
                 replaced_topic = session.scalar(select(Alert.topic).where(Alert.id == replaces_id))
                 if replaced_topic != topic:
@@ -293,8 +298,14 @@ class Outbox:
         with self.db.session() as session:
             lock_outbox(session)
             rows = session.execute(statement, params).all()
+        lease = params["b_lease"]
         claimed = sorted(
-            (Claimed(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6])) for r in rows),
+            (
+                Claimed(
+                    r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7], lease, r[6]
+                )
+                for r in rows
+            ),
             key=lambda c: c.id,
         )
         for c in claimed:
@@ -312,6 +323,13 @@ class Outbox:
         return [self.send_claimed(c) for c in self.claim(limit=limit)]
 
     def send_claimed(self, claimed: Claimed) -> Outcome:
+        lost = self._lease_lost(claimed)
+        if lost is not None:  # never hand it to FCM once another process may have taken over
+            return lost
+        with self.db.session() as session:
+            forged = payload_refusal(session, claimed.id, claimed.topic, claimed.payload_json)
+        if forged is not None:  # only what the audit trail authenticates reaches the phones
+            return self._finish(claimed, PermanentPushError(forged))
         result: SendResult | PushError
         try:
             result = self.gateway.send(claimed.payload)
@@ -323,6 +341,53 @@ class Outbox:
                 "prévenez l'administrateur ; vous pouvez « Renvoyer »."
             )
         return self._finish(claimed, result)
+
+    def _lease_lost(self, claimed: Claimed) -> Outcome | None:
+        """None while this desk still holds ``claimed`` (same version, lease running). Else the
+        alert went nowhere: it goes back in the queue (or « remplacée avant envoi » if a newer
+        one of its topic took its place) — even if recovery meanwhile said « à vérifier »."""
+        lease_ok = claimed.lease_until is None or self.clock() < claimed.lease_until
+        with self.db.session() as session:
+            row = session.execute(sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id}).one()
+        if lease_ok and (row.status, row.version) == ("envoi", claimed.version):
+            return None
+        with self.db.session() as session:
+            lock_outbox(session)
+            status, version = session.execute(
+                sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id}
+            ).one()
+            now = self.clock()
+            session.execute(
+                sql.INSERT_ATTEMPT,
+                {
+                    "alert_id": claimed.id,
+                    "at": now,
+                    "desk": self.desk,
+                    "outcome": "non_envoye",
+                    "http_status": None,
+                    "error": LEASE_LOST_MESSAGE,
+                    "message_id": None,
+                },
+            )
+            expected = (claimed.version, claimed.version + 1)  # + 1: recovered meanwhile
+            if status not in sql.LIVE or version not in expected:
+                return Outcome(claimed.id, str(status))  # moved on by others: their record
+            newer = sql.newer_blocking(session, claimed.topic, claimed.sequence)
+            back = "remplacee_attente" if newer is not None else "en_attente"
+            message = superseded_message(newer) if newer is not None else LEASE_LOST_MESSAGE
+            status = self._set_live(session, claimed, back, now, b_next=now, b_error=message)
+            action = "remplacee_attente" if back == "remplacee_attente" else "renvoi"
+            audit.record(
+                session,
+                audit.SYSTEM_ACTOR,
+                action,
+                "alerte",
+                claimed.id,
+                {"raison": "tour perdu avant l'envoi", "par": newer},
+                at=now,
+            )
+        self.notify(claimed.id, status)
+        return Outcome(claimed.id, status, error=message)
 
     def _finish(self, claimed: Claimed, result: SendResult | PushError) -> Outcome:
         """Journal an acceptance durably, then record the attempt and its outcome (retried on
@@ -390,6 +455,19 @@ class Outbox:
         expires = claimed.created_at + timedelta(hours=self.ttl_hours)
         if isinstance(error, TransientPushError):
             newer = sql.newer_blocking(session, claimed.topic, claimed.sequence)
+            if newer is not None and error.maybe_delivered:
+                # The request may have reached FCM: possibly shown, then covered by the newer
+                # one. Never « not sent »: « à vérifier », and never resent (not the head).
+                message = (
+                    f"{error.message} Une alerte plus récente (n° {newer}) a pris sa place : "
+                    "celle-ci a peut-être été affichée, puis remplacée par elle."
+                )
+                status = self._set_live(session, claimed, "a_verifier", now, b_error=message)
+                if status == "a_verifier":
+                    audit.record(
+                        session, audit.SYSTEM_ACTOR, "a_verifier", "alerte", claimed.id, at=now
+                    )
+                return Outcome(claimed.id, status, error=message)
             if newer is not None:  # a newer alert took its place while it was in flight
                 message = superseded_message(newer)
                 status = self._set_live(session, claimed, "remplacee_attente", now, b_error=message)
@@ -523,6 +601,27 @@ def pending_alerts(db: Database) -> list[PendingAlert]:
         return [PendingAlert(*row) for row in session.execute(query)]
 
 
+def check_mode(session: Session, gateway: str) -> None:
+    """One database, one mode: real sends (FCM) and simulated ones never mix, or a real alert
+    would be « sent » by a simulating desk, a test reach real phones, and the two would replace
+    each other in the record. Checked under the outbox lock when an alert is queued."""
+    other = session.scalar(select(Alert.gateway).where(Alert.gateway != gateway).limit(1))
+    if other is None:
+        return
+    if gateway == "simulation":
+        raise OutboxError(
+            "Cette base contient des alertes réellement envoyées par Firebase : ce poste, en "
+            "SIMULATION faute d'identifiants Firebase, ne peut pas y enregistrer d'alerte (elle "
+            "ne partirait pas ou se mêlerait aux vraies). Configurez fcm.credentials sur ce "
+            "poste, ou utilisez une base à part pour la démonstration. Rien n'a été enregistré."
+        )
+    raise OutboxError(
+        "Cette base contient des alertes de SIMULATION (démonstration) : ce poste relié à "
+        "Firebase ne peut pas y envoyer de vraies alertes, elles se mêleraient à l'historique "
+        "simulé. Utilisez la base de production. Rien n'a été enregistré."
+    )
+
+
 def stop_older(
     session: Session, topic: str, sequence: int, newer_id: int, now: datetime
 ) -> list[int]:
@@ -562,7 +661,12 @@ def record_acceptance(
     alert not yet accepted since (otherwise it is recorded as a further acceptance)."""
     alert = session.execute(
         select(
-            Alert.topic, Alert.status, Alert.payload_json, Alert.replaces_id, Alert.fcm_message_id
+            Alert.topic,
+            Alert.status,
+            Alert.payload_json,
+            Alert.replaces_id,
+            Alert.fcm_message_id,
+            Alert.gateway,
         ).where(Alert.id == acceptance.alert_id)
     ).one()
     already = session.scalar(
@@ -583,8 +687,9 @@ def record_acceptance(
         "b_message_id": acceptance.message_id,
         "b_withdrawn": withdrawn,
         "b_from": sorted(sql.JOURNAL_APPLIES if from_journal else sql.LIVE),
+        "b_gateway": alert.gateway,
     }
-    status = session.scalar(sql.ACCEPT, params)
+    status = session.scalar(sql.ACCEPT_LATE if from_journal else sql.ACCEPT_LIVE, params)
     others: list[tuple[int, str]] = []
     kept_id = acceptance.message_id
     if status is None:  # accepted again, or changed by an operator or another desk meanwhile
@@ -657,7 +762,9 @@ def recover(
     with db.session() as session:
         lock_outbox(session)
         statement = sql.recover_statement(db.dialect == "postgresql")
-        ids = sorted(session.scalars(statement, {"b_now": now, "b_error": CRASH_MESSAGE}))
+        beyond = now + timedelta(seconds=MAX_LEASE_SECONDS + CLOCK_TOLERANCE_SECONDS)
+        params = {"b_now": now, "b_beyond": beyond, "b_error": CRASH_MESSAGE}
+        ids = sorted(session.scalars(statement, params))
         for alert_id in ids:
             session.execute(
                 sql.INSERT_ATTEMPT,
