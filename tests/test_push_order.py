@@ -357,3 +357,16 @@ def test_replacing_an_alert_a_verifier_takes_it_off_the_record_of_the_phones(
     b = service.replace(chef, a, service.actions(chef, a).version, draft("74", OTHER))
     assert outbox.deliver(b).status == "envoyee"  # type: ignore[union-attr]
     assert alert_row(database, a).status == "remplacee"
+
+
+def test_an_alert_queued_beyond_its_lifetime_never_goes_out_stale(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, clock: Clock
+) -> None:
+    server.script(error(503))
+    a = _queue(outbox, chef)
+    outbox.deliver(a)
+    clock.advance(outbox.ttl_hours * 3600 + 60)  # no desk open for a day and more
+    assert outbox.process_due() == []
+    row = alert_row(database, a)
+    assert row.status == "echec" and "durée de vie" in (row.last_error or "")
+    assert len(server.received) == 1

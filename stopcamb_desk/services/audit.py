@@ -178,6 +178,14 @@ def record(
     return event
 
 
+def has_keyed_events(session: Session) -> bool:
+    """The trail already holds events authenticated by a key."""
+    return (
+        session.scalar(select(AuditEvent.id).where(AuditEvent.key_id.is_not(None)).limit(1))
+        is not None
+    )
+
+
 def seal_legacy(session: Session) -> AuditEvent | None:
     """Seal the unkeyed events of an older version with the first keyed event, if needed."""
     lock_chain(session)

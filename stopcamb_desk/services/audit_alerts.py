@@ -33,6 +33,8 @@ _FIELD_LABELS = {
     "procedure": "procédure",
     "parquet": "autorisation du Parquet",
     "empreinte_message": "message FCM enregistré",
+    "auteur": "auteur",
+    "creee_le": "date de création",
 }
 
 
@@ -43,6 +45,7 @@ class _Expected:
     legacy: bool
     status: str = PENDING
     message_ids: list[str] = field(default_factory=list)
+    sent_at: str | None = None
 
 
 def _set(state: dict[int, _Expected], alert_id: Any, status: str) -> None:
@@ -95,6 +98,8 @@ def _replay(session: Session) -> dict[int, _Expected]:
         if action == "acceptee":
             expected.status = str(details.get("statut", "envoyee"))
             expected.message_ids.append(str(details.get("identifiant_retenu")))
+            if details.get("envoyee_le"):
+                expected.sent_at = str(details["envoyee_le"])
             for other in details.get("remplacees") or ():
                 _set(state, other, "remplacee")
             if details.get("retiree") is not None:
@@ -123,6 +128,12 @@ def _difference(alert: Alert, expected: _Expected) -> str | None:
         return (
             f"alerte n° {alert.id} : statut « {status_label(alert.status)} » dans la base, "
             f"« {said} » selon le journal"
+        )
+    sent_at = alert.sent_at.isoformat() if alert.sent_at is not None else None
+    if sent_at != expected.sent_at:
+        return (
+            f"alerte n° {alert.id} : date d'envoi « {sent_at} » dans la base, "
+            f"« {expected.sent_at} » selon le journal"
         )
     last_id = expected.message_ids[-1] if expected.message_ids else None
     if alert.fcm_message_id != last_id:

@@ -13,7 +13,12 @@ from stopcamb_desk.models.db import Database, DatabaseError, database_identity, 
 from stopcamb_desk.private_files import ensure_private_dir
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.accounts import AccountService
-from stopcamb_desk.services.audit_keys import AuditSecrets, load_audit_secrets
+from stopcamb_desk.services.audit_keys import (
+    AuditSecrets,
+    forget_new_key,
+    load_audit_secrets,
+    missing_key_error,
+)
 from stopcamb_desk.services.outbox_journal import AcceptJournal
 
 if TYPE_CHECKING:
@@ -138,6 +143,9 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
             db.upgrade()
         if secrets.created:
             with db.session() as session:
+                if audit.has_keyed_events(session):  # a lost key, or not yet copied here
+                    forget_new_key(secrets, settings.audit_key_path)
+                    raise missing_key_error(settings.audit_key_path)
                 audit.seal_legacy(session)
         recovered = recover(db, journal)
         if recovered:

@@ -37,7 +37,9 @@ never an older one after a newer one was queued or accepted.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -87,6 +89,8 @@ from stopcamb_desk.services.outbox_policy import (
 )
 from stopcamb_desk.services.outbox_resend import requeue
 from stopcamb_desk.services.schedule_model import Schedule
+
+log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 10
 # How far apart two desks' clocks may be before a lease looks impossible (see recover).
@@ -242,6 +246,8 @@ class Outbox:
                 parquet_ref=values["parquet_ref"],
                 parquet_date=values["parquet_date"],
                 payload_json=payload,
+                author_id=principal.operator_id,
+                created_at=now,
             )
             audit.record(
                 session,
@@ -297,7 +303,10 @@ class Outbox:
         }
         with self.db.session() as session:
             lock_outbox(session)
+            stale = self._expire_stale(session, now)
             rows = session.execute(statement, params).all()
+        for alert_id in stale:
+            self.notify(alert_id, "echec")
         lease = params["b_lease"]
         claimed = sorted(
             (
@@ -311,6 +320,35 @@ class Outbox:
         for c in claimed:
             self.notify(c.id, "envoi")
         return claimed
+
+    def _expire_stale(self, session: Session, now: datetime) -> list[int]:
+        """Queued alerts older than the push lifetime fail instead of going out stale."""
+        message = (
+            f"Non envoyée : aucun poste ni expéditeur n'a pu l'envoyer pendant sa durée de vie "
+            f"({self.ttl_hours} h). Rédigez une nouvelle alerte si elle est toujours d'actualité."
+        )
+        ids = sorted(
+            session.scalars(
+                sql.EXPIRE_STALE,
+                {
+                    "b_gateway": self.gateway.name,
+                    "b_oldest": now - timedelta(hours=self.ttl_hours),
+                    "b_error": message,
+                    "b_now": now,
+                },
+            )
+        )
+        for alert_id in ids:
+            audit.record(
+                session,
+                audit.SYSTEM_ACTOR,
+                "echec",
+                "alerte",
+                alert_id,
+                {"erreur": message},
+                at=now,
+            )
+        return ids
 
     # -- delivery -----------------------------------------------------------------------------
     def deliver(self, alert_id: int) -> Outcome | None:
@@ -394,19 +432,25 @@ class Outbox:
         a write conflict). If the database stays unreachable, the acceptance waits in the
         journal (:class:`AcceptedNotRecorded`); a failure is simply retried later."""
         acceptance = None
+        journaled = False
         if isinstance(result, SendResult):
             acceptance = Acceptance(
                 claimed.id, result.message_id, self.clock(), self.desk, result.simulated
             )
-            self.journal.accepted(acceptance)
+            try:
+                self.journal.accepted(acceptance)
+                journaled = True
+            except OSError as exc:  # disk full, unwritable: the database must still hear of it
+                log.error("Journal des envois inscriptible impossible (%s)", exc.strerror)
         try:
             outcome = self._record_retrying(claimed, result, acceptance)
         except SQLAlchemyError as exc:
             if acceptance is not None:
-                raise AcceptedNotRecorded(claimed.id) from exc
+                raise AcceptedNotRecorded(claimed.id, journaled=journaled) from exc
             raise DatabaseError(explain_failure(exc, self.db.url)) from exc
-        if acceptance is not None:
-            self.journal.recorded(acceptance)
+        if journaled and acceptance is not None:
+            with contextlib.suppress(OSError):  # harmless if lost: replaying is idempotent
+                self.journal.recorded(acceptance)
         self.notify(claimed.id, outcome.status)
         for other_id, status in outcome.others:
             self.notify(other_id, status)
@@ -721,6 +765,7 @@ def record_acceptance(
             "simulation": acceptance.simulated,
             "statut": str(status),
             "identifiant_retenu": kept_id,
+            "envoyee_le": acceptance.at.isoformat() if kept_id == acceptance.message_id else None,
             "remplacees": [i for i, s in others if s == "remplacee"],
             "retiree": next((i for i, s in others if s == "retiree"), None),
             "depuis_journal": from_journal,
@@ -751,13 +796,19 @@ def recover(
        died before FCM's answer): shown to the operator, never re-sent silently.
 
     Returns the ids that became « à vérifier »."""
-    for acceptance in journal.pending():
+    try:
+        pending = journal.pending()
+    except OSError as exc:  # an unreadable journal must not stop the desk (logged)
+        log.error("Journal des envois illisible (%s) : rien n'en est repris", exc.strerror)
+        pending = []
+    for acceptance in pending:
         with db.session() as session:
             lock_outbox(session)
             exists = session.scalar(select(Alert.id).where(Alert.id == acceptance.alert_id))
             if exists is not None:
                 record_acceptance(session, acceptance, from_journal=True)
-        journal.recorded(acceptance)
+        with contextlib.suppress(OSError):
+            journal.recorded(acceptance)
     now = clock()
     with db.session() as session:
         lock_outbox(session)

@@ -136,6 +136,24 @@ SET_LIVE = (
     .returning(T.c.status)
 )
 
+# Queued alerts past their push lifetime (no sender ran for a day): stale, never sent.
+EXPIRE_STALE = (
+    update(T)
+    .where(
+        T.c.status == "en_attente",
+        T.c.gateway == bindparam("b_gateway"),
+        func.coalesce(T.c.scheduled_for, T.c.created_at) < bindparam("b_oldest"),
+    )
+    .values(
+        status="echec",
+        next_attempt_at=None,
+        last_error=bindparam("b_error"),
+        updated_at=bindparam("b_now"),
+        version=T.c.version + 1,
+    )
+    .returning(T.c.id)
+)
+
 CURRENT_STATUS = select(T.c.status).where(T.c.id == bindparam("b_id"))
 CURRENT_STATUS_VERSION = select(T.c.status, T.c.version).where(T.c.id == bindparam("b_id"))
 
