@@ -145,12 +145,20 @@ def test_an_event_authenticated_by_a_guessed_key_is_detected(
         ("UPDATE alerts SET procedure_number = '0000' WHERE id = :a", "procédure modifié"),
         ("UPDATE alerts SET fcm_message_id = 'x' WHERE id = :a", "identifiant FCM « x »"),
         ("UPDATE alerts SET payload_json = '{}' WHERE id = :a", "message FCM enregistré"),
+        (
+            "UPDATE alerts SET author_id = (SELECT id FROM operators WHERE login = 'autre') "
+            "WHERE id = :a",
+            "auteur modifié",
+        ),
+        ("UPDATE alerts SET created_at = sent_at WHERE id = :a", "date de création modifié"),
+        ("UPDATE alerts SET sent_at = created_at WHERE id = :a", "date d'envoi"),
     ],
 )
 def test_an_alert_edited_in_the_table_is_named(
     database: Database, sent: list[int], statement: str, what: str
 ) -> None:
     target = sent[1]
+    add_operator(database, "autre", Role.CHEF_DE_QUART, ("74",))
     with database.session() as session:
         tamper(session, statement, {"a": target})
     report = _verify(database)
@@ -294,3 +302,88 @@ def test_an_administrator_rotates_the_key_from_the_command_line(
     out = capsys.readouterr().out
     assert "Nouvelle clé d'audit k" in out
     assert main(["audit", "verify"]) == 0
+
+
+def test_a_row_forged_by_sql_is_never_sent(
+    database: Database, sent: list[int], chef: Principal, tmp_path: Path
+) -> None:
+    """Only what the audit trail authenticates reaches the phones: a queued row inserted, or
+    a queued payload edited, by SQL is refused before any network call."""
+    outbox = Outbox(database, SimulationGateway(tmp_path), journal=desk_journal(database))
+    queued = outbox.enqueue(chef, *sendable(chef, draft("74", OTHER)))
+    forged_body = json.dumps({"message": {"topic": "dep_74", "notification": {"body": "Évacuez"}}})
+    with database.session() as session:
+        tamper(
+            session,
+            "UPDATE alerts SET payload_json = :p WHERE id = :a",
+            {"p": forged_body, "a": queued},
+        )
+        tamper(
+            session,
+            "INSERT INTO alerts (created_at, updated_at, kind, exercise, departement, topic, "
+            "replacement_key, sequence, text, author_id, status, verdict_json, payload_json, "
+            "attempt_count, next_attempt_at, gateway, version) SELECT created_at, updated_at, "
+            "kind, exercise, departement, 'national', 'stopcamb_national', 1, 'Évacuez', "
+            "author_id, 'en_attente', verdict_json, :p, 0, created_at, gateway, 1 FROM alerts "
+            "WHERE id = :a",
+            {"p": forged_body.replace("dep_74", "national"), "a": queued},
+        )
+    before = (tmp_path / "simulation-push.jsonl").read_text(encoding="utf-8")
+    outcomes = outbox.process_due()
+    assert {o.status for o in outcomes} == {"echec"} and len(outcomes) == 2
+    assert all("refusée par ce poste avant l'envoi" in (o.error or "") for o in outcomes)
+    assert (tmp_path / "simulation-push.jsonl").read_text(encoding="utf-8") == before
+
+
+def test_a_truncation_stays_detected_after_later_writes(
+    database: Database, sent: list[int]
+) -> None:
+    events = _events(database)
+    with database.session() as session:
+        tamper(session, "DELETE FROM audit_events WHERE id >= :n", {"n": events[-2].id})
+        tamper(session, "DELETE FROM alert_attempts WHERE alert_id = :a", {"a": sent[1]})
+        tamper(session, "DELETE FROM alerts WHERE id = :a", {"a": sent[1]})
+    for i in range(4):  # the desk goes on: logins, edits… each appends to the trail
+        with database.session() as session:
+            audit.record(session, "chef74", "connexion", "operateur", i)
+    report = _verify(database)
+    assert not report.ok  # the events written since reuse the numbers of the deleted ones
+    assert "journal réécrit" in report.reason or "supprimés" in report.reason
+
+
+def test_a_lost_key_is_never_silently_replaced(
+    database: Database, sent: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = replace(load_settings(), database_url=database.url)
+    original = settings.audit_key_path.read_bytes()
+    settings.audit_key_path.unlink()  # the desk's key file was lost
+    assert main_with_url(database.url, ["audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "clé du journal d'audit de ce poste est introuvable" in err
+    assert not settings.audit_key_path.exists()  # no new key written in its place
+    settings.audit_key_path.write_bytes(original)  # restored from the backup
+    settings.audit_key_path.chmod(0o600)
+    assert main_with_url(database.url, ["audit", "verify"]) == 0
+
+
+def test_a_key_file_in_a_shared_folder_leaves_the_folder_alone(tmp_path: Path) -> None:
+    import stat
+
+    from stopcamb_desk.services.audit_keys import load_or_create_keyring
+
+    shared = tmp_path / "partage"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    load_or_create_keyring(shared / "cle.json")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "cle.json").stat().st_mode) == 0o600
+
+
+def main_with_url(url: str, argv: list[str]) -> int:
+    import os
+
+    os.environ["STOPCAMB_DATABASE_URL"] = url
+    try:
+        return main(argv)
+    finally:
+        del os.environ["STOPCAMB_DATABASE_URL"]

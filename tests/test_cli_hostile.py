@@ -249,6 +249,35 @@ def test_a_service_account_readable_by_others_is_refused(
     assert alert_count() == 0
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["replace", "99999999999999999999", "--text", MEYTHET, "--operateur", "chef74"],
+        ["retract", "-5", "--operateur", "chef74"],
+        ["templates", "edit", "1e9", "--operateur", "chef74"],
+        ["history", "--since", "0001-01-01", "--operateur", "chef74"],
+        ["export", "csv", "--from", "0001-01-01", "--to", "9999-12-31"],
+        ["outbox", "run", "--duree", "inf"],
+        ["outbox", "run", "--duree", "nan"],
+        ["outbox", "run", "--duree", "1e309"],
+        ["brigades", "find", "--position", "nan,nan"],
+        ["brigades", "find", "--position", "91,181"],
+        ["send", "--departement", "74", "--text", MEYTHET, "--attendre", "-1"],
+    ],
+)
+def test_out_of_range_values_are_usage_errors(chef: str, argv: list[str]) -> None:
+    code, out, err = run(argv)
+    assert code in (1, 2), (argv, code)
+    assert "Erreur inattendue" not in err and "Traceback" not in out + err
+    assert err.strip()
+    assert "Expéditeur démarré" not in out  # refused before anything starts
+
+
+def test_replace_reads_standard_input_as_utf8(chef: str) -> None:
+    code, _out, err = run(["replace", "1", "--text", "-", "--operateur", chef], b"\xff\xfe")
+    assert code == 2 and "n'est pas du texte UTF-8 valide" in err
+
+
 # -- hostile arguments and bytes, at random ----------------------------------------------
 
 hostile_text = st.one_of(
@@ -302,6 +331,10 @@ commands = st.sampled_from(
         ["news", "publish"],
         ["outbox", "status"],
         ["outbox", "run"],
+        ["scheduled", "edit"],
+        ["scheduled", "cancel"],
+        ["templates", "edit"],
+        ["brigades", "find", "--position"],
     ]
 )
 

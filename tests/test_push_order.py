@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,129 @@ def test_a_second_desk_waits_for_the_alert_in_flight_then_replaces_it(
     assert _sent_ids(server) == [a, b]
     assert alert_row(database, a).status == "remplacee"
     assert alert_row(database, b).status == "envoyee"
+
+
+# -- what the red team found: modes, leases, clocks ----------------------------------------
+
+
+def test_a_simulating_desk_and_a_real_desk_never_share_their_queue(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, tmp_path: Path
+) -> None:
+    from stopcamb_desk.push.simulation import SimulationGateway
+
+    server.script(error(503))
+    a = _queue(outbox, chef)
+    outbox.deliver(a)  # a real alert waits for its retry
+    simulating = Outbox(database, SimulationGateway(tmp_path), journal=desk_journal(database))
+    assert simulating.process_due() == []  # never « sent » by the simulation
+    with pytest.raises(OutboxError, match="réellement envoyées par Firebase"):
+        _queue(simulating, chef, OTHER)
+    assert alert_row(database, a).status == "en_attente"
+
+
+def test_a_desk_that_lost_its_lease_never_sends(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, clock: Clock
+) -> None:
+    """Desk 1 claims A then is suspended past its lease; recovery says « à vérifier », B is
+    sent and covers it; desk 1 wakes up: A is not handed to FCM (its attempt says so)."""
+    a = _queue(outbox, chef)
+    (claimed_a,) = outbox.claim(a)
+    clock.advance(RetryPolicy().lease_seconds + 1)
+    assert outbox.recover() == [a]
+    b = _queue(outbox, chef, OTHER)
+    assert outbox.deliver(b).status == "envoyee"  # type: ignore[union-attr]
+    late = outbox.send_claimed(claimed_a)  # desk 1 resumes
+    assert late.status == "remplacee"
+    assert _sent_ids(server) == [b]
+    assert [x.outcome for x in attempts(database, a)] == ["inconnu", "non_envoye"]
+    with database.session() as session:
+        from stopcamb_desk.services import audit
+
+        assert audit.verify(session).ok
+
+
+def test_a_desk_that_lost_its_lease_to_a_newer_alert_queued_meanwhile(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, clock: Clock
+) -> None:
+    a = _queue(outbox, chef)
+    (claimed_a,) = outbox.claim(a)
+    clock.advance(RetryPolicy().lease_seconds + 1)
+    b = _queue(outbox, chef, OTHER)  # queued while A's desk sleeps, not sent yet
+    assert outbox.send_claimed(claimed_a).status == "remplacee_attente"
+    assert server.received == []
+    assert outbox.deliver(b).status == "envoyee"  # type: ignore[union-attr]
+    assert _sent_ids(server) == [b]
+
+
+def test_a_lease_expired_before_sending_goes_back_to_the_queue(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, clock: Clock
+) -> None:
+    a = _queue(outbox, chef)
+    (claimed,) = outbox.claim(a)
+    clock.advance(RetryPolicy().lease_seconds + 1)  # nobody recovered it yet
+    assert outbox.send_claimed(claimed).status == "en_attente"
+    assert server.received == []
+    assert outbox.deliver(a).status == "envoyee"  # type: ignore[union-attr]
+    assert _sent_ids(server) == [a]
+
+
+def test_an_older_alert_maybe_delivered_is_never_said_not_sent(
+    database: Database, chef: Principal, server: FcmTestServer, credentials: Path, clock: Clock
+) -> None:
+    gateway = FcmGateway(credentials, endpoint=server.base_url, timeout=0.5)
+    slow = Outbox(database, gateway, journal=desk_journal(database), policy=POLICY, clock=clock)
+    try:
+        server.script(delay(1.5))  # FCM answers 200 after the desk gave up
+        a = _queue(slow, chef)
+        (claimed_a,) = slow.claim(a)
+        b = _queue(slow, chef, OTHER)
+        outcome = slow.send_claimed(claimed_a)
+        assert outcome.status == "a_verifier"
+        assert "a peut-être été affichée" in (outcome.error or "")
+        assert slow.deliver(b).status == "envoyee"  # type: ignore[union-attr]
+        assert alert_row(database, a).status == "remplacee"  # covered by B on every phone
+    finally:
+        gateway.close()
+
+
+def test_a_live_acceptance_is_the_latest_whatever_the_desk_clock(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, clock: Clock
+) -> None:
+    a = _queue(outbox, chef)
+    outbox.deliver(a)
+    behind = Clock(clock() - timedelta(seconds=30))  # a second desk, its clock 30 s late
+    desk2 = Outbox(
+        database, outbox.gateway, journal=desk_journal(database), policy=POLICY, clock=behind
+    )
+    service = ReplacementService(database, desk2, retraction_text="Message retiré. Le 17.")
+    retraction = service.retract(chef, a, service.actions(chef, a).version)
+    assert desk2.deliver(retraction).status == "envoyee"  # type: ignore[union-attr]
+    assert alert_row(database, a).status == "retiree"
+    (shown,) = HistoryService(database, clock=clock).on_phones(chef)
+    assert shown.alert.id == retraction
+
+
+def test_replacing_an_alert_a_verifier_takes_it_off_the_record_of_the_phones(
+    database: Database, outbox: Outbox, chef: Principal, clock: Clock
+) -> None:
+    a = _queue(outbox, chef)
+    outbox.claim(a)
+    clock.advance(RetryPolicy().lease_seconds + 1)
+    assert outbox.recover() == [a]  # possibly shown
+    service = ReplacementService(database, outbox, retraction_text="Message retiré. Le 17.")
+    b = service.replace(chef, a, service.actions(chef, a).version, draft("74", OTHER))
+    assert outbox.deliver(b).status == "envoyee"  # type: ignore[union-attr]
+    assert alert_row(database, a).status == "remplacee"
+
+
+def test_an_alert_queued_beyond_its_lifetime_never_goes_out_stale(
+    database: Database, outbox: Outbox, chef: Principal, server: FcmTestServer, clock: Clock
+) -> None:
+    server.script(error(503))
+    a = _queue(outbox, chef)
+    outbox.deliver(a)
+    clock.advance(outbox.ttl_hours * 3600 + 60)  # no desk open for a day and more
+    assert outbox.process_due() == []
+    row = alert_row(database, a)
+    assert row.status == "echec" and "durée de vie" in (row.last_error or "")
+    assert len(server.received) == 1

@@ -257,3 +257,44 @@ def test_a_push_accepted_twice_is_shown_as_such(
     assert detail.acceptance.startswith("Acceptée 2 fois (1 confirmée(s), 1 probable(s)")
     html = detail_html(detail)
     assert "Acceptée 2 fois" in html and second.message_id in html
+
+
+def test_a_damaged_journal_never_stops_the_desk_nor_swallows_an_acceptance(
+    database: Database, tmp_path: Path
+) -> None:
+    """A torn last line (power cut mid-write) and malformed entries are skipped; the next
+    acceptance starts on its own line and is replayed."""
+    from datetime import UTC, datetime
+
+    from stopcamb_desk.services.outbox_journal import Acceptance
+
+    journal = desk_journal(database)
+    journal.path.parent.mkdir(parents=True, exist_ok=True)
+    journal.path.write_bytes(
+        b'{"op":"accepted","db":"x","alert":1e999,"message_id":"m","at":"2026-01-01T00:00:00"}\n'
+        b'{"op":"accepted","db":"x","alert":3,"message_id":"m","at":"2026-01-01T00:00:00"}\n'
+        b'{"op":"accepted","db":"' + journal.database.encode() + b'","alert":4,"mess'
+    )
+    good = Acceptance(7, "projects/p/messages/7", datetime.now(UTC), "poste")
+    journal.accepted(good)
+    assert journal.pending() == [good]
+    open_services(replace(load_settings(), database_url=database.url), push=False).close()
+
+
+def test_an_unwritable_journal_does_not_lose_the_acceptance(
+    database: Database, server: FcmTestServer, credentials: Path, tmp_path: Path
+) -> None:
+    from stopcamb_desk.services.outbox_journal import AcceptJournal
+
+    chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+    blocked = tmp_path / "journal-bloque"
+    blocked.mkdir()  # the journal's path cannot be opened as a file (as on a full disk)
+    gateway = FcmGateway(credentials, endpoint=server.base_url)
+    outbox = Outbox(database, gateway, journal=AcceptJournal(blocked, database.identity))
+    try:
+        alert_id = outbox.enqueue(chef, *sendable(chef, draft("74")))
+        outcome = outbox.deliver(alert_id)
+    finally:
+        gateway.close()
+    assert outcome is not None and outcome.status == "envoyee"
+    assert alert_row(database, alert_id).fcm_message_id == outcome.message_id

@@ -91,8 +91,25 @@ def _unreadable_argument(argv: Sequence[str]) -> str | None:
 
 
 def _unexpected(exc: BaseException) -> int:
-    """A bug: the traceback to the technical log, a French sentence to the operator."""
+    """A bug: the traceback to the technical log, a French sentence to the operator. A
+    database that went away mid-command is no bug: it gets its own French sentence."""
     import logging
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, SQLAlchemyError):
+        from stopcamb_desk.config import describe_database, load_settings
+
+        where = "la base de données"
+        with contextlib.suppress(Exception):
+            where = describe_database(load_settings().database_url)
+        logging.getLogger("stopcamb_desk.cli").warning("Base indisponible", exc_info=exc)
+        _say(
+            f"Base de données injoignable en cours de commande ({where}). Ce qui a été "
+            "enregistré avant la coupure est dans la file d'envoi et partira avec le prochain "
+            "poste ouvert : vérifiez l'historique avant de recommencer."
+        )
+        return EXIT_REFUSED
 
     where = "le journal technique"
     try:
@@ -110,6 +127,19 @@ def _unexpected(exc: BaseException) -> int:
         "l'historique avant de recommencer et prévenez l'administrateur."
     )
     return EXIT_REFUSED
+
+
+def _technical_log(command: str) -> Any:
+    """The log file for a command (the GUI sets up its own after the first paint)."""
+    if command == "gui":
+        return contextlib.nullcontext()
+    from stopcamb_desk.config import ConfigError, load_settings
+    from stopcamb_desk.logs import logging_to_file
+
+    try:
+        return logging_to_file(load_settings().data_dir)
+    except ConfigError:
+        return contextlib.nullcontext()  # the command itself will say what is wrong
 
 
 def _say(message: str) -> None:
@@ -152,7 +182,8 @@ def _dispatch(argv: list[str]) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        code = int(args.handler(args) or 0)
+        with _technical_log(args.command):
+            code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe is reported here, not at interpreter exit
         return code
     except CliError as exc:

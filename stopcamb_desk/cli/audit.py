@@ -10,6 +10,7 @@ from stopcamb_desk.cli.common import (
     EXIT_REFUSED,
     CliError,
     add_operator_argument,
+    count,
     login_operator,
     open_services,
     print_json,
@@ -38,7 +39,7 @@ def register(sub: Any) -> None:
     lst.add_argument("--acteur", metavar="IDENTIFIANT")
     lst.add_argument("--action", metavar="ACTION", help="ex. envoi, connexion_refusee")
     lst.add_argument("--since", metavar="ISO")
-    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--limit", type=count, default=50)
     lst.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(lst)
     lst.set_defaults(handler=_list)

@@ -125,9 +125,13 @@ def _find(args: argparse.Namespace) -> int:
         if args.position:
             try:
                 lat, lon = (float(v) for v in args.position.split(","))
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses nan and inf
+                    raise ValueError("hors du globe")
             except ValueError as exc:
                 raise CliError(
-                    "Position attendue sous la forme LAT,LON (ex. 45.91,6.12).", EXIT_USAGE
+                    "Position attendue sous la forme LAT,LON en degrés (latitude −90 à 90, "
+                    "longitude −180 à 180 ; ex. 45.91,6.12).",
+                    EXIT_USAGE,
                 ) from exc
             where, hits = f"position {lat:.4f}, {lon:.4f}", service.nearest(lat, lon)
         elif args.adresse:

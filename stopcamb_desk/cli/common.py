@@ -21,6 +21,49 @@ class CliError(DeskError):
         self.code = code
 
 
+MAX_ID = 2**31 - 1
+
+
+def record_id(value: str) -> int:
+    """An argparse type for a record number (alert, article, template): 1 to 2³¹ − 1."""
+    import argparse
+
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un numéro") from None
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"numéro hors limites : « {value} »")
+    return number
+
+
+def count(value: str) -> int:
+    """An argparse type for a number of lines: 1 to 10 000."""
+    import argparse
+
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre entier") from None
+    if not 1 <= number <= 10_000:
+        raise argparse.ArgumentTypeError(f"« {value} » : entre 1 et 10000")
+    return number
+
+
+def seconds(value: str) -> float:
+    """An argparse type for a duration: a finite number of seconds, up to 30 days."""
+    import argparse
+    import math
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre de secondes") from None
+    if not math.isfinite(number) or not 0 <= number <= 30 * 86_400:
+        raise argparse.ArgumentTypeError(f"« {value} » : un nombre de secondes entre 0 et 2592000")
+    return number
+
+
 def read_text_argument(value: str) -> str:
     """A ``--text``-like argument; ``-`` reads standard input, which must be UTF-8."""
     if value != "-":

@@ -14,6 +14,7 @@ from stopcamb_desk.cli.common import (
     add_operator_argument,
     login_operator,
     open_services,
+    record_id,
 )
 
 
@@ -22,7 +23,7 @@ def register(sub: Any) -> None:
     export_sub = parser.add_subparsers(dest="export_command", metavar="FORMAT", required=True)
 
     cap = export_sub.add_parser("cap", help="une alerte au format CAP 1.2 (XML OASIS)")
-    cap.add_argument("alert_id", metavar="ID", type=int, help="numéro de l'alerte")
+    cap.add_argument("alert_id", metavar="ID", type=record_id, help="numéro de l'alerte")
     cap.add_argument("--sortie", metavar="FICHIER", help="fichier à écrire (défaut : écran)")
     add_operator_argument(cap)
     cap.set_defaults(handler=_cap)

@@ -10,6 +10,7 @@ from stopcamb_desk.cli.common import (
     EXIT_USAGE,
     CliError,
     add_operator_argument,
+    count,
     login_operator,
     open_services,
     print_json,
@@ -28,7 +29,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--auteur", metavar="IDENTIFIANT", help="alertes de cet opérateur")
     parser.add_argument("--texte", metavar="MOTS", help="recherche dans le texte")
-    parser.add_argument("--limit", type=int, default=50, help="nombre de lignes (défaut 50)")
+    parser.add_argument("--limit", type=count, default=50, help="nombre de lignes (défaut 50)")
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(parser)
     parser.set_defaults(handler=_history)
@@ -50,6 +51,11 @@ def parse_moment(value: str | None, *, end: bool = False) -> datetime | None:
             f"Date invalide : « {value} ». Format attendu : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.",
             EXIT_USAGE,
         ) from exc
+    if not 2000 <= moment.year <= 2100:
+        raise CliError(
+            f"Date hors de l'historique : « {value} ». Indiquez une date entre 2000 et 2100.",
+            EXIT_USAGE,
+        )
     if moment.tzinfo is None:
         moment = moment.astimezone()  # local time of the desk
     return moment.astimezone(UTC)

@@ -76,9 +76,11 @@ def add_confirm_place_argument(parser: Any) -> None:
 def _parse_date(value: str) -> date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value.strip(), fmt).date()
+            day = datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
+        if 2000 <= day.year <= 2100:
+            return day
     raise CliError(
         f"Date illisible : « {value} ». Écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA.", EXIT_USAGE
     )

@@ -15,6 +15,7 @@ from stopcamb_desk.cli.common import (
     login_operator,
     open_services,
     print_json,
+    record_id,
 )
 
 
@@ -32,7 +33,10 @@ def register(sub: Any) -> None:
     publish.add_argument("--texte", required=True, help="texte (1 000 caractères au plus)")
     publish.add_argument("--url", default="", help="lien https:// facultatif")
     publish.add_argument(
-        "--id", type=int, metavar="N", help="mettre à jour l'article n° N au lieu d'en créer un"
+        "--id",
+        type=record_id,
+        metavar="N",
+        help="mettre à jour l'article n° N au lieu d'en créer un",
     )
     publish.add_argument(
         "--nettoyer",
@@ -45,13 +49,13 @@ def register(sub: Any) -> None:
     publish.set_defaults(handler=_publish)
 
     withdraw = news_sub.add_parser("withdraw", help="retirer un article du flux")
-    withdraw.add_argument("id", type=int, metavar="N", help="numéro de l'article")
+    withdraw.add_argument("id", type=record_id, metavar="N", help="numéro de l'article")
     withdraw.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(withdraw)
     withdraw.set_defaults(handler=_withdraw)
 
     retry = news_sub.add_parser("retry", help="réessayer une publication ou un retrait en échec")
-    retry.add_argument("id", type=int, metavar="N", help="numéro de l'article")
+    retry.add_argument("id", type=record_id, metavar="N", help="numéro de l'article")
     retry.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(retry)
     retry.set_defaults(handler=_retry)

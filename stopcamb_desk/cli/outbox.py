@@ -14,7 +14,7 @@ import sys
 import threading
 from typing import Any
 
-from stopcamb_desk.cli.common import EXIT_OK, CliError, open_services, print_json
+from stopcamb_desk.cli.common import EXIT_OK, CliError, open_services, print_json, seconds
 
 
 def register(sub: Any) -> None:
@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
     )
     run.add_argument(
         "--duree",
-        type=float,
+        type=seconds,
         metavar="SECONDES",
         help="s'arrêter après ce temps (par défaut : jusqu'à Ctrl+C ou SIGTERM)",
     )
@@ -44,8 +44,6 @@ def _run(args: argparse.Namespace) -> int:
     from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
     from stopcamb_desk.services.changes import Change
 
-    if args.duree is not None and args.duree <= 0:
-        raise CliError("--duree doit être un nombre de secondes positif.", 2)
     services = open_services()
     try:
         outbox, worker = services.outbox, services.outbox_worker

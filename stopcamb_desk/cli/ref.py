@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, print_json
+from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, count, print_json
 
 
 def register(sub: Any) -> None:
@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
         metavar="CODES",
         help="limiter à ces départements, séparés par des virgules (ex. 74,73)",
     )
-    com.add_argument("--limit", type=int, default=20, help="nombre maximal de résultats (20)")
+    com.add_argument("--limit", type=count, default=20, help="nombre maximal de résultats (20)")
     com.add_argument("--json", action="store_true", help="sortie JSON")
     com.set_defaults(handler=_communes)
 

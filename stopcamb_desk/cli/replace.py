@@ -7,7 +7,6 @@ or retraction was accepted; 1: refused (not the head, rules, role, delivery fail
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -18,13 +17,17 @@ from stopcamb_desk.cli.common import (
     login_operator,
     open_services,
     print_json,
+    read_text_argument,
+    record_id,
 )
 
 
 def _common(parser: Any) -> None:
     from stopcamb_desk.cli.send import add_wait_argument
 
-    parser.add_argument("id", type=int, metavar="ID", help="numéro de l'alerte sur les téléphones")
+    parser.add_argument(
+        "id", type=record_id, metavar="ID", help="numéro de l'alerte sur les téléphones"
+    )
     add_wait_argument(parser)
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(parser)
@@ -69,7 +72,7 @@ def register(sub: Any) -> None:
 def run_replace(args: Any) -> int:
     from stopcamb_desk.cli.send import parse_fait
 
-    text = sys.stdin.read().strip() if args.text == "-" else args.text
+    text = read_text_argument(args.text)
     attestation = parse_fait(args.fait)
     return _run(args, text=text, attestation=attestation)
 

@@ -12,6 +12,7 @@ from stopcamb_desk.cli.common import (
     open_services,
     print_json,
     read_text_argument,
+    record_id,
 )
 
 
@@ -27,14 +28,14 @@ def register(sub: Any) -> None:
     add_operator_argument(lst)
     lst.set_defaults(handler=_list)
     edit = actions.add_parser("edit", help="changer le texte, l'heure ou la validité")
-    edit.add_argument("id", type=int, metavar="ID")
+    edit.add_argument("id", type=record_id, metavar="ID")
     edit.add_argument("--text", metavar="TEXTE", help="nouveau texte (« - » : stdin)")
     edit.add_argument("--programmer", metavar="AAAA-MM-JJTHH:MM", help="nouvelle heure (locale)")
     edit.add_argument("--valable", type=int, metavar="HEURES", help="nouvelle durée de validité")
     add_operator_argument(edit)
     edit.set_defaults(handler=_edit)
     cancel = actions.add_parser("cancel", help="annuler un message programmé")
-    cancel.add_argument("id", type=int, metavar="ID")
+    cancel.add_argument("id", type=record_id, metavar="ID")
     add_operator_argument(cancel)
     cancel.set_defaults(handler=_cancel)
 

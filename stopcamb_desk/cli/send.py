@@ -23,6 +23,7 @@ from stopcamb_desk.cli.common import (
     login_operator,
     print_json,
     read_text_argument,
+    seconds,
 )
 from stopcamb_desk.cli.lint import (
     _parse_date,
@@ -110,7 +111,7 @@ def add_wait_argument(parser: Any) -> None:
     """``--attendre``: how long send/replace/retract wait for the final status."""
     parser.add_argument(
         "--attendre",
-        type=float,
+        type=seconds,
         default=60.0,
         metavar="SECONDES",
         help="attente maximale du statut final, nouveaux essais compris (60 par défaut)",

@@ -18,6 +18,7 @@ from stopcamb_desk.cli.common import (
     login_operator,
     open_services,
     print_json,
+    record_id,
 )
 
 
@@ -43,7 +44,7 @@ def register(sub: Any) -> None:
     add.set_defaults(handler=_add)
 
     edit = templates_sub.add_parser("edit", help="modifier un modèle")
-    edit.add_argument("id", type=int, metavar="N", help="numéro du modèle (templates list)")
+    edit.add_argument("id", type=record_id, metavar="N", help="numéro du modèle (templates list)")
     edit.add_argument("--titre", help="nouveau nom")
     edit.add_argument("--texte", help="nouveau texte")
     _add_scope(edit, required=False)
@@ -52,7 +53,7 @@ def register(sub: Any) -> None:
     edit.set_defaults(handler=_edit)
 
     delete = templates_sub.add_parser("delete", help="supprimer un modèle (le journal le garde)")
-    delete.add_argument("id", type=int, metavar="N", help="numéro du modèle")
+    delete.add_argument("id", type=record_id, metavar="N", help="numéro du modèle")
     add_operator_argument(delete)
     delete.set_defaults(handler=_delete)
 

@@ -133,6 +133,7 @@ ATTEMPT_OUTCOME_LABELS: dict[str, str] = {
     "incertain": "réponse perdue après l'envoi (peut-être reçue)",
     "inconnu": "poste arrêté pendant l'envoi (peut-être reçue)",
     "definitif": "échec",
+    "non_envoye": "non envoyée (tour perdu avant l'appel à Firebase)",
 }
 ACCEPTED_OUTCOMES = frozenset({"succes", "journal"})
 UNCERTAIN_OUTCOMES = frozenset({"incertain", "inconnu"})

@@ -32,6 +32,7 @@ class Alert(Base):
         Index("ix_alerts_departement_created", "departement", "created_at", "id"),
         Index("ix_alerts_status_next", "status", "next_attempt_at"),
         Index("ix_alerts_topic_sequence", "topic", "sequence"),
+        Index("ix_alerts_gateway", "gateway"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -141,17 +141,19 @@ def explain_failure(exc: Exception, url: str) -> str:
 
 
 def database_identity(url: str) -> str:
-    """A stable name of the database behind ``url``, without password (journal, anchor keys)."""
+    """A stable name of the database behind ``url`` (journal and anchor keys): no user nor
+    password, loopback names unified. Reaching it under another host name (an alias, its IP)
+    gives another name: see docs/audit.md."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database or ":memory:"
         if path != ":memory:":
             path = str(Path(path).expanduser().resolve())
         return f"sqlite:{path}"
-    return (
-        f"postgresql://{parsed.username or ''}@{parsed.host or 'localhost'}:"
-        f"{parsed.port or 5432}/{parsed.database or ''}"
-    )
+    host = (parsed.host or "localhost").lower()
+    if host in ("localhost", "127.0.0.1", "::1", "[::1]"):
+        host = "localhost"  # one server, whichever loopback name reaches it
+    return f"postgresql://{host}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
 class Database:

@@ -9,7 +9,7 @@ then no longer matches its authenticated event.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -32,6 +32,8 @@ def recorded_content(
     parquet_ref: str | None,
     parquet_date: date | None,
     payload_json: str,
+    author_id: int,
+    created_at: datetime,
 ) -> dict[str, Any]:
     """The content an alert's events authenticate (JSON-serialisable, key order irrelevant)."""
     return {
@@ -45,6 +47,8 @@ def recorded_content(
         "procedure": [procedure_type, procedure_number, _day(procedure_date)],
         "parquet": [parquet_ref, _day(parquet_date)],
         "empreinte_message": hashlib.sha256(payload_json.encode()).hexdigest(),
+        "auteur": int(author_id),
+        "creee_le": created_at.isoformat(),
     }
 
 
@@ -64,4 +68,6 @@ def content_of(alert: Any) -> dict[str, Any]:
         parquet_ref=alert.parquet_ref,
         parquet_date=alert.parquet_date,
         payload_json=alert.payload_json,
+        author_id=alert.author_id,
+        created_at=alert.created_at,
     )

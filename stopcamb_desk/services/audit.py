@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from stopcamb_desk.models import AuditEvent, utcnow
 from stopcamb_desk.services.audit_keys import Anchor, AuditKeyError, AuditSecrets
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "systeme"
@@ -86,6 +89,19 @@ def lock_chain(session: Session) -> None:
     session.info[_LOCKED_IN] = session.get_transaction()
 
 
+def _extends_anchor(session: Session, secrets: AuditSecrets, last_id: int | None) -> bool:
+    """True when the trail still holds the event this desk anchored (nothing truncated or
+    rewritten before this append). Otherwise the anchor is never moved past the break, so
+    that ordinary writes cannot hide a truncation (``verify`` keeps reporting it)."""
+    anchor = secrets.anchor.get()
+    if anchor is None:
+        return True
+    if last_id is None or last_id < anchor.event_id:
+        return False
+    mac = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id))
+    return mac == anchor.mac
+
+
 def _remember_head(session: Session, secrets: AuditSecrets, event: AuditEvent) -> None:
     """Advance the head anchor once the transaction that wrote ``event`` commits."""
     first = _HEAD not in session.info
@@ -133,6 +149,12 @@ def record(
         key_id=secrets.keyring.current,
     )
     event.hash = secrets.keyring.sign(canonical(event))
+    intact = _extends_anchor(session, secrets, last.id if last else None)
+    if not intact:
+        log.error(
+            "Journal d'audit : l'événement que ce poste avait écrit ou vérifié a disparu ou "
+            "changé ; l'ancre n'avance plus (audit verify le signale)."
+        )
     # A Core insert: the event is immutable, the ORM's unit of work would only add cost.
     session.execute(
         insert(AuditEvent),
@@ -151,8 +173,17 @@ def record(
             }
         ],
     )
-    _remember_head(session, secrets, event)
+    if intact:
+        _remember_head(session, secrets, event)
     return event
+
+
+def has_keyed_events(session: Session) -> bool:
+    """The trail already holds events authenticated by a key."""
+    return (
+        session.scalar(select(AuditEvent.id).where(AuditEvent.key_id.is_not(None)).limit(1))
+        is not None
+    )
 
 
 def seal_legacy(session: Session) -> AuditEvent | None:

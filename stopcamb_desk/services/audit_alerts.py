@@ -8,6 +8,7 @@ the one its first event bound (:mod:`.alert_record`). The first alert that diffe
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,8 @@ _FIELD_LABELS = {
     "procedure": "procédure",
     "parquet": "autorisation du Parquet",
     "empreinte_message": "message FCM enregistré",
+    "auteur": "auteur",
+    "creee_le": "date de création",
 }
 
 
@@ -45,6 +48,7 @@ class _Expected:
     legacy: bool
     status: str = PENDING
     message_ids: list[str] = field(default_factory=list)
+    sent_at: str | None = None
 
 
 def _set(state: dict[int, _Expected], alert_id: Any, status: str) -> None:
@@ -97,6 +101,8 @@ def _replay(session: Session) -> dict[int, _Expected]:
         if action == "acceptee":
             expected.status = str(details.get("statut", "envoyee"))
             expected.message_ids.append(str(details.get("identifiant_retenu")))
+            if details.get("envoyee_le"):
+                expected.sent_at = str(details["envoyee_le"])
             for other in details.get("remplacees") or ():
                 _set(state, other, "remplacee")
             if details.get("retiree") is not None:
@@ -125,6 +131,12 @@ def _difference(alert: Alert, expected: _Expected) -> str | None:
         return (
             f"alerte n° {alert.id} : statut « {status_label(alert.status)} » dans la base, "
             f"« {said} » selon le journal"
+        )
+    sent_at = alert.sent_at.isoformat() if alert.sent_at is not None else None
+    if sent_at != expected.sent_at:
+        return (
+            f"alerte n° {alert.id} : date d'envoi « {sent_at} » dans la base, "
+            f"« {expected.sent_at} » selon le journal"
         )
     last_id = expected.message_ids[-1] if expected.message_ids else None
     if alert.fcm_message_id != last_id:
@@ -182,3 +194,40 @@ def verify_alerts(session: Session, report: ChainReport) -> ChainReport:
                 reason=f"alerte n° {alert_id} supprimée de la base (son envoi est au journal)",
             )
     return replace(report, alerts_checked=checked)
+
+
+# The events that (re)bind an alert's content, hence its payload.
+CONTENT_ACTIONS = (*sorted(QUEUED_ACTIONS), "programmation_modifiee", "programmation_declenchee")
+
+
+def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: str) -> str | None:
+    """Why ``payload_json`` must not be handed to FCM: it is not the payload the alert's
+    latest authenticated event bound (a row forged or edited by SQL). None when it is."""
+    from stopcamb_desk.services import audit
+
+    event = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "alerte",
+            AuditEvent.object_id == str(alert_id),
+            AuditEvent.action.in_(CONTENT_ACTIONS),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    refused = (
+        f"Alerte n° {alert_id} refusée par ce poste avant l'envoi : son message ne correspond à "
+        "aucun enregistrement authentifié du journal d'audit (ligne ajoutée ou modifiée hors de "
+        "l'application ?). Rien n'est parti. Prévenez l'administrateur (stopcamb-desk audit "
+        "verify)."
+    )
+    if event is None or event.key_id is None:
+        return refused
+    secrets = audit.secrets_of(session)
+    if not secrets.keyring.matches(event.key_id, audit.canonical(event), event.hash):
+        return refused
+    content = json.loads(event.details_json).get("contenu") or {}
+    fingerprint = hashlib.sha256(payload_json.encode()).hexdigest()
+    if content.get("empreinte_message") != fingerprint or content.get("topic") != topic:
+        return refused
+    return None

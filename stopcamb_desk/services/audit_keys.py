@@ -103,8 +103,10 @@ def _serialise(ring: AuditKeyring) -> bytes:
 
 
 def load_or_create_keyring(path: Path) -> tuple[AuditKeyring, bool]:
-    """The keyring at ``path``, created (0600) if absent; True when it was just created."""
-    ensure_private_dir(path.parent)
+    """The keyring at ``path``, created (0600) if absent; True when it was just created.
+    A folder of its own is created 0700; an existing one (``[audit] key_file`` may point to a
+    shared folder) is left as it is: the file itself is what is private."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock"):
         try:
             raw = path.read_bytes()
@@ -130,6 +132,21 @@ def rotate_key(path: Path) -> AuditKeyring:
     with FileLock(str(path) + ".lock"):
         write_private(path, _serialise(rotated))
     return rotated
+
+
+def forget_new_key(secrets: AuditSecrets, key_file: Path) -> None:
+    """Undo the key this start just created: the trail was written with another key."""
+    if secrets.created:
+        key_file.unlink(missing_ok=True)
+
+
+def missing_key_error(key_file: Path) -> AuditKeyError:
+    return AuditKeyError(
+        f"La clé du journal d'audit de ce poste est introuvable ({key_file}) alors que la base "
+        "contient des événements authentifiés par une clé : restaurez le fichier depuis la "
+        "sauvegarde du poste, ou copiez celui d'un autre poste de la même base (droits 600), "
+        "puis relancez. Aucune action n'est enregistrée sans cette clé (voir docs/audit.md)."
+    )
 
 
 def rotate_key_as(db: Database, principal: Principal, path: Path) -> str:

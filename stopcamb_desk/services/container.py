@@ -13,7 +13,12 @@ from stopcamb_desk.models.db import Database, DatabaseError, database_identity, 
 from stopcamb_desk.private_files import ensure_private_dir
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.accounts import AccountService
-from stopcamb_desk.services.audit_keys import AuditSecrets, load_audit_secrets
+from stopcamb_desk.services.audit_keys import (
+    AuditSecrets,
+    forget_new_key,
+    load_audit_secrets,
+    missing_key_error,
+)
 from stopcamb_desk.services.changes import ChangeHub
 from stopcamb_desk.services.outbox_journal import AcceptJournal
 
@@ -67,6 +72,9 @@ def _push(
     from stopcamb_desk.push.gateway import PushError
     from stopcamb_desk.services.outbox import Outbox
 
+    skew = clock_skew_refusal(db)
+    if skew is not None:
+        return None, None, skew
     try:
         gateway = gateway_from_settings(settings)
     except PushError as exc:
@@ -74,6 +82,32 @@ def _push(
         return None, None, exc.message
     outbox = Outbox(db, gateway, journal=journal, ttl_hours=settings.fcm.ttl_hours, changes=changes)
     return gateway, outbox, None
+
+
+# Desks sharing a database must agree on the time: leases, lifetimes and planned messages are
+# compared across desks. Beyond this, the desk refuses to send until its clock is fixed.
+MAX_CLOCK_SKEW_SECONDS = 60.0
+
+
+def clock_skew_refusal(db: Database) -> str | None:
+    """Why this desk must not send: its clock is far from the shared database server's."""
+    if db.dialect != "postgresql":
+        return None  # the embedded database runs on this very machine
+    from sqlalchemy import text
+
+    from stopcamb_desk.models import utcnow
+
+    with db.session() as session:
+        server = session.scalar(text("SELECT statement_timestamp()"))
+    skew = (utcnow() - server).total_seconds()
+    if abs(skew) <= MAX_CLOCK_SKEW_SECONDS:
+        return None
+    where = "en avance" if skew > 0 else "en retard"
+    return (
+        f"L'horloge de ce poste est {where} de {abs(skew) / 60:.0f} min sur celle du serveur de "
+        "base de données : les postes partagent les délais d'envoi et de reprise. Faites "
+        "synchroniser l'heure du poste (NTP) puis relancez ; aucun envoi n'est possible d'ici là."
+    )
 
 
 def desk_secrets(settings: Settings) -> AuditSecrets:
@@ -112,6 +146,9 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
             db.upgrade()
         if secrets.created:
             with db.session() as session:
+                if audit.has_keyed_events(session):  # a lost key, or not yet copied here
+                    forget_new_key(secrets, settings.audit_key_path)
+                    raise missing_key_error(settings.audit_key_path)
                 audit.seal_legacy(session)
         recovered = recover(db, journal)
         if recovered:

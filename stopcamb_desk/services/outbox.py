@@ -37,7 +37,9 @@ never an older one after a newer one was queued or accepted.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,11 +74,13 @@ from stopcamb_desk.push.topics import replacement_key, topic_for
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.alert_record import recorded_content
+from stopcamb_desk.services.audit_alerts import payload_refusal
 from stopcamb_desk.services.changes import Change, ChangeHub
 from stopcamb_desk.services.composer import Draft, SendRefused, check_target
 from stopcamb_desk.services.outbox_journal import Acceptance, AcceptedNotRecorded, AcceptJournal
 from stopcamb_desk.services.outbox_policy import (
     CRASH_MESSAGE,
+    LEASE_LOST_MESSAGE,
     Claimed,
     OutboxError,
     Outcome,
@@ -86,7 +90,11 @@ from stopcamb_desk.services.outbox_policy import (
 from stopcamb_desk.services.outbox_resend import requeue
 from stopcamb_desk.services.schedule_model import Schedule
 
+log = logging.getLogger(__name__)
+
 CLAIM_BATCH = 10
+# How far apart two desks' clocks may be before a lease looks impossible (see recover).
+CLOCK_TOLERANCE_SECONDS = 300.0
 RECORD_TRIES = 4
 
 
@@ -169,6 +177,7 @@ class Outbox:
         now = self.clock()
         with self.db.session() as session:
             lock_outbox(session)
+            check_mode(session, self.gateway.name)
             if replaces_id is not None:
                 replaced_topic = session.scalar(select(Alert.topic).where(Alert.id == replaces_id))
                 if replaced_topic != topic:
@@ -235,6 +244,8 @@ class Outbox:
                 parquet_ref=parquet_ref,
                 parquet_date=parquet_date,
                 payload_json=payload,
+                author_id=principal.operator_id,
+                created_at=now,
             )
             audit.record(
                 session,
@@ -282,22 +293,60 @@ class Outbox:
         now = self.clock()
         one = alert_id is not None
         statement = sql.claim_statement(self.db.dialect == "postgresql", one, 1 if one else limit)
+        lease = now + timedelta(seconds=self.policy.lease_seconds)
         params = {
             "b_now": now,
-            "b_lease": now + timedelta(seconds=self.policy.lease_seconds),
+            "b_lease": lease,
             "b_gateway": self.gateway.name,
             "b_id": alert_id,
         }
         with self.db.session() as session:
             lock_outbox(session)
+            stale = self._expire_stale(session, now)
             rows = session.execute(statement, params).all()
+        for alert_id in stale:
+            self.notify(alert_id, "echec")
         claimed = sorted(
-            (Claimed(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6])) for r in rows),
+            (
+                Claimed(
+                    r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7], lease, r[6]
+                )
+                for r in rows
+            ),
             key=lambda c: c.id,
         )
         for c in claimed:
             self.notify(c.id, "envoi")
         return claimed
+
+    def _expire_stale(self, session: Session, now: datetime) -> list[int]:
+        """Queued alerts older than the push lifetime fail instead of going out stale."""
+        message = (
+            f"Non envoyée : aucun poste ni expéditeur n'a pu l'envoyer pendant sa durée de vie "
+            f"({self.ttl_hours} h). Rédigez une nouvelle alerte si elle est toujours d'actualité."
+        )
+        ids = sorted(
+            session.scalars(
+                sql.EXPIRE_STALE,
+                {
+                    "b_gateway": self.gateway.name,
+                    "b_oldest": now - timedelta(hours=self.ttl_hours),
+                    "b_error": message,
+                    "b_now": now,
+                },
+            )
+        )
+        for alert_id in ids:
+            audit.record(
+                session,
+                audit.SYSTEM_ACTOR,
+                "echec",
+                "alerte",
+                alert_id,
+                {"erreur": message},
+                at=now,
+            )
+        return ids
 
     # -- delivery -----------------------------------------------------------------------------
     def deliver(self, alert_id: int) -> Outcome | None:
@@ -310,6 +359,13 @@ class Outbox:
         return [self.send_claimed(c) for c in self.claim(limit=limit)]
 
     def send_claimed(self, claimed: Claimed) -> Outcome:
+        lost = self._lease_lost(claimed)
+        if lost is not None:  # never hand it to FCM once another process may have taken over
+            return lost
+        with self.db.session() as session:
+            forged = payload_refusal(session, claimed.id, claimed.topic, claimed.payload_json)
+        if forged is not None:  # only what the audit trail authenticates reaches the phones
+            return self._finish(claimed, PermanentPushError(forged))
         result: SendResult | PushError
         try:
             result = self.gateway.send(claimed.payload)
@@ -322,24 +378,77 @@ class Outbox:
             )
         return self._finish(claimed, result)
 
+    def _lease_lost(self, claimed: Claimed) -> Outcome | None:
+        """None while this desk still holds ``claimed`` (same version, lease running). Else the
+        alert went nowhere: it goes back in the queue (or « remplacée avant envoi » if a newer
+        one of its topic took its place) — even if recovery meanwhile said « à vérifier »."""
+        lease_ok = claimed.lease_until is None or self.clock() < claimed.lease_until
+        with self.db.session() as session:
+            row = session.execute(sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id}).one()
+        if lease_ok and (row.status, row.version) == ("envoi", claimed.version):
+            return None
+        with self.db.session() as session:
+            lock_outbox(session)
+            status, version = session.execute(
+                sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id}
+            ).one()
+            now = self.clock()
+            session.execute(
+                sql.INSERT_ATTEMPT,
+                {
+                    "alert_id": claimed.id,
+                    "at": now,
+                    "desk": self.desk,
+                    "outcome": "non_envoye",
+                    "http_status": None,
+                    "error": LEASE_LOST_MESSAGE,
+                    "message_id": None,
+                },
+            )
+            expected = (claimed.version, claimed.version + 1)  # + 1: recovered meanwhile
+            if status not in sql.LIVE or version not in expected:
+                return Outcome(claimed.id, str(status))  # moved on by others: their record
+            newer = sql.newer_blocking(session, claimed.topic, claimed.sequence)
+            back = "remplacee_attente" if newer is not None else "en_attente"
+            message = superseded_message(newer) if newer is not None else LEASE_LOST_MESSAGE
+            status = self._set_live(session, claimed, back, now, b_next=now, b_error=message)
+            action = "remplacee_attente" if back == "remplacee_attente" else "renvoi"
+            audit.record(
+                session,
+                audit.SYSTEM_ACTOR,
+                action,
+                "alerte",
+                claimed.id,
+                {"raison": "tour perdu avant l'envoi", "par": newer},
+                at=now,
+            )
+        self.notify(claimed.id, status)
+        return Outcome(claimed.id, status, error=message)
+
     def _finish(self, claimed: Claimed, result: SendResult | PushError) -> Outcome:
         """Journal an acceptance durably, then record the attempt and its outcome (retried on
         a write conflict). If the database stays unreachable, the acceptance waits in the
         journal (:class:`AcceptedNotRecorded`); a failure is simply retried later."""
         acceptance = None
+        journaled = False
         if isinstance(result, SendResult):
             acceptance = Acceptance(
                 claimed.id, result.message_id, self.clock(), self.desk, result.simulated
             )
-            self.journal.accepted(acceptance)
+            try:
+                self.journal.accepted(acceptance)
+                journaled = True
+            except OSError as exc:  # disk full, unwritable: the database must still hear of it
+                log.error("Journal des envois inscriptible impossible (%s)", exc.strerror)
         try:
             outcome = self._record_retrying(claimed, result, acceptance)
         except SQLAlchemyError as exc:
             if acceptance is not None:
-                raise AcceptedNotRecorded(claimed.id) from exc
+                raise AcceptedNotRecorded(claimed.id, journaled=journaled) from exc
             raise DatabaseError(explain_failure(exc, self.db.url)) from exc
-        if acceptance is not None:
-            self.journal.recorded(acceptance)
+        if journaled and acceptance is not None:
+            with contextlib.suppress(OSError):  # harmless if lost: replaying is idempotent
+                self.journal.recorded(acceptance)
         self.notify(claimed.id, outcome.status)
         for other_id, status in outcome.others:
             self.notify(other_id, status)
@@ -388,6 +497,19 @@ class Outbox:
         expires = claimed.created_at + timedelta(hours=self.ttl_hours)
         if isinstance(error, TransientPushError):
             newer = sql.newer_blocking(session, claimed.topic, claimed.sequence)
+            if newer is not None and error.maybe_delivered:
+                # The request may have reached FCM: possibly shown, then covered by the newer
+                # one. Never « not sent »: « à vérifier », and never resent (not the head).
+                message = (
+                    f"{error.message} Une alerte plus récente (n° {newer}) a pris sa place : "
+                    "celle-ci a peut-être été affichée, puis remplacée par elle."
+                )
+                status = self._set_live(session, claimed, "a_verifier", now, b_error=message)
+                if status == "a_verifier":
+                    audit.record(
+                        session, audit.SYSTEM_ACTOR, "a_verifier", "alerte", claimed.id, at=now
+                    )
+                return Outcome(claimed.id, status, error=message)
             if newer is not None:  # a newer alert took its place while it was in flight
                 message = superseded_message(newer)
                 status = self._set_live(session, claimed, "remplacee_attente", now, b_error=message)
@@ -521,6 +643,27 @@ def pending_alerts(db: Database) -> list[PendingAlert]:
         return [PendingAlert(*row) for row in session.execute(query)]
 
 
+def check_mode(session: Session, gateway: str) -> None:
+    """One database, one mode: real sends (FCM) and simulated ones never mix, or a real alert
+    would be « sent » by a simulating desk, a test reach real phones, and the two would replace
+    each other in the record. Checked under the outbox lock when an alert is queued."""
+    other = session.scalar(select(Alert.gateway).where(Alert.gateway != gateway).limit(1))
+    if other is None:
+        return
+    if gateway == "simulation":
+        raise OutboxError(
+            "Cette base contient des alertes réellement envoyées par Firebase : ce poste, en "
+            "SIMULATION faute d'identifiants Firebase, ne peut pas y enregistrer d'alerte (elle "
+            "ne partirait pas ou se mêlerait aux vraies). Configurez fcm.credentials sur ce "
+            "poste, ou utilisez une base à part pour la démonstration. Rien n'a été enregistré."
+        )
+    raise OutboxError(
+        "Cette base contient des alertes de SIMULATION (démonstration) : ce poste relié à "
+        "Firebase ne peut pas y envoyer de vraies alertes, elles se mêleraient à l'historique "
+        "simulé. Utilisez la base de production. Rien n'a été enregistré."
+    )
+
+
 def stop_older(
     session: Session, topic: str, sequence: int, newer_id: int, now: datetime
 ) -> list[int]:
@@ -560,7 +703,12 @@ def record_acceptance(
     alert not yet accepted since (otherwise it is recorded as a further acceptance)."""
     alert = session.execute(
         select(
-            Alert.topic, Alert.status, Alert.payload_json, Alert.replaces_id, Alert.fcm_message_id
+            Alert.topic,
+            Alert.status,
+            Alert.payload_json,
+            Alert.replaces_id,
+            Alert.fcm_message_id,
+            Alert.gateway,
         ).where(Alert.id == acceptance.alert_id)
     ).one()
     already = session.scalar(
@@ -581,8 +729,9 @@ def record_acceptance(
         "b_message_id": acceptance.message_id,
         "b_withdrawn": withdrawn,
         "b_from": sorted(sql.JOURNAL_APPLIES if from_journal else sql.LIVE),
+        "b_gateway": alert.gateway,
     }
-    status = session.scalar(sql.ACCEPT, params)
+    status = session.scalar(sql.ACCEPT_LATE if from_journal else sql.ACCEPT_LIVE, params)
     others: list[tuple[int, str]] = []
     kept_id = acceptance.message_id
     if status is None:  # accepted again, or changed by an operator or another desk meanwhile
@@ -614,6 +763,7 @@ def record_acceptance(
             "simulation": acceptance.simulated,
             "statut": str(status),
             "identifiant_retenu": kept_id,
+            "envoyee_le": acceptance.at.isoformat() if kept_id == acceptance.message_id else None,
             "remplacees": [i for i, s in others if s == "remplacee"],
             "retiree": next((i for i, s in others if s == "retiree"), None),
             "depuis_journal": from_journal,
@@ -644,18 +794,26 @@ def recover(
        died before FCM's answer): shown to the operator, never re-sent silently.
 
     Returns the ids that became « à vérifier »."""
-    for acceptance in journal.pending():
+    try:
+        pending = journal.pending()
+    except OSError as exc:  # an unreadable journal must not stop the desk (logged)
+        log.error("Journal des envois illisible (%s) : rien n'en est repris", exc.strerror)
+        pending = []
+    for acceptance in pending:
         with db.session() as session:
             lock_outbox(session)
             exists = session.scalar(select(Alert.id).where(Alert.id == acceptance.alert_id))
             if exists is not None:
                 record_acceptance(session, acceptance, from_journal=True)
-        journal.recorded(acceptance)
+        with contextlib.suppress(OSError):
+            journal.recorded(acceptance)
     now = clock()
     with db.session() as session:
         lock_outbox(session)
         statement = sql.recover_statement(db.dialect == "postgresql")
-        ids = sorted(session.scalars(statement, {"b_now": now, "b_error": CRASH_MESSAGE}))
+        beyond = now + timedelta(seconds=MAX_LEASE_SECONDS + CLOCK_TOLERANCE_SECONDS)
+        params = {"b_now": now, "b_beyond": beyond, "b_error": CRASH_MESSAGE}
+        ids = sorted(session.scalars(statement, params))
         for alert_id in ids:
             session.execute(
                 sql.INSERT_ATTEMPT,

@@ -28,6 +28,7 @@ from typing import Any
 from filelock import FileLock
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.private_files import write_all
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,36 @@ COMPACT_ABOVE_BYTES = 256 * 1024
 class AcceptedNotRecorded(DeskError):
     """FCM accepted the push but the database could not record it (the journal keeps it)."""
 
-    def __init__(self, alert_id: int) -> None:
-        super().__init__(
-            f"FCM a accepté l'alerte n° {alert_id} mais la base est injoignable : "
-            "l'enregistrement sera rétabli au prochain démarrage du poste (journal local). "
-            "N'envoyez pas l'alerte une seconde fois : elle est sur les téléphones."
-        )
+    def __init__(self, alert_id: int, *, journaled: bool = True) -> None:
+        if journaled:
+            super().__init__(
+                f"FCM a accepté l'alerte n° {alert_id} mais la base est injoignable : "
+                "l'enregistrement sera rétabli au prochain démarrage du poste (journal local). "
+                "N'envoyez pas l'alerte une seconde fois : elle est sur les téléphones."
+            )
+        else:
+            super().__init__(
+                f"FCM a accepté l'alerte n° {alert_id} (elle est sur les téléphones), mais ni la "
+                "base ni le journal local du poste n'ont pu l'enregistrer (disque plein ?). Notez "
+                "l'heure et le numéro de l'alerte pour le registre, libérez de la place et "
+                "prévenez l'administrateur. Ne la renvoyez pas."
+            )
         self.alert_id = alert_id
+
+
+def _torn(fd: int) -> bool:
+    """True when the file does not end with a newline (its last append was cut short)."""
+    if os.fstat(fd).st_size == 0:
+        return False
+    os.lseek(fd, -1, os.SEEK_END)  # (no pread on Windows; writes still go to the end)
+    return os.read(fd, 1) != b"\n"
+
+
+def _key(entry: dict[str, Any]) -> tuple[str, int, str]:
+    alert = entry["alert"]
+    if not isinstance(alert, int) or isinstance(alert, bool) or not 0 < alert < 2**63:
+        raise ValueError("numéro d'alerte invalide")
+    return (str(entry["db"]), alert, str(entry["message_id"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +122,11 @@ class AcceptJournal:
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(fd, line)
+                if _torn(fd):  # a power cut left half a line: start on a fresh one
+                    line = b"\n" + line
+                write_all(fd, line)
                 if durable:
                     os.fsync(fd)
             finally:
@@ -132,18 +158,17 @@ class AcceptJournal:
         accepted: dict[tuple[str, int, str], Acceptance] = {}
         for e in self._entries():
             try:
-                key = (str(e["db"]), int(e["alert"]), str(e["message_id"]))
+                key = _key(e)
                 if e.get("op") == "accepted":
+                    at = datetime.fromisoformat(str(e["at"]))
+                    if at.tzinfo is None:
+                        raise ValueError("heure sans fuseau")
                     accepted[key] = Acceptance(
-                        key[1],
-                        key[2],
-                        datetime.fromisoformat(str(e["at"])),
-                        str(e.get("desk", "")),
-                        bool(e.get("simulated", False)),
+                        key[1], key[2], at, str(e.get("desk", "")), bool(e.get("simulated", False))
                     )
                 elif e.get("op") == "recorded":
                     accepted.pop(key, None)
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, OverflowError):
                 log.warning("Journal des envois : entrée mal formée ignorée")
         return sorted(((k[0], a) for k, a in accepted.items()), key=lambda item: item[1].at)
 
@@ -170,7 +195,7 @@ class AcceptJournal:
                     "desk": a.desk,
                     "simulated": a.simulated,
                 }
-                os.write(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
+                write_all(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
             os.fsync(fd)
         finally:
             os.close(fd)

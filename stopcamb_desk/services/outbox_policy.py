@@ -14,6 +14,11 @@ from stopcamb_desk.domain.lifecycle import MAX_LEASE_SECONDS
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES
 from stopcamb_desk.push.payload import is_retraction
 
+LEASE_LOST_MESSAGE = (
+    "Le poste qui devait l'envoyer a perdu son tour (arrêté ou suspendu trop longtemps) avant "
+    "tout appel à Firebase : rien n'est parti, l'alerte est remise dans la file."
+)
+
 CRASH_MESSAGE = (
     "Le poste qui envoyait cette alerte s'est arrêté avant la réponse de Firebase : elle a "
     "peut-être été reçue. Vérifiez puis « Renvoyer » si besoin (sans doublon visible : le "
@@ -52,6 +57,9 @@ class Claimed:
     attempt_count: int
     created_at: datetime
     payload: dict[str, Any]
+    version: int = 0  # the row's version right after this claim
+    lease_until: datetime | None = None  # this desk may send it only until then
+    payload_json: str = ""  # the stored request body, as authenticated by the audit trail
 
     @property
     def withdrawn_id(self) -> int | None:

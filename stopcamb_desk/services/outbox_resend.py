@@ -45,11 +45,15 @@ def requeue(
     )
     if reason is not None:
         raise OutboxError(reason)
+    if alert.gateway != gateway:
+        raise OutboxError(
+            f"L'alerte n° {alert_id} a été enregistrée en mode « {alert.gateway} » : ce poste "
+            f"(« {gateway} ») ne peut pas la renvoyer. Rien n'a été renvoyé."
+        )
     previous = alert.status
     alert.status = "en_attente"
     alert.attempt_count = 0
     alert.next_attempt_at = now
-    alert.gateway = gateway
     audit.record(
         session,
         principal.login,

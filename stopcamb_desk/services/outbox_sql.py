@@ -69,8 +69,10 @@ def newer_blocking(session: Session, topic: str, sequence: int) -> int | None:
     return int(found) if found is not None else None
 
 
-# What FCM accepted last is on the phones: this alert, unless (reconciling a journaled answer)
-# another alert of the topic was accepted after it.
+# What FCM accepted last is on the phones. A live answer is by definition the latest
+# acceptance of its topic (one request of a topic in flight at a time): « envoyee », whatever
+# the desks' clocks say. A journaled answer recorded late takes its place by its time: it is
+# « remplacee » if another alert of the topic was accepted after it.
 _other = T.alias("other")
 _shown_later = exists().where(
     _other.c.topic == bindparam("b_topic"),
@@ -78,29 +80,38 @@ _shown_later = exists().where(
     _other.c.status == "envoyee",
     _other.c.sent_at > bindparam("b_now"),
 )
-ACCEPT = (
-    update(T)
-    .where(T.c.id == bindparam("b_id"), T.c.status.in_(bindparam("b_from", expanding=True)))
-    .values(
-        status=case((_shown_later, "remplacee"), else_="envoyee"),
-        fcm_message_id=bindparam("b_message_id"),
-        sent_at=bindparam("b_now"),
-        last_error=None,
-        next_attempt_at=None,
-        updated_at=bindparam("b_now"),
-        version=T.c.version + 1,
-    )
-    .returning(T.c.status)
-)
 
-# The alerts of the topic shown before leave the phones: replaced, or withdrawn by a retraction.
+
+def _accept(status: Any) -> Any:
+    return (
+        update(T)
+        .where(T.c.id == bindparam("b_id"), T.c.status.in_(bindparam("b_from", expanding=True)))
+        .values(
+            status=status,
+            fcm_message_id=bindparam("b_message_id"),
+            sent_at=bindparam("b_now"),
+            last_error=None,
+            next_attempt_at=None,
+            updated_at=bindparam("b_now"),
+            version=T.c.version + 1,
+        )
+        .returning(T.c.status)
+    )
+
+
+ACCEPT_LIVE = _accept("envoyee")
+ACCEPT_LATE = _accept(case((_shown_later, "remplacee"), else_="envoyee"))
+
+# The alerts of the topic shown (or possibly shown: « à vérifier ») before leave the phones:
+# replaced, or withdrawn by a retraction. The same tag covers them on every phone.
 RETIRE_OTHERS = (
     update(T)
     .where(
         T.c.topic == bindparam("b_topic"),
         T.c.id != bindparam("b_id"),
+        T.c.gateway == bindparam("b_gateway"),
         or_(
-            T.c.status == "envoyee",
+            T.c.status.in_(("envoyee", "a_verifier")),
             and_(T.c.id == bindparam("b_withdrawn"), T.c.status == "remplacee"),
         ),
     )
@@ -125,7 +136,26 @@ SET_LIVE = (
     .returning(T.c.status)
 )
 
+# Queued alerts past their push lifetime (no sender ran for a day): stale, never sent.
+EXPIRE_STALE = (
+    update(T)
+    .where(
+        T.c.status == "en_attente",
+        T.c.gateway == bindparam("b_gateway"),
+        func.coalesce(T.c.scheduled_for, T.c.created_at) < bindparam("b_oldest"),
+    )
+    .values(
+        status="echec",
+        next_attempt_at=None,
+        last_error=bindparam("b_error"),
+        updated_at=bindparam("b_now"),
+        version=T.c.version + 1,
+    )
+    .returning(T.c.id)
+)
+
 CURRENT_STATUS = select(T.c.status).where(T.c.id == bindparam("b_id"))
+CURRENT_STATUS_VERSION = select(T.c.status, T.c.version).where(T.c.id == bindparam("b_id"))
 
 _CLAIMED_COLUMNS = (
     T.c.id,
@@ -137,6 +167,7 @@ _CLAIMED_COLUMNS = (
     # message's planned time, else its creation.
     func.coalesce(T.c.scheduled_for, T.c.created_at),
     T.c.payload_json,
+    T.c.version,
 )
 
 
@@ -159,6 +190,9 @@ def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
     )
     due = select(T.c.id).where(
         T.c.status == "en_attente",
+        # Only what was queued in this desk's mode: a simulating desk never « sends » a real
+        # alert, a real desk never pushes a simulated one.
+        T.c.gateway == bindparam("b_gateway"),
         or_(T.c.next_attempt_at.is_(None), T.c.next_attempt_at <= bindparam("b_now")),
         ~blocked,
     )
@@ -174,7 +208,6 @@ def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
             status="envoi",
             attempt_count=T.c.attempt_count + 1,
             next_attempt_at=bindparam("b_lease"),
-            gateway=bindparam("b_gateway"),
             updated_at=bindparam("b_now"),
             version=T.c.version + 1,
         )
@@ -184,8 +217,16 @@ def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
 
 @functools.cache
 def recover_statement(postgresql: bool) -> Any:
-    """``envoi`` rows whose lease expired → ``a_verifier``, returning their ids."""
-    stale = select(T.c.id).where(T.c.status == "envoi", T.c.next_attempt_at < bindparam("b_now"))
+    """``envoi`` rows whose lease expired → ``a_verifier``, returning their ids. A lease
+    further ahead than any this desk could grant (``b_beyond``) was set by a desk whose clock
+    runs fast: it does not hold the topic for hours."""
+    stale = select(T.c.id).where(
+        T.c.status == "envoi",
+        or_(
+            T.c.next_attempt_at < bindparam("b_now"),
+            T.c.next_attempt_at > bindparam("b_beyond"),
+        ),
+    )
     if postgresql:
         stale = stale.with_for_update(skip_locked=True)
     return (

@@ -33,26 +33,9 @@ from typing import TYPE_CHECKING, Any
 from stopcamb_desk.domain.lifecycle import resend_refusal
 from stopcamb_desk.domain.roles import PermissionDenied, Principal
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAuthorisation
-from stopcamb_desk.services.composer import (
-    Draft,
-    SendRefused,
-    check_draft,
-    check_target,
-    refusal_reason,
-    validate_for_send,
-)
+from stopcamb_desk.services.composer import Draft, SendRefused, check_draft, check_target, refusal_reason, validate_for_send
 from stopcamb_desk.services.outbox_sql import newer_blocking
-from stopcamb_desk.services.replacement_checks import (
-    ReplacementConflict,
-    ReplacementError,
-    check_replaceable,
-    check_role,
-    load_alert,
-    process_lock,
-    target_label,
-    topic_head,
-    typed_text,
-)
+from stopcamb_desk.services.replacement_checks import ReplacementConflict, ReplacementError, check_replaceable, check_role, load_alert, process_lock, target_label, topic_head, typed_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -16,14 +16,7 @@ from PySide6.QtCore import Slot
 from stopcamb_desk.domain.places import PlaceFinder
 from stopcamb_desk.domain.roles import PermissionDenied, Principal
 from stopcamb_desk.domain.rules.model import Verdict
-from stopcamb_desk.services.composer import (
-    DepartementChoice,
-    Draft,
-    SendRefused,
-    banner_title,
-    push_is_real,
-    validate_for_send,
-)
+from stopcamb_desk.services.composer import DepartementChoice, Draft, SendRefused, banner_title, push_is_real, validate_for_send
 from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog
 from stopcamb_desk.ui.errors import expected_message
 

@@ -28,17 +28,7 @@ from stopcamb_desk.domain.places import PlaceFinder
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.rules.catalog import RULES
 from stopcamb_desk.domain.rules.model import MessageKind, Verdict
-from stopcamb_desk.services.composer import (
-    DepartementChoice,
-    Draft,
-    SendRefused,
-    banner_title,
-    check_draft,
-    check_target,
-    permitted_departements,
-    permitted_kinds,
-    refusal_reason,
-)
+from stopcamb_desk.services.composer import DepartementChoice, Draft, SendRefused, banner_title, check_draft, check_target, permitted_departements, permitted_kinds, refusal_reason
 from stopcamb_desk.services.templates import TemplateRow, TemplateService
 from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge

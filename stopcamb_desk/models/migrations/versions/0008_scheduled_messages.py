@@ -1,4 +1,5 @@
-"""scheduled prevention messages: when a message is planned for, and until when it may still go
+"""scheduled prevention messages: when a message is planned for, and until when it may still go;
+indexes for the mode check (alerts.gateway) and the pre-send payload check (audit object)
 
 A national prevention message can be planned (status ``programmee``): it takes its place in
 the topic's order only when it falls due (``services/schedule.py``). ``valid_until`` bounds a
@@ -22,9 +23,15 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("alerts", sa.Column("scheduled_for", sa.DateTime(timezone=True), nullable=True))
     op.add_column("alerts", sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True))
+    # One database, one mode (FCM or simulation), checked at each enqueue: an index seek.
+    op.create_index("ix_alerts_gateway", "alerts", ["gateway"])
+    # The sender checks each payload against its authenticated event before sending it.
+    op.create_index("ix_audit_events_object", "audit_events", ["object_type", "object_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_events_object", table_name="audit_events")
+    op.drop_index("ix_alerts_gateway", table_name="alerts")
     with op.batch_alter_table("alerts") as batch:
         batch.drop_column("valid_until")
         batch.drop_column("scheduled_for")
