@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from corpus import load_corpus  # noqa: E402
 
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch  # noqa: E402
-from stopcamb_desk.domain.rules import charset, identity, lexicon, markup, text, typography
+from stopcamb_desk.domain.rules import charset, identity, lexicon, markup, text, typography  # noqa: E402
 from stopcamb_desk.domain.rules.catalog import RULES  # noqa: E402
 from stopcamb_desk.domain.rules.checker import check  # noqa: E402
 from stopcamb_desk.domain.rules.model import MessageKind  # noqa: E402

@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stopcamb_desk.geo import data as geo_data
-from stopcamb_desk.geo import places as geo_places
+from stopcamb_desk.geo import data as geo_data  # noqa: E402
+from stopcamb_desk.geo import places as geo_places  # noqa: E402
 from stopcamb_desk.geo.text import name_key  # noqa: E402
 
 ETALAB_TGZ = ROOT / "tools" / ".cache" / "etalab-decoupage-administratif-6.0.0.tgz"

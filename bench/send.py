@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from desk import desk_db, desk_journal  # noqa: E402
-from fcm_server import FcmTestServer
+from fcm_server import FcmTestServer  # noqa: E402
 from outbox_fixtures import add_operator, draft, sendable  # noqa: E402
 
 from stopcamb_desk.domain.roles import Role  # noqa: E402

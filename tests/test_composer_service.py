@@ -10,7 +10,15 @@ import pytest
 from stopcamb_desk.config import FcmSettings, Settings
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ProcedureType
-from stopcamb_desk.services.composer import Draft, SendRefused, banner_title, permitted_departements, permitted_kinds, push_is_real, validate_for_send
+from stopcamb_desk.services.composer import (
+    Draft,
+    SendRefused,
+    banner_title,
+    permitted_departements,
+    permitted_kinds,
+    push_is_real,
+    validate_for_send,
+)
 
 CHEF_74 = Principal(1, "chef74", "Adj. Martin", Role.CHEF_DE_QUART, ("74",))
 CHEF_SAVOIES = Principal(2, "chef73", "Adj. Blanc", Role.CHEF_DE_QUART, ("73", "74"))

@@ -157,7 +157,7 @@ def test_cancel_replacement_sends_nothing(qtbot: QtBot, services: Services, desk
     composer.replacement_banner.links.linkActivated.emit("cancel")
     assert not composer.replacement_banner.isVisible() and composer.text() == ""
     assert "annulé : rien n'est parti" in composer.status.text()
-    assert composer.replacing is None
+    assert composer.model.replacing is None
 
 
 def test_retract_after_one_confirmation(qtbot: QtBot, services: Services, desk: Desk) -> None:

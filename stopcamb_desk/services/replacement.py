@@ -28,14 +28,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stopcamb_desk.domain.lifecycle import resend_refusal
 from stopcamb_desk.domain.roles import PermissionDenied, Principal
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAuthorisation
-from stopcamb_desk.services.composer import Draft, SendRefused, check_draft, check_target, refusal_reason, validate_for_send
+from stopcamb_desk.services.composer import (
+    Draft,
+    SendRefused,
+    check_draft,
+    check_target,
+    refusal_reason,
+    validate_for_send,
+)
 from stopcamb_desk.services.outbox_sql import newer_blocking
-from stopcamb_desk.services.replacement_checks import ReplacementConflict, ReplacementError, check_replaceable, check_role, load_alert, process_lock, target_label, topic_head, typed_text
+from stopcamb_desk.services.replacement_checks import (
+    ReplacementConflict,
+    ReplacementError,
+    check_replaceable,
+    check_role,
+    load_alert,
+    process_lock,
+    target_label,
+    topic_head,
+    typed_text,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,6 +60,7 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
     from stopcamb_desk.domain.rules.model import Verdict
     from stopcamb_desk.models.db import Database
+    from stopcamb_desk.services.container import Services
     from stopcamb_desk.services.outbox import Outbox
 
 
@@ -279,11 +297,11 @@ class ReplacementService:
 
 
 def for_services(
-    services: Any, *, places: PlaceFinder | None = None, today: date | None = None
+    services: Services, *, places: PlaceFinder | None = None, today: date | None = None
 ) -> ReplacementService | None:
     """The service of a desk's :class:`~stopcamb_desk.services.container.Services`, or None
     when this desk cannot send (no outbox)."""
-    outbox = getattr(services, "outbox", None)
+    outbox = services.outbox
     if outbox is None:
         return None
     return ReplacementService(

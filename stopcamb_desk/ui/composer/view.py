@@ -1,8 +1,13 @@
-"""The composer screen: write, check, preview, confirm, send.
+"""The composer screen: write, check, preview, confirm, send — the widgets of
+:class:`~stopcamb_desk.services.composer_model.ComposerModel`.
 
 Every keystroke re-runs the rule checker (pure Python, a few hundred microseconds) and the
 banner layout, so the underlines, the gauge, the checklist, the previews and the send button
-always describe the text on screen. The role rules are re-checked by the service when sending.
+always describe the text on screen. Nothing leaves before « Envoyer maintenant » in the
+confirmation dialog; the model then re-checks the role and every rule on the exact draft and
+the alert is committed to the outbox on the database worker (the change bus wakes the sender).
+The « Remplacement de l'alerte n° N » mode (opened from the history) pre-fills the replaced
+alert and locks its target.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.places import PlaceFinder
-from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.rules.catalog import RULES
-from stopcamb_desk.domain.rules.model import MessageKind, Verdict
-from stopcamb_desk.services.composer import DepartementChoice, Draft, SendRefused, banner_title, check_draft, check_target, permitted_departements, permitted_kinds, refusal_reason
+from stopcamb_desk.domain.rules.model import MessageKind
+from stopcamb_desk.services.composer import DepartementChoice, Draft, banner_title, push_is_real
+from stopcamb_desk.services.composer_model import ComposerModel
+from stopcamb_desk.services.replacement import ReplacementTarget
 from stopcamb_desk.services.templates import TemplateRow, TemplateService
 from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
@@ -36,9 +43,8 @@ from stopcamb_desk.ui.composer.confirm import ConfirmSendDialog, SendBar
 from stopcamb_desk.ui.composer.editor import AlertEditor
 from stopcamb_desk.ui.composer.fixes import apply_fix
 from stopcamb_desk.ui.composer.guided import GuidedDialog
-from stopcamb_desk.ui.composer.replacing import ReplacingMixin
+from stopcamb_desk.ui.composer.replacing import LOCKED_TIP, ReplacementBanner
 from stopcamb_desk.ui.composer.schedule import ScheduleDialog
-from stopcamb_desk.ui.composer.sending import SendingMixin
 from stopcamb_desk.ui.composer.style import STYLE
 from stopcamb_desk.ui.composer.targets import (
     NATIONAL_LABEL,
@@ -46,6 +52,7 @@ from stopcamb_desk.ui.composer.targets import (
     departement_combo,
     kind_combo,
 )
+from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.preview.panel import PreviewPanel
 
 if TYPE_CHECKING:
@@ -55,7 +62,7 @@ if TYPE_CHECKING:
 TEMPLATE_PROMPT = "— insérer un modèle —"
 
 
-class ComposerView(ReplacingMixin, SendingMixin, QWidget):
+class ComposerView(QWidget):
     """``ComposerView(ctx)`` for the shell.
 
     Sending commits to the desk's durable outbox (``ctx.services.outbox``) on the database
@@ -77,12 +84,12 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.setStyleSheet(STYLE)
         self._today = today
         self._places = places if places is not None else _default_places(ctx)
-        self.last_sent_id: int | None = None
+        self.model = ComposerModel(ctx.services, self.principal, places=self._places, today=today)
         self._service = TemplateService(ctx.services.db)
-        self._departements = permitted_departements(self.principal)
-        self._kinds = permitted_kinds(self.principal)
+        self._departements = self.model.departements
+        self._kinds = self.model.kinds
         self._templates: list[TemplateRow] = []
-        self.verdict: Verdict | None = None
+        self._unlocked_tips: list[str] = []
         self.confirmation: ConfirmSendDialog | None = None
         self._build()
         self._load_templates()
@@ -110,7 +117,9 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.exercise_banner.setObjectName("exerciseBanner")
         self.exercise_banner.setVisible(False)
         left.addWidget(self.exercise_banner)
-        left.addWidget(self._build_replacement_banner())
+        self.replacement_banner = ReplacementBanner()
+        self.replacement_banner.links.linkActivated.connect(self._on_replacement_link)
+        left.addWidget(self.replacement_banner)
 
         targets = QGridLayout()
         targets.setHorizontalSpacing(8)
@@ -273,8 +282,11 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
     def current_departement(self) -> DepartementChoice | None:
         if self.current_kind() is MessageKind.PREVENTION:
             return None
-        code = self.departement.currentData()
-        return next((d for d in self._departements if d.code == code), None)
+        return self.model.departement(self.departement.currentData())
+
+    @property
+    def last_sent_id(self) -> int | None:
+        return self.model.last_sent_id
 
     def draft(self) -> Draft:
         kind = self.current_kind()
@@ -293,20 +305,14 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
     @Slot()
     def _update(self) -> None:
         draft = self.draft()
-        verdict = check_draft(draft, self._places, self._today)
+        verdict = self.model.evaluate(draft)
         if self.checklist.place_confirmation_lapsed(verdict, draft.text):
             draft = self.draft()  # confirmed for other communes: not for these
-            verdict = check_draft(draft, self._places, self._today)
-        self.verdict = verdict
+            verdict = self.model.evaluate(draft)
         self.editor.set_findings(verdict.findings)
         self.gauge.set_count(verdict.length, verdict.limit)
         self.checklist.set_verdict(verdict, draft.text)
-        reason = refusal_reason(verdict)
-        try:
-            check_target(self.principal, draft)
-        except (PermissionDenied, SendRefused) as exc:
-            reason = f"Envoi impossible : {exc.message}"
-        self.send_bar.set_reason(reason)
+        self.send_bar.set_reason(self.model.reason)
         self.preview.set_message(banner_title(draft), verdict.text_to_send, exercise=draft.exercise)
 
     def _sync_kind_widgets(self) -> None:
@@ -338,6 +344,154 @@ class ComposerView(ReplacingMixin, SendingMixin, QWidget):
         self.editor.style().unpolish(self.editor)
         self.editor.style().polish(self.editor)
         self._update()
+
+    # -- sending -------------------------------------------------------------------------------
+    @Slot()
+    def open_confirmation(self) -> None:
+        """Ctrl+Entrée / « Envoyer… »: restate everything and ask; nothing leaves before."""
+        self._update()
+        verdict = self.model.verdict
+        if self.send_bar.blocked or verdict is None:
+            self.send_bar.reason.setFocus()
+            return
+        draft = self.draft()
+        attestation = draft.attestation
+        dialog = ConfirmSendDialog(
+            draft,
+            verdict.text_to_send,
+            banner_title(draft),
+            self.current_departement(),
+            push_is_real(self.ctx.settings),
+            attestation.label if attestation is not None else None,
+            self,
+        )
+        target = self.model.replacing
+        if target is not None:
+            dialog.setWindowTitle(f"Confirmer le remplacement de l'alerte n° {target.alert_id}")
+            dialog.title_label.setText(
+                f"{dialog.title_label.text()} — remplace l'alerte n° {target.alert_id}"
+            )
+        dialog.accepted.connect(lambda: self._send(draft))
+        dialog.finished.connect(lambda _r: self._forget_confirmation(dialog))
+        self.confirmation = dialog
+        dialog.open()
+
+    def _forget_confirmation(self, dialog: ConfirmSendDialog) -> None:
+        if self.confirmation is dialog:
+            self.confirmation = None
+        dialog.deleteLater()
+
+    def _send(self, draft: Draft) -> None:
+        """After « Envoyer maintenant »: the model checks again, the worker commits."""
+        try:
+            job = self.model.send_job(draft)
+        except DeskError as exc:
+            self._show_status(exc.message, ok=False)
+            return
+        self.send_bar.button.setEnabled(False)  # no second click while the commit runs
+        self._show_status("Enregistrement de l'alerte…")
+        self.ctx.tasks.run_db(job, self._sent, self._send_failed, owner=self)
+
+    def _sent(self, alert_id: int) -> None:
+        where = self.current_departement()
+        target = where.label if where is not None else "national"
+        verdict = self.model.verdict
+        text = verdict.text_to_send if verdict is not None else self.text()
+        replacing = self.model.replacing is not None
+        self._show_status(self.model.sent(alert_id, text, target))
+        if replacing:
+            self._unlock_target()
+        self.editor.clear()
+        self.attestation.clear()
+        self.editor.setFocus()
+
+    def _send_failed(self, exc: BaseException) -> None:
+        self._update()
+        conflict = self.model.conflict(exc)
+        if conflict is not None:
+            self.replacement_banner.show_conflict(conflict)
+            self._show_status(f"Rien n'est parti : {conflict.message}", ok=False)
+            return
+        message = expected_message(exc)
+        if message is not None:
+            self._show_status(f"Rien n'est parti : {message}", ok=False)
+        else:
+            self._show_status("Rien n'est parti : erreur inattendue (détails affichés).", ok=False)
+            self.ctx.errors.report(exc)
+
+    def _show_status(self, text: str, ok: bool = True) -> None:
+        self.status.setText(text)
+        self.status.setProperty("ok", ok)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setVisible(True)
+
+    # -- replacement mode ----------------------------------------------------------------------
+    @property
+    def replacing(self) -> ReplacementTarget | None:
+        return self.model.replacing
+
+    def start_replacement(self, target: ReplacementTarget) -> None:
+        """Pre-fill with the alert to replace and lock its target (called by the history)."""
+        draft = self.model.start_replacement(target)
+        self.kind.setCurrentIndex(self.kind.findData(str(draft.kind)))
+        index = self.departement.findData(draft.departement)
+        if index >= 0:
+            self.departement.setCurrentIndex(index)
+        self.exercise.setChecked(draft.exercise)
+        self._fill_attestation(draft)
+        self.editor.setPlainText(draft.text)
+        if not self._unlocked_tips:
+            self._unlocked_tips = [w.toolTip() for w in self._locked_widgets()]
+        for widget in self._locked_widgets():
+            widget.setEnabled(False)
+            widget.setToolTip(LOCKED_TIP)
+        self.replacement_banner.show_target(target)
+        self._show_status(
+            f"Corrigez le texte de l'alerte n° {target.alert_id}, puis « Envoyer… ».", ok=True
+        )
+        self.editor.setFocus()
+
+    def _fill_attestation(self, draft: Draft) -> None:
+        fields = self.attestation
+        fields.clear()
+        if draft.attestation is not None:
+            found = draft.attestation
+            fields.procedure.setCurrentIndex(fields.procedure.findData(str(found.procedure)))
+            fields.numero.setText(found.numero)
+            fields.date.setDate(QDate(found.date.year, found.date.month, found.date.day))
+        if draft.parquet is not None:
+            fields.parquet_enabled.setChecked(True)
+            fields.parquet_ref.setText(draft.parquet.reference)
+            day = draft.parquet.date
+            fields.parquet_date.setDate(QDate(day.year, day.month, day.day))
+
+    def cancel_replacement(self) -> None:
+        """« Annuler le remplacement »: back to a blank composer; nothing was sent."""
+        message = self.model.cancel_replacement()
+        if message is None:
+            return
+        self._unlock_target()
+        self.editor.clear()
+        self.attestation.clear()
+        self._show_status(message)
+
+    def _unlock_target(self) -> None:
+        self.replacement_banner.setVisible(False)
+        for widget, tip in zip(self._locked_widgets(), self._unlocked_tips, strict=False):
+            widget.setEnabled(True)
+            widget.setToolTip(tip)
+        self._unlocked_tips = []
+        self._sync_kind_widgets()
+
+    def _locked_widgets(self) -> tuple[QWidget, ...]:
+        return (self.kind, self.departement, self.exercise)
+
+    def _on_replacement_link(self, link: str) -> None:
+        if link == "cancel":
+            self.cancel_replacement()
+        elif link.startswith("show:") and self.ctx.navigator is not None:
+            self.ctx.navigator.show_alert(int(link.removeprefix("show:")))
 
     # -- templates ---------------------------------------------------------------------------
     def _load_templates(self) -> None:
