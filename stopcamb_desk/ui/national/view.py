@@ -1,14 +1,16 @@
 """« National »: the app's news feed (list, editor, preview) and national prevention. OPP only.
 
-The panels are built in :mod:`.panels`; saving, publishing, withdrawing and retrying (three
-steps, as the service requires) live in :mod:`.actions`. This module holds the view's state:
-which article is in the editor, the list, and unsaved changes.
+The widgets of :class:`~stopcamb_desk.services.national_model.NationalModel`, which holds the
+state (the article in the editor, unsaved changes, what may be done) and runs the three
+publication steps; the panels are built in :mod:`.panels`. This module binds them: it hands
+the editor's draft to the model, asks before dropping unsaved changes, confirms a
+publication, and shows what the model tells it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stopcamb_desk.domain.rules.model import MessageKind
+from stopcamb_desk.services.national_model import NationalModel
 from stopcamb_desk.services.news_draft import NewsDraft
 from stopcamb_desk.services.news_service import open_news_service
-from stopcamb_desk.services.news_state import NewsRow, NewsStatus
-from stopcamb_desk.ui.national.actions import NewsActionsMixin
+from stopcamb_desk.services.news_state import NewsRow
+from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.national.dialogs import ConfirmNewsDialog
 from stopcamb_desk.ui.national.editor import _refresh
 from stopcamb_desk.ui.national.panels import EditorPanel, NewsListPanel, PreviewPanel
@@ -33,9 +37,9 @@ from stopcamb_desk.ui.national.style import STYLE, mode_colour
 if TYPE_CHECKING:
     from stopcamb_desk.services.container import Services
     from stopcamb_desk.ui.context import ShellContext
+    from stopcamb_desk.ui.tasks import TaskRunner
 
-
-EMPTY = NewsDraft("", "", "")
+T = TypeVar("T")
 MODE_TEXTS = {
     "simulation": "SIMULATION — le flux n'atteint aucun téléphone",
     "emulateur": "ÉMULATEUR — essai, aucun téléphone",
@@ -43,8 +47,32 @@ MODE_TEXTS = {
 }
 
 
-class NationalView(NewsActionsMixin, QWidget):
-    """``NationalView(ctx)`` for the shell."""
+class _OwnedJobs:
+    """The desk's task runner with this view as the owner of every callback (dropped once the
+    view is gone): the model's :class:`~stopcamb_desk.services.national_model.Jobs`."""
+
+    def __init__(self, tasks: TaskRunner, owner: QWidget) -> None:
+        self._tasks, self._owner = tasks, owner
+
+    def run_db(
+        self,
+        fn: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> object:
+        return self._tasks.run_db(fn, on_success, on_failure, owner=self._owner)
+
+    def run_net(
+        self,
+        fn: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> object:
+        return self._tasks.run_net(fn, on_success, on_failure, owner=self._owner)
+
+
+class NationalView(QWidget):
+    """``NationalView(ctx)`` for the shell; the model's :class:`NationalObserver`."""
 
     def __init__(self, ctx: ShellContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,10 +82,9 @@ class NationalView(NewsActionsMixin, QWidget):
         self.principal = ctx.principal
         self.tasks = ctx.tasks
         self.service = open_news_service(ctx.services)
-        self.current: NewsRow | None = None  # the item in the editor (None: a new one)
-        self._baseline = EMPTY  # editor content when loaded, to detect unsaved changes
-        self._blocked = True
-        self._busy = False
+        self.news = NationalModel(
+            self.service, self.principal, _OwnedJobs(ctx.tasks, self), self, expected_message
+        )
         self.confirmation: ConfirmNewsDialog | None = None
         self.discard_box: QMessageBox | None = None
         self._build()
@@ -136,8 +163,13 @@ class NationalView(NewsActionsMixin, QWidget):
 
     # -- state -------------------------------------------------------------------------------
     @property
+    def current(self) -> NewsRow | None:
+        """The item in the editor (None: a new one)."""
+        return self.news.current
+
+    @property
     def dirty(self) -> bool:
-        return self.editor.draft() != self._baseline
+        return self.news.dirty(self.editor.draft())
 
     def selected_row(self) -> NewsRow | None:
         return self.list_panel.selected_row()
@@ -148,32 +180,17 @@ class NationalView(NewsActionsMixin, QWidget):
 
     @Slot()
     def _update(self) -> None:
-        draft = self.editor.draft()
-        self._blocked = self.editor.show_problems(self.service.check(draft))
-        published = self.current.published_at if self.current is not None else None
+        draft, news = self.editor.draft(), self.news
+        self.editor.show_problems(news.check(draft))
+        published = news.current.published_at if news.current is not None else None
         self.card.set_item(draft.title, draft.body, draft.url, published)
-        current = self.current
-        label = "Nouvel article" if current is None else f"Article n° {current.id}"
-        if current is not None:
-            label += f" — {current.status_label}"
-        self.editing.setText(label + (" (modifié, non enregistré)" if self.dirty else ""))
-        self.publish_button.setText(
-            "&Mettre à jour…"
-            if current is not None and current.status is NewsStatus.PUBLIEE
-            else "Pu&blier…"
-        )
-        self.publish_button.setEnabled(not self._blocked and not self._busy)
-        self.save_button.setEnabled(not self._busy)
+        self.editing.setText(news.editing_label(draft))
+        self.publish_button.setText("&Mettre à jour…" if news.updates_published else "Pu&blier…")
+        self.publish_button.setEnabled(news.can_publish)
+        self.save_button.setEnabled(not news.busy)
         selected = self.selected_row()
-        self.withdraw_button.setEnabled(
-            not self._busy and selected is not None and selected.status is not NewsStatus.RETIREE
-        )
-        self.retry_button.setEnabled(
-            not self._busy
-            and selected is not None
-            and selected.status in (NewsStatus.A_PUBLIER, NewsStatus.A_RETIRER)
-            and selected.last_attempt_at is not None
-        )
+        self.withdraw_button.setEnabled(news.can_withdraw(selected))
+        self.retry_button.setEnabled(news.can_retry(selected))
 
     def _set_places(self, places: Any) -> None:
         self.service.places = places
@@ -186,15 +203,23 @@ class NationalView(NewsActionsMixin, QWidget):
     # -- list --------------------------------------------------------------------------------
     @Slot()
     def refresh(self, select_id: int | None = None) -> None:
-        keep = select_id if select_id is not None else self._selected_id()
-        self.tasks.run_db(
-            lambda: self.service.list_items(self.principal),
-            lambda rows: self._show_rows(rows, keep),
-            self._failed,
-            owner=self,
-        )
+        self.news.refresh(select_id if select_id is not None else self._selected_id())
 
-    def _show_rows(self, rows: list[NewsRow], select_id: int | None) -> None:
+    # -- what the model tells (NationalObserver) ----------------------------------------------
+    def status_changed(self, text: str, ok: bool) -> None:
+        self.show_status(text, ok)
+
+    def item_loaded(self, row: NewsRow | None) -> None:
+        self.editor.set_draft(self.news.baseline)
+        self._update()
+
+    def state_changed(self) -> None:
+        self._update()
+
+    def unexpected(self, exc: BaseException) -> None:
+        self.ctx.errors.report(exc)
+
+    def rows_changed(self, rows: list[NewsRow], select_id: int | None) -> None:
         selection = self.table.selectionModel()
         selection.blockSignals(True)
         self.model.set_rows(rows)
@@ -221,20 +246,7 @@ class NationalView(NewsActionsMixin, QWidget):
         self._update()
 
     def _load(self, row: NewsRow | None) -> None:
-        self.current = row
-        draft = row.draft() if row is not None else EMPTY
-        self._baseline = draft
-        self.editor.set_draft(draft)
-        if (
-            row is not None
-            and row.last_error
-            and row.status
-            in (
-                NewsStatus.A_PUBLIER,
-                NewsStatus.A_RETIRER,
-            )
-        ):
-            self.show_status(f"{row.status_label} : {row.last_error}", ok=False)
+        self.editor.set_draft(self.news.load(row))
         self._update()
 
     def _after_discard(self, then: Callable[[], None], otherwise: Callable[[], None]) -> None:
@@ -277,6 +289,60 @@ class NationalView(NewsActionsMixin, QWidget):
 
     def _reselect_none(self) -> None:
         self.list_panel.select(-1)
+
+    # -- commands -------------------------------------------------------------------------------
+    @Slot()
+    def compose_prevention(self) -> None:
+        """Open the composer with the national prevention kind (the shell's composer view)."""
+        navigator = self.ctx.navigator
+        if navigator is None:
+            self.show_status(
+                "La rédaction des messages de prévention n'est pas disponible dans cette "
+                "fenêtre : ouvrez « Rédiger une alerte » depuis le menu Affichage.",
+                ok=False,
+            )
+            return
+        navigator.compose(MessageKind.PREVENTION)
+
+    @Slot()
+    def save_draft(self) -> None:
+        self.news.save_draft(self.editor.draft())
+
+    @Slot()
+    def open_publication(self) -> None:
+        self._update()
+        if not self.news.can_publish:
+            return
+        draft = self.editor.draft().normalised()
+        dialog = self._confirm("mettre_a_jour" if self.news.updates_published else "publier", draft)
+        dialog.accepted.connect(lambda: self.news.publish(draft))
+
+    @Slot()
+    def open_withdrawal(self) -> None:
+        row = self.selected_row()
+        if row is None or not self.news.can_withdraw(row):
+            return
+        dialog = self._confirm("retirer", row.draft())
+        dialog.accepted.connect(lambda: self.news.withdraw(row))
+
+    @Slot()
+    def retry(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.news.retry(row)
+
+    def _confirm(self, action: str, draft: NewsDraft) -> ConfirmNewsDialog:
+        name = "simulation" if self.service.simulated else self.service.feed.name
+        dialog = ConfirmNewsDialog(action, draft, name, self.service.feed_description, self)
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.confirmation = dialog
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog: ConfirmNewsDialog) -> None:
+        if self.confirmation is dialog:
+            self.confirmation = None
+        dialog.deleteLater()
 
 
 def _place_finder() -> Any:
