@@ -10,7 +10,6 @@ administrators (``Permission.VIEW_ALL_HISTORY``) see everything.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,9 +24,6 @@ from sqlalchemy import (
     select,
     table,
     tuple_,
-)
-from sqlalchemy import (
-    text as sql_text,
 )
 from sqlalchemy.orm import Session
 
@@ -126,9 +122,8 @@ def _filter_clauses(principal: Principal, flt: HistoryFilter) -> list[ColumnElem
     return clauses
 
 
-# A text found in more alerts than this is filtered by walking the date index instead of
-# collecting every match from the text index (the first page then stops early): SQLite counts
-# the FTS matches up to it, PostgreSQL asks its planner's estimate.
+# SQLite: a text found in more alerts than this is filtered by walking the date index instead of
+# collecting every match from the FTS index (the first page then stops early).
 FTS_CANDIDATES_CAP = 2000
 _FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
 
@@ -136,20 +131,14 @@ _FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
 def _text_clause(session: Session, dialect: str, text: str) -> ColumnElement[bool]:
     """Case- and accent-insensitive substring search; % _ " * ( ) AND NEAR are literal.
 
-    PostgreSQL: ``stopcamb_fold(text) ILIKE`` — exactly the pg_trgm index expression — unless
-    the planner expects very many matches (a frequent word): collecting them all from the
-    index then sorting them costs more than walking the newest alerts until the page is full,
-    so the expression is then written so that the index does not apply.
+    PostgreSQL: ``stopcamb_fold(text) ILIKE`` — exactly the pg_trgm index expression.
     SQLite: the trigram FTS table, queried with the folded text as one quoted phrase (a
     substring); texts shorter than a trigram, or matching very many alerts, use a scan.
     """
     folded = search.fold(text)
     pattern = f"%{escape_like(folded)}%"
     if dialect == "postgresql":
-        indexed = func.stopcamb_fold(Alert.text).ilike(pattern, escape="\\")
-        if _pg_estimated_rows(session, indexed) < FTS_CANDIDATES_CAP:
-            return indexed
-        return func.stopcamb_fold(func.concat(Alert.text, "")).ilike(pattern, escape="\\")
+        return func.stopcamb_fold(Alert.text).ilike(pattern, escape="\\")
     if len(folded) >= search.MIN_INDEXED_CHARS:
         phrase = '"' + folded.replace('"', '""') + '"'
         matches = select(_FTS.c.rowid).where(_FTS.c.body.op("MATCH")(phrase))
@@ -161,21 +150,6 @@ def _text_clause(session: Session, dialect: str, text: str) -> ColumnElement[boo
         _FTS.c.rowid == Alert.id, _FTS.c.body.like(pattern, escape="\\")
     )
     return same_row.exists()
-
-
-def _pg_estimated_rows(session: Session, clause: ColumnElement[bool]) -> float:
-    """The planner's estimate of the alerts matching ``clause`` (EXPLAIN plans, runs nothing)."""
-    query = select(Alert.id).where(clause)
-    compiled = query.compile(
-        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
-    )
-    plan = session.scalar(sql_text(f"EXPLAIN (FORMAT JSON) {compiled}"))
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    try:
-        return float(plan[0]["Plan"]["Plan Rows"])
-    except (TypeError, LookupError, ValueError):
-        return 0.0
 
 
 def _after(cursor: Cursor, dialect: str) -> ColumnElement[bool]:
