@@ -29,7 +29,8 @@ from stopcamb_desk.push.fcm import FcmGateway
 from stopcamb_desk.push.payload import payload_from_json
 from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services.composer import SendRefused
-from stopcamb_desk.services.outbox import Outbox, OutboxError, RetryPolicy
+from stopcamb_desk.services.outbox import Outbox
+from stopcamb_desk.services.outbox_policy import OutboxError, RetryPolicy
 
 POLICY = RetryPolicy(base_delay=2.0, max_attempts=3, jitter=0.0, lease_seconds=60.0)
 

@@ -27,7 +27,8 @@ from outbox_fixtures import (
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.fcm import FcmGateway
-from stopcamb_desk.services.outbox import Outbox, RetryPolicy
+from stopcamb_desk.services.outbox import Outbox
+from stopcamb_desk.services.outbox_policy import RetryPolicy
 from stopcamb_desk.services.outbox_worker import OutboxWorker
 
 TESTS = Path(__file__).resolve().parent
