@@ -116,8 +116,12 @@ def run_gui(settings: Settings) -> int:
     desk = Desk(settings, tasks, errors)
     if os.environ.get(BENCH_EXIT_AFTER_PAINT):
         desk.login.first_painted.connect(_bench_hook)
+    # The technical log (a rotating file handler, ~10 ms) opens once the login window is on
+    # screen: logging calls before that go to the root logger's default handling.
+    desk.login.first_painted.connect(
+        lambda: QTimer.singleShot(0, lambda: setup_logging(settings.data_dir))
+    )
     desk.start()
-    QTimer.singleShot(0, lambda: setup_logging(settings.data_dir))
     try:
         return app.exec()
     finally:
