@@ -16,6 +16,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The composer tests' ``desk`` fixture (tests/composer_desk.py).
+pytest_plugins = ("composer_desk",)
+
 PG_ADMIN_URL = os.environ.get(
     "STOPCAMB_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from composer_desk import Desk, fill_attestation, replace_text, type_text
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from test_composer_view import Desk, desk, fill_attestation, replace_text, type_text
 from ui_helpers import type_keys
 
 from stopcamb_desk.domain.roles import Role
@@ -12,8 +12,6 @@ from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
-
-__all__ = ["desk"]  # the fixture, shared with the composer's own tests
 
 LODEVE = "Série de cambriolages dans les commerces de Lodève cette nuit : fermez vos rideaux."
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from composer_desk import Desk
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from test_composer_view import Desk, desk
 from ui_helpers import type_keys
 
 from stopcamb_desk.geo.places import ReferencePlaceFinder
@@ -21,8 +21,6 @@ from stopcamb_desk.services.guided import (
     commune_choices,
     compose,
 )
-
-__all__ = ["desk"]  # the composer tests' fixture
 
 SEED = (
     "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
