@@ -33,8 +33,9 @@ from stopcamb_desk.models import utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.fcm import FcmGateway
 from stopcamb_desk.services.history import HistoryService
-from stopcamb_desk.services.outbox import Outbox, record_acceptance
+from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.outbox_journal import Acceptance
+from stopcamb_desk.services.outbox_outcome import record_acceptance
 from stopcamb_desk.services.outbox_policy import OutboxError, RetryPolicy
 from stopcamb_desk.services.replacement import ReplacementService
 

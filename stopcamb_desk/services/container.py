@@ -135,7 +135,7 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
     that cannot be built (broken credentials) does not stop the desk: sending is then refused
     with ``push_error``.
     """
-    from stopcamb_desk.services.outbox import recover
+    from stopcamb_desk.services.outbox_recovery import recover
 
     ensure_private_dir(settings.data_dir)  # key, journal, logs, SQLite file: owner-only
     secrets = desk_secrets(settings)

@@ -1,4 +1,4 @@
-"""The outbox's hot SQL statements, built once on the Core tables with bound parameters.
+"""The outbox's one lock and its hot SQL statements, built once with bound parameters.
 
 Building ORM statements per call (aliases, ORM bulk-update plugin) cost several milliseconds
 per alert on the desk's 2-core machines, more than the FCM request itself; these statements
@@ -10,12 +10,24 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import STOPPED_BY_NEWER
 from stopcamb_desk.domain.status import BLOCKS_OLDER_STATUSES
 from stopcamb_desk.models import Alert, AlertAttempt
+from stopcamb_desk.services import audit
+
+
+def lock_outbox(session: Session) -> None:
+    """The one lock of every outbox write (claim, enqueue, outcome, recovery, resend):
+    SQLite's write lock (``BEGIN IMMEDIATE``), PostgreSQL's audit-chain advisory lock — the
+    audit event written in the same transaction reuses it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    else:
+        audit.lock_chain(session)
+
 
 T: Any = Alert.__table__
 ATTEMPTS: Any = AlertAttempt.__table__

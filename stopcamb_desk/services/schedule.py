@@ -72,7 +72,7 @@ def _payload(alert: Alert, sequence: int, now: datetime, ttl_hours: int) -> str:
 def release_due(session: Session, *, now: datetime, ttl_hours: int) -> list[tuple[int, str]]:
     """Queue (or expire) the planned messages due at ``now``; the caller holds the outbox
     lock. Returns (alert id, new status) for every alert changed."""
-    from stopcamb_desk.services.outbox import stop_older
+    from stopcamb_desk.services.outbox_payload import stop_older
 
     due = session.scalars(
         select(Alert)
@@ -173,7 +173,7 @@ class ScheduleService:
     def _planned_row(
         self, session: Session, principal: Principal, alert_id: int, version: int | None
     ) -> Alert:
-        from stopcamb_desk.services.outbox import lock_outbox
+        from stopcamb_desk.services.outbox_sql import lock_outbox
 
         require(principal, Permission.SEND_PREVENTION)
         lock_outbox(session)

@@ -1,0 +1,192 @@
+"""What an alert is committed with when it is queued: its row, the exact FCM request body
+(built once, here, and never rebuilt) and the audit event that authenticates both.
+
+The caller holds the outbox lock (:func:`~stopcamb_desk.services.outbox_sql.lock_outbox`);
+nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stopcamb_desk.domain.lifecycle import superseded_message
+from stopcamb_desk.domain.roles import Principal
+from stopcamb_desk.domain.rules.model import MessageKind, Verdict
+from stopcamb_desk.models import Alert
+from stopcamb_desk.push.payload import AlertPush, build_payload, payload_to_json
+from stopcamb_desk.push.topics import replacement_key, topic_for
+from stopcamb_desk.services import audit
+from stopcamb_desk.services import outbox_sql as sql
+from stopcamb_desk.services.alert_record import recorded_content
+from stopcamb_desk.services.composer import Draft
+from stopcamb_desk.services.outbox_policy import OutboxError
+from stopcamb_desk.services.schedule_model import Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An alert just committed, and the older ones of its topic it stopped before sending."""
+
+    alert_id: int
+    stopped: list[int]
+
+
+def queue_alert(
+    session: Session,
+    principal: Principal,
+    draft: Draft,
+    verdict: Verdict,
+    *,
+    gateway: str,
+    ttl_hours: int,
+    now: datetime,
+    replaces_id: int | None = None,
+    retraction: bool = False,
+    schedule: Schedule | None = None,
+) -> Queued:
+    """Insert the alert (« en attente », or « programmée » with ``schedule``) with its payload
+    and audit event; older alerts of its topic still waiting become « remplacée avant envoi »."""
+    body = verdict.text_to_send or draft.text
+    departement = None if draft.kind is MessageKind.PREVENTION else draft.departement
+    topic = topic_for(departement, exercise=draft.exercise)
+    attestation, parquet = draft.attestation, draft.parquet
+    procedure_type = str(attestation.procedure) if attestation else None
+    procedure_number = attestation.numero if attestation else None
+    procedure_date = attestation.date if attestation else None
+    parquet_ref = parquet.reference if parquet else None
+    parquet_date = parquet.date if parquet else None
+    check_mode(session, gateway)
+    if replaces_id is not None:
+        replaced_topic = session.scalar(select(Alert.topic).where(Alert.id == replaces_id))
+        if replaced_topic != topic:
+            raise OutboxError(
+                f"L'alerte n° {replaces_id} n'existe pas ou vise un autre public : "
+                "elle ne peut pas être remplacée par celle-ci."
+            )
+    values = {
+        "created_at": now,
+        "updated_at": now,
+        "kind": str(draft.kind),
+        "exercise": draft.exercise,
+        "departement": departement,
+        "topic": topic,
+        "replacement_key": replacement_key(topic),
+        "text": body,
+        "author_id": principal.operator_id,
+        "status": "programmee" if schedule else "en_attente",
+        "procedure_type": procedure_type,
+        "procedure_number": procedure_number,
+        "procedure_date": procedure_date,
+        "parquet_ref": parquet_ref,
+        "parquet_date": parquet_date,
+        "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
+        "payload_json": "{}",
+        "replaces_id": replaces_id,
+        "attempt_count": 0,
+        "next_attempt_at": schedule.at if schedule else now,
+        "gateway": gateway,
+        "version": 1,
+        "scheduled_for": schedule.at if schedule else None,
+        "valid_until": schedule.valid_until if schedule else None,
+    }
+    row = session.execute(sql.INSERT_ALERT, {"b_topic": topic, **values}).one()
+    alert_id, sequence = int(row[0]), int(row[1])
+    push = AlertPush(
+        alert_id=alert_id,
+        text=body,
+        departement=departement,
+        kind=str(draft.kind),
+        sequence=sequence,
+        replaces_id=replaces_id,
+        exercise=draft.exercise,
+        ttl_hours=ttl_hours,
+        retraction=retraction,
+    )
+    payload = payload_to_json(build_payload(push, now=now))
+    session.execute(sql.SET_PAYLOAD, {"b_id": alert_id, "b_payload": payload})
+    stopped = [] if schedule else stop_older(session, topic, sequence, alert_id, now)
+    action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
+    if schedule is not None:
+        action = "programmation"
+    content = recorded_content(
+        text=body,
+        departement=departement,
+        kind=str(draft.kind),
+        exercise=draft.exercise,
+        topic=topic,
+        sequence=sequence,
+        replaces_id=replaces_id,
+        procedure_type=procedure_type,
+        procedure_number=procedure_number,
+        procedure_date=procedure_date,
+        parquet_ref=parquet_ref,
+        parquet_date=parquet_date,
+        payload_json=payload,
+        author_id=principal.operator_id,
+        created_at=now,
+    )
+    audit.record(
+        session,
+        principal.login,
+        action,
+        "alerte",
+        alert_id,
+        {
+            "topic": topic,
+            "texte": body,
+            "attestation": attestation.label if attestation else None,
+            "parquet": parquet.label if parquet else None,
+            "remplace": replaces_id,
+            "passerelle": gateway,
+            "exercice": draft.exercise,
+            "annulees": stopped,
+            "contenu": content,
+            **(schedule.details() if schedule else {}),
+        },
+        at=now,
+    )
+    return Queued(alert_id, stopped)
+
+
+def check_mode(session: Session, gateway: str) -> None:
+    """One database, one mode: real sends (FCM) and simulated ones never mix, or a real alert
+    would be « sent » by a simulating desk, a test reach real phones, and the two would replace
+    each other in the record. Checked under the outbox lock when an alert is queued."""
+    other = session.scalar(select(Alert.gateway).where(Alert.gateway != gateway).limit(1))
+    if other is None:
+        return
+    if gateway == "simulation":
+        raise OutboxError(
+            "Cette base contient des alertes réellement envoyées par Firebase : ce poste, en "
+            "SIMULATION faute d'identifiants Firebase, ne peut pas y enregistrer d'alerte (elle "
+            "ne partirait pas ou se mêlerait aux vraies). Configurez fcm.credentials sur ce "
+            "poste, ou utilisez une base à part pour la démonstration. Rien n'a été enregistré."
+        )
+    raise OutboxError(
+        "Cette base contient des alertes de SIMULATION (démonstration) : ce poste relié à "
+        "Firebase ne peut pas y envoyer de vraies alertes, elles se mêleraient à l'historique "
+        "simulé. Utilisez la base de production. Rien n'a été enregistré."
+    )
+
+
+def stop_older(
+    session: Session, topic: str, sequence: int, newer_id: int, now: datetime
+) -> list[int]:
+    """Older alerts of ``topic`` still waiting become « remplacée avant envoi » (the newer
+    one ``newer_id`` was just queued); returns their ids."""
+    return sorted(
+        session.scalars(
+            sql.STOP_OLDER,
+            {
+                "b_topic": topic,
+                "b_seq": sequence,
+                "b_now": now,
+                "b_error": superseded_message(newer_id),
+            },
+        )
+    )
