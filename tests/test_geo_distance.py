@@ -52,3 +52,27 @@ def test_nearest_with_custom_position_and_empty_input() -> None:
     assert [name for name, _ in ranked] == ["b", "c"]
     assert nearest(0.0, 0.0, [], limit=3) == []
     assert nearest(0.0, 0.0, points, limit=0, position=points.get) == []
+
+
+def test_the_point_index_finds_the_nearest_as_geopy_would_anywhere() -> None:
+    """The brigade finder's index (sphere pre-ranking, Vincenty) gives geopy's order and
+    distances: metropolitan units, overseas ones, the poles, the antimeridian, the same point."""
+    import random
+
+    from stopcamb_desk.geo.distance import PointIndex
+
+    rng = random.Random(7)
+    points = [(rng.uniform(-4.8, 8.2), rng.uniform(42.3, 51.1)) for _ in range(800)]
+    points += [(55.45, -20.88), (-61.53, 16.24), (45.17, -12.78), (179.9, 0.1), (0.0, 90.0)]
+    index = PointIndex(points, position=lambda p: p)
+    queries = [(rng.uniform(-10, 12), rng.uniform(40, 53)) for _ in range(40)]
+    queries += [(55.45, -20.88), (-179.8, -0.1), (0.0, -90.0), (-124.55, 20.88)]
+    for lon, lat in queries:
+        for limit in (1, 3, 10):
+            ranked = sorted(points, key=lambda p: distance_km(lon, lat, *p))[:limit]
+            found = index.nearest(lon, lat, limit)
+            assert [p for p, _ in found] == ranked
+            for p, km in found:
+                assert km == pytest.approx(distance_km(lon, lat, *p), abs=1e-6)
+    within = index.nearest(6.12, 45.9, 50, max_km=5.0)
+    assert all(km <= 5.0 for _, km in within)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from functools import cache
+from typing import Any, NamedTuple
 
 from stopcamb_desk.geo.data import load_communes
 from stopcamb_desk.geo.model import Commune
@@ -41,20 +42,6 @@ def commune(code_insee: str) -> Commune | None:
     return entries[0] if entries else None
 
 
-@cache
-def _search_index() -> tuple[list[str], list[int], list[int]]:
-    """Sorted name keys (also without a leading article) → commune index, for prefix search."""
-    pairs: list[tuple[str, int, int]] = []
-    for i, c in enumerate(load_communes()):
-        key = name_key(c.nom)
-        pairs.append((key, i, 0))
-        first, _, rest = key.partition(" ")
-        if first in ARTICLES and rest:  # « L'Isle-d'Abeau » also found by « isle d abeau »
-            pairs.append((rest, i, 1))
-    pairs.sort()
-    return [p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]
-
-
 def _rank(c: Commune, exact: bool, via_article: int) -> tuple[int, int, int, int, str, str]:
     return (
         0 if exact else 1,
@@ -64,6 +51,63 @@ def _rank(c: Commune, exact: bool, via_article: int) -> tuple[int, int, int, int
         c.nom,
         c.code_insee,
     )
+
+
+class _SearchIndex(NamedTuple):
+    """Name keys (also without a leading article), sorted, with for each key position: the
+    commune index, its rank among all positions when the match is not exact (article, type,
+    population, name, code), and its département; codes INSEE and postal codes, sorted."""
+
+    keys: list[str]
+    communes: Any  # numpy int32 arrays, one item per key position
+    ranks: Any
+    departements: Any
+    departement_ids: dict[str, int]
+    codes: list[str]
+    code_communes: list[int]
+
+
+@cache
+def _search_index() -> _SearchIndex:
+    import numpy as np
+
+    all_communes = load_communes()
+    pairs: list[tuple[str, int, int]] = []
+    for i, c in enumerate(all_communes):
+        key = name_key(c.nom)
+        pairs.append((key, i, 0))
+        first, _, rest = key.partition(" ")
+        if first in ARTICLES and rest:  # « L'Isle-d'Abeau » also found by « isle d abeau »
+            pairs.append((rest, i, 1))
+    pairs.sort()
+    by_rank = sorted(
+        range(len(pairs)), key=lambda p: _rank(all_communes[pairs[p][1]], False, pairs[p][2])
+    )
+    ranks = np.empty(len(pairs), dtype=np.int32)
+    ranks[by_rank] = np.arange(len(pairs), dtype=np.int32)
+    departement_ids: dict[str, int] = {}
+    for c in all_communes:
+        departement_ids.setdefault(c.departement, len(departement_ids))
+    codes = sorted(
+        {(c.code_insee, i) for i, c in enumerate(all_communes)}
+        | {(cp, i) for i, c in enumerate(all_communes) for cp in c.codes_postaux}
+    )
+    return _SearchIndex(
+        keys=[p[0] for p in pairs],
+        communes=np.array([p[1] for p in pairs], dtype=np.int32),
+        ranks=ranks,
+        departements=np.array(
+            [departement_ids[all_communes[p[1]].departement] for p in pairs], dtype=np.int32
+        ),
+        departement_ids=departement_ids,
+        codes=[c for c, _ in codes],
+        code_communes=[i for _, i in codes],
+    )
+
+
+def _prefix_range(keys: list[str], prefix: str) -> tuple[int, int]:
+    """The positions of the sorted ``keys`` that start with ``prefix``."""
+    return bisect_left(keys, prefix), bisect_left(keys, prefix + "\U0010ffff")
 
 
 def search_communes(
@@ -81,16 +125,14 @@ def search_communes(
     if not query or limit <= 0:
         return []
     all_communes = load_communes()
+    index = _search_index()
     compact = query.replace(" ", "").upper()
     if compact.isdigit() or (len(compact) >= 2 and compact[:2] in ("2A", "2B")):
+        lo, hi = _prefix_range(index.codes, compact)
         found = [
-            c
-            for c in all_communes
-            if (departements is None or c.departement in departements)
-            and (
-                c.code_insee.startswith(compact)
-                or any(cp.startswith(compact) for cp in c.codes_postaux)
-            )
+            all_communes[i]
+            for i in dict.fromkeys(index.code_communes[lo:hi])
+            if departements is None or all_communes[i].departement in departements
         ]
         found.sort(key=lambda c: _rank(c, c.code_insee == compact, 0))
         return found[:limit]
@@ -98,17 +140,28 @@ def search_communes(
     key = name_key(query)
     if not key:
         return []
-    keys, indexes, via = _search_index()
-    best: dict[int, tuple[int, int, int, int, str, str]] = {}
-    pos = bisect_left(keys, key)
-    while pos < len(keys) and keys[pos].startswith(key):
-        # Whole-word or partial prefix: « annecy » finds Annecy and Annecy-le-Vieux.
-        i, exact, via_article = indexes[pos], keys[pos] == key, via[pos]
-        pos += 1
-        if departements is not None and all_communes[i].departement not in departements:
-            continue
-        rank = _rank(all_communes[i], exact, via_article)
-        if i not in best or rank < best[i]:
-            best[i] = rank
-    ordered = sorted(best, key=best.__getitem__)
-    return [all_communes[i] for i in ordered[:limit]]
+    return [all_communes[i] for i in _best_names(index, key, limit, departements)]
+
+
+def _best_names(
+    index: _SearchIndex, key: str, limit: int, departements: Collection[str] | None
+) -> list[int]:
+    """The indexes of the ``limit`` best communes whose name key starts with ``key``, in a
+    few array operations whatever the number of matches (« s » matches thousands)."""
+    import numpy as np
+
+    lo, hi = _prefix_range(index.keys, key)
+    exact_end = bisect_right(index.keys, key, lo, hi)
+    scores = index.ranks[lo:hi].astype(np.int64)
+    scores[exact_end - lo :] += len(index.keys)  # whole-name matches first
+    if departements is not None:
+        wanted = [index.departement_ids[d] for d in departements if d in index.departement_ids]
+        scores[~np.isin(index.departements[lo:hi], wanted)] = -1
+    candidates = np.flatnonzero(scores >= 0)
+    keep = 2 * limit  # a commune has at most two keys (with and without its article)
+    if len(candidates) > keep:
+        chosen = np.argpartition(scores[candidates], keep)[:keep]
+        candidates = candidates[chosen]
+    ordered = candidates[np.argsort(scores[candidates], kind="stable")]
+    best = dict.fromkeys(int(i) for i in index.communes[lo + ordered])
+    return list(best)[:limit]
