@@ -387,3 +387,20 @@ def main_with_url(url: str, argv: list[str]) -> int:
         return main(argv)
     finally:
         del os.environ["STOPCAMB_DATABASE_URL"]
+
+
+def test_a_write_that_fails_after_its_audit_event_rolls_back_cleanly(
+    database: Database, sent: list[int]
+) -> None:
+    """A disk that fills up, or any failure after the audit event of a transaction: the
+    database's own error reaches the caller (who says it in French), nothing of the
+    transaction stays, and the trail and its head anchor go on as before."""
+    before = _events(database)
+    with pytest.raises(DBAPIError), database.session() as session:
+        audit.record(session, "chef74", "connexion", "operateur", "chef74")
+        session.execute(text("INSERT INTO table_that_does_not_exist VALUES (1)"))
+    assert [e.id for e in _events(database)] == [e.id for e in before]
+    with database.session() as session:
+        audit.record(session, "chef74", "connexion", "operateur", "chef74")
+    assert _verify(database).ok
+    assert len(_events(database)) == len(before) + 1

@@ -114,7 +114,7 @@ def _remember_head(session: Session, secrets: AuditSecrets, event: AuditEvent) -
         if isinstance(head, Anchor):
             secrets.anchor.advance(head)
 
-    def rolled_back(s: Session) -> None:
+    def rolled_back(s: Session, _previous: object) -> None:
         s.info.pop(_HEAD, None)
 
     sa_event.listen(session, "after_commit", committed, once=True)
