@@ -45,6 +45,9 @@ from stopcamb_desk.domain.rules.text import (
 from stopcamb_desk.domain.rules.typography import typography_findings
 
 ATTESTATION_MAX_AGE = timedelta(days=7)
+ANALYSIS_LIMIT = 4 * SMS_LIMIT
+"""The rules read at most this many code points of the typed text (the rest blocks): a hostile
+or accidental paste of a whole page must not hold the composer's keystroke."""
 # « quartier des Fins », « rue de Lyon », « quartier Saint-Martin »: a locality named after a
 # commune elsewhere, not that commune.
 _LOCALITY_BEFORE = re.compile(
@@ -80,11 +83,14 @@ def check(
     """
     kind = MessageKind(kind)
     today = today or date.today()
-    wt = WorkingText(text)
+    analysed = analysed_part(text)
+    wt = WorkingText(analysed)
     sent = prepare_text(text, exercise=exercise)
     length = count_graphemes(sent)
     findings: list[Finding] = []
     applicable = set(c.RULE_IDS)
+    if len(analysed) < len(text):
+        findings.append(_unanalysed_finding(text, len(analysed), length))
 
     findings += invisible_findings(wt)
     if not _has_content(wt):
@@ -143,6 +149,32 @@ def check(
     gsm, sms = gsm7_findings(wt, sent)
     findings += gsm
     return _verdict(findings, length, sent, applicable, sms)
+
+
+def analysed_part(text: str) -> str:
+    """The first :data:`ANALYSIS_LIMIT` code points of ``text``, cut between two characters
+    as perceived (never inside « é » typed as « e » + accent)."""
+    if len(text) <= ANALYSIS_LIMIT:
+        return text
+    cut = 0
+    for start, _end in grapheme_spans(text[: ANALYSIS_LIMIT + 1]):
+        if start > ANALYSIS_LIMIT:
+            break
+        cut = start
+    return text[:cut] if cut else text[:ANALYSIS_LIMIT]
+
+
+def _unanalysed_finding(text: str, cut: int, length: int) -> Finding:
+    return Finding(
+        c.LONGUEUR,
+        Severity.BLOQUANT,
+        f"Le texte fait {length} caractères : c'est sans doute une page ou un message collé. "
+        f"Le poste n'en contrôle que les {ANALYSIS_LIMIT} premiers et une alerte en compte "
+        f"{SMS_LIMIT} au plus : gardez le fait, le lieu et le conseil, retirez le reste.",
+        cut,
+        len(text),
+        Fix(FixKind.REMPLACER, "Retirer la fin du texte", cut, len(text), ""),
+    )
 
 
 def _find_places(places: PlaceFinder, text: str) -> list[PlaceMatch]:
