@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from stopcamb_desk.domain.rules.checker import ANALYSIS_LIMIT, check
 from stopcamb_desk.domain.rules.model import FixKind
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
@@ -57,3 +59,80 @@ def test_a_text_at_the_limit_is_analysed_whole() -> None:
     text = text[:ANALYSIS_LIMIT]
     verdict = check(text, departement="74", places=PLACES)
     assert not [f for f in verdict.by_rule("longueur") if "n'en contrôle que" in f.message]
+
+
+# --- 5. pasted pages and e-mails -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "underlined", "what"),
+    [
+        (LAWFUL + "\n\nEnvoyé de mon iPhone", "Envoyé de mon iPhone", "signature"),
+        (
+            LAWFUL + "\nEnvoyé depuis mon mobile Orange",
+            "Envoyé depuis mon mobile Orange",
+            "signature",
+        ),
+        (LAWFUL + "\n-- \nAdjudant-chef Martin", "--", "signature"),
+        (LAWFUL + " Cordialement, la brigade", "Cordialement", "signature"),
+        (
+            "**Cambriolages** à Seynod cette nuit : fermez vos portes.",
+            "**Cambriolages**",
+            "Mise en forme",
+        ),
+        (
+            "[Cambriolages à Annecy](https://exemple.fr/a) : fermez vos portes.",
+            "[Cambriolages à Annecy](https://exemple.fr/a)",
+            "Lien mis en forme",
+        ),
+        ("# Alerte\n" + LAWFUL, "# ", "début de ligne"),
+        ("Cambriolages à Annecy cette nuit.\n\nFermez vos portes.", "\n\n", "paragraphes"),
+        (
+            LAWFUL + " Plus d'infos : https://www.facebook.com/gendarmerie74",
+            "https://www.facebook.com/gendarmerie74",
+            "Adresse web",
+        ),
+        (
+            LAWFUL + " Écrivez à brigade.rumilly@gendarmerie.interieur.gouv.fr",
+            "brigade.rumilly@gendarmerie.interieur.gouv.fr",
+            "Adresse électronique",
+        ),
+        ("Objet : alerte\n" + LAWFUL, "Objet :", "en-tête de courriel"),
+        (LAWFUL + " J'aime · Commenter · Partager", "J'aime · Commenter", "bouton"),
+        (LAWFUL + " @Gendarmerie74", "@Gendarmerie74", "compte"),
+    ],
+)
+def test_what_comes_with_a_pasted_page_or_mail_blocks_with_its_reason(
+    text: str, underlined: str, what: str
+) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    assert not verdict.sendable
+    found = [f for f in verdict.blocking if f.rule == "texte_brut"]
+    assert found, [f.message for f in verdict.blocking]
+    assert any(
+        text[f.start : f.end].strip() == underlined.strip() and what in f.message for f in found
+    ), [(text[f.start : f.end], f.message) for f in found]
+
+
+def test_pasted_formatting_offers_the_plain_text() -> None:
+    from stopcamb_desk.domain.rules.typography import apply_suggestions
+
+    text = "**Cambriolages** à Seynod cette nuit : fermez vos portes. #Cambriolages"
+    verdict = check(text, departement="74", places=PLACES)
+    fixed = apply_suggestions(text, [f for f in verdict.findings if f.rule == "texte_brut"])
+    assert fixed == "Cambriolages à Seynod cette nuit : fermez vos portes. Cambriolages"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cambriolages à Annecy cette nuit : pour en savoir plus sur l'OTV, appelez la brigade.",
+        "Cambriolages à Annecy cette nuit : inscrivez-vous à l'OTV sur www.service-public.fr.",
+        "Cambriolages à Annecy cette nuit : fermez vos portes. #Cambriolages",
+        "De faux agents des eaux se présentent chez les personnes âgées à Annecy : n'ouvrez pas.",
+        "Cambriolages à Annecy cette nuit :\nfermez vos portes et appelez le 17.",
+    ],
+)
+def test_a_typed_link_a_hashtag_or_one_line_break_only_warn(text: str) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    assert verdict.sendable, [f.message for f in verdict.blocking]
