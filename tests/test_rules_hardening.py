@@ -136,3 +136,109 @@ def test_pasted_formatting_offers_the_plain_text() -> None:
 def test_a_typed_link_a_hashtag_or_one_line_break_only_warn(text: str) -> None:
     verdict = check(text, departement="74", places=PLACES)
     assert verdict.sendable, [f.message for f in verdict.blocking]
+
+
+# --- 3. identification, in every spelling ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "underlined"),
+    [
+        ("Cambriolage au 12, rue de la Paix à Annecy cette nuit.", "au 12, rue de la Paix"),
+        ("Cambriolage au 12 de la rue des Écoles à Annecy.", "au 12 de la rue des Écoles"),
+        ("Annecy : maison cambriolée au n°12 de la rue des Écoles.", "au n°12 "),
+        ("Seynod : cambriolage d'un appartement 3 bis rue des Acacias.", "3 bis rue des Acacias"),
+        ("Cambriolage de l'appartement 12 à Annecy cette nuit.", "appartement 12"),
+        (
+            "Vol avec effraction à la pharmacie du Centre à Annecy cette nuit.",
+            "la pharmacie du Centre",
+        ),
+        ("Cambriolage du tabac-presse Le Balto à Seynod cette nuit.", "du tabac-presse Le Balto"),
+        ("Cambriolage chez Carrefour Market à Annecy cette nuit.", "chez Carrefour Market"),
+        ("Cambriolage de l'Intermarché d'Annecy cette nuit.", "de l'Intermarché"),
+        ("Cambriolage chez les Favre à Seynod cette nuit, fermez vos portes.", "chez les Favre"),
+        ("Cambriolage de la maison de la famille Martin à Annecy.", "famille Martin"),
+        ("Les époux Durand cambriolés à Meythet cette nuit.", "époux Durand"),
+        ("Cambriolages à Annecy : deux Albanais interpellés.", "deux Albanais"),
+        ("Cambriolages à Annecy, auteurs de nationalité roumaine.", "de nationalité roumaine"),
+        ("Cambriolages à Annecy par des cambrioleurs géorgiens.", "cambrioleurs géorgiens"),
+        ("Cambriolages à Annecy par une équipe venue de Géorgie.", "venue de Géorgie"),
+    ],
+)
+def test_identifying_details_block_in_every_spelling(text: str, underlined: str) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    spans = [text[f.start : f.end] for f in verdict.blocking if f.rule == "identification"]
+    assert any(underlined.strip() in span or span in underlined for span in spans), spans
+
+
+def test_a_named_shop_offers_its_kind_instead_of_its_name() -> None:
+    from stopcamb_desk.domain.rules.typography import apply_suggestions
+
+    text = (
+        "Cambriolage chez Carrefour Market à Annecy cette nuit : commerçants, vérifiez vos alarmes."
+    )
+    [finding] = check(text, departement="74", places=PLACES).by_rule("identification")
+    assert apply_suggestions(text, [finding]).startswith("Cambriolage dans un commerce à Annecy")
+    text = "Cambriolage de l'appartement 12 à Annecy cette nuit : fermez vos portes."
+    [finding] = check(text, departement="74", places=PLACES).by_rule("identification")
+    assert apply_suggestions(text, [finding]).startswith("Cambriolage de l'appartement à Annecy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Annecy : 12 maisons cambriolées depuis lundi dans le quartier de Novel. Fermez tout.",
+        "Seynod : cambriolages dans 3 commerces route de Cran cette nuit. Vérifiez vos rideaux.",
+        "Cambriolage d'une pharmacie à Annecy cette nuit : commerçants, vérifiez vos alarmes.",
+        "Cambriolage d'un restaurant italien à Annecy cette nuit : vérifiez vos alarmes.",
+        "Cambriolages chez des particuliers à Annecy cette nuit : fermez vos portes.",
+        "Action de prévention : cambriolages à Annecy cette nuit, fermez vos portes.",
+        "Cambriolages à Annecy au carrefour de la rue Carnot cette nuit : fermez vos portes.",
+    ],
+)
+def test_numbers_kinds_of_shops_and_common_words_stay_lawful(text: str) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    assert verdict.sendable, [f.message for f in verdict.blocking]
+
+
+# --- look-alike letters and invisible characters ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Cambriolages à Annecy : les gens du vоyage sont en cause.", "identification"),  # о
+        ("Cambriolage au 3 impаsse des Lilas à Annecy cette nuit.", "identification"),  # а
+        ("Cambriolage à Annecy : fuite à bord d'une Рeugeot 308 grise.", "identification"),
+        ("Cambriolage à Annecy, les auteurs sont des Ro\u200bms.", "identification"),
+        ("Cambriolage à Annecy, les auteurs sont des Ro\u00adms.", "identification"),
+        ("Cambriolage à Annecy, les auteurs sont des Ｒｏｍｓ.", "identification"),
+        ("Des rôdeurs sont ѕuѕpects à Annecy.", "soupcon"),
+    ],
+)
+def test_look_alike_letters_and_invisible_characters_do_not_dodge_the_rules(
+    text: str, rule: str
+) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    rules = {f.rule for f in verdict.blocking}
+    assert rule in rules and "caracteres_invisibles" in rules, rules
+
+
+def test_a_look_alike_word_is_named_and_retyped_in_latin_letters() -> None:
+    from stopcamb_desk.domain.rules.typography import apply_suggestions
+
+    text = "Cambriolages à Аnnecy cette nuit : fermez vos portes."  # Cyrillic А
+    verdict = check(text, departement="74", places=PLACES)
+    [finding] = [f for f in verdict.blocking if f.rule == "caracteres_invisibles"]
+    assert "cyrillique" in finding.message and text[finding.start : finding.end] == "Аnnecy"
+    fixed = apply_suggestions(text, [finding])
+    assert fixed == "Cambriolages à Annecy cette nuit : fermez vos portes."
+    assert check(fixed, departement="74", places=PLACES).sendable
+
+
+def test_french_letters_ligatures_and_emoji_are_not_look_alikes() -> None:
+    text = (
+        "Cœur de ville d'Annecy : cambriolages de commerces cette nuit, fermez vos rideaux 👨‍👩‍👧."
+    )
+    verdict = check(text, departement="74", places=PLACES)
+    assert verdict.sendable, [f.message for f in verdict.blocking]
