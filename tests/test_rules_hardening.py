@@ -242,3 +242,111 @@ def test_french_letters_ligatures_and_emoji_are_not_look_alikes() -> None:
     )
     verdict = check(text, departement="74", places=PLACES)
     assert verdict.sendable, [f.message for f in verdict.blocking]
+
+
+# --- 2. predictions and hearsay -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Des cambriolages sont à craindre à Annecy avec les départs en vacances : fermez tout.",
+        "Une vague de cambriolages pourrait toucher le secteur de Seynod ces prochains jours.",
+        "Selon des rumeurs, des maisons ont été cambriolées à Annecy cette nuit.",
+        "Il se dit que des commerces ont été visités à Seynod.",
+        "On signale peut-être des cambriolages à Annecy, restez vigilants.",
+        "On nous rapporte des cambriolages à Annecy, à confirmer.",
+        "On m'a dit que des cambriolages ont eu lieu à Annecy.",
+        "Des cambriolages ont eu lieu à Annecy, dit-on.",
+        "Des voisins racontent que des maisons ont été cambriolées à Annecy.",
+        "Annecy : des maisons ont apparemment été cambriolées cette nuit.",
+        "Des cambriolages sont attendus à Annecy pendant le pont.",
+        "Attendez-vous à des cambriolages à Annecy ce week-end.",
+        "Cambriolages à Annecy dans les prochains jours : fermez vos portes.",
+        "Des cambriolages seront commis cet été à Annecy, fermez vos portes.",
+        "Cluses : les cambriolages devraient augmenter avec les fêtes.",
+    ],
+)
+def test_predictions_and_hearsay_are_refused_as_suspicion(text: str) -> None:
+    assert "soupcon" in _blocking_rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La gendarmerie a constaté plusieurs cambriolages de maisons à Annecy cette nuit.",
+        "Plusieurs habitants ont signalé des cambriolages de maisons à Annecy cette nuit.",
+        "Cambriolages de maisons à Annecy cette nuit : demain comme ce soir, fermez vos portes.",
+        "Des cambrioleurs sont entrés dans des maisons à Annecy cette nuit : dites-le à tous.",
+        "Cambriolages de maisons à Annecy cette semaine : parlez-en à vos voisins.",
+    ],
+)
+def test_facts_with_advice_about_tomorrow_or_telling_others_stay_lawful(text: str) -> None:
+    assert not _blocking_rules(text)
+
+
+# --- 4. the wrong audience, violence against persons ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "departement"),
+    [
+        ("Cambriolages de maisons en Savoie cette nuit : fermez vos portes.", "74"),
+        ("Cambriolages de villas en Corse cette semaine : fermez vos volets.", "74"),
+        ("Cambriolages de maisons dans le Rhône cette nuit : fermez vos portes.", "74"),
+        ("Cambriolages de maisons à La Réunion cette nuit : fermez vos portes.", "74"),
+    ],
+)
+def test_a_territory_of_another_departement_blocks_unless_confirmed(
+    text: str, departement: str
+) -> None:
+    assert "lieu" in _blocking_rules(text, departement)
+    assert "lieu" not in _blocking_rules(text, departement, place_confirmed=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "departement"),
+    [
+        ("Cambriolages de maisons en Haute-Savoie cette nuit : fermez vos portes.", "74"),
+        ("Cambriolages de villas en Corse cette semaine : fermez vos volets.", "2B"),
+        ("Cambriolages de maisons au nord d'Annecy cette nuit : fermez vos portes.", "74"),
+        ("Cambriolages de commerces avenue de la Savoie à Annecy cette nuit.", "74"),
+    ],
+)
+def test_the_target_itself_or_a_street_named_after_a_territory_passes(
+    text: str, departement: str
+) -> None:
+    assert "lieu" not in _blocking_rules(text, departement)
+
+
+@pytest.mark.parametrize(
+    ("text", "underlined"),
+    [
+        (
+            "Home-jacking à Annecy : un couple séquestré cette nuit, fermez vos portes.",
+            "Home-jacking",
+        ),
+        ("Annecy : une personne âgée agressée à son domicile par des cambrioleurs.", "agressée"),
+        ("Cambriolage avec violences à Seynod : la victime a été ligotée.", "violences"),
+        ("Braquage d'une pharmacie à Annecy ce matin, les auteurs sont armés.", "Braquage"),
+        ("Vol à main armée dans une supérette d'Annecy cette nuit.", "à main armée"),
+    ],
+)
+def test_violence_against_persons_is_refused_and_redirected(text: str, underlined: str) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    found = [f for f in verdict.blocking if f.rule == "hors_champ"]
+    assert any(text[f.start : f.end] == underlined for f in found), [
+        text[f.start : f.end] for f in found
+    ]
+    assert all("communiqué de la gendarmerie" in f.message for f in found)
+
+
+def test_knocking_at_the_door_is_not_violence() -> None:
+    text = (
+        "De faux agents des eaux frappent à la porte des personnes âgées à Annecy : n'ouvrez pas."
+    )
+    assert not _blocking_rules(text)
+    text = (
+        "Annecy : de faux plombiers ont frappé à la porte de plusieurs maisons et volé des bijoux."
+    )
+    assert not _blocking_rules(text)

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
-from stopcamb_desk.domain.departements import departement_label
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, departement_label
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
 from stopcamb_desk.domain.rules import catalog as c
 from stopcamb_desk.domain.rules.charset import gsm7_findings, invisible_findings
@@ -55,6 +55,26 @@ _LOCALITY_BEFORE = re.compile(
     r"(?:(?:de\s+la|de\s+l'|du|des|de|d')\s*)?$"
 )
 _PREFIX_LENGTH = count_graphemes(EXERCISE_PREFIX)
+# A département or a territory named for where the offence happened: « en Savoie », « dans le
+# Rhône », « en Corse », « à La Réunion ». Longest names first (« Haute-Savoie » before
+# « Savoie »); a preposition of place must precede, so that « Nord » or « Var » in another
+# sense does not count.
+_TERRITORIES: dict[str, tuple[str, ...]] = {
+    **{fold(name): (code,) for code, name in DEPARTEMENT_NAMES.items()},
+    "corse": ("2A", "2B"),
+    "reunion": ("974",),
+    "ile de la reunion": ("974",),
+    "outre-mer": ("971", "972", "973", "974", "976"),
+}
+_TERRITORY = re.compile(
+    r"(?<![\w-])(?:en|dans\s+(?:le|la|les|l')\s*|du|des|de\s+la|de\s+l'|a\s+la|a|au|aux)\s*"
+    r"(?P<name>"
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+        for k in sorted(_TERRITORIES, key=len, reverse=True)
+    )
+    + r")(?![\w-])"
+)
 
 
 def check(
@@ -113,6 +133,8 @@ def check(
         applicable.discard(c.ATTESTATION)
     findings += markup_findings(wt)
     matches = _find_places(places, wt.text) if places is not None else []
+    if places is not None:
+        matches += _territories(wt, matches)
     place_spans = [(m.start, m.end) for m in matches]
     reading = read(wt.text, place_spans)
     if kind is MessageKind.OPERATIONNEL and not retraction:
@@ -183,6 +205,24 @@ def _find_places(places: PlaceFinder, text: str) -> list[PlaceMatch]:
     if callable(with_homonyms):
         return [m for group in with_homonyms(text) for m in group]
     return places.find_places(text)
+
+
+def _territories(wt: WorkingText, communes: list[PlaceMatch]) -> list[PlaceMatch]:
+    """Départements and territories named after a preposition of place (capitalised)."""
+    found: list[PlaceMatch] = []
+    for m in _TERRITORY.finditer(wt.folded):
+        start, end = m.span("name")
+        if not wt.text[start].isupper():
+            continue
+        key = re.sub(r"[\s-]+", " ", m.group("name"))
+        codes = _TERRITORIES.get(key) or _TERRITORIES.get(m.group("name"), ())
+        # « La Réunion » is also a commune of Lot-et-Garonne: the territory is its homonym.
+        same = next((p for p in communes if p.start < end and start < p.end), None)
+        if same is not None:
+            start, end = same.start, same.end
+        for code in codes:
+            found.append(PlaceMatch(start, end, "", wt.text[start:end], code, "departement"))
+    return found
 
 
 def _has_content(wt: WorkingText) -> bool:

@@ -105,9 +105,8 @@ class Reading:
 
 
 # --- lexicon (folded lemmas) -----------------------------------------------------------------
-_BURGLARY = frozenset(
-    {"cambriolage", "cambrioler", "effraction", "home-jacking", "homejacking", "intrusion"}
-)
+# Home-jacking (occupants threatened or hurt) is violence against persons: :mod:`lexicon`.
+_BURGLARY = frozenset({"cambriolage", "cambrioler", "effraction", "intrusion"})
 _THEFT = frozenset(
     {
         "vol",
@@ -294,7 +293,34 @@ _EPISTEMIC = frozenset(
         "annoncer",
     }
 )
-_HEARSAY = frozenset({"selon", "rumeur", "ragot", "bruit", "temoignage", "parait", "paraitre"})
+_HEARSAY = frozenset(
+    {
+        "selon",
+        "rumeur",
+        "ragot",
+        "bruit",
+        "temoignage",
+        "parait",
+        "paraitre",
+        # evidential adverbs: the writer does not vouch for the fact
+        "apparemment",
+        "soi-disant",
+        "pretendument",
+        "supposement",
+        "presumement",
+        "vraisemblablement",
+    }
+)
+# Verbs of saying: with an indefinite or impersonal speaker (« on nous rapporte », « il se dit
+# que », « des habitants disent que », « dit-on ») the fact is hearsay.
+_REPORTING = frozenset(
+    {"dire", "raconter", "rapporter", "colporter", "affirmer", "pretendre", "murmurer", "parler"}
+)
+_SPEAKER_CLITICS = frozenset({"nous", "vous", "me", "m'", "se", "s'", "en", "l'", "le", "lui"})
+# Time words that put the offence in the future (« dans les prochains jours », « demain »).
+_FUTURE_TIME = frozenset(
+    {"demain", "prochain", "prochaine", "prochains", "prochaines", "bientot", "prochainement"}
+)
 _PURPOSE = frozenset(
     {
         "eviter",
@@ -617,6 +643,29 @@ def _field(
     return Field.UNSPECIFIED, ""
 
 
+def _hearsay_at(tokens: Sequence[Token], i: int, s_idx: list[int]) -> tuple[int, int] | None:
+    """The span of a hearsay or an unconfirmed fact starting at token ``i``, if any."""
+    n = len(tokens)
+    t = tokens[i]
+    if t.fold in ("on", "il"):
+        j = i + 1
+        while j < n and (
+            tokens[j].fold in _SPEAKER_CLITICS or tokens[j].lemma in ("avoir", "etre")
+        ):
+            j += 1  # « on nous rapporte », « on m'a dit »
+        if j < n and tokens[j].lemma in _REPORTING and (t.fold == "on" or j > i + 1):
+            return t.start, tokens[j].end  # « on nous rapporte », « il se dit »
+    if t.lemma in _REPORTING and t.form in (VerbForm.FINITE, VerbForm.PARTICIPLE):
+        nxt = tokens[i + 1].fold if i + 1 < n else ""
+        if nxt in ("-on", "-il", "-elle") or (nxt in ("que", "qu'") and i > s_idx[0]):
+            return t.start, tokens[i + 1].end  # « dit-on », « des habitants disent que »
+    if t.fold.startswith(("confirm", "exclu")) and i > 0:
+        before = tokens[i - 1].fold
+        if before in ("a", "non", "pas", "sans"):
+            return tokens[i - 1].start, t.end  # « à confirmer », « pas exclu »
+    return None
+
+
 def _is_imperative(tokens: Sequence[Token], i: int, clause_start: int) -> bool:
     t = tokens[i]
     if t.form is not VerbForm.FINITE or not t.fold.endswith(("ez", "ons")):
@@ -650,8 +699,9 @@ def _modality(
             or (t.fold == "apres" and i > 0 and tokens[i - 1].fold == "d'")
         ):
             return Modality.SPECULATION, (t.start, t.end)
-        if t.fold == "on" and i + 1 < n and tokens[i + 1].lemma in ("dire", "raconter", "parler"):
-            return Modality.SPECULATION, (t.start, tokens[i + 1].end)
+        hearsay = _hearsay_at(tokens, i, s_idx)
+        if hearsay is not None:
+            return Modality.SPECULATION, hearsay
     # negation: « aucun cambriolage », « pas de vol », « n'a pas été cambriolée »
     for i in range(max(c_start, span.first - 3), span.first):
         if tokens[i].fold in _NEGATIVE_DETERMINERS or (
@@ -686,10 +736,17 @@ def _modality(
                 return Modality.SPECULATION, (t.start, next_words[0].end)
     for i in c_idx:
         t = tokens[i]
-        if t.lemma in _EPISTEMIC or t.fold in _EPISTEMIC:
+        if t.lemma in _EPISTEMIC or t.fold in _EPISTEMIC or t.fold in _FUTURE_TIME:
             return Modality.SPECULATION, (t.start, t.end)
-        if t.lemma == "attendre" and i > 0 and tokens[i - 1].fold in ("s'", "se"):
-            return Modality.SPECULATION, (tokens[i - 1].start, t.end)
+        if (t.lemma == "attendre" or t.fold.startswith("attendu")) and (
+            (i > 0 and tokens[i - 1].fold in ("s'", "se"))
+            or t.form is VerbForm.PARTICIPLE  # « des cambriolages sont attendus »
+            or t.fold.startswith("attendu")
+            or (i + 1 < n and tokens[i + 1].fold in ("-vous", "-nous"))
+        ):
+            return Modality.SPECULATION, (tokens[i - 1].start if i > 0 else t.start, t.end)
+        if t.fold == "venir" and i > 0 and tokens[i - 1].fold == "a":
+            return Modality.SPECULATION, (tokens[i - 1].start, t.end)  # « à venir »
     # advice: an imperative, a purpose, a hypothesis or « tout » before the mention
     for i in range(c_start, span.first):
         t = tokens[i]
