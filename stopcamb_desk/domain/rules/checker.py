@@ -132,7 +132,10 @@ def check(
     else:
         applicable.discard(c.ATTESTATION)
     findings += markup_findings(wt)
-    matches = _find_places(places, wt.text) if places is not None else []
+    # A national message names no commune: there, « Cluses : … » is read as one (it would
+    # make the message local), where an alert only takes a sure name for its target check.
+    national = kind is MessageKind.PREVENTION
+    matches = _find_places(places, wt.text, national) if places is not None else []
     if places is not None:
         matches += _territories(wt, matches)
     place_spans = [(m.start, m.end) for m in matches]
@@ -199,12 +202,12 @@ def _unanalysed_finding(text: str, cut: int, length: int) -> Finding:
     )
 
 
-def _find_places(places: PlaceFinder, text: str) -> list[PlaceMatch]:
+def _find_places(places: PlaceFinder, text: str, headings: bool) -> list[PlaceMatch]:
     """Every commune named in ``text``; all homonyms when the finder can list them."""
     with_homonyms = getattr(places, "find_places_with_homonyms", None)
     if callable(with_homonyms):
-        return [m for group in with_homonyms(text) for m in group]
-    return places.find_places(text)
+        return [m for group in with_homonyms(text, headings=headings) for m in group]
+    return places.find_places(text, headings=headings)
 
 
 def _territories(wt: WorkingText, communes: list[PlaceMatch]) -> list[PlaceMatch]:
