@@ -161,6 +161,8 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"meteo",
             r"vigilance\s+(?:orange|rouge|jaune|meteo)",
             r"canicule",
+            r"(?:vagues?\s+de\s+|fortes\s+|episodes?\s+de\s+)chaleurs?",
+            r"grand\s+froid",
             r"inondations?",
             r"crues?",
             r"orages?",
