@@ -9,7 +9,7 @@ import time
 import pytest
 
 from stopcamb_desk.domain.rules.checker import ANALYSIS_LIMIT, check
-from stopcamb_desk.domain.rules.model import FixKind
+from stopcamb_desk.domain.rules.model import FixKind, MessageKind
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
 
 PLACES = sample_place_finder()
@@ -350,3 +350,22 @@ def test_knocking_at_the_door_is_not_violence() -> None:
         "Annecy : de faux plombiers ont frappé à la porte de plusieurs maisons et volé des bijoux."
     )
     assert not _blocking_rules(text)
+
+
+def test_national_prevention_says_why_it_refuses_hours_and_local_facts() -> None:
+    from stopcamb_desk.geo.places import ReferencePlaceFinder
+
+    finder = ReferencePlaceFinder()
+    hours = check(
+        "Rappel : la déchetterie ferme à 17 h ce samedi.",
+        kind=MessageKind.PREVENTION,
+        places=finder,
+    )
+    [finding] = [f for f in hours.blocking if f.rule == "prevention_generale"]
+    assert "« ferme à 17 h » donne un horaire d'ouverture" in finding.message
+    text = "Cluses : trois maisons cambriolées hier."
+    local = check(text, kind=MessageKind.PREVENTION, places=finder)
+    [finding] = [f for f in local.blocking if f.rule == "prevention_generale"]
+    assert text[finding.start : finding.end] == "Cluses" and "fait local" in finding.message
+    general = "Les cambriolages augmentent pendant les vacances : signalez vos absences."
+    assert check(general, kind=MessageKind.PREVENTION, places=finder).sendable

@@ -500,7 +500,8 @@ _PREMISES = (_DWELLINGS | _DOORS | frozenset({"voisin", "voisine", "courrier", "
     "particulier",
     "ferme",
 }
-_LOCKING = frozenset({"fermer", "refermer", "verrouiller", "cadenasser", "securiser"})
+# Securing actions: locking, and emptying the till or the window (« videz votre caisse »).
+_LOCKING = frozenset({"fermer", "refermer", "verrouiller", "cadenasser", "securiser", "vider"})
 _LOCKING_FORMS = frozenset({"ferme", "fermes", "ferment", "fermons", "fermez"})
 _OPENING = frozenset({"ouvrir", "rouvrir", "ouvert", "ouverte", "ouverts", "ouvertes"})
 _ABSENCE = frozenset(
