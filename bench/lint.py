@@ -142,7 +142,8 @@ class NaiveScanFinder:
     def __init__(self, rows: Iterable[Commune]) -> None:
         self._names = [(re.sub(r"[\s'-]+", " ", fold(c.nom)), c) for c in rows]
 
-    def find_places(self, text: str) -> list[PlaceMatch]:
+    def find_places(self, text: str, *, headings: bool = False) -> list[PlaceMatch]:
+        # Every name anywhere: ``headings`` changes nothing for a naive scan.
         folded = re.sub(r"[\s'-]", " ", fold(text))
         found = []
         for key, c in self._names:

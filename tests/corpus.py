@@ -33,7 +33,7 @@ def load_corpus(path: Path = CORPUS) -> list[Labelled]:
                 MessageKind(kind),
                 departement or None,
                 rule or None,
-                text,
+                text.replace("\\n", "\n"),
             )
         )
     return rows

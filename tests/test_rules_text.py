@@ -148,7 +148,10 @@ def test_attestation_required_for_operational_alerts_when_asked() -> None:
 
 
 def test_attestation_rule_does_not_apply_to_prevention_or_to_lint() -> None:
-    prevention = check(BASE, kind=MessageKind.PREVENTION, require_attestation=True)
+    # A national prevention message states no local fact (« Cambriolages à Annecy cette
+    # nuit » is the CORG's alert): nothing for a procedure to found.
+    general = "Cambriolages : fermez vos portes, même pour une courte absence, et appelez le 17."
+    prevention = check(general, kind=MessageKind.PREVENTION, require_attestation=True)
     assert prevention.states["attestation"] is RuleState.NON_APPLICABLE and prevention.sendable
     assert check(BASE).states["attestation"] is RuleState.NON_APPLICABLE
 

@@ -25,6 +25,11 @@ class PlaceMatch:
 
 
 class PlaceFinder(Protocol):
-    def find_places(self, text: str) -> list[PlaceMatch]:
-        """All commune names mentioned in ``text`` (longest match wins, no overlaps)."""
+    def find_places(self, text: str, *, headings: bool = False) -> list[PlaceMatch]:
+        """All commune names mentioned in ``text`` (longest match wins, no overlaps).
+
+        ``headings``: also a name that is an ordinary word when it heads a sentence before
+        a colon (« Cluses : … », « Orange : … »), which a finder otherwise takes for a
+        heading word (« Rappel : … ») — for a caller that only needs to know whether the text
+        is local (the national prevention rule)."""
         ...

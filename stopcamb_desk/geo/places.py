@@ -36,6 +36,15 @@ _GAP = re.compile(r"[\s\-'’]{1,3}")
 _ABBREVIATION_GAP = re.compile(r"\.[\s\-]{0,2}")
 _SENTENCE_END = set('.!?…:«"“(\n•')
 _FOLLOWED_BY_COMMA = re.compile(r"\s*,")
+_FOLLOWED_BY_COLON = re.compile(r"\s*:")
+# « Mars : … » is a month, « Lundi : … » a day, even where a commune bears the name.
+_CALENDAR = frozenset(
+    {
+        *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
+        *("septembre", "octobre", "novembre", "décembre"),
+        *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    }
+)
 _TYPE_RANK = {"commune-actuelle": 0, "arrondissement-municipal": 1}
 
 
@@ -90,11 +99,17 @@ class ReferencePlaceFinder:
         self._index = index if index is not None else default_index()
         self._prefer = frozenset(prefer_departements)
 
-    def find_places(self, text: str) -> list[PlaceMatch]:
-        """Commune names in ``text``: longest match wins, no overlaps, in text order."""
-        return [group[0] for group in self.find_places_with_homonyms(text)]
+    def find_places(self, text: str, *, headings: bool = False) -> list[PlaceMatch]:
+        """Commune names in ``text``: longest match wins, no overlaps, in text order.
 
-    def find_places_with_homonyms(self, text: str) -> list[list[PlaceMatch]]:
+        ``headings``: also an ordinary-word name heading a sentence before a colon
+        (« Cluses : trois maisons cambriolées »), but never a month or a weekday (« Mars : … »).
+        """
+        return [group[0] for group in self.find_places_with_homonyms(text, headings=headings)]
+
+    def find_places_with_homonyms(
+        self, text: str, *, headings: bool = False
+    ) -> list[list[PlaceMatch]]:
         """Like :meth:`find_places`, but each span lists every commune bearing that name."""
         found: list[tuple[int, int, _Name]] = []
         spans = list(token_spans(text))
@@ -111,7 +126,9 @@ class ReferencePlaceFinder:
                 end = spans[i + n - 1][2]
                 if not _standalone(text, start, end):
                     continue
-                if name.common and not _written_as_proper_noun(text, spans, i, n, name, has_lower):
+                if name.common and not _written_as_proper_noun(
+                    text, spans, i, n, name, has_lower, headings
+                ):
                     continue
                 found.append((start, end, name))
                 break  # the longest acceptable name starting here
@@ -170,6 +187,7 @@ def _written_as_proper_noun(
     n: int,
     name: _Name,
     has_lower: bool,
+    headings: bool = False,
 ) -> bool:
     # First significant word: skip leading articles (« le Pin » needs « Pin » capitalised).
     k = i
@@ -191,4 +209,9 @@ def _written_as_proper_noun(
         all(ch.isupper() for ch in letters)
         or bool(_FOLLOWED_BY_COMMA.match(text, end))
         or (n > 1 and "-" in surface)
+        or (
+            headings
+            and bool(_FOLLOWED_BY_COLON.match(text, end))
+            and surface.lower() not in _CALENDAR
+        )
     )

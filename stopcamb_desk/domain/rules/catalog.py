@@ -32,7 +32,8 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         TEXTE_BRUT,
         "Texte brut",
-        "Ni balise HTML ni lien : la notification affiche le texte tel quel.",
+        "Ni balise HTML, ni mise en forme, ni reste de page ou de courriel collé (adresse web, "
+        "signature, paragraphes) : la notification affiche le texte tel quel.",
     ),
     RuleInfo(
         ATTESTATION,

@@ -9,7 +9,7 @@ import regex
 
 from stopcamb_desk.domain.rules.catalog import CARACTERES_INVISIBLES, GSM7
 from stopcamb_desk.domain.rules.model import Finding, Severity, SmsInfo
-from stopcamb_desk.domain.rules.text import WorkingText
+from stopcamb_desk.domain.rules.text import WorkingText, clean_char
 
 # Control, format (bidi, zero width…), private use, surrogate, unassigned, line/paragraph sep.
 _SUSPECT_CHAR = regex.compile(r"[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]")
@@ -59,7 +59,8 @@ def _describe(ch: str) -> str:
 
 
 def invisible_findings(wt: WorkingText) -> list[Finding]:
-    text = wt.text
+    """Read on the typed text (the cleaned text the other rules read has none of these)."""
+    text = wt.raw
     findings: list[Finding] = []
     clusters: list[tuple[int, int]] | None = None
     for m in _SUSPECT_CHAR.finditer(text):
@@ -68,14 +69,13 @@ def invisible_findings(wt: WorkingText) -> list[Finding]:
         if ch in _EMOJI_JOINERS:
             if clusters is None:
                 clusters = [c.span() for c in _GRAPHEME.finditer(text)]
-            cluster = next((c for c in clusters if c[0] <= pos < c[1]), (pos, pos + 1))
+            cluster = _cluster_at(clusters, pos)
             if _EMOJI.search(text, cluster[0], cluster[1]):
                 continue
-        raw_start, _ = wt.span(pos, pos + 1)
-        where = f"en position {raw_start + 1}"
+        where = f"en position {pos + 1}"
         if ch in _LINE_BREAKS:
             findings.append(
-                wt.finding(
+                wt.raw_finding(
                     CARACTERES_INVISIBLES,
                     Severity.AVERTISSEMENT,
                     f"Saut de ligne {where} : la notification réduite n'affiche que la "
@@ -87,7 +87,7 @@ def invisible_findings(wt: WorkingText) -> list[Finding]:
             )
             continue
         findings.append(
-            wt.finding(
+            wt.raw_finding(
                 CARACTERES_INVISIBLES,
                 Severity.BLOQUANT,
                 f"Caractère invisible ou dangereux {where} : {_describe(ch)}. Supprimez-le "
@@ -97,7 +97,66 @@ def invisible_findings(wt: WorkingText) -> list[Finding]:
                 " " if ch == "\t" else "",
             )
         )
+    findings += _look_alike_findings(wt)
     return findings
+
+
+def _cluster_at(clusters: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The grapheme cluster holding ``pos`` (clusters are sorted: bisect, not a scan)."""
+    from bisect import bisect_right
+
+    i = bisect_right(clusters, (pos, 2**62)) - 1
+    if 0 <= i < len(clusters) and clusters[i][0] <= pos < clusters[i][1]:
+        return clusters[i]
+    return pos, pos + 1
+
+
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+
+
+def _look_alike_findings(wt: WorkingText) -> list[Finding]:
+    """Words written with letters of another script or style that imitate Latin ones."""
+    text = wt.raw
+    if text.isascii():
+        return []
+    findings: list[Finding] = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word.isascii():
+            continue
+        fakes = [ch for ch in word if clean_char(ch) not in ("", ch)]
+        if not fakes:
+            continue
+        latin = "".join(clean_char(ch) for ch in word)
+        shown = ", ".join(f"« {ch} » ({_script(ch)})" for ch in dict.fromkeys(fakes))
+        findings.append(
+            wt.raw_finding(
+                CARACTERES_INVISIBLES,
+                Severity.BLOQUANT,
+                f"« {word} » est écrit avec des lettres qui imitent l'alphabet latin : {shown}. "
+                "Le mot échapperait au contrôle et passerait mal en SMS : retapez-le "
+                f"(« {latin} »).",
+                m.start(),
+                m.end(),
+                latin,
+            )
+        )
+    return findings
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    for prefix, label in (
+        ("CYRILLIC", "lettre cyrillique"),
+        ("GREEK", "lettre grecque"),
+        ("FULLWIDTH", "lettre pleine chasse"),
+        ("MATHEMATICAL", "lettre de style mathématique"),
+        ("ARMENIAN", "lettre arménienne"),
+        ("CHEROKEE", "lettre cherokee"),
+    ):
+        if name.startswith(prefix):
+            return label
+    return f"U+{ord(ch):04X}"
 
 
 # --- GSM 03.38 -------------------------------------------------------------------------------

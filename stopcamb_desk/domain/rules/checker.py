@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
-from stopcamb_desk.domain.departements import departement_label
+from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, departement_label
 from stopcamb_desk.domain.places import PlaceFinder, PlaceMatch
 from stopcamb_desk.domain.rules import catalog as c
 from stopcamb_desk.domain.rules.charset import gsm7_findings, invisible_findings
@@ -45,6 +45,9 @@ from stopcamb_desk.domain.rules.text import (
 from stopcamb_desk.domain.rules.typography import typography_findings
 
 ATTESTATION_MAX_AGE = timedelta(days=7)
+ANALYSIS_LIMIT = 4 * SMS_LIMIT
+"""The rules read at most this many code points of the typed text (the rest blocks): a hostile
+or accidental paste of a whole page must not hold the composer's keystroke."""
 # « quartier des Fins », « rue de Lyon », « quartier Saint-Martin »: a locality named after a
 # commune elsewhere, not that commune.
 _LOCALITY_BEFORE = re.compile(
@@ -52,6 +55,26 @@ _LOCALITY_BEFORE = re.compile(
     r"(?:(?:de\s+la|de\s+l'|du|des|de|d')\s*)?$"
 )
 _PREFIX_LENGTH = count_graphemes(EXERCISE_PREFIX)
+# A département or a territory named for where the offence happened: « en Savoie », « dans le
+# Rhône », « en Corse », « à La Réunion ». Longest names first (« Haute-Savoie » before
+# « Savoie »); a preposition of place must precede, so that « Nord » or « Var » in another
+# sense does not count.
+_TERRITORIES: dict[str, tuple[str, ...]] = {
+    **{fold(name): (code,) for code, name in DEPARTEMENT_NAMES.items()},
+    "corse": ("2A", "2B"),
+    "reunion": ("974",),
+    "ile de la reunion": ("974",),
+    "outre-mer": ("971", "972", "973", "974", "976"),
+}
+_TERRITORY = re.compile(
+    r"(?<![\w-])(?:en|dans\s+(?:le|la|les|l')\s*|du|des|de\s+la|de\s+l'|a\s+la|a|au|aux)\s*"
+    r"(?P<name>"
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+        for k in sorted(_TERRITORIES, key=len, reverse=True)
+    )
+    + r")(?![\w-])"
+)
 
 
 def check(
@@ -80,11 +103,14 @@ def check(
     """
     kind = MessageKind(kind)
     today = today or date.today()
-    wt = WorkingText(text)
+    analysed = analysed_part(text)
+    wt = WorkingText(analysed)
     sent = prepare_text(text, exercise=exercise)
     length = count_graphemes(sent)
     findings: list[Finding] = []
     applicable = set(c.RULE_IDS)
+    if len(analysed) < len(text):
+        findings.append(_unanalysed_finding(text, len(analysed), length))
 
     findings += invisible_findings(wt)
     if not _has_content(wt):
@@ -106,7 +132,12 @@ def check(
     else:
         applicable.discard(c.ATTESTATION)
     findings += markup_findings(wt)
-    matches = _find_places(places, wt.text) if places is not None else []
+    # A national message names no commune: there, « Cluses : … » is read as one (it would
+    # make the message local), where an alert only takes a sure name for its target check.
+    national = kind is MessageKind.PREVENTION
+    matches = _find_places(places, wt.text, national) if places is not None else []
+    if places is not None:
+        matches += _territories(wt, matches)
     place_spans = [(m.start, m.end) for m in matches]
     reading = read(wt.text, place_spans)
     if kind is MessageKind.OPERATIONNEL and not retraction:
@@ -145,12 +176,56 @@ def check(
     return _verdict(findings, length, sent, applicable, sms)
 
 
-def _find_places(places: PlaceFinder, text: str) -> list[PlaceMatch]:
+def analysed_part(text: str) -> str:
+    """The first :data:`ANALYSIS_LIMIT` code points of ``text``, cut between two characters
+    as perceived (never inside « é » typed as « e » + accent)."""
+    if len(text) <= ANALYSIS_LIMIT:
+        return text
+    cut = 0
+    for start, _end in grapheme_spans(text[: ANALYSIS_LIMIT + 1]):
+        if start > ANALYSIS_LIMIT:
+            break
+        cut = start
+    return text[:cut] if cut else text[:ANALYSIS_LIMIT]
+
+
+def _unanalysed_finding(text: str, cut: int, length: int) -> Finding:
+    return Finding(
+        c.LONGUEUR,
+        Severity.BLOQUANT,
+        f"Le texte fait {length} caractères : c'est sans doute une page ou un message collé. "
+        f"Le poste n'en contrôle que les {ANALYSIS_LIMIT} premiers et une alerte en compte "
+        f"{SMS_LIMIT} au plus : gardez le fait, le lieu et le conseil, retirez le reste.",
+        cut,
+        len(text),
+        Fix(FixKind.REMPLACER, "Retirer la fin du texte", cut, len(text), ""),
+    )
+
+
+def _find_places(places: PlaceFinder, text: str, headings: bool) -> list[PlaceMatch]:
     """Every commune named in ``text``; all homonyms when the finder can list them."""
     with_homonyms = getattr(places, "find_places_with_homonyms", None)
     if callable(with_homonyms):
-        return [m for group in with_homonyms(text) for m in group]
-    return places.find_places(text)
+        return [m for group in with_homonyms(text, headings=headings) for m in group]
+    return places.find_places(text, headings=headings)
+
+
+def _territories(wt: WorkingText, communes: list[PlaceMatch]) -> list[PlaceMatch]:
+    """Départements and territories named after a preposition of place (capitalised)."""
+    found: list[PlaceMatch] = []
+    for m in _TERRITORY.finditer(wt.folded):
+        start, end = m.span("name")
+        if not wt.text[start].isupper():
+            continue
+        key = re.sub(r"[\s-]+", " ", m.group("name"))
+        codes = _TERRITORIES.get(key) or _TERRITORIES.get(m.group("name"), ())
+        # « La Réunion » is also a commune of Lot-et-Garonne: the territory is its homonym.
+        same = next((p for p in communes if p.start < end and start < p.end), None)
+        if same is not None:
+            start, end = same.start, same.end
+        for code in codes:
+            found.append(PlaceMatch(start, end, "", wt.text[start:end], code, "departement"))
+    return found
 
 
 def _has_content(wt: WorkingText) -> bool:

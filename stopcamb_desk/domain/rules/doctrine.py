@@ -156,36 +156,60 @@ def fact_findings(wt: WorkingText, reading: Reading) -> list[Finding]:
     ]
 
 
+_PREVENTION_IS_FOR = (
+    "Un message national de prévention sert à prévenir les cambriolages des habitations et "
+    "des commerces : fermer portes et fenêtres à clé, signaler ses absences (Opération "
+    "Tranquillité Vacances), ne pas laisser de clé sous le paillasson, mettre les objets de "
+    "valeur à l'abri, veiller sur le logement d'un voisin absent, équiper son commerce d'une "
+    "alarme."
+)
+
+
 def prevention_findings(
     wt: WorkingText, reading: Reading, place_spans: Sequence[tuple[int, int]]
 ) -> list[Finding]:
     """A national prevention message: about burglary prevention, and no local fact."""
     if not reading.on_topic:
+        hours = ""
+        if reading.opening_hours is not None:
+            start, end = reading.opening_hours
+            hours = (
+                f"« {wt.text[start:end]} » donne un horaire d'ouverture, pas un conseil de "
+                "fermeture. "
+            )
         return [
             wt.finding(
                 PREVENTION_GENERALE,
                 Severity.BLOQUANT,
-                "Le message ne parle pas de la prévention des cambriolages (habitations, "
-                "commerces, OTV, fermetures, objets de valeur…) : l'application ne sert qu'à "
-                "cela. Sécurité routière, santé ou météo relèvent d'autres canaux.",
+                f"{hours}Ce texte ne parle pas de la prévention des cambriolages. "
+                f"{_PREVENTION_IS_FOR} Sécurité routière, santé, météo, élections, recrutement "
+                "ou événements relèvent d'autres canaux (site et réseaux de la gendarmerie, "
+                "préfecture).",
                 0,
                 0,
             )
         ]
-    if not place_spans:
+    # A fact out of the field is the « hors_champ » rule's: it says why.
+    facts = [m for m in reading.mentions if m.stated_fact and m.field is not Field.OUT]
+    if not facts:
         return []
-    local = next((m for m in reading.facts_in_field), None)
-    if local is None:
+    place = place_spans[0] if place_spans else reading.locality
+    dated = next((m for m in facts if m.recent is not None), None)
+    if place is not None:
+        (start, end), fact, what = place, facts[0], "un fait local"
+    elif dated is not None and dated.recent is not None:
+        (start, end), fact, what = dated.recent, dated, "un fait récent"
+    else:
         return []
-    start, end = place_spans[0]
     return [
         wt.finding(
             PREVENTION_GENERALE,
             Severity.BLOQUANT,
-            f"« {wt.text[start:end]} » et « {wt.text[local.start : local.end]} » : un fait "
-            "local récent relève d'une alerte opérationnelle du CORG du département concerné, "
-            "pas d'un message national. Gardez le message général (sans commune) ou laissez "
-            "le CORG alerter.",
+            f"« {wt.text[start:end]} » et « {wt.text[fact.start : fact.end]} » : le message "
+            f"relate {what}. Il relève d'une alerte opérationnelle du département concerné "
+            "(le CORG l'envoie à ses abonnés), pas d'un message national. Gardez le message "
+            "général — sans commune, sans date — (« Les cambriolages augmentent pendant les "
+            "vacances : signalez vos absences à votre brigade »), ou laissez le CORG alerter.",
             start,
             end,
         )

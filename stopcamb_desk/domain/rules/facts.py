@@ -85,6 +85,7 @@ class Mention:
     modality: Modality
     marker: tuple[int, int] | None = None  # the words that make it speculative
     out_words: str = ""  # what puts it out of the field (« véhicules », « en ligne »)
+    recent: tuple[int, int] | None = None  # a recent time in its sentence (« hier »)
 
     @property
     def stated_fact(self) -> bool:
@@ -97,7 +98,9 @@ class Reading:
 
     mentions: tuple[Mention, ...]
     anchored: bool  # a place or a precise time situates the text
-    on_topic: bool  # burglary or home-security vocabulary (national prevention)
+    on_topic: bool  # about preventing burglaries of homes and shops (national prevention)
+    locality: tuple[int, int] | None = None  # a local place the words show (« secteur de X »)
+    opening_hours: tuple[int, int] | None = None  # « ferme à 17 h »: hours, not a lock
 
     @property
     def facts_in_field(self) -> tuple[Mention, ...]:
@@ -105,9 +108,8 @@ class Reading:
 
 
 # --- lexicon (folded lemmas) -----------------------------------------------------------------
-_BURGLARY = frozenset(
-    {"cambriolage", "cambrioler", "effraction", "home-jacking", "homejacking", "intrusion"}
-)
+# Home-jacking (occupants threatened or hurt) is violence against persons: :mod:`lexicon`.
+_BURGLARY = frozenset({"cambriolage", "cambrioler", "effraction", "intrusion"})
 _THEFT = frozenset(
     {
         "vol",
@@ -126,6 +128,12 @@ _THEFT = frozenset(
         "escroquer",
         "arnaquer",
         "pickpocket",
+        "fraude",
+        "frauder",
+        "frauduleux",
+        "frauduleuse",
+        "hameconnage",
+        "phishing",
     }
 )
 # A burglar implies a burglary; a thief's field is read like a theft's, but never from the
@@ -242,7 +250,6 @@ _STREET_OR_REMOTE = frozenset(
         "roulotte",
         "tire",
         "pickpocket",
-        "telephone",
         "telephonique",
         "sms",
         "internet",
@@ -260,6 +267,13 @@ _STREET_OR_REMOTE = frozenset(
     }
 )
 _REMOTE_BIGRAMS = frozenset({("en", "ligne"), ("reseau", "social"), ("reseaux", "sociaux")})
+# The phone as a means (« par téléphone », « au téléphone »), not as the loot (« vols de
+# téléphones » is read by where they were taken).
+_MEANS_BEFORE = frozenset({"par", "au", "via"})
+# Open-air places, written with their accent (« au marché », not « marche »): the street.
+_OPEN_AIR = frozenset(
+    {"marché", "marchés", "foire", "foires", "brocante", "brocantes", "vide-grenier", "plage"}
+)
 
 _NEGATIVE_DETERMINERS = frozenset({"aucun", "aucune", "nul", "nulle", "sans", "ni", "zero"})
 _NEGATION_PARTICLES = frozenset({"pas", "plus", "jamais", "rien", "guere", "point", "aucun"})
@@ -294,7 +308,34 @@ _EPISTEMIC = frozenset(
         "annoncer",
     }
 )
-_HEARSAY = frozenset({"selon", "rumeur", "ragot", "bruit", "temoignage", "parait", "paraitre"})
+_HEARSAY = frozenset(
+    {
+        "selon",
+        "rumeur",
+        "ragot",
+        "bruit",
+        "temoignage",
+        "parait",
+        "paraitre",
+        # evidential adverbs: the writer does not vouch for the fact
+        "apparemment",
+        "soi-disant",
+        "pretendument",
+        "supposement",
+        "presumement",
+        "vraisemblablement",
+    }
+)
+# Verbs of saying: with an indefinite or impersonal speaker (« on nous rapporte », « il se dit
+# que », « des habitants disent que », « dit-on ») the fact is hearsay.
+_REPORTING = frozenset(
+    {"dire", "raconter", "rapporter", "colporter", "affirmer", "pretendre", "murmurer", "parler"}
+)
+_SPEAKER_CLITICS = frozenset({"nous", "vous", "me", "m'", "se", "s'", "en", "l'", "le", "lui"})
+# Time words that put the offence in the future (« dans les prochains jours », « demain »).
+_FUTURE_TIME = frozenset(
+    {"demain", "prochain", "prochaine", "prochains", "prochaines", "bientot", "prochainement"}
+)
 _PURPOSE = frozenset(
     {
         "eviter",
@@ -423,38 +464,209 @@ _PLACE_WORDS = frozenset(
         "ville",
     }
 )
-# Home-security vocabulary: what a national prevention message is about.
-_PREVENTION_TOPIC = (
-    _DWELLINGS
-    | _DOORS
-    | frozenset(
-        {
-            "otv",
-            "tranquillite",
-            "alarme",
-            "cle",
-            "videoprotection",
-            "videosurveillance",
-            "absence",
-            "bijou",
-            "valeur",
-            "voisin",
-            "paillasson",
-            "numero",
-            "fermer",
-            "verrouiller",
-            "cambrioleur",
-            "rodeur",
-            "reperage",
-            "voleur",
-        }
-    )
+# --- national prevention: what the message is about, and whether it relates a local fact ------
+# Words that speak of securing a home or a shop by themselves.
+_SECURITY_WORDS = frozenset(
+    {
+        "otv",
+        "tranquillite",
+        "alarme",
+        "serrure",
+        "verrou",
+        "cylindre",
+        "cadenas",
+        "volet",
+        "videoprotection",
+        "videosurveillance",
+        "paillasson",
+        "cambrioleur",
+        "cambrioleuse",
+        "rodeur",
+        "reperage",
+        "bijou",
+        "coffre-fort",
+        "digicode",
+        "interphone",
+        "judas",
+        "entrebailleur",
+        "demarcheur",
+        "demarchage",
+    }
 )
+# Premises, doors and people of a home: about prevention only with a lock or an absence
+# (« fermez vos portes », « un voisin absent ? »), not in « les bureaux de vote ferment à 18 h ».
+_PREMISES = (_DWELLINGS | _DOORS | frozenset({"voisin", "voisine", "courrier", "lumiere"})) - {
+    "chez",
+    "particulier",
+    "ferme",
+}
+# Securing actions: locking, and emptying the till or the window (« videz votre caisse »).
+_LOCKING = frozenset({"fermer", "refermer", "verrouiller", "cadenasser", "securiser", "vider"})
+_LOCKING_FORMS = frozenset({"ferme", "fermes", "ferment", "fermons", "fermez"})
+_OPENING = frozenset({"ouvrir", "rouvrir", "ouvert", "ouverte", "ouverts", "ouvertes"})
+_ABSENCE = frozenset(
+    {
+        *("absence", "absent", "absente", "absents", "absentes", "surveiller", "surveillance"),
+        *("partir", "depart", "vacances", "vacance", "vacancier"),
+    }
+)
+_WEEKDAYS = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"})
+_MONTHS = frozenset(
+    {
+        *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout"),
+        *("septembre", "octobre", "novembre", "decembre"),
+    }
+)
+# What makes « ferme » or « ouvert » an opening time: « à 17 h », « le lundi », « jusqu'à ».
+_HOURS_WORDS = (
+    _WEEKDAYS
+    | _MONTHS
+    | frozenset({"h", "heures", "heure", "midi", "jusqu'", "travaux", "ferie", "feries", "horaire"})
+)
+_NOUN_DETERMINERS = _DEFINITE | _INDEFINITE | _DEMONSTRATIVES | {"du", "aux", "sa", "ses"}
+_NOUN_DETERMINERS |= {"leur", "leurs", "votre", "vos", "notre", "nos", "une", "mon", "ma"}
+# Time words that date an offence to the last hours or days (« hier », « cette nuit »).
+_RECENT_NOUNS = frozenset(
+    {"nuit", "matin", "matinee", "soir", "soiree", "apres-midi", "journee", "week-end", "weekend"}
+)
+_RECENT_NOUNS_THIS = _RECENT_NOUNS | {"semaine"}
+_LAST = frozenset({"dernier", "derniere", "derniers", "dernieres"})
+# Words that introduce a locality: « secteur de Cluses », « quartier de la Gare ».
+_LOCALITY_NOUNS = frozenset(
+    {"secteur", "quartier", "lotissement", "hameau", "zone", "za", "zi", "cite", "residence"}
+)
+_DEPARTEMENT_CODES = frozenset(DEPARTEMENT_NAMES)
+
+
+def _is_locking(tokens: Sequence[Token], i: int) -> bool:
+    """« fermez », « fermer », « verrouillée »… (not the noun « une ferme »)."""
+    t = tokens[i]
+    if t.lemma in _LOCKING and t.fold != "ferme":
+        return True
+    if t.fold in _LOCKING_FORMS:
+        return not (i > 0 and tokens[i - 1].fold in _NOUN_DETERMINERS)
+    return False
+
+
+def _opening_hours(tokens: Sequence[Token], i: int) -> bool:
+    """``tokens[i]`` (« ferme », « fermée », « ouvert ») gives an opening time: « la déchetterie
+    ferme à 17 h », « fermé le lundi », « ouverts jusqu'à 2 h » — unless a lock or a door
+    comes with it (« fermez à clé », « fermez vos portes le soir »)."""
+    window = tokens[i + 1 : i + 6]
+    if any(t.lemma == "cle" or t.lemma in _DOORS for t in window):
+        return False
+    for k, t in enumerate(window):
+        if t.fold in SENTENCE_MARKS:
+            return False
+        if t.fold in _HOURS_WORDS or (t.fold[:1].isdigit() and k <= 2):
+            return True
+    return i > 0 and tokens[i - 1].lemma == "horaire"
+
+
+def _topic(
+    tokens: Sequence[Token], place_tokens: frozenset[int], mentioned: bool
+) -> tuple[bool, tuple[int, int] | None]:
+    """Whether the text is about preventing burglaries of homes and shops, and the span of an
+    opening time mistaken for a lock (« ferme à 17 h »), to explain the refusal."""
+    hours: tuple[int, int] | None = None
+    locking = absence = premises = False
+    for i, t in enumerate(tokens):
+        if i in place_tokens or not t.is_word:
+            continue
+        if t.lemma in _SECURITY_WORDS or t.fold in _SECURITY_WORDS:
+            return True, None
+        if t.fold == "valeur" and i > 0 and tokens[i - 1].fold in ("de", "d'"):
+            return True, None  # « objets de valeur »
+        if _is_locking(tokens, i) or t.lemma in _OPENING or t.fold in _OPENING:
+            if _opening_hours(tokens, i):
+                if hours is None:
+                    hours = (t.start, _hours_end(tokens, i))
+                continue
+            locking = locking or _is_locking(tokens, i)
+        if t.lemma == "cle":
+            return True, None  # « fermez à clé », « une clé sous le paillasson »
+        absence = absence or t.lemma in _ABSENCE or t.fold in _ABSENCE
+        farm = t.fold in ("ferme", "fermes") and not _is_locking(tokens, i)  # « une ferme »
+        premises = premises or farm or t.lemma in _PREMISES or t.fold.rstrip("sx") in _PREMISES
+    if mentioned or (premises and (locking or absence)):
+        return True, None
+    return False, hours
+
+
+def _hours_end(tokens: Sequence[Token], i: int) -> int:
+    end = tokens[i].end
+    for t in tokens[i + 1 : i + 6]:
+        if t.fold in SENTENCE_MARKS or t.fold in CLAUSE_MARKS:
+            break
+        end = t.end
+        if t.fold in ("h", "heures", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"):
+            break
+        if t.fold in ("dimanche", "midi") or t.fold in _MONTHS:
+            break
+    return end
+
+
+def _recent(tokens: Sequence[Token], s_idx: Sequence[int]) -> tuple[int, int] | None:
+    """A time in the sentence that dates an offence to the last hours or days: « hier »,
+    « cette nuit », « ce matin », « la nuit dernière », « samedi », « depuis lundi »,
+    « le 3 mars », « vers 18 h », « ces derniers jours »."""
+    n = len(tokens)
+    for i in s_idx:
+        t = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if t.fold in ("hier", "avant-hier", "aujourd", "tantot"):
+            return t.start, tokens[i + 2].end if t.fold == "aujourd" and i + 2 < n else t.end
+        if t.fold in _DEMONSTRATIVES and nxt is not None and nxt.lemma in _RECENT_NOUNS_THIS:
+            return t.start, nxt.end  # « cette nuit », « ce matin »
+        last = nxt is not None and nxt.fold in _LAST
+        if t.fold == "ces" and last and i + 2 < n and tokens[i + 2].fold in ("jours", "heures"):
+            return t.start, tokens[i + 2].end  # « ces derniers jours »
+        if (t.lemma in _RECENT_NOUNS or t.fold in _WEEKDAYS) and last and nxt is not None:
+            return t.start, nxt.end  # « la nuit dernière », « samedi dernier »
+        if t.fold in _WEEKDAYS and not (i > 0 and tokens[i - 1].fold in ("les", "chaque")):
+            return t.start, t.end  # « samedi », « depuis lundi » (not « le samedi »: a habit)
+        if t.fold[:1].isdigit() and nxt is not None:
+            following = nxt.fold if nxt.fold != "er" else (tokens[i + 2].fold if i + 2 < n else "")
+            if following in _MONTHS:
+                return t.start, nxt.end  # « le 3 mars », « le 1er mai »
+            if nxt.fold in ("h", "heures") or "h" in t.fold:
+                return t.start, nxt.end  # « vers 18 h »
+    return None
+
+
+def _locality(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """A local place the words show without the commune list: « secteur de Cluses »,
+    « quartier de la Gare », « dans le 74 », « (74) », « département 74 »."""
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        if t.fold in _LOCALITY_NOUNS:
+            j = i + 1
+            while j < n and tokens[j].fold in ("de", "d'", "du", "des", "la", "l'", "le", "les"):
+                j += 1
+            if j < n and j <= i + 3 and tokens[j].is_word and tokens[j].text[:1].isupper():
+                return t.start, tokens[j].end
+        if t.text not in _DEPARTEMENT_CODES:
+            continue
+        nxt = tokens[i + 1].fold if i + 1 < n else ""
+        if nxt in _MONTHS or nxt in ("h", "heures", "er", "ans", "jours"):
+            continue  # « le 17 mars », « 13 h »: not a département
+        before = [x.fold for x in tokens[max(0, i - 2) : i]]
+        if before[-1:] == ["("] and nxt == ")":
+            return tokens[i - 1].start, tokens[i + 1].end  # « (74) »
+        if before in (["dans", "le"], ["dans", "les"]):
+            return tokens[i - 2].start, t.end  # « dans le 74 »
+        if "departement" in before:  # « département 74 », « département du 74 »
+            return tokens[i - len(before) + before.index("departement")].start, t.end
+    return None
+
+
 _DEPARTEMENT_KEYS = frozenset(fold(name) for name in DEPARTEMENT_NAMES.values())
 
 
 # Roles without an agentive suffix that tricksters put on (« faux gendarmes »).
-_ROLES = frozenset({"gendarme", "employe", "medecin", "elu", "membre", "neveu", "commis"})
+_ROLES = frozenset(
+    {"gendarme", "employe", "medecin", "elu", "membre", "neveu", "commis", "conseiller"}
+)
 
 
 def _is_agent_noun(token: Token) -> bool:
@@ -574,6 +786,8 @@ def _remote(tokens: Sequence[Token], first: int, last: int) -> str:
         t = tokens[i]
         if t.lemma in _STREET_OR_REMOTE or t.fold in _STREET_OR_REMOTE:
             return t.text
+        if t.fold.rstrip("s") == "telephone" and i > 0 and tokens[i - 1].fold in _MEANS_BEFORE:
+            return f"{tokens[i - 1].text} {t.text}"
         if i + 1 <= last and (t.fold, tokens[i + 1].fold) in _REMOTE_BIGRAMS:
             return f"{t.text} {tokens[i + 1].text}"
     return ""
@@ -582,7 +796,7 @@ def _remote(tokens: Sequence[Token], first: int, last: int) -> str:
 def _classify(t: Token) -> Field | None:
     if t.lemma in _DWELLINGS or t.fold in _DWELLINGS or t.lemma in _DOORS:
         return Field.IN
-    if t.lemma in _VEHICLES or t.fold in _VEHICLES:
+    if t.lemma in _VEHICLES or t.fold in _VEHICLES or t.text.lower() in _OPEN_AIR:
         return Field.OUT
     return None
 
@@ -615,6 +829,29 @@ def _field(
     if span.kind is Kind.TRICK:
         return Field.IN, ""
     return Field.UNSPECIFIED, ""
+
+
+def _hearsay_at(tokens: Sequence[Token], i: int, s_idx: list[int]) -> tuple[int, int] | None:
+    """The span of a hearsay or an unconfirmed fact starting at token ``i``, if any."""
+    n = len(tokens)
+    t = tokens[i]
+    if t.fold in ("on", "il"):
+        j = i + 1
+        while j < n and (
+            tokens[j].fold in _SPEAKER_CLITICS or tokens[j].lemma in ("avoir", "etre")
+        ):
+            j += 1  # « on nous rapporte », « on m'a dit »
+        if j < n and tokens[j].lemma in _REPORTING and (t.fold == "on" or j > i + 1):
+            return t.start, tokens[j].end  # « on nous rapporte », « il se dit »
+    if t.lemma in _REPORTING and t.form in (VerbForm.FINITE, VerbForm.PARTICIPLE):
+        nxt = tokens[i + 1].fold if i + 1 < n else ""
+        if nxt in ("-on", "-il", "-elle") or (nxt in ("que", "qu'") and i > s_idx[0]):
+            return t.start, tokens[i + 1].end  # « dit-on », « des habitants disent que »
+    if t.fold.startswith(("confirm", "exclu")) and i > 0:
+        before = tokens[i - 1].fold
+        if before in ("a", "non", "pas", "sans"):
+            return tokens[i - 1].start, t.end  # « à confirmer », « pas exclu »
+    return None
 
 
 def _is_imperative(tokens: Sequence[Token], i: int, clause_start: int) -> bool:
@@ -650,8 +887,9 @@ def _modality(
             or (t.fold == "apres" and i > 0 and tokens[i - 1].fold == "d'")
         ):
             return Modality.SPECULATION, (t.start, t.end)
-        if t.fold == "on" and i + 1 < n and tokens[i + 1].lemma in ("dire", "raconter", "parler"):
-            return Modality.SPECULATION, (t.start, tokens[i + 1].end)
+        hearsay = _hearsay_at(tokens, i, s_idx)
+        if hearsay is not None:
+            return Modality.SPECULATION, hearsay
     # negation: « aucun cambriolage », « pas de vol », « n'a pas été cambriolée »
     for i in range(max(c_start, span.first - 3), span.first):
         if tokens[i].fold in _NEGATIVE_DETERMINERS or (
@@ -686,10 +924,17 @@ def _modality(
                 return Modality.SPECULATION, (t.start, next_words[0].end)
     for i in c_idx:
         t = tokens[i]
-        if t.lemma in _EPISTEMIC or t.fold in _EPISTEMIC:
+        if t.lemma in _EPISTEMIC or t.fold in _EPISTEMIC or t.fold in _FUTURE_TIME:
             return Modality.SPECULATION, (t.start, t.end)
-        if t.lemma == "attendre" and i > 0 and tokens[i - 1].fold in ("s'", "se"):
-            return Modality.SPECULATION, (tokens[i - 1].start, t.end)
+        if (t.lemma == "attendre" or t.fold.startswith("attendu")) and (
+            (i > 0 and tokens[i - 1].fold in ("s'", "se"))
+            or t.form is VerbForm.PARTICIPLE  # « des cambriolages sont attendus »
+            or t.fold.startswith("attendu")
+            or (i + 1 < n and tokens[i + 1].fold in ("-vous", "-nous"))
+        ):
+            return Modality.SPECULATION, (tokens[i - 1].start if i > 0 else t.start, t.end)
+        if t.fold == "venir" and i > 0 and tokens[i - 1].fold == "a":
+            return Modality.SPECULATION, (tokens[i - 1].start, t.end)  # « à venir »
     # advice: an imperative, a purpose, a hypothesis or « tout » before the mention
     for i in range(c_start, span.first):
         t = tokens[i]
@@ -756,12 +1001,10 @@ def read(text: str, place_spans: Sequence[tuple[int, int]] = ()) -> Reading:
         field, out_words = _field(tokens, span, lo, hi, place_tokens)
         modality, marker = _modality(tokens, span, sentence, clause, anchored)
         first, last = tokens[span.first], tokens[span.last]
+        s_idx = [i for i in range(len(tokens)) if sentence[i] == sentence[span.first]]
+        recent = _recent(tokens, s_idx)
         mentions.append(
-            Mention(first.start, last.end, span.kind, field, modality, marker, out_words)
+            Mention(first.start, last.end, span.kind, field, modality, marker, out_words, recent)
         )
-    on_topic = bool(mentions) or any(
-        t.lemma in _PREVENTION_TOPIC or t.fold in _PREVENTION_TOPIC
-        for i, t in enumerate(tokens)
-        if i not in place_tokens
-    )
-    return Reading(tuple(mentions), anchored, on_topic)
+    on_topic, hours = _topic(tokens, place_tokens, bool(mentions))
+    return Reading(tuple(mentions), anchored, on_topic, _locality(tokens), hours)

@@ -20,7 +20,7 @@ from stopcamb_desk.domain.rules.model import (
     ParquetAuthorisation,
     Severity,
 )
-from stopcamb_desk.domain.rules.text import WorkingText
+from stopcamb_desk.domain.rules.text import WorkingText, fold
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -146,7 +146,13 @@ _STREET_WORDS = frozenset(
 )
 
 # --- on the folded text (lower case, no accents) ------------------------------------------
-_NAMED = re.compile(r"\b(?:nomm|denomm|surnomm|prenomm)(?:e|ee|es|ees)\s+(\w+)|\bfamille\s+(\w+)")
+_NAMED = re.compile(
+    r"\b(?:nomm|denomm|surnomm|prenomm)(?:e|ee|es|ees)\s+(\w+)"
+    # a family or a household by its name: « la famille Martin », « les époux Durand »
+    r"|\b(?:famille|familles|epoux|epouse|couple|menage|veuve|veuf|freres|soeurs|fils|fille|"
+    r"filles|pere|mere|grand-mere|grand-pere|petit-fils|petite-fille|enfants|cousins?|"
+    r"heritiers|proprietaires?|gerante?s?|patron|patronne)\s+(?:de\s+|d')?(\w+)"
+)
 
 _AGE = _words(
     r"(?<!personnes\s)(?:age|agee|ages|agees)\s+(?:de\s+|d'environ\s+|d'une\s+|d'un\s+)?"
@@ -210,10 +216,32 @@ _CLOTHING = _words(
 )
 _NATIONALITY = (
     r"(?:roumain|albanais|georgien|bulgare|moldave|serbe|kosovar|croate|polonais|ukrainien|"
-    r"tchetchene|russe|lituanien|letton|maghrebin|africain|algerien|marocain|tunisien|turc|"
-    r"arabe|chilien|colombien|bresilien|espagnol|italien|portugais|anglais|britannique|belge|"
-    r"suisse|allemand|hollandais|neerlandais|asiatique|chinois|vietnamien|etranger|etrangere|"
-    r"europeen|slave)(?:e|s|es|ne|nes)?"
+    r"tchetchene|russe|lituanien|letton|estonien|bielorusse|hongrois|slovaque|tcheque|slovene|"
+    r"bosniaque|bosnien|montenegrin|macedonien|yougoslave|armenien|azeri|maghrebin|africain|"
+    r"nord-africain|subsaharien|algerien|marocain|tunisien|libyen|egyptien|turc|turque|kurde|"
+    r"arabe|syrien|irakien|iranien|afghan|pakistanais|indien|tchadien|soudanais|erythreen|"
+    r"somalien|senegalais|malien|ivoirien|guineen|congolais|camerounais|nigerian|nigerien|"
+    r"comorien|mauritanien|chilien|colombien|peruvien|bresilien|venezuelien|espagnol|italien|"
+    r"portugais|anglais|britannique|irlandais|belge|suisse|allemand|autrichien|hollandais|"
+    r"neerlandais|grec|grecque|asiatique|chinois|vietnamien|cambodgien|etranger|etrangere|"
+    r"europeen|est-europeen|slave|latino|sud-americain)(?:e|s|es|ne|nes)?"
+)
+_COUNTRIES = (
+    r"(?:roumanie|albanie|georgie|bulgarie|moldavie|serbie|kosovo|croatie|pologne|ukraine|"
+    r"tchetchenie|russie|lituanie|lettonie|estonie|bielorussie|hongrie|slovaquie|tchequie|"
+    r"bosnie|montenegro|macedoine|armenie|azerbaidjan|balkans|maghreb|afrique|algerie|maroc|"
+    r"tunisie|libye|egypte|turquie|syrie|irak|iran|afghanistan|pakistan|inde|tchad|soudan|"
+    r"erythree|somalie|senegal|mali|cote\s+d'ivoire|guinee|congo|cameroun|nigeria|niger|"
+    r"comores|mauritanie|chili|colombie|perou|bresil|venezuela|amerique\s+du\s+sud|espagne|"
+    r"italie|portugal|angleterre|irlande|belgique|allemagne|autriche|hollande|pays-bas|grece|"
+    r"chine|vietnam|cambodge|l'etranger|l'est|europe\s+de\s+l'est|pays\s+de\s+l'est)"
+)
+# Who an origin may be said of (« des cambrioleurs géorgiens », « une équipe albanaise »).
+_PEOPLE = (
+    r"(?:individus?|hommes?|femmes?|personnes?|groupes?|jeunes|equipes?|bandes?|gens|auteurs?|"
+    r"suspects?|malfaiteurs?|malfrats?|cambrioleurs?|cambrioleuses?|voleurs?|voleuses?|"
+    r"delinquants?|voyous|mineurs?|majeurs?|couples?|reseaux?|gangs?|filieres?|clans?|"
+    r"ressortissants?|interpelles?|mis\s+en\s+cause|escrocs?|demarcheurs?)"
 )
 _ORIGIN = _words(
     r"(?:de\s+)?type\s+(?:europeen|africain|maghrebin|nord-africain|nord\s+africain|asiatique|"
@@ -229,11 +257,18 @@ _ORIGIN = _words(
     r"accent\s+(?!sur\b|mis\b)[\w'-]+",
     r"originaires?\s+(?:de|d'|du|des)",
     r"ressortissants?",
-    r"(?:individus?|hommes?|femmes?|personnes?|groupes?|jeunes|equipes?|bandes?|gens)\s+"
-    r"(?:[\w-]+\s+)?" + _NATIONALITY,
+    _PEOPLE + r"\s+(?:[\w-]+\s+)?" + _NATIONALITY,
     r"(?:un|une|des|deux|trois|quatre)\s+" + _NATIONALITY + r"(?=\s*(?:$|[,.;:!?]))",
+    r"(?:de\s+)?nationalites?\s+(?!francaise|indeterminee|inconnue)[\w-]+",
+    r"(?:venue?s?|arrivee?s?|en\s+provenance|originaires?|issue?s?)\s+(?:de|d'|du|des)\s+"
+    r"(?:la\s+|l'|les\s+)?" + _COUNTRIES,
     r"(?:individus?|hommes?|personnes?|gens|equipes?|bandes?)\s+(?:venu\w*\s+)?"
     r"(?:de\s+l'est|des\s+pays\s+de\s+l'est|d'europe\s+de\s+l'est)",
+)
+# « deux Albanais », « par des Roumains »: the noun of a nationality is written with a capital.
+_NATIONALITY_NOUN = _words(
+    r"(?:des|les|deux|trois|quatre|cinq|six|plusieurs|quelques|un|une|\d{1,3})\s+"
+    r"(?:jeunes\s+)?(" + _NATIONALITY + r")"
 )
 _COMMUNITY = _words(
     r"gens\s+du\s+voyage",
@@ -286,11 +321,20 @@ STREET_TYPES = (
     r"(?:rue|avenue|av\.?|boulevard|bd|impasse|allee|chemin|route|place|quai|square|cours|"
     r"passage|lotissement|residence|hameau|lieu-dit|faubourg|voie|sentier|montee|clos)"
 )
-# « au 3 impasse des Oliviers », « 12 bis rue Victor Hugo », « n° 5 », « au numéro 8 »
+# « au 3 impasse des Oliviers », « 12 bis rue Victor Hugo », « au 12, rue », « au 12 de la rue »,
+# « 3-5 av. Foch », « n° 5 », « au numéro 8 », « appartement 12 »
+_STREET_ABBREVIATIONS = r"(?:r|av|bd|bld|imp|pl|ch|chem|rte|all|sq|fg|lot|res)\.?"
+_HOUSE_NUMBER = r"\d{1,4}(?:\s*[-/]\s*\d{1,4})?(?:\s*(?:bis|ter|quater|[a-d])\b)?"
 _ADDRESS = re.compile(
-    r"\b(?:(?:au|aux|du)\s+)?(?:(?:n°|no\.?|numero)\s*)?\d{1,4}(?:\s*(?:bis|ter|quater))?"
-    r",?\s+(?=" + STREET_TYPES + r"\b)"
+    r"\b(?:(?:au|aux|du)\s+)?(?:(?:n°|no\.?|numero)\s*)?" + _HOUSE_NUMBER + r",?\s+"
+    r"(?:(?:de\s+la|de\s+l'|du|des|de)\s*)?"
+    r"(?=(?:" + STREET_TYPES + r"|" + _STREET_ABBREVIATIONS + r")(?:\s|\b))"
     r"|(?:\bau\s+|\bdu\s+)?(?:\bn°|\bnumero)\s*\d{1,4}(?:\s*(?:bis|ter))?\b,?\s*"
+)
+# « l'appartement 12 », « bâtiment 3 »: the fix removes the number only.
+_UNIT = re.compile(
+    r"\b(?:appartement|appart|appt|app\.|batiment|bat\.|logement|villa|chalet|lot|boite|"
+    r"box|cellier|cave|garage|porte)(?P<number>\s+(?:n°\s*)?\d{1,4}[a-d]?)\b"
 )
 _BUSINESSES = (
     r"bijouterie|boulangerie|patisserie|pharmacie|bar|restaurant|cafe|brasserie|boutique|"
@@ -298,9 +342,37 @@ _BUSINESSES = (
     r"pizzeria|pressing|agence|banque|station-service|supermarche|commerce|concession|"
     r"librairie|fleuriste|boucherie|charcuterie|opticien|parfumerie|enseigne|bistrot|"
     r"auberge|cave|quincaillerie|droguerie|institut|cabinet|societe|entreprise|camping|"
-    r"discotheque|boite\s+de\s+nuit|jardinerie|animalerie"
+    r"discotheque|boite\s+de\s+nuit|jardinerie|animalerie|presse|maison\s+de\s+la\s+presse|"
+    r"primeur|fromagerie|caviste|coiffeur|salon\s+de\s+coiffure|onglerie|laverie|kebab|snack|"
+    r"creperie|traiteur|hypermarche|pepiniere|cordonnerie|bazar|brocante|carrosserie|"
+    r"concessionnaire|auto-ecole|chocolaterie|confiserie|horlogerie|bijoutier|friterie|"
+    r"club|salle\s+de\s+sport|station|epicerie\s+fine|glacier|cave\s+a\s+vins|bar\s+a\s+vins"
 )
-_TRADE = re.compile(r"\b(?P<article>la|le|l'|du|au)\s*(?P<noun>" + _BUSINESSES + r")\s+")
+_TRADE = re.compile(
+    r"\b(?P<article>la|le|l'|du|au)\s*(?P<noun>(?:" + _BUSINESSES + r")(?:-[a-z]+)*)\s+"
+)
+# A shop or a person by name: « chez Carrefour Market », « chez les Favre », « chez Lambert ».
+_CHEZ = re.compile(
+    r"\bchez\s+(?:les\s+|le\s+|la\s+|l['’]\s*)?(?P<name>[A-ZÀ-Ý][\w'’&-]*(?:\s+[A-ZÀ-Ý][\w'’&-]*)*)"
+)
+# Demonyms (« chez les Annéciens ») are not names.
+_DEMONYM = re.compile(r"(?:iens|iennes|ois|oises|ais|aises|ains|aines|ards|ardes|ins|ines)$")
+# Retail and service chains: a shop named by its brand is as recognisable as by its sign.
+_BRAND = re.compile(
+    r"(?<![\w-])(?:E\.\s?Leclerc|Leclerc|Carrefour(?:\s+(?:Market|City|Contact|Express))?|"
+    r"Intermarch[ée]|Auchan|Lidl|Aldi|Netto|Super\s+U|Hyper\s+U|U\s+Express|Syst[èe]me\s+U|"
+    r"Casino|G[ée]ant\s+Casino|Monoprix|Franprix|Spar|Vival|Proxi|Coccinelle|Colruyt|Cora|"
+    r"Grand\s+Frais|Biocoop|Naturalia|Picard|Leader\s+Price|Simply\s+Market|Leroy\s+Merlin|"
+    r"Castorama|Brico\s+D[ée]p[ôo]t|Bricomarch[ée]|Weldom|Mr\.?\s+Bricolage|Point\s+P|"
+    r"D[ée]cathlon|Intersport|Go\s+Sport|Darty|Fnac|Cultura|Norauto|Feu\s+Vert|Midas|Speedy|"
+    r"TotalEnergies|Esso|Shell|Avia|McDonald['’]s|Burger\s+King|KFC|Basic-Fit|"
+    r"Histoire\s+d['’]Or|Marc\s+Orian|Cash\s+Converters|Jardiland|Truffaut|Gamm\s+Vert|"
+    r"Botanic|Kiabi|Sephora|Nocib[ée]|Yves\s+Rocher|Optic\s+2000|Krys|Afflelou|Conforama|Ikea|"
+    r"Gifi|Foir['’]Fouille|Action|Cr[ée]dit\s+Agricole|Cr[ée]dit\s+Mutuel|"
+    r"Soci[ée]t[ée]\s+G[ée]n[ée]rale|BNP(?:\s+Paribas)?|LCL|Caisse\s+d['’][ÉE]pargne|"
+    r"Banque\s+Populaire|Banque\s+Postale)(?![\w'’-])"
+)
+_BRAND_ARTICLE = re.compile(r"(?:\b(?:chez|au|aux|du|de\s+la|de\s+l['’]|le|la|l['’]|les)\s*)$")
 # The sign, on the typed text: « Le Central », « Lambert », « du Centre », « "Chez Paul" ».
 _SIGN_WORD = r"[A-ZÀ-Ý][\w'’&-]*"
 _SIGN = re.compile(
@@ -337,6 +409,9 @@ def _victims(
                 wt.replace_fix("Retirer le numéro", start, end, ""),
             )
         )
+    for m in _UNIT.finditer(folded):
+        fix = wt.replace_fix("Retirer le numéro", m.start("number"), m.end("number"), "")
+        found.append((m.start(), m.end(), "adresse", fix))
     for m in _TRADE.finditer(folded):
         sign = _SIGN.match(text, m.end())
         if sign is None or _overlaps(sign.start(), sign.end(), place_spans):
@@ -357,6 +432,55 @@ def _victims(
                 wt.replace_fix(f"Écrire « {replacement} »", m.start(), end, replacement),
             )
         )
+    taken = [(start, end) for start, end, _, _ in found]
+    for m in _BRAND.finditer(text):
+        start, end = m.start(), m.end()
+        if _overlaps(start, end, taken):
+            continue
+        before = text[max(0, start - 12) : start]
+        heading = not before.strip() or before.rstrip()[-1:] in ".!?:;\n"
+        if heading and m.group() in ("Action", "Casino", "Spar", "Avia", "Shell", "Midas"):
+            continue  # a common word at the head of a sentence
+        article = _BRAND_ARTICLE.search(text[max(0, start - 12) : start])
+        if article is not None:
+            start -= len(article.group())
+        word = fold(article.group().strip()) if article is not None else ""
+        replacement = {
+            "chez": "dans un commerce",
+            "au": "dans un commerce",
+            "aux": "dans des commerces",
+            "du": "d'un commerce",
+            "de la": "d'un commerce",
+            "de l'": "d'un commerce",
+            "les": "des commerces",
+        }.get(" ".join(word.split()), "un commerce")
+        found.append(
+            (
+                start,
+                end,
+                "enseigne",
+                wt.replace_fix(f"Écrire « {replacement} »", start, end, replacement),
+            )
+        )
+        taken.append((start, end))
+    for m in _CHEZ.finditer(text):
+        name = m.group("name")
+        start, end = m.start(), m.end()
+        if _overlaps(m.start("name"), end, place_spans) or _overlaps(start, end, taken):
+            continue
+        if _DEMONYM.search(name.split()[0]) and name.split()[0].endswith("s"):
+            continue
+        found.append(
+            (
+                start,
+                end,
+                "chez",
+                wt.replace_fix(
+                    "Écrire « chez des particuliers »", start, end, "chez des particuliers"
+                ),
+            )
+        )
+        taken.append((start, end))
     return found
 
 
@@ -415,6 +539,9 @@ def _names(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[in
 def _detect(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     text, folded = wt.text, wt.folded
     hits: list[tuple[int, int, str]] = []
+    for m in _NATIONALITY_NOUN.finditer(folded):
+        if text[m.start(1)].isupper() and not _overlaps(m.start(1), m.end(1), place_spans):
+            hits.append((m.start(), m.end(), "origine"))
     for m in _PLATE_SIV.finditer(text):
         hits.append((m.start(), m.end(), "plaque"))
     for m in _PLATE_SIV_SPACED.finditer(text):
@@ -522,15 +649,19 @@ def identification_findings(
     return findings
 
 
-_VICTIM_LABELS = {"adresse": "Adresse", "enseigne": "Commerce nommé"}
+_VICTIM_LABELS = {"adresse": "Adresse", "enseigne": "Commerce nommé", "chez": "Nom"}
 _VICTIM_MESSAGES = {
     "adresse": (
-        "« {words} » : le numéro de rue désigne une victime, que chacun pourrait reconnaître. "
-        "Retirez le numéro : le nom de la rue suffit."
+        "« {words} » : ce numéro (de rue, d'appartement) désigne une victime, que chacun "
+        "pourrait reconnaître. Retirez le numéro : le nom de la rue suffit."
     ),
     "enseigne": (
         "« {words} » : un commerce désigné par son nom rend la victime identifiable. Écrivez "
         "le type de commerce sans son nom (« une bijouterie »)."
+    ),
+    "chez": (
+        "« {words} » : le nom d'une personne, d'une famille ou d'une enseigne rend la victime "
+        "identifiable. Écrivez « chez des particuliers » ou le type de commerce sans son nom."
     ),
 }
 

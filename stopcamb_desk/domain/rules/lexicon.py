@@ -58,6 +58,7 @@ _REPORT_CALL = re.compile(
 _GENERIC_DETERMINER = re.compile(r"\btout(?:e|es|s)?\s+(?:[\w-]+\s+){0,2}$")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
+VIOLENCE = "les violences contre les personnes"
 _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "la sécurité routière",
@@ -160,6 +161,8 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"meteo",
             r"vigilance\s+(?:orange|rouge|jaune|meteo)",
             r"canicule",
+            r"(?:vagues?\s+de\s+|fortes\s+|episodes?\s+de\s+)chaleurs?",
+            r"grand\s+froid",
             r"inondations?",
             r"crues?",
             r"orages?",
@@ -169,6 +172,36 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"feux?\s+de\s+(?:foret|forets|vegetation|broussailles)",
             r"incendies?\s+de\s+(?:foret|vegetation)",
             r"seismes?",
+        ),
+    ),
+    (
+        VIOLENCE,
+        _words(
+            r"agress(?:ion|ions|e|ee|es|ees|er|ent|ait|eur|eurs)",
+            r"sequestr\w*",
+            r"ligot\w*",
+            r"baillonn\w*",
+            r"roue(?:e|s|es)?\s+de\s+coups",
+            r"coups\s+(?:et\s+blessures|de\s+(?:poing|pied|couteau|crosse))",
+            r"frappe(?:e|s|es)?(?!\s+(?:a|aux)\s+(?:la\s+|les\s+|leur\s+|votre\s+|vos\s+)?portes?)",
+            r"blesse(?:e|s|es)?",
+            r"blessures?",
+            r"violente(?:e|s|es)?",
+            r"violences?(?!\s+(?:conjugales|intrafamiliales|urbaines|scolaires))",
+            r"home-?jackings?",
+            r"car-?jackings?",
+            r"braquages?",
+            r"braqu(?:e|ee|es|ees|er|ent|eur|eurs|euse)",
+            r"a\s+main\s+armee",
+            r"armes?(?:\s+(?:a\s+feu|blanches?|de\s+poing))?",
+            r"armee?s",
+            r"menace(?:e|s|es)?\s+(?:d'une?|avec|au|a\s+l'aide)",
+            r"couteaux?",
+            r"pistolets?",
+            r"revolvers?",
+            r"fusils?",
+            r"otages?",
+            r"tortur\w*",
         ),
     ),
     (
@@ -205,6 +238,13 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("l'environnement", _words(r"braconnage", r"depots?\s+sauvages?", r"pollution")),
 )
 
+_VIOLENCE_MESSAGE = (
+    "« {words} » : violence contre une personne. Une agression, une séquestration, un "
+    "home-jacking, un vol avec violence ou à main armée n'est pas une alerte cambriolage : "
+    "l'information du public passe par un communiqué de la gendarmerie, un appel à témoins "
+    "par le Parquet. N'envoyez pas cette alerte ; pour un cambriolage sans violence, décrivez "
+    "ce seul fait."
+)
 _ALARM = _words(
     r"panique",
     r"paniquez",
@@ -294,13 +334,18 @@ def scope_findings(wt: WorkingText, place_spans: Sequence[tuple[int, int]] = ())
             if _overlaps(m.start(), m.end(), place_spans):
                 continue
             words = wt.text[m.start() : m.end()]
+            message = (
+                _VIOLENCE_MESSAGE.format(words=words)
+                if topic == VIOLENCE
+                else f"« {words} » : hors du champ de l'application ({topic}). Stop "
+                "Cambriolages ne sert qu'à la prévention des cambriolages et vols dans les "
+                "habitations et les commerces : retirez ce sujet et passez par le canal adapté."
+            )
             findings.append(
                 wt.finding(
                     HORS_CHAMP,
                     Severity.BLOQUANT,
-                    f"« {words} » : hors du champ de l'application ({topic}). Stop Cambriolages "
-                    "ne sert qu'à la prévention des cambriolages et vols dans les habitations "
-                    "et les commerces : retirez ce sujet et passez par le canal adapté.",
+                    message,
                     m.start(),
                     m.end(),
                 )

@@ -38,7 +38,8 @@ class SimplePlaceFinder:
         body = "|".join(re.escape(k).replace(r"\ ", r"[\s'-]+") for k in alternatives)
         self._pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])") if body else None
 
-    def find_places(self, text: str) -> list[PlaceMatch]:
+    def find_places(self, text: str, *, headings: bool = False) -> list[PlaceMatch]:
+        # Every name is found in any position: ``headings`` changes nothing here.
         if self._pattern is None:
             return []
         matches: list[PlaceMatch] = []

@@ -3,11 +3,19 @@
 The rules match on the NFC form of what the operator typed; the findings must point into the
 original text (the composer underlines it), so :class:`WorkingText` keeps the offset mapping.
 In the usual case the typed text already is NFC and the mapping is the identity.
+
+Before any rule reads it, the text is also **cleaned** of what is used to dodge word rules
+(:func:`clean_char`): invisible format characters (zero-width spaces and joiners, soft hyphen,
+direction marks) are dropped, and letters of another script or style that imitate a Latin one
+(Cyrillic « а », Greek « ο », fullwidth « Ａ », mathematical « 𝐚 ») are read as that letter —
+so that « Ro\u200bms » or « impаsse » are matched like « Roms » and « impasse ». The character
+rules (:mod:`charset`) read the typed text itself and say what was there.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -97,6 +105,53 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+_EMOJI_JOINERS = frozenset({"\u200d", "\ufe0f", *(chr(c) for c in range(0xE0020, 0xE0080))})
+_PICTOGRAPH = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
+
+
+@lru_cache(maxsize=4_096)
+def clean_char(ch: str) -> str:
+    """What the rules read for ``ch``: the Latin letter a look-alike imitates, nothing for an
+    invisible format character, ``ch`` itself otherwise (always, below U+0250)."""
+    if ord(ch) < 0x250:
+        return "" if ch == "\u00ad" else ch
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ""
+    if not category.startswith(("L", "N")):
+        return ch
+    compat = unicodedata.normalize("NFKC", ch)
+    if compat != ch and compat.isascii() and compat.isalnum():
+        return compat  # fullwidth, mathematical, superscript letters and digits
+    from confusable_homoglyphs import confusables  # first non-Latin letter only
+
+    found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True)
+    for entry in found or ():
+        for glyph in entry.get("homoglyphs", ()):
+            latin = glyph.get("c", "")
+            if len(latin) == 1 and latin.isascii() and latin.isalnum():
+                return str(latin)
+    return ch
+
+
+def _clean_piece(piece: str) -> str:
+    if piece.isascii() or (_PICTOGRAPH.search(piece) and set(piece) & _EMOJI_JOINERS):
+        return piece  # 👨‍👩‍👧 keeps its joiners
+    return "".join(clean_char(ch) for ch in piece)
+
+
+def needs_cleaning(text: str) -> bool:
+    """True when :func:`clean_char` changes a character of ``text`` (a look-alike letter or an
+    invisible format character outside an emoji)."""
+    if text.isascii():
+        return False
+    return any(clean_char(ch) != ch for ch in text) and _clean_pieces(text) != text
+
+
+def _clean_pieces(text: str) -> str:
+    return "".join(_clean_piece(m.group()) for m in _GRAPHEME.finditer(text))
+
+
 class WorkingText:
     """The NFC text the rules read, its folded twin, and the way back to typed offsets."""
 
@@ -106,7 +161,7 @@ class WorkingText:
         self.raw = raw
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
-        if raw.isascii() or unicodedata.is_normalized("NFC", raw):
+        if raw.isascii() or (unicodedata.is_normalized("NFC", raw) and not needs_cleaning(raw)):
             self.text = raw
         else:
             self._build_mapping()
@@ -117,7 +172,7 @@ class WorkingText:
         starts: list[int] = []
         ends: list[int] = [0]
         for m in _GRAPHEME.finditer(self.raw):
-            piece = unicodedata.normalize("NFC", m.group())
+            piece = _clean_piece(unicodedata.normalize("NFC", m.group()))
             pieces.append(piece)
             starts.extend([m.start()] * len(piece))
             ends.extend([m.end()] * len(piece))
@@ -156,9 +211,25 @@ class WorkingText:
         """
         raw_start, raw_end = self.span(start, end)
         if replacement is not None:
-            label = f"Remplacer par « {replacement} »" if replacement.strip() else "Supprimer"
-            fix = Fix(FixKind.REMPLACER, label, raw_start, raw_end, replacement)
+            return self.raw_finding(rule, severity, message, raw_start, raw_end, replacement)
         return Finding(rule, severity, message, raw_start, raw_end, fix)
+
+    def raw_finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        start: int,
+        end: int,
+        replacement: str | None = None,
+    ) -> Finding:
+        """A finding about ``self.raw[start:end]`` (the typed text itself: the character rules
+        see what the cleaned text no longer holds)."""
+        fix = None
+        if replacement is not None:
+            label = f"Remplacer par « {replacement} »" if replacement.strip() else "Supprimer"
+            fix = Fix(FixKind.REMPLACER, label, start, end, replacement)
+        return Finding(rule, severity, message, start, end, fix)
 
     def replace_fix(self, label: str, start: int, end: int, replacement: str) -> Fix:
         """Replace ``self.text[start:end]`` (located in the typed text) by ``replacement``."""
