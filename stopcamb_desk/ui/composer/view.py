@@ -219,6 +219,7 @@ class ComposerView(QWidget):
         self.templates.activated.connect(self._on_template_chosen)
         self.attestation.changed.connect(self._update)
         self.checklist.place_confirmation_changed.connect(self._update)
+        self.checklist.help_requested.connect(self._open_rule_help)
         self.checklist.fix_requested.connect(
             lambda fix: apply_fix(fix, self.editor, self.departement, self.attestation)
         )
@@ -259,6 +260,14 @@ class ComposerView(QWidget):
         if index >= 0:
             self.kind.setCurrentIndex(index)
         self.editor.setFocus()
+
+    def help_topic(self) -> str | None:
+        """F1: the most serious rule the text does not respect."""
+        return self.checklist.first_problem()
+
+    def _open_rule_help(self, rule_id: str) -> None:
+        if self.ctx.navigator is not None:
+            self.ctx.navigator.show_help(rule_id)
 
     def activated(self) -> None:
         self._load_templates()  # they may have changed in « Modèles »
