@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -129,7 +129,9 @@ class HelpView(QWidget):
             if block.blockFormat().headingLevel() > 0 and block.text().strip() == heading:
                 # blockBoundingRect lays the document out up to the block (it is lazy).
                 top = document.documentLayout().blockBoundingRect(block).top()
+                self.browser.setTextCursor(QTextCursor(block))  # a focus scroll keeps it there
                 self.browser.verticalScrollBar().setValue(int(top))
                 return
             block = block.next()
+        self.browser.moveCursor(QTextCursor.MoveOperation.Start)
         self.browser.verticalScrollBar().setValue(0)
