@@ -19,6 +19,7 @@ VIEWS = (
     "national",
     "modeles",
     "tableau",
+    "comptes",
     "aide",
     "login",
 )

@@ -7,7 +7,8 @@ lock an account for fifteen minutes. Every success and failure is audited, never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -84,6 +85,30 @@ def _checked_departements(role: Role, departements: Iterable[str]) -> list[str]:
     return codes
 
 
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    """One account as the « Comptes » screen lists it (no secret inside)."""
+
+    login: str
+    nom: str
+    role: Role
+    departements: tuple[str, ...]
+    active: bool
+    locked_until: datetime | None
+    last_login_at: datetime | None
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def state_label(self, now: datetime) -> str:
+        """« Actif », « Désactivé » or « Verrouillé jusqu'à 03:15 » (local time)."""
+        if not self.active:
+            return "Désactivé"
+        if self.locked_until is not None and self.locked(now):
+            return f"Verrouillé jusqu'à {self.locked_until.astimezone():%H:%M}"
+        return "Actif"
+
+
 class AccountService:
     def __init__(
         self,
@@ -146,6 +171,25 @@ class AccountService:
     def list(self) -> list[Operator]:
         with self._db.session() as session:
             return list(session.scalars(select(Operator).order_by(Operator.login)))
+
+    def rows(self, actor: Principal) -> Sequence[AccountRow]:
+        """Every account, by login, for an administrator."""
+        require(actor, Permission.MANAGE_ACCOUNTS)
+        return [
+            AccountRow(
+                op.login,
+                op.nom,
+                Role(op.role),
+                op.departements,
+                op.active,
+                op.locked_until,
+                op.last_login_at,
+            )
+            for op in self.list()
+        ]
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def set_password(self, login: str, password: str, actor: Principal | None = None) -> None:
         if actor is not None and actor.login != login:

@@ -95,6 +95,13 @@ VIEWS: tuple[ViewSpec, ...] = (
         roles=frozenset({Role.OPP_NATIONAL, Role.ADMINISTRATEUR}),
     ),
     ViewSpec(
+        "comptes",
+        "Comptes",
+        "Comptes des opérateurs : créer, désactiver, déverrouiller, mot de passe, départements",
+        "AccountsView",
+        roles=frozenset({Role.ADMINISTRATEUR}),
+    ),
+    ViewSpec(
         "aide",
         "Aide",
         "Premiers pas et règles de rédaction (F1)",
