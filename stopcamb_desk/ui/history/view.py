@@ -190,7 +190,15 @@ class HistoryView(QWidget):
         detail_box = QWidget()
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(self.alert_actions)
+        self.cap_button = QPushButton("Exporter (CAP)…")
+        self.cap_button.setObjectName("capButton")
+        self.cap_button.setToolTip("L'alerte sélectionnée au format CAP 1.2 (XML OASIS)")
+        self.cap_button.setEnabled(False)
+        self.cap_button.clicked.connect(self._export_cap)
+        actions_row = QHBoxLayout()
+        actions_row.addWidget(self.alert_actions, 1)
+        actions_row.addWidget(self.cap_button)
+        detail_layout.addLayout(actions_row)
         detail_layout.addWidget(self.detail, 1)
 
         # The table takes the whole width (its text column matters most); what is on the
@@ -249,6 +257,7 @@ class HistoryView(QWidget):
         def done(loaded: Any) -> None:
             detail, state = loaded
             if self._current_id == alert_id:
+                self.cap_button.setEnabled(True)
                 self.detail.setHtml(detail_html(detail))
                 self.alert_actions.set_state(state)
                 self.detail_shown.emit(alert_id)
@@ -297,6 +306,12 @@ class HistoryView(QWidget):
         from stopcamb_desk.ui.history.printing import export_csv_dialog
 
         self.export_job = export_csv_dialog(self, self.ctx, self.history, self.current_filter())
+
+    def _export_cap(self) -> None:
+        from stopcamb_desk.ui.history.printing import export_cap_dialog
+
+        if self._current_id is not None:
+            self.export_job = export_cap_dialog(self, self.ctx, self._current_id)
 
     def _export_pdf(self) -> None:
         from stopcamb_desk.ui.history.printing import export_pdf_dialog
