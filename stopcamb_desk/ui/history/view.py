@@ -144,6 +144,14 @@ class HistoryView(QWidget):
         self.export_button.clicked.connect(self._export_csv)
         self.pdf_button = QPushButton("Imprimer (PDF)…")
         self.pdf_button.clicked.connect(self._export_pdf)
+        self.cap_button = QPushButton("Alerte en CAP…")
+        self.cap_button.setObjectName("capButton")
+        self.cap_button.setToolTip(
+            "Exporte l'alerte sélectionnée au format CAP 1.2 (XML OASIS, pour les autres systèmes "
+            "d'alerte)"
+        )
+        self.cap_button.setEnabled(False)
+        self.cap_button.clicked.connect(self._export_cap)
 
         # Two rows so that the view fits a 1280-pixel screen next to the navigation.
         filters = QHBoxLayout()
@@ -160,6 +168,7 @@ class HistoryView(QWidget):
         searches.addWidget(self.author, 1)
         searches.addWidget(self.export_button)
         searches.addWidget(self.pdf_button)
+        searches.addWidget(self.cap_button)
 
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -190,15 +199,7 @@ class HistoryView(QWidget):
         detail_box = QWidget()
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
-        self.cap_button = QPushButton("Exporter (CAP)…")
-        self.cap_button.setObjectName("capButton")
-        self.cap_button.setToolTip("L'alerte sélectionnée au format CAP 1.2 (XML OASIS)")
-        self.cap_button.setEnabled(False)
-        self.cap_button.clicked.connect(self._export_cap)
-        actions_row = QHBoxLayout()
-        actions_row.addWidget(self.alert_actions, 1)
-        actions_row.addWidget(self.cap_button)
-        detail_layout.addLayout(actions_row)
+        detail_layout.addWidget(self.alert_actions)
         detail_layout.addWidget(self.detail, 1)
 
         # The table takes the whole width (its text column matters most); what is on the
