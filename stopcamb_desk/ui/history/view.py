@@ -184,6 +184,11 @@ class HistoryView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HISTORY_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        # The rows arrive after the first paint (database worker): the short columns, sized
+        # on their headers alone, are sized again on their content when the first rows come.
+        self.model.rowsInserted.connect(
+            lambda _parent, first, _last: header.resizeSections() if first == 0 else None
+        )
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("historyDetail")
