@@ -125,6 +125,28 @@ def test_every_view_of_every_role_shows_its_whole_text(
     assert problems == []
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_blocked_alert_and_a_brigade_search_show_their_whole_text(
+    qtbot: QtBot, desk: Desk, themed: None, size: tuple[int, int]
+) -> None:
+    window = desk.window(qtbot, "chef74")
+    window.resize(*size)
+    composer = window.composer()
+    composer.set_text(
+        "Attention : véhicule suspect en repérage rue des Lilas à Annecy, plaque AB-123-CD, "
+        "individus louches"
+    )
+    QApplication.processEvents()
+    assert composer.checklist.problems_text()  # the list of what to correct is shown
+    assert clipped(window) == []
+    brigades = window.show_view("brigades")
+    brigades.find_input.setText("Annecy")  # type: ignore[attr-defined]
+    brigades.find_brigade()  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert brigades.results.count() > 0  # type: ignore[attr-defined]
+    assert clipped(window) == []
+
+
 def test_the_login_window_shows_every_demo_account_after_a_wrong_password(
     qtbot: QtBot, themed: None
 ) -> None:

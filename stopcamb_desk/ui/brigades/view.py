@@ -156,9 +156,9 @@ class BrigadesView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 150)
-        header.setSectionResizeMode(OPENING_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(OPENING_COLUMN, 190)
+        header.resizeSection(3, 130)
+        # « fermée, ouvre samedi à 8h00 » read whole: when the public is received matters.
+        header.setSectionResizeMode(OPENING_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.count = QLabel("")
 
@@ -192,7 +192,8 @@ class BrigadesView(QWidget):
         box = QGroupBox("Trouver la brigade")
         self.find_input = QLineEdit()
         self.find_input.setObjectName("findBrigade")
-        self.find_input.setPlaceholderText(
+        self.find_input.setPlaceholderText("Commune, adresse ou position…")
+        self.find_input.setToolTip(
             "Commune (Meythet), adresse (12 rue de la Libération, Lunel) ou position "
             "« 45,918 6,094 »"
         )
