@@ -9,7 +9,7 @@ ADDOK_VENV := .venv-addok
 ADDOK_STAMP := $(ADDOK_VENV)/.installed
 ADDOK_PACKAGES := addok==1.3.2 addok-fr==1.1.0 addok-france==1.2.0
 
-.PHONY: run test bench lint format dist dist-check clean
+.PHONY: run test bench lint format screenshots dist dist-check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 	@missed=""; for f in bench/*.py; do echo "== $$f"; \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python $$f || missed="$$missed $$f"; done; \
 	if [ -n "$$missed" ]; then echo "Objectif manqué :$$missed"; exit 1; fi
+
+# Every screen at 1280x800 and 1366x768 into docs/screenshots/ (the README's « Visite rapide »).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py --out docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

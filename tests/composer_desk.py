@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 from ui_helpers import RecordingPresenter, type_keys
 
 from stopcamb_desk.config import Settings
+from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
 from stopcamb_desk.domain.rules.model import ProcedureType
 from stopcamb_desk.models import Alert
 from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
+from stopcamb_desk.ui.shell import MainWindow
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
 
@@ -40,13 +42,24 @@ class Desk:
             query = select(Alert).where(Alert.id > self.first_id).order_by(Alert.id)
             return list(session.scalars(query))
 
-    def composer(self, qtbot: QtBot, login: str = "chef74") -> ComposerView:
-        password = {"chef74": "demo-chef74", "chef34": "demo-chef34", "opp34": "demo-opp34"}
+    def context(self, login: str = "chef74") -> ShellContext:
+        """What the shell gives a view once the demo account ``login`` has logged in."""
+        password = {account.login: account.password for account in DEMO_ACCOUNTS}
         principal = self.services.accounts.authenticate(login, password[login])
         errors = ErrorHandler(self.presenter)
         tasks = ImmediateTaskRunner(on_unhandled=errors.report)
-        ctx = ShellContext(self.settings, self.services, principal, tasks, errors)
-        view = ComposerView(ctx)
+        return ShellContext(self.settings, self.services, principal, tasks, errors)
+
+    def window(self, qtbot: QtBot, login: str = "chef74") -> MainWindow:
+        """The main window of ``login``, shown (its geometry kept in the test's data dir)."""
+        window = MainWindow(self.context(login))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    def composer(self, qtbot: QtBot, login: str = "chef74") -> ComposerView:
+        view = ComposerView(self.context(login))
         qtbot.addWidget(view)
         view.resize(1100, 760)
         view.show()

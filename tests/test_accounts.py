@@ -107,3 +107,101 @@ def test_database_gone_at_login_is_a_french_database_error() -> None:
     service = AccountService(Database("postgresql+psycopg://postgres@127.0.0.1:1/disparue"))
     with pytest.raises(DatabaseError, match="injoignable"):
         service.authenticate("chef74", "peu-importe")
+
+
+def _actions(database: Database, login: str) -> list[tuple[str, str]]:
+    """(actor, action) of the audit events about the account ``login``, oldest first."""
+    with database.session() as session:
+        assert audit.verify(session).ok
+        query = (
+            select(AuditEvent.actor, AuditEvent.action)
+            .where(AuditEvent.object_id == login, AuditEvent.action != "connexion")
+            .order_by(AuditEvent.id)
+        )
+        return [(row.actor, row.action) for row in session.execute(query)]
+
+
+def test_an_administrator_disables_unlocks_and_changes_departements_all_audited(
+    accounts: AccountService, database: Database
+) -> None:
+    accounts.create("root", "racine-admin-1", Role.ADMINISTRATEUR)
+    admin = accounts.authenticate("root", "racine-admin-1")
+    accounts.create("chef74", "mot-de-passe-74", Role.CHEF_DE_QUART, ["74"], actor=admin)
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            accounts.authenticate("chef74", "faux")
+    with pytest.raises(AuthError, match="verrouillé"):
+        accounts.authenticate("chef74", "mot-de-passe-74")
+    accounts.unlock("chef74", actor=admin)
+    assert accounts.authenticate("chef74", "mot-de-passe-74").login == "chef74"
+
+    assert accounts.set_departements("chef74", ["74", "1", " 2a "], actor=admin) == (
+        "01",
+        "2A",
+        "74",
+    )
+    assert accounts.authenticate("chef74", "mot-de-passe-74").departements == ("01", "2A", "74")
+
+    accounts.set_active("chef74", False, actor=admin)
+    with pytest.raises(AuthError, match="incorrect"):
+        accounts.authenticate("chef74", "mot-de-passe-74")
+    accounts.set_active("chef74", True, actor=admin)
+    accounts.set_password("chef74", "nouveau-depart-74", actor=admin)
+    assert accounts.authenticate("chef74", "nouveau-depart-74").login == "chef74"
+
+    events = [e for e in _actions(database, "chef74") if e[1] != "connexion_refusee"]
+    assert events == [
+        ("root", "compte_cree"),
+        ("root", "compte_deverrouille"),
+        ("root", "departements_modifies"),
+        ("root", "compte_desactive"),
+        ("root", "compte_reactive"),
+        ("root", "mot_de_passe_change"),
+    ]
+
+
+def test_account_changes_are_refused_to_non_administrators(accounts: AccountService) -> None:
+    accounts.create("chef74", "mot-de-passe-74", Role.CHEF_DE_QUART, ["74"])
+    accounts.create("opp34", "prevention-34", Role.OPP_NATIONAL)
+    for login, password, other in (
+        ("chef74", "mot-de-passe-74", "opp34"),
+        ("opp34", "prevention-34", "chef74"),
+    ):
+        actor = accounts.authenticate(login, password)
+        with pytest.raises(PermissionDenied, match="réservée aux administrateurs"):
+            accounts.set_active(other, False, actor=actor)
+        with pytest.raises(PermissionDenied, match="réservée aux administrateurs"):
+            accounts.unlock(other, actor=actor)
+        with pytest.raises(PermissionDenied, match="réservée aux administrateurs"):
+            accounts.set_departements("chef74", ["73"], actor=actor)
+        with pytest.raises(PermissionDenied, match="réservée aux administrateurs"):
+            accounts.set_password(other, "x1y2z3w4v5", actor=actor)
+        with pytest.raises(PermissionDenied, match="réservée aux administrateurs"):
+            accounts.create("intrus", "x1y2z3w4v5", Role.ADMINISTRATEUR, actor=actor)
+    assert accounts.authenticate("chef74", "mot-de-passe-74").departements == ("74",)
+
+
+def test_account_changes_refused_with_a_french_reason(accounts: AccountService) -> None:
+    accounts.create("root", "racine-admin-1", Role.ADMINISTRATEUR)
+    root = accounts.authenticate("root", "racine-admin-1")
+    with pytest.raises(AccountError, match="Département inconnu : 99"):
+        accounts.create("chef", "longpassword", Role.CHEF_DE_QUART, ["74", "99"], actor=root)
+    with pytest.raises(AccountError, match="trop faible"):
+        accounts.create("chef", "aaaaaaaaaa", Role.CHEF_DE_QUART, ["74"], actor=root)
+    with pytest.raises(AccountError, match="trop faible"):
+        accounts.create("chef-quart", "CHEF-QUART", Role.CHEF_DE_QUART, ["74"], actor=root)
+    accounts.create("chef", "longpassword", Role.CHEF_DE_QUART, ["74"], actor=root)
+    with pytest.raises(AccountError, match="Département inconnu : 20"):
+        accounts.set_departements("chef", ["20"], actor=root)
+    with pytest.raises(AccountError, match="au moins un département"):
+        accounts.set_departements("chef", [], actor=root)
+    with pytest.raises(AccountError, match="votre propre compte"):
+        accounts.set_active("root", False, actor=root)
+    # Another administrator may not disable the last active one either.
+    accounts.create("adjoint", "adjoint-admin-2", Role.ADMINISTRATEUR, actor=root)
+    adjoint = accounts.authenticate("adjoint", "adjoint-admin-2")
+    accounts.set_active("root", False, actor=adjoint)
+    with pytest.raises(AccountError, match="dernier administrateur actif"):
+        accounts.set_active("adjoint", False)
+    with pytest.raises(AccountError, match="Aucun compte « fantome »"):
+        accounts.unlock("fantome", actor=adjoint)

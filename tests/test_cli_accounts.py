@@ -154,3 +154,40 @@ def test_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["user", "add", "x", "--role", "inconnu"]) == 2
     err = capsys.readouterr().err
     assert "choix invalide" in err and "utilisation :" in err
+
+
+def test_an_administrator_disables_enables_unlocks_and_moves_a_chef_de_quart(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(monkeypatch, "admin-pass-1", "user", "add", "root", "--role", "administrateur") == 0
+    admin = ("--operateur", "root")
+    assert (
+        run(
+            monkeypatch,
+            "admin-pass-1",
+            "user",
+            "add",
+            "c74",
+            "--role",
+            "chef_de_quart",
+            "--departements",
+            "74",
+            *admin,
+        )
+        == 0
+    )
+    assert run(monkeypatch, "admin-pass-1", "user", "disable", "c74", *admin) == 0
+    assert run(monkeypatch, "admin-pass-1", "user", "list") == 0
+    assert "(désactivé)" in capsys.readouterr().out
+    assert run(monkeypatch, "admin-pass-1", "user", "enable", "c74", *admin) == 0
+    assert run(monkeypatch, "admin-pass-1", "user", "unlock", "c74", *admin) == 0
+    argv = ("user", "departements", "c74", "--departements", "73,99", *admin)
+    assert run(monkeypatch, "admin-pass-1", *argv) == 1
+    assert "Département inconnu : 99" in capsys.readouterr().err
+    argv = ("user", "departements", "c74", "--departements", "73,74", *admin)
+    assert run(monkeypatch, "admin-pass-1", *argv) == 0
+    assert run(monkeypatch, "admin-pass-1", "user", "disable", "root", *admin) == 1
+    assert "votre propre compte" in capsys.readouterr().err
+    assert run(monkeypatch, None, "user", "list", "--json") == 0
+    rows = {r["login"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["c74"]["departements"] == ["73", "74"] and rows["c74"]["actif"]

@@ -92,3 +92,49 @@ def _parent(qtbot: QtBot):  # type: ignore[no-untyped-def]
     qtbot.addWidget(widget)
     widget.show()
     return widget
+
+
+def test_the_selected_alert_exports_to_cap_off_the_gui_thread(
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path
+) -> None:
+    from stopcamb_desk.services.exports import cap_message
+    from stopcamb_desk.ui.history.printing import export_cap
+    from stopcamb_desk.ui.history.view import HistoryView
+
+    db = desk_db(sqlite_url)
+    tasks = QtTaskRunner()
+    try:
+        chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+        first = add_alert(db, chef, minutes=10, status="remplacee")
+        second = add_alert(db, chef, minutes=5, replaces=first)
+        ctx = shell_context(db, chef, tasks=tasks)
+        view = HistoryView(ctx)
+        qtbot.addWidget(view)
+        view.show()
+        assert not view.cap_button.isEnabled()  # nothing selected yet
+        view.show_detail(second)
+        qtbot.waitUntil(view.cap_button.isEnabled)
+
+        # The database worker is busy: the export waits for it, the GUI thread does not.
+        release = threading.Event()
+        tasks.run_db(lambda: release.wait(20))
+        path = tmp_path / "alerte.cap.xml"
+        job = export_cap(view, ctx, second, path)
+        assert not path.exists()
+        release.set()
+        with qtbot.waitSignal(job.finished, timeout=20_000) as done:
+            pass
+        assert done.args == [f"Alerte n° {second} exportée au format CAP 1.2 dans {path}."]
+        expected = cap_message(db, chef, second, ttl_hours=ctx.settings.fcm.ttl_hours)
+        assert path.read_bytes() == expected.xml + b"\n"  # what `export cap` prints
+        assert b"<msgType>Update</msgType>" in path.read_bytes()
+
+        other = add_operator(db, "chef34", Role.CHEF_DE_QUART, ("34",))
+        job = export_cap(view, shell_context(db, other, tasks=tasks), second, tmp_path / "x.xml")
+        with qtbot.waitSignal(job.finished, timeout=20_000) as done:
+            pass
+        assert done.args == [f"Alerte n° {second} introuvable dans votre historique."]
+        assert not (tmp_path / "x.xml").exists()
+    finally:
+        tasks.shutdown()
+        db.dispose()

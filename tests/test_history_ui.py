@@ -139,3 +139,30 @@ def _no_leftover_threads():  # type: ignore[no-untyped-def]
     for thread in leftovers:
         thread.join(5)
     assert not [t for t in leftovers if t.is_alive()]
+
+
+def test_the_first_load_sizes_the_short_columns_to_their_content(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    from stopcamb_desk.ui.history.view import HISTORY_COLUMNS
+    from stopcamb_desk.ui.tasks import QtTaskRunner
+
+    db = desk_db(sqlite_url)
+    tasks = QtTaskRunner()
+    try:
+        chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+        for i in range(5):
+            add_alert(db, chef, minutes=i * 90, status="remplacee" if i else "envoyee")
+        view = HistoryView(shell_context(db, chef, tasks=tasks))
+        qtbot.addWidget(view)
+        view.resize(1020, 700)
+        view.show()
+        qtbot.waitUntil(lambda: view.model.rowCount() == 5)  # rows arrive after the first paint
+        header = view.table.horizontalHeader()
+        for column in range(len(HISTORY_COLUMNS) - 1):
+            qtbot.waitUntil(
+                lambda column=column: (
+                    header.sectionSize(column) >= view.table.sizeHintForColumn(column)
+                )
+            )
+    finally:
+        tasks.shutdown()
+        db.dispose()

@@ -1,22 +1,20 @@
-"""docs/rules.md tells officers which texts pass and which are refused: keep it true."""
+"""The rules page of the help (resources/help/rules.md) tells officers which texts pass and
+which are refused: keep it true."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from stopcamb_desk.domain.rules.catalog import RULE_IDS
 from stopcamb_desk.domain.rules.checker import check
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.domain.rules.simple_places import sample_place_finder
-
-DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+from stopcamb_desk.services.help import rules_markdown
 
 
 def _examples(header: str = "| refusé | accepté |") -> tuple[list[str], list[str]]:
     refused: list[str] = []
     accepted: list[str] = []
     in_table = False
-    for line in DOC.read_text(encoding="utf-8").splitlines():
+    for line in rules_markdown().splitlines():
         if line.startswith(header):
             in_table = True
             continue
@@ -55,6 +53,6 @@ def test_national_prevention_examples_behave_as_documented() -> None:
 
 
 def test_every_rule_is_documented() -> None:
-    doc = DOC.read_text(encoding="utf-8")
+    doc = rules_markdown()
     for rule in RULE_IDS:
         assert f"(`{rule}`)" in doc, rule

@@ -104,6 +104,31 @@ def test_find_the_brigade_by_commune_and_by_position(
     assert view.form.brigade is not None and view.form.brigade.id == "1009402"
 
 
+def test_the_fiche_follows_the_result_chosen_and_results_are_read_whole(
+    qtbot, db: Database, chef: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, chef)
+    view.resize(1020, 720)
+    view.departement.setCurrentIndex(view.departement.findData(None))
+    qtbot.keyClicks(view.find_input, "43,676 4,136")  # Lunel: several brigades in reach
+    qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
+    assert view.results.count() >= 2
+    ids = [view.results.item(r).data(Qt.ItemDataRole.UserRole)[0] for r in range(2)]
+    # The first result's fiche is shown at once, not the brigade selected before.
+    assert view.form.brigade is not None and view.form.brigade.id == ids[0]
+    view.results.setFocus()
+    qtbot.keyClick(view.results, Qt.Key.Key_Down)
+    assert view.form.brigade is not None and view.form.brigade.id == ids[1]
+    # Each result reads whole: who and how far, then the phone and the opening hours.
+    metrics = view.results.fontMetrics()
+    for r in range(min(3, view.results.count())):
+        item = view.results.item(r)
+        rect = view.results.visualItemRect(item)
+        assert view.results.viewport().rect().contains(rect), item.text()
+        for line in item.text().split("\n"):
+            assert metrics.horizontalAdvance(line) <= rect.width(), line
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -86,3 +86,22 @@ def test_overview_is_refused_to_a_chef_de_quart(tmp_path: Path) -> None:
     result = _cli("--view", "tableau", "--out", str(out), "--operateur", "chef74")
     assert result.returncode == 1
     assert "n'est pas accessible au compte chef74" in result.stderr
+
+
+@pytest.mark.parametrize("view", ["comptes", "aide"])
+def test_accounts_and_help_screens_are_rendered_like_the_others(
+    qapp: object, tmp_path: Path, view: str
+) -> None:
+    out = tmp_path / f"{view}.png"
+    result = _cli("--view", view, "--out", str(out), "--size", "1280x800")
+    assert result.returncode == 0, result.stderr
+    assert "impose une fenêtre" not in result.stderr  # the view fits 1280×800
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert _distinct_colours(image) > 50
+
+
+def test_the_accounts_screen_is_refused_to_a_chef_de_quart(tmp_path: Path) -> None:
+    result = _cli("--view", "comptes", "--operateur", "chef74", "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 1
+    assert "n'est pas accessible au compte chef74" in result.stderr

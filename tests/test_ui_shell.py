@@ -58,11 +58,18 @@ def _nav_titles(window: MainWindow) -> list[str]:
 
 def test_opp_sees_national_and_a_chef_de_quart_does_not(make_window: MakeWindow) -> None:
     chef = make_window(CHEF)
-    assert _nav_titles(chef) == ["Rédiger une alerte", "Historique", "Carte", "Brigades", "Modèles"]
+    assert _nav_titles(chef) == [
+        "Rédiger une alerte",
+        "Historique",
+        "Carte",
+        "Brigades",
+        "Modèles",
+        "Aide",
+    ]
     with pytest.raises(KeyError):
         chef.view("national")
     opp = make_window(OPP)
-    assert _nav_titles(opp)[-3:] == ["National", "Modèles", "Tableau national"]
+    assert _nav_titles(opp)[-4:] == ["National", "Modèles", "Tableau national", "Aide"]
     admin = make_window(Principal(3, "admin", "Administrateur", Role.ADMINISTRATEUR))
     assert "Tableau national" in _nav_titles(admin) and "National" not in _nav_titles(admin)
     with pytest.raises(KeyError):

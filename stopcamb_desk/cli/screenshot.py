@@ -11,7 +11,18 @@ from typing import Any
 from stopcamb_desk.cli.common import EXIT_USAGE, CliError
 from stopcamb_desk.domain.errors import DeskError
 
-VIEWS = ("composer", "historique", "carte", "brigades", "national", "modeles", "tableau", "login")
+VIEWS = (
+    "composer",
+    "historique",
+    "carte",
+    "brigades",
+    "national",
+    "modeles",
+    "tableau",
+    "comptes",
+    "aide",
+    "login",
+)
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -42,7 +53,7 @@ def register(sub: Any) -> None:
         "--operateur",
         metavar="IDENTIFIANT",
         help="compte de démonstration connecté (défaut : opp34 pour national et tableau, "
-        "sinon chef74)",
+        "admin pour comptes, sinon chef74)",
     )
     parser.set_defaults(handler=_run)
 

@@ -1,4 +1,4 @@
-"""``stopcamb-desk user add|list|passwd``: operator accounts.
+"""``stopcamb-desk user add|list|passwd|disable|enable|unlock|departements``: operator accounts.
 
 Without ``--operateur``, account changes are allowed only while the database has no
 administrator (first set-up); afterwards an administrator must authenticate.
@@ -42,6 +42,22 @@ def register(sub: Any) -> None:
     passwd.add_argument("login", metavar="IDENTIFIANT")
     add_operator_argument(passwd)
     passwd.set_defaults(handler=_passwd)
+
+    for name, help_text, handler in (
+        ("disable", "désactive un compte (il ne peut plus se connecter)", _disable),
+        ("enable", "réactive un compte désactivé", _enable),
+        ("unlock", "déverrouille un compte après des mots de passe faux", _unlock),
+    ):
+        action = user_sub.add_parser(name, help=help_text)
+        action.add_argument("login", metavar="IDENTIFIANT")
+        add_operator_argument(action)
+        action.set_defaults(handler=handler)
+
+    deps = user_sub.add_parser("departements", help="change les départements d'un chef de quart")
+    deps.add_argument("login", metavar="IDENTIFIANT")
+    deps.add_argument("--departements", required=True, help="ex. 74,73")
+    add_operator_argument(deps)
+    deps.set_defaults(handler=_departements)
 
 
 def _actor(services: Any, login: str | None) -> Any:
@@ -104,6 +120,7 @@ def _list(args: argparse.Namespace) -> int:
     for row in rows:
         deps = ",".join(row["departements"]) or "—"
         state = " (verrouillé)" if row["verrouille_jusqu_a"] else ""
+        state += "" if row["actif"] else " (désactivé)"
         print(f"{row['login']:<16} {Role(row['role']).label:<24} {deps:<10} {row['nom']}{state}")
     return 0
 
@@ -123,3 +140,52 @@ def _passwd(args: argparse.Namespace) -> int:
         services.close()
     print(f"Mot de passe de « {args.login} » changé.")
     return 0
+
+
+def _change(args: argparse.Namespace, change: Any, done: str) -> int:
+    """Run ``change(services, actor)`` for the authenticated administrator, print ``done``."""
+    from stopcamb_desk.domain.roles import PermissionDenied
+    from stopcamb_desk.services.accounts import AccountError
+
+    services = open_services()
+    try:
+        change(services, _actor(services, args.operateur))
+    except (AccountError, PermissionDenied) as exc:
+        raise CliError(exc.message) from exc
+    finally:
+        services.close()
+    print(done)
+    return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        lambda services, actor: services.accounts.set_active(args.login, False, actor=actor),
+        f"Compte « {args.login} » désactivé.",
+    )
+
+
+def _enable(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        lambda services, actor: services.accounts.set_active(args.login, True, actor=actor),
+        f"Compte « {args.login} » réactivé.",
+    )
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        lambda services, actor: services.accounts.unlock(args.login, actor=actor),
+        f"Compte « {args.login} » déverrouillé.",
+    )
+
+
+def _departements(args: argparse.Namespace) -> int:
+    codes = [d for d in args.departements.split(",") if d.strip()]
+    return _change(
+        args,
+        lambda services, actor: services.accounts.set_departements(args.login, codes, actor=actor),
+        f"Départements de « {args.login} » : {', '.join(codes)}.",
+    )

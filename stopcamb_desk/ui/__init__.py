@@ -20,6 +20,8 @@ __getattr__, __dir__, __all__ = install_lazy(
         "NationalView": "stopcamb_desk.ui.national.view",
         "TemplatesView": "stopcamb_desk.ui.templates.view",
         "OverviewView": "stopcamb_desk.ui.overview.view",
+        "AccountsView": "stopcamb_desk.ui.accounts.view",
+        "HelpView": "stopcamb_desk.ui.help.view",
         "prepare_composer": "stopcamb_desk.ui.composer.view:prepare",
         "prepare_map": "stopcamb_desk.ui.map.view:prepare",
         "prepare_national": "stopcamb_desk.ui.national.view:prepare",

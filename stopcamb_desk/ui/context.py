@@ -36,6 +36,10 @@ class Navigator(Protocol):
         """The composer, set to write a message of ``kind``."""
         ...
 
+    def show_help(self, topic: str | None) -> None:
+        """« Aide » at ``topic``: a rule id, or the « Premiers pas » page when None."""
+        ...
+
 
 @dataclass(frozen=True)
 class ShellContext:

@@ -244,6 +244,22 @@ class LoginDialog(QDialog):
     def _set_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow the window to what its wrapped lines need at this width: an error line must
+        not push the demo accounts out of sight."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     @Slot()
     def _on_submit(self) -> None:

@@ -39,6 +39,8 @@ class _StderrPresenter:
 
 
 def default_operator(view: str) -> str:
+    if view == "comptes":
+        return "admin"
     return "opp34" if view in ("national", "tableau") else "chef74"
 
 

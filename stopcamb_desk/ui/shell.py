@@ -158,6 +158,22 @@ class MainWindow(QMainWindow):
         self.show_view("composer")
         self.composer().set_kind(kind)
 
+    def show_help(self, topic: str | None) -> None:
+        from stopcamb_desk.ui.help.view import HelpView
+
+        page = self.show_view("aide")
+        assert isinstance(page, HelpView)
+        page.show_topic(topic)
+
+    @Slot()
+    def _show_context_help(self) -> None:
+        """F1: the section of the rule the current view points at, else the rules page."""
+        from stopcamb_desk.ui.help.view import RULES, HelpTopic
+
+        page = self.stack.currentWidget()
+        topic = page.help_topic() if isinstance(page, HelpTopic) else None
+        self.show_help(topic or RULES)
+
     @Slot(str)
     def _set_composer_target(self, code: str) -> None:
         self.composer().set_departement(code)
@@ -188,6 +204,17 @@ class MainWindow(QMainWindow):
         self._add_phone_action(view_menu)
 
         help_menu = bar.addMenu("&Aide")
+        first_steps = QAction("&Premiers pas", self)
+        first_steps.setToolTip("Ce que fait votre rôle dans le poste, pas à pas")
+        first_steps.triggered.connect(lambda: self.show_help(None))
+        help_menu.addAction(first_steps)
+        rules = QAction("&Règles de rédaction", self)
+        rules.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        rules.setToolTip("Les règles de rédaction ; dans le rédacteur, celle qui bloque (F1)")
+        rules.triggered.connect(self._show_context_help)
+        help_menu.addAction(rules)
+        self.addAction(rules)
+        help_menu.addSeparator()
         about = QAction("À &propos", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)

@@ -61,13 +61,13 @@ class DeskStatusBar(QStatusBar):
         self.database_label = ElidedLabel(f"Base — {database}", Qt.TextElideMode.ElideMiddle)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip(f"Base de données utilisée : {database}")
-        self.operator_label = ElidedLabel(operator_text(principal))
+        self.operator_label = QLabel(operator_text(principal))  # never cut: who is logged in
         self.operator_label.setObjectName("operatorLabel")
         self.operator_label.setToolTip(f"Opérateur connecté : {operator_text(principal)}")
         # Permanent widgets: a transient showMessage() never hides them.
         self.addPermanentWidget(self.push_label)
-        self.addPermanentWidget(self.operator_label, 3)
-        self.addPermanentWidget(self.database_label, 2)
+        self.addPermanentWidget(self.operator_label)
+        self.addPermanentWidget(self.database_label, 1)
         self.phone_button: QToolButton | None = None
 
     def add_phone_button(self, action: QAction) -> None:

@@ -63,7 +63,8 @@ def hit_text(hit: BrigadeHit) -> str:
         if hit.distance_km is not None
         else hit.reason
     )
-    return f"{b.service} — Tél. {b.telephone or 'non renseigné'} — {where} — {hit.opening.text}"
+    # Two short lines rather than one the list would cut: who and where, then how to reach it.
+    return f"{b.service} — {where}\nTél. {b.telephone or 'non renseigné'} — {hit.opening.text}"
 
 
 def looks_like_an_address(text: str) -> bool:
@@ -155,9 +156,9 @@ class BrigadesView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 150)
-        header.setSectionResizeMode(OPENING_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(OPENING_COLUMN, 190)
+        header.resizeSection(3, 130)
+        # « fermée, ouvre samedi à 8h00 » read whole: when the public is received matters.
+        header.setSectionResizeMode(OPENING_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.count = QLabel("")
 
@@ -191,7 +192,8 @@ class BrigadesView(QWidget):
         box = QGroupBox("Trouver la brigade")
         self.find_input = QLineEdit()
         self.find_input.setObjectName("findBrigade")
-        self.find_input.setPlaceholderText(
+        self.find_input.setPlaceholderText("Commune, adresse ou position…")
+        self.find_input.setToolTip(
             "Commune (Meythet), adresse (12 rue de la Libération, Lunel) ou position "
             "« 45,918 6,094 »"
         )
@@ -206,10 +208,15 @@ class BrigadesView(QWidget):
         self.results = QListWidget()
         self.results.setObjectName("brigadeResults")
         self.results.setAccessibleName("Brigades proposées")
-        self.results.setMaximumHeight(96)
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.results.setVisible(False)
         self.results.itemActivated.connect(self._open_result)
         self.results.itemClicked.connect(self._open_result)
+        # The fiche follows the result chosen, with the mouse or the arrow keys.
+        self.results.currentItemChanged.connect(
+            lambda current, _previous: self._open_result(current) if current else None
+        )
         row = QHBoxLayout()
         row.addWidget(self.find_input, 1)
         row.addWidget(find)
@@ -349,8 +356,12 @@ class BrigadesView(QWidget):
         self._say_found(f"{label} :")
         for hit in hits:
             item = QListWidgetItem(hit_text(hit))
+            item.setToolTip(hit_text(hit).replace("\n", " — "))
             item.setData(Qt.ItemDataRole.UserRole, (hit.brigade.id, hit.brigade.departement))
             self.results.addItem(item)
+        shown = min(3, len(hits))  # three results in sight, the others by scrolling
+        height = sum(self.results.sizeHintForRow(r) for r in range(shown))
+        self.results.setFixedHeight(height + 2 * self.results.frameWidth() + 2)
         self.results.setVisible(True)
         self.results.setCurrentRow(0)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -111,16 +112,37 @@ class Gauge(QWidget):
         self.setToolTip(tip)
 
 
+HELP_HINT = "Clic ou F1 : la règle expliquée, avec des exemples."
+
+
+class _RuleLabel(QLabel):
+    """A label of the checklist that opens its rule's help section when clicked."""
+
+    clicked = Signal()
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() is Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
 class _Item:
-    """« ✓ Title » for one rule; the rule's description (or finding) is the tooltip."""
+    """« ✓ Title » for one rule; the rule's description (or finding) is the tooltip, a click
+    opens the rule's section of the help."""
 
     def __init__(self, rule: RuleInfo) -> None:
         self.rule = rule
-        self.symbol = QLabel()
+        self.symbol = _RuleLabel()
         self.symbol.setObjectName(f"check_{rule.id}")
         self.symbol.setFixedWidth(22)
         self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(rule.title)
+        self.title = _RuleLabel(rule.title)
         self.title.setObjectName("checkTitle")
         self.state: RuleState | None = None
         self.message = rule.description
@@ -138,7 +160,7 @@ class _Item:
             self.symbol.setAccessibleName(f"{self.rule.title} : {STATE_WORDS[state]}")
         if message != self.message:
             self.message = message
-            tip = f"{self.rule.title} — {STATE_WORDS[state]}. {message}"
+            tip = f"{self.rule.title} — {STATE_WORDS[state]}. {message}\n{HELP_HINT}"
             self.symbol.setToolTip(tip)
             self.title.setToolTip(tip)
 
@@ -155,6 +177,7 @@ class Checklist(QFrame):
     """
 
     fix_requested = Signal(object)  # the Fix the operator clicked
+    help_requested = Signal(str)  # the id of the rule the operator clicked
     place_confirmation_changed = Signal()
 
     def __init__(
@@ -180,6 +203,8 @@ class Checklist(QFrame):
         for i, rule in enumerate(rules):
             item = _Item(rule)
             self.items[rule.id] = item
+            for label in (item.symbol, item.title):
+                label.clicked.connect(lambda rule_id=rule.id: self.help_requested.emit(rule_id))
             row, column = i % half, (i // half) * 2
             grid.addWidget(item.symbol, row, column)
             grid.addWidget(item.title, row, column + 1)
@@ -310,6 +335,14 @@ class Checklist(QFrame):
     def _on_place_confirm(self, checked: bool) -> None:
         self._confirmed_places = self._foreign_places if checked else frozenset()
         self.place_confirmation_changed.emit()
+
+    def first_problem(self) -> str | None:
+        """The most serious rule not respected (blocking first), None when all pass."""
+        for state in _PROBLEM_ORDER:
+            for rule_id, item in self.items.items():
+                if item.state is state:
+                    return rule_id
+        return None
 
     def state_of(self, rule_id: str) -> str:
         """The symbol shown for a rule (✓, ✗, !, –)."""

@@ -4,14 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QWidget
 
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.domain.status import kind_label
 from stopcamb_desk.services.composer import DepartementChoice
 
 NATIONAL_LABEL = "National (tous départements)"
+
+
+class FittedCombo(QComboBox):
+    """A combo never narrower than its items (the first ``fitted`` ones; None: all), measured
+    with its font and style each time the layout asks, and no wider by itself."""
+
+    def __init__(self, fitted: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fitted = fitted
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(4)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        count = self.count() if self._fitted is None else min(self._fitted, self.count())
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.itemText(i)) for i in range(count)), default=0)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        needed = self.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, option, QSize(widest, metrics.height()), self
+        )
+        return QSize(max(hint.width(), needed.width()), hint.height())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint().expandedTo(super().minimumSizeHint())
 
 
 def compact(combo: QComboBox, characters: int) -> None:
@@ -22,12 +49,11 @@ def compact(combo: QComboBox, characters: int) -> None:
 
 def departement_combo(choices: Sequence[DepartementChoice]) -> QComboBox:
     """« 74 — Haute-Savoie » for each permitted département (item data: the code)."""
-    combo = QComboBox()
+    combo = FittedCombo()
     combo.setObjectName("departement")
     combo.setToolTip("Département destinataire (seulement les vôtres)")
     for choice in choices:
         combo.addItem(choice.label, choice.code)
-    compact(combo, 12)
     return combo
 
 
@@ -36,7 +62,7 @@ def kind_combo(permitted: Sequence[MessageKind]) -> QComboBox:
 
     Qt hands enum members back as plain ``str``: read with ``MessageKind(combo.currentData())``.
     """
-    combo = QComboBox()
+    combo = FittedCombo()
     combo.setObjectName("kind")
     model = QStandardItemModel(combo)
     combo.setModel(model)
@@ -57,5 +83,4 @@ def kind_combo(permitted: Sequence[MessageKind]) -> QComboBox:
         if MessageKind.PREVENTION not in permitted
         else "Alerte opérationnelle ou message de prévention national"
     )
-    compact(combo, 10)
     return combo

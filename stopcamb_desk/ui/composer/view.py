@@ -15,16 +15,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import QDate, QSize, Qt, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +48,7 @@ from stopcamb_desk.ui.composer.schedule import ScheduleDialog
 from stopcamb_desk.ui.composer.style import STYLE
 from stopcamb_desk.ui.composer.targets import (
     NATIONAL_LABEL,
-    compact,
+    FittedCombo,
     departement_combo,
     kind_combo,
 )
@@ -60,6 +60,20 @@ if TYPE_CHECKING:
     from stopcamb_desk.ui.context import ShellContext
 
 TEMPLATE_PROMPT = "— insérer un modèle —"
+
+
+class ColumnScroll(QScrollArea):
+    """A vertical scroll area that asks for the width of its column: the layout gives it that
+    before the previews get more than their minimum, so nothing hides behind its scroll bar.
+    A window narrower than the screens the desk is laid out for scrolls sideways instead."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        column = self.widget()
+        if column is None:
+            return hint
+        extra = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(column.minimumSizeHint().width() + extra, hint.height())
 
 
 class ComposerView(QWidget):
@@ -105,10 +119,10 @@ class ComposerView(QWidget):
         left = QVBoxLayout(column)
         left.setContentsMargins(0, 0, 6, 0)
         left.setSpacing(5)
-        left_scroll = QScrollArea()
+        left_scroll = ColumnScroll()
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         left_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         left_scroll.setWidget(column)
         root.addWidget(left_scroll, 3)
@@ -129,14 +143,15 @@ class ComposerView(QWidget):
         self.exercise = QCheckBox("E&xercice")
         self.exercise.setObjectName("exercise")
         self.exercise.setToolTip("Message d'entraînement : préfixe « EXERCICE », sujets d'exercice")
-        self.templates = QComboBox()
+        self.templates = FittedCombo(fitted=1)  # the prompt; a chosen model is not kept shown
         self.templates.setObjectName("templates")
         self.templates.setToolTip("Modèles de ce département, ou modèles nationaux de prévention")
-        compact(self.templates, 12)
+        # One target per row: « National (tous départements) » and « Alerte opérationnelle »
+        # stay whole in the column left of the previews at 1280 pixels.
         self._add_labelled(targets, 0, 0, "&Département :", self.departement)
-        self._add_labelled(targets, 0, 2, "T&ype :", self.kind)
-        targets.setColumnStretch(1, 3)
-        targets.setColumnStretch(3, 2)
+        self._add_labelled(targets, 1, 0, "T&ype :", self.kind)
+        targets.addWidget(self.exercise, 1, 2)
+        targets.setColumnStretch(1, 1)
         left.addLayout(targets)
 
         text_row = QHBoxLayout()
@@ -145,8 +160,6 @@ class ComposerView(QWidget):
         templates_label.setBuddy(self.templates)
         text_row.addWidget(text_label)
         text_row.addStretch(1)
-        text_row.addWidget(self.exercise)
-        text_row.addSpacing(12)
         text_row.addWidget(templates_label)
         text_row.addWidget(self.templates, 2)
         left.addLayout(text_row)
@@ -203,6 +216,8 @@ class ComposerView(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setMinimumWidth(340)
         scroll.setMaximumWidth(470)
+        # Its own size hint would take width from the column: it grows only with what is left.
+        scroll.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         root.addWidget(scroll, 2)
 
         self.setTabOrder(self.departement, self.kind)
@@ -219,6 +234,7 @@ class ComposerView(QWidget):
         self.templates.activated.connect(self._on_template_chosen)
         self.attestation.changed.connect(self._update)
         self.checklist.place_confirmation_changed.connect(self._update)
+        self.checklist.help_requested.connect(self._open_rule_help)
         self.checklist.fix_requested.connect(
             lambda fix: apply_fix(fix, self.editor, self.departement, self.attestation)
         )
@@ -259,6 +275,14 @@ class ComposerView(QWidget):
         if index >= 0:
             self.kind.setCurrentIndex(index)
         self.editor.setFocus()
+
+    def help_topic(self) -> str | None:
+        """F1: the most serious rule the text does not respect."""
+        return self.checklist.first_problem()
+
+    def _open_rule_help(self, rule_id: str) -> None:
+        if self.ctx.navigator is not None:
+            self.ctx.navigator.show_help(rule_id)
 
     def activated(self) -> None:
         self._load_templates()  # they may have changed in « Modèles »

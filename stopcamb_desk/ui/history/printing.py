@@ -1,4 +1,5 @@
-"""CSV and printable PDF of the history (current filters), for the hierarchy or a magistrate.
+"""CSV and printable PDF of the history (current filters), for the hierarchy or a magistrate,
+and one alert in CAP 1.2 (the same service as ``stopcamb-desk export cap``).
 
 Both page through the whole history: they run on the database worker (:class:`ExportJob`),
 with a progress dialog and « Annuler »; the GUI thread only shows where they are.
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.models import utcnow
-from stopcamb_desk.services.exports import write_csv
+from stopcamb_desk.services.exports import cap_message, write_csv
 from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.history_model import HistoryFilter
 from stopcamb_desk.services.progress import Progress
@@ -181,6 +182,32 @@ def export_pdf(parent: QWidget, ctx: ShellContext, history: HistoryService, flt:
         parent, ctx, "Imprimer l'historique", path, write,
         "{count} alerte(s) écrite(s) dans {path}.",
     )  # fmt: skip
+
+
+def export_cap(parent: QWidget, ctx: ShellContext, alert_id: int, path: Path) -> ExportJob:
+    """One alert in CAP 1.2 (the XML of ``stopcamb-desk export cap``)."""
+    principal, db, ttl = ctx.principal, ctx.services.db, ctx.services.settings.fcm.ttl_hours
+
+    def write(progress: Progress, out_path: Path) -> int:
+        message = cap_message(db, principal, alert_id, ttl_hours=ttl)
+        progress.check()
+        out_path.write_bytes(message.xml + b"\n")
+        return 1
+
+    return ExportJob(
+        parent, ctx, "Exporter l'alerte (CAP 1.2)", path, write,
+        f"Alerte n° {alert_id} exportée au format CAP 1.2 dans {{path}}.",
+    )  # fmt: skip
+
+
+def export_cap_dialog(parent: QWidget, ctx: ShellContext, alert_id: int) -> ExportJob | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent,
+        f"Exporter l'alerte n° {alert_id} (CAP 1.2)",
+        f"alerte-{alert_id}.cap.xml",
+        "CAP 1.2 (*.xml)",
+    )
+    return export_cap(parent, ctx, alert_id, Path(name)) if name else None
 
 
 def export_pdf_dialog(

@@ -144,6 +144,14 @@ class HistoryView(QWidget):
         self.export_button.clicked.connect(self._export_csv)
         self.pdf_button = QPushButton("Imprimer (PDF)…")
         self.pdf_button.clicked.connect(self._export_pdf)
+        self.cap_button = QPushButton("Alerte en CAP…")
+        self.cap_button.setObjectName("capButton")
+        self.cap_button.setToolTip(
+            "Exporte l'alerte sélectionnée au format CAP 1.2 (XML OASIS, pour les autres systèmes "
+            "d'alerte)"
+        )
+        self.cap_button.setEnabled(False)
+        self.cap_button.clicked.connect(self._export_cap)
 
         # Two rows so that the view fits a 1280-pixel screen next to the navigation.
         filters = QHBoxLayout()
@@ -160,6 +168,7 @@ class HistoryView(QWidget):
         searches.addWidget(self.author, 1)
         searches.addWidget(self.export_button)
         searches.addWidget(self.pdf_button)
+        searches.addWidget(self.cap_button)
 
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -175,6 +184,11 @@ class HistoryView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HISTORY_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        # The rows arrive after the first paint (database worker): the short columns, sized
+        # on their headers alone, are sized again on their content when the first rows come.
+        self.model.rowsInserted.connect(
+            lambda _parent, first, _last: header.resizeSections() if first == 0 else None
+        )
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("historyDetail")
@@ -249,6 +263,7 @@ class HistoryView(QWidget):
         def done(loaded: Any) -> None:
             detail, state = loaded
             if self._current_id == alert_id:
+                self.cap_button.setEnabled(True)
                 self.detail.setHtml(detail_html(detail))
                 self.alert_actions.set_state(state)
                 self.detail_shown.emit(alert_id)
@@ -297,6 +312,12 @@ class HistoryView(QWidget):
         from stopcamb_desk.ui.history.printing import export_csv_dialog
 
         self.export_job = export_csv_dialog(self, self.ctx, self.history, self.current_filter())
+
+    def _export_cap(self) -> None:
+        from stopcamb_desk.ui.history.printing import export_cap_dialog
+
+        if self._current_id is not None:
+            self.export_job = export_cap_dialog(self, self.ctx, self._current_id)
 
     def _export_pdf(self) -> None:
         from stopcamb_desk.ui.history.printing import export_pdf_dialog

@@ -186,9 +186,7 @@ class MapView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(title)
-        top.addSpacing(12)
         top.addWidget(self.zone)
-        top.addSpacing(8)
         top.addLayout(periods)
         top.addWidget(self.exercises)
         top.addStretch(1)
@@ -203,7 +201,6 @@ class MapView(QWidget):
             button.setAccessibleName(tip)
             button.clicked.connect(slot)
             top.addWidget(button)
-        top.addSpacing(8)
         top.addWidget(self.export_button)
 
         self.status = QLabel()
@@ -216,7 +213,8 @@ class MapView(QWidget):
         )
         self.search = QLineEdit()
         self.search.setObjectName("communeSearch")
-        self.search.setPlaceholderText("Commune (ex. : Meythet)…")
+        self.search.setPlaceholderText("Commune…")
+        self.search.setToolTip("Placer une commune sur la carte, ex. : Meythet")
         self.search.setAccessibleName("Rechercher une commune")
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.search_commune)

@@ -41,7 +41,7 @@ Getter = Callable[[OverviewRow], Any]
 COLUMNS: tuple[tuple[str, Getter, Getter], ...] = (
     ("Département", lambda r: f"{r.code} {r.nom}", lambda r: r.code),
     ("Alertes", lambda r: r.alerts, lambda r: r.alerts),
-    ("Sur les téléphones (depuis)", lambda r: r.phones, lambda r: r.phone.age if r.phone else None),
+    ("Téléphones (depuis)", lambda r: r.phones, lambda r: r.phone.age if r.phone else None),
 )
 NUMERIC = (1,)
 

@@ -152,7 +152,8 @@ class OverviewView(QWidget):
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The département's name whole; what the phones show takes what is left.
+        header.setSectionResizeMode(self.model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # most alerts first
         self.table.clicked.connect(self._on_row)
         self.message = QLabel("")

@@ -94,6 +94,19 @@ VIEWS: tuple[ViewSpec, ...] = (
         "OverviewView",
         roles=frozenset({Role.OPP_NATIONAL, Role.ADMINISTRATEUR}),
     ),
+    ViewSpec(
+        "comptes",
+        "Comptes",
+        "Comptes des opérateurs : créer, désactiver, déverrouiller, mot de passe, départements",
+        "AccountsView",
+        roles=frozenset({Role.ADMINISTRATEUR}),
+    ),
+    ViewSpec(
+        "aide",
+        "Aide",
+        "Premiers pas et règles de rédaction (F1)",
+        "HelpView",
+    ),
 )
 
 VIEW_KEYS: tuple[str, ...] = tuple(spec.key for spec in VIEWS)

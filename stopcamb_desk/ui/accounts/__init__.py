@@ -1,0 +1,1 @@
+"""« Comptes »: the administrator's screen of operator accounts (``AccountsView``)."""
