@@ -643,6 +643,15 @@ def pending_alerts(db: Database) -> list[PendingAlert]:
         return [PendingAlert(*row) for row in session.execute(query)]
 
 
+def sends_in_flight(db: Database) -> int:
+    """How many alerts are queued or being sent right now (« en attente », « envoi en cours »):
+    what a desk that quits leaves to the next sender."""
+    query = select(func.count()).select_from(Alert)
+    query = query.where(Alert.status.in_(sorted(IN_PROGRESS_STATUSES)))
+    with db.session() as session:
+        return int(session.scalar(query) or 0)
+
+
 def check_mode(session: Session, gateway: str) -> None:
     """One database, one mode: real sends (FCM) and simulated ones never mix, or a real alert
     would be « sent » by a simulating desk, a test reach real phones, and the two would replace
