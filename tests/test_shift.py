@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
-from ui_helpers import RecordingPresenter
+from ui_helpers import RecordingPresenter, log_in, running_desk
 
 from stopcamb_desk.config import Settings, load_settings
 from stopcamb_desk.domain.roles import Principal
@@ -24,7 +24,7 @@ from stopcamb_desk.ui.app import Desk
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.shell import MainWindow
-from stopcamb_desk.ui.tasks import ImmediateTaskRunner, QtTaskRunner
+from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
 WAIT_MS = 20_000
 
@@ -219,23 +219,12 @@ def test_quitting_without_sends_in_flight_is_immediate(
 
 @pytest.fixture
 def desk(qtbot: QtBot) -> Iterator[Desk]:
-    errors = ErrorHandler(RecordingPresenter())
-    desk = Desk(load_settings().with_demo(), QtTaskRunner(on_unhandled=errors.report), errors)
-    desk.start()
-    qtbot.waitExposed(desk.login)
-    yield desk
-    qtbot.waitUntil(lambda: not desk.flow.opening, timeout=WAIT_MS)
-    desk.close()
-    desk.login.deleteLater()
+    with running_desk(qtbot, load_settings().with_demo()) as desk:
+        yield desk
 
 
 def test_change_operator_reopens_the_desk_for_the_next_officer(qtbot: QtBot, desk: Desk) -> None:
-    qtbot.keyClicks(desk.login.login_edit, "chef74")
-    qtbot.keyClicks(desk.login.password_edit, "demo-chef74")
-    with qtbot.waitSignal(desk.shell_opened, timeout=WAIT_MS) as opened:
-        qtbot.keyClick(desk.login.password_edit, Qt.Key.Key_Return)
-    first = opened.args[0]
-    assert isinstance(first, MainWindow)
+    first = log_in(qtbot, desk)
     first.change_operator()
     assert first.locked and first.lock_screen is not None
     form = first.lock_screen.login
