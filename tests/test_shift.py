@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
-from ui_helpers import RecordingPresenter, log_in, running_desk
+from ui_helpers import log_in, main_windows, running_desk
 
 from stopcamb_desk.config import Settings, load_settings
 from stopcamb_desk.domain.roles import Principal
@@ -21,10 +21,7 @@ from stopcamb_desk.models import Alert, AuditEvent
 from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.services.outbox import sends_in_flight
 from stopcamb_desk.ui.app import Desk
-from stopcamb_desk.ui.context import ShellContext
-from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.shell import MainWindow
-from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
 WAIT_MS = 20_000
 
@@ -47,23 +44,13 @@ MakeWindow = Callable[..., MainWindow]
 
 @pytest.fixture
 def make_window(qtbot: QtBot, services: Services) -> Iterator[MakeWindow]:
-    windows: list[MainWindow] = []
+    with main_windows(qtbot) as open_window:
 
-    def make(login: str = "chef74", settings: Settings | None = None) -> MainWindow:
-        principal = services.accounts.authenticate(login, f"demo-{login}")
-        errors = ErrorHandler(RecordingPresenter())
-        tasks = ImmediateTaskRunner(on_unhandled=errors.report)
-        ctx = ShellContext(settings or services.settings, services, principal, tasks, errors)
-        window = MainWindow(ctx)
-        window.show()
-        qtbot.waitExposed(window)
-        windows.append(window)
-        return window
+        def make(login: str = "chef74", settings: Settings | None = None) -> MainWindow:
+            principal = services.accounts.authenticate(login, f"demo-{login}")
+            return open_window(services, principal, settings)
 
-    yield make
-    for window in windows:
-        window.quit_now()
-        window.deleteLater()
+        yield make
 
 
 def _focused(window: MainWindow) -> QWidget:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -109,3 +109,34 @@ def log_in(qtbot: QtBot, desk: Desk, login: str = "chef74", password: str = "") 
     window = opened.args[0]
     assert isinstance(window, MainWindow)
     return window
+
+
+OpenWindow = Callable[["Services", "Principal", "Settings | None"], "MainWindow"]
+
+
+@contextmanager
+def main_windows(qtbot: QtBot) -> Iterator[OpenWindow]:
+    """Opens main windows (``principal`` over ``services``, background work run at once, error
+    pop-ups recorded); on exit they close as the desk closes them when it ends."""
+    from stopcamb_desk.ui.shell import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def open_window(
+        services: Services, principal: Principal, settings: Settings | None = None
+    ) -> MainWindow:
+        errors = ErrorHandler(RecordingPresenter())
+        tasks = ImmediateTaskRunner(on_unhandled=errors.report)
+        ctx = ShellContext(settings or services.settings, services, principal, tasks, errors)
+        window = MainWindow(ctx)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    try:
+        yield open_window
+    finally:
+        for window in windows:
+            window.quit_now()
+            window.deleteLater()

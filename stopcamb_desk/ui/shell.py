@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from stopcamb_desk import __version__
+from stopcamb_desk.ui.awareness import NoticeBanner
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.geometry import restore_window, save_window, ui_settings
 from stopcamb_desk.ui.statusbar import DeskStatusBar, push_mode
@@ -117,8 +119,15 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Navigation")
         self.navigation.setFixedWidth(260)
         self.stack = QStackedWidget()
+        self.notices = NoticeBanner(self.ctx, lambda: self.current_view_key() == "composer")
+        self.notices.opened.connect(self.show_alert)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.notices)
+        right.addWidget(self.stack, 1)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.pages = QStackedWidget()  # the desk, or the lock screen covering it
         self.pages.addWidget(central)
         self.setCentralWidget(self.pages)
@@ -303,11 +312,16 @@ class MainWindow(QMainWindow):
             self._menu_actions.append(action)
         self._add_phone_action(view_menu)
 
+        bar.addMenu(self.notices.menu)
         help_menu = bar.addMenu("&Aide")
         about = QAction("À &propos", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
-        self._menu_actions += [view_menu.menuAction(), help_menu.menuAction()]
+        self._menu_actions += [
+            view_menu.menuAction(),
+            self.notices.menu.menuAction(),
+            help_menu.menuAction(),
+        ]
 
     def _add_phone_action(self, menu: QMenu) -> None:
         """« Téléphone simulé » (Ctrl+T), offered only when sending is simulated."""
@@ -357,6 +371,7 @@ class MainWindow(QMainWindow):
             event.ignore()  # the operator is asked (or the check is still running)
             return
         self.idle_timer.stop()
+        self.notices.stop()
         save_window(self, self._store)
         self.ctx.changes.stop()  # the views' listener thread ends with the window
         super().closeEvent(event)

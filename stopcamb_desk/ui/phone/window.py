@@ -35,13 +35,11 @@ from stopcamb_desk.push.topics import topic_for
 from stopcamb_desk.ui.phone.style import STYLE
 from stopcamb_desk.ui.phone.timeline import (
     PhoneEvent,
-    alert_number,
+    card_caption,
     card_time,
     describe,
     phone_label,
     phone_topics,
-    received_when,
-    target_label,
     timeline,
 )
 from stopcamb_desk.ui.preview.banner import BannerCard
@@ -151,10 +149,7 @@ class NotificationView(QWidget):
         self.card.set_state(fit_banner(spec, delivery.title, delivery.body), dark, zoom)
         self.card.setMinimumHeight(self.card.sizeHint().height())
         self.card.setMaximumSize(self.card.sizeHint())
-        where = target_label(delivery).capitalize()
-        self.caption.setText(
-            f"{where} · {alert_number(delivery)} · reçue {received_when(delivery.at, now)}"
-        )
+        self.caption.setText(card_caption(delivery, now))
 
 
 class PhoneWindow(QWidget):
@@ -226,7 +221,7 @@ class PhoneWindow(QWidget):
         self.exercise = QCheckBox("Téléphone d'&exercice")
         self.exercise.setObjectName("phoneExercise")
         self.exercise.setToolTip(
-            "Montre un téléphone de test abonné aux sujets d'exercice (exercice_dep_…) : "
+            "Montre un téléphone de test abonné aux messages d'exercice (préfixe « EXERCICE ») : "
             "les alertes envoyées en mode EXERCICE n'apparaissent que là."
         )
         self.exercise.toggled.connect(lambda _on: self.refresh())
