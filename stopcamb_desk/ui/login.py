@@ -127,7 +127,7 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._painted = False
-        self.setWindowTitle("Stop Cambriolages — Connexion")
+        self.setWindowTitle("Connexion")  # « — Stop Cambriolages » is added by the application
         self.setObjectName("loginDialog")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)

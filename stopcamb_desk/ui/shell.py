@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
         self.phone_window: QWidget | None = None
         _mode, real = push_mode(ctx.settings)
         suffix = "" if real else " [SIMULATION]"
-        self.setWindowTitle(f"Stop Cambriolages — {ctx.principal.nom}{suffix}")
+        # The window system adds « — Stop Cambriolages » (the application's display name).
+        self.setWindowTitle(f"{ctx.principal.nom}{suffix}")
         self.setObjectName("mainWindow")
         self.lock_screen: LockScreen | None = None
         self._menu_actions: list[QAction] = []  # disabled while the lock screen is up
@@ -342,15 +343,16 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_phone(self) -> QWidget | None:
         """Open (or bring back) the simulated phone window."""
-        from stopcamb_desk.ui.phone.window import PhoneWindow, simulation_gateway
+        from stopcamb_desk.ui.phone.window import PhoneWindow, phone_geometry, simulation_gateway
 
         gateway = simulation_gateway(self.ctx.services.gateway)
         if gateway is None:
             return None
         if self.phone_window is None:
             self.phone_window = PhoneWindow(gateway, self.ctx.principal, self)
-            available = self.screen().availableGeometry().height()
-            self.phone_window.resize(540, min(900, int(available * 0.95)))
+            self.phone_window.setGeometry(
+                phone_geometry(self.screen().availableGeometry(), self.phone_window.sizeHint())
+            )
         self.phone_window.show()
         self.phone_window.raise_()
         self.phone_window.activateWindow()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -150,6 +150,22 @@ class NotificationView(QWidget):
         self.card.setMinimumHeight(self.card.sizeHint().height())
         self.card.setMaximumSize(self.card.sizeHint())
         self.caption.setText(card_caption(delivery, now))
+
+
+PHONE_WIDTH = 540
+# What the window manager adds above a window (title bar) and keeps around it.
+WINDOW_FRAME = 40
+SCREEN_MARGIN = 16
+
+
+def phone_geometry(available: QRect, hint: QSize) -> QRect:
+    """Where the simulated phone opens: at the right of the screen, its title bar and its
+    bottom inside the usable area (a 1000-pixel-high screen with a task bar included)."""
+    room = available.height() - WINDOW_FRAME - SCREEN_MARGIN
+    height = max(1, min(hint.height(), room))
+    width = min(max(PHONE_WIDTH, hint.width()), available.width() - 2 * SCREEN_MARGIN)
+    left = available.right() + 1 - width - SCREEN_MARGIN
+    return QRect(max(available.left(), left), available.top() + WINDOW_FRAME, width, height)
 
 
 class PhoneWindow(QWidget):
