@@ -54,6 +54,7 @@ class LockScreen(QWidget):
         self.title = QLabel(LOCKED_TITLE)
         self.title.setObjectName("lockTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setStyleSheet("font-size: 22pt; font-weight: bold; color: #0b2a5b;")
         note = QLabel(SENDS_GO_ON)
         note.setWordWrap(True)
         note.setAlignment(Qt.AlignmentFlag.AlignCenter)
