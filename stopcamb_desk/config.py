@@ -27,6 +27,8 @@ APP_NAME = "stopcamb-desk"
 APP_AUTHOR = "Gendarmerie"
 
 DEFAULT_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
+# The desk locks itself after this many minutes without a key press or a mouse move (0: never).
+DEFAULT_IDLE_LOCK_MINUTES = 10.0
 DEFAULT_RETRACTION_TEXT = (
     "Le message précédent a été retiré. Restez vigilants. En cas d'urgence, composez le 17."
 )
@@ -60,6 +62,8 @@ class Settings:
     audit_key_file: Path | None = None
     # addok engine (national address API or an on-premises one) for « géocoder l'adresse ».
     geocoder_url: str = DEFAULT_GEOCODER_URL
+    # ``[interface] verrouillage_minutes``: idle delay before the lock screen, 0 disables it.
+    idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     demo: bool = False
 
     @property
@@ -129,6 +133,15 @@ def _ttl(value: object) -> int:
     return value
 
 
+def _idle_lock(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1440:
+        raise ConfigError(
+            "interface.verrouillage_minutes doit être un nombre de minutes entre 0 (jamais) et "
+            f"1440 (valeur lue : {value!r})."
+        )
+    return float(value)
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read the settings; ``env`` defaults to ``os.environ`` (tests pass their own)."""
     env = dict(os.environ) if env is None else env
@@ -141,6 +154,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     news = _section(data, "news")
     audit = _section(data, "audit")
     geocoder = _section(data, "geocoder")
+    interface = _section(data, "interface")
 
     data_dir_value = env.get("STOPCAMB_DATA_DIR") or general.get("data_dir")
     data_dir = Path(str(data_dir_value)).expanduser() if data_dir_value else _default_data_dir()
@@ -168,6 +182,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         news_database_url=str(news_url).strip() if news_url else None,
         audit_key_file=Path(str(key_file)).expanduser() if key_file else None,
         geocoder_url=str(geocoder_url).strip(),
+        idle_lock_minutes=_idle_lock(
+            interface.get("verrouillage_minutes", DEFAULT_IDLE_LOCK_MINUTES)
+        ),
     )
 
 

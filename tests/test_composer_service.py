@@ -92,7 +92,9 @@ def test_the_forbidden_seed_text_is_refused_with_the_reason_in_french() -> None:
         validate_for_send(CHEF_74, draft, today=TODAY)
     message = refused.value.message
     assert message.startswith("Envoi impossible : « suspectes »")
-    assert "2 autres points bloquants" in message  # « repérage », no offence stated
+    # Two points, as the checklist lists them: the suspicion (« suspectes », « repérage ») and
+    # no offence stated.
+    assert message.endswith("(et 1 autre point bloquant)")
 
 
 def test_banner_title_names_the_departement_and_marks_exercises() -> None:

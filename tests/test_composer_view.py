@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
 
+from stopcamb_desk.domain.rules.charset import sms_info
 from stopcamb_desk.domain.rules.model import GaugeLevel, MessageKind
+from stopcamb_desk.services.composer_model import WAITING_FOR_TEXT
+from stopcamb_desk.ui.composer.view import PLACEHOLDERS
 from stopcamb_desk.ui.preview.layout import ANDROID_COLLAPSED
 
 FORBIDDEN = "Attention : véhicule ou personnes suspectes en repérage dans les zones artisanales..."
@@ -252,3 +255,61 @@ def test_confirmed_alert_goes_to_the_durable_outbox(qtbot: QtBot, desk: Desk) ->
     assert alert.procedure_number == "PV 2025/77"
     qtbot.waitUntil(lambda: outbox.status(alert_id)[0] == "envoyee", timeout=10_000)
     assert desk.presenter.unexpected == []
+
+
+# -- what a tired officer read wrong (issue 12) --------------------------------------------------
+def test_after_a_send_the_empty_composer_shows_a_hint_not_a_red_refusal(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.composer(qtbot)
+    assert view.send_bar.reason.text() == WAITING_FOR_TEXT  # nothing typed: nothing is wrong
+    assert view.send_bar.reason.property("blocked") == "hint"
+    fill_attestation(qtbot, view)
+    type_text(qtbot, view, SEED)
+    view.open_confirmation()
+    assert view.confirmation is not None
+    qtbot.mouseClick(view.confirmation.send_button, Qt.MouseButton.LeftButton)
+    assert view.status.isVisible() and "enregistrée" in view.status.text()
+    assert view.text() == ""
+    reason = view.send_bar.reason
+    assert not reason.text().startswith("Envoi impossible")
+    assert reason.text() == WAITING_FOR_TEXT and reason.property("blocked") == "hint"
+    assert not view.send_bar.button.isEnabled()
+    assert view.checklist.state_of("vide") == "–" and view.checklist.problems_text() == ""
+    type_text(qtbot, view, "x")  # a real refusal is red again
+    assert view.send_bar.reason.property("blocked") == "true"
+
+
+def test_the_sms_line_of_the_checklist_agrees_with_its_detail(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.composer(qtbot)
+    fill_attestation(qtbot, view)
+    type_text(qtbot, view, SEED)
+    item = view.checklist.items["gsm7"]
+    assert (item.title.text(), view.checklist.state_of("gsm7")) == ("Compatible SMS (GSM-7)", "✓")
+    unicode_text = SEED.replace("l'info", "l’info")  # the typographic apostrophe is not GSM-7
+    replace_text(qtbot, view, unicode_text)
+    info = sms_info(unicode_text)
+    assert info.encoding == "UCS-2" and info.segments > 1
+    assert item.title.text() == f"SMS : Unicode (UCS-2), {info.segments} SMS"
+    assert view.checklist.state_of("gsm7") != "✓"
+    assert f"{info.segments} SMS" in item.title.toolTip()
+    assert "UCS-2" in item.title.toolTip()
+
+
+def test_the_refusal_counts_the_other_points_as_the_checklist_lists_them(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    view = desk.composer(qtbot)
+    fill_attestation(qtbot, view)
+    type_text(qtbot, view, FORBIDDEN)
+    listed = [line for line in view.checklist.problems_text().splitlines() if "✗" in line]
+    assert len(listed) == 2  # « Pas de soupçon » and « Fait avéré »
+    assert view.send_bar.reason.text().endswith("(et 1 autre point bloquant)")
+
+
+def test_the_opp_composer_suggests_a_national_prevention_example(qtbot: QtBot, desk: Desk) -> None:
+    opp = desk.composer(qtbot, "opp34")
+    assert opp.editor.placeholderText() == PLACEHOLDERS[MessageKind.PREVENTION]
+    assert "tranquillité vacances" in opp.editor.placeholderText()
+    chef = desk.composer(qtbot)
+    assert "MEYTHET" in chef.editor.placeholderText()

@@ -70,7 +70,7 @@ def desk(qtbot: QtBot) -> Iterator[Desk]:
     for window in windows:
         window.ctx.changes.stop()
         window.ctx.services.close()  # the sender thread stops before the runner
-        window.close()
+        window.quit_now()  # as the desk does when the application ends
     for runner in runners:
         runner.shutdown()
 
@@ -224,7 +224,7 @@ def test_stale_replacement_shows_the_conflict_and_the_new_head(
     assert composer.status.text().startswith("Rien n'est parti")
     banner.links.linkActivated.emit(f"show:{winner}")
     assert window.current_view_key() == "historique"
-    qtbot.waitUntil(lambda: f"Alerte n° {winner}" in history.detail.toPlainText(), timeout=WAIT)
+    qtbot.waitUntil(lambda: f"Retrait n° {winner}" in history.detail.toPlainText(), timeout=WAIT)
     assert DEFAULT_RETRACTION_TEXT in history.detail.toPlainText()
 
 

@@ -11,17 +11,15 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from ui_helpers import RecordingPresenter, type_keys
+from ui_helpers import log_in, running_desk, type_keys
 
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.rules.model import ProcedureType
 from stopcamb_desk.push.simulation import JOURNAL_NAME, SimulationGateway
 from stopcamb_desk.ui.app import Desk
 from stopcamb_desk.ui.composer.view import ComposerView
-from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.phone.window import PhoneWindow
 from stopcamb_desk.ui.shell import MainWindow
-from stopcamb_desk.ui.tasks import QtTaskRunner
 
 FIRST = (
     "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
@@ -36,27 +34,8 @@ WAIT_MS = 20_000
 
 @pytest.fixture
 def desk(qtbot: QtBot) -> Iterator[Desk]:
-    settings = load_settings().with_demo()  # what `make run` does
-    presenter = RecordingPresenter()
-    errors = ErrorHandler(presenter)
-    desk = Desk(settings, QtTaskRunner(on_unhandled=errors.report), errors)
-    desk.presenter = presenter  # type: ignore[attr-defined]
-    desk.start()
-    qtbot.waitExposed(desk.login)
-    yield desk
-    qtbot.waitUntil(lambda: not desk.flow.opening, timeout=WAIT_MS)
-    desk.close()
-    desk.login.deleteLater()
-
-
-def log_in(qtbot: QtBot, desk: Desk) -> MainWindow:
-    qtbot.keyClicks(desk.login.login_edit, "chef74")
-    qtbot.keyClicks(desk.login.password_edit, "demo-chef74")
-    with qtbot.waitSignal(desk.shell_opened, timeout=WAIT_MS) as opened:
-        qtbot.keyClick(desk.login.password_edit, Qt.Key.Key_Return)
-    window = opened.args[0]
-    assert isinstance(window, MainWindow)
-    return window
+    with running_desk(qtbot, load_settings().with_demo()) as desk:  # what `make run` does
+        yield desk
 
 
 def send_alert(qtbot: QtBot, window: MainWindow, text: str, numero: str) -> int:

@@ -116,7 +116,7 @@ def test_a_withdrawn_alert_is_said_withdrawn_on_the_phone_of_34(
         qtbot.addWidget(window)
         assert window.shown_on("34") == ["4"]
         lines = window.history_lines()
-        assert "34 · n° 4 (retrait) — AFFICHÉ en ce moment" in lines[0]
+        assert "34 · n° 4 (retrait) — message de retrait AFFICHÉ en ce moment" in lines[0]
         assert "34 · n° 3 — retiré à " in lines[1] and "par n° 4" in lines[1]
     finally:
         services.close()

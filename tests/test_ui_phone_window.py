@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
 from pytestqt.qtbot import QtBot
 
 from stopcamb_desk.config import FcmSettings, load_settings
@@ -19,7 +20,7 @@ from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.phone.timeline import card_time, phone_topics, received_when, timeline
-from stopcamb_desk.ui.phone.window import PhoneWindow
+from stopcamb_desk.ui.phone.window import WINDOW_FRAME, PhoneWindow, phone_geometry
 from stopcamb_desk.ui.shell import MainWindow
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 
@@ -230,3 +231,16 @@ def test_no_phone_offered_when_firebase_is_configured(
         assert window.show_phone() is None
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("task_bar", [0, 48])
+def test_the_phone_window_fits_a_1000_pixel_high_screen(
+    qtbot: QtBot, gateway: SimulationGateway, task_bar: int
+) -> None:
+    window = make_phone(qtbot, gateway)
+    screen = QRect(0, task_bar, 1920, 1000 - task_bar)  # the usable area, task bar excluded
+    placed = phone_geometry(screen, window.sizeHint())
+    assert placed.top() - WINDOW_FRAME >= screen.top()  # its title bar is on the screen
+    assert placed.bottom() <= screen.bottom()  # and so is its bottom edge
+    assert placed.height() >= window.minimumSizeHint().height()  # nothing squeezed
+    assert placed.right() <= screen.right()

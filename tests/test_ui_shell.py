@@ -173,3 +173,19 @@ def test_a_click_on_the_map_chooses_the_composers_departement(
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=bourg.toPoint())
     assert composer.departement.currentData() == "74"  # type: ignore[attr-defined]
     assert "n'est pas le vôtre" in carte.message.text()  # type: ignore[attr-defined]
+
+
+def test_window_titles_leave_the_application_name_to_the_window_system(
+    make_window: MakeWindow,
+) -> None:
+    """Qt adds « — Stop Cambriolages » (the display name) to every title: ours must not say it
+    again (« Stop Cambriolages — Adj. Martin — Stop Cambriolages »)."""
+    from stopcamb_desk.ui.login import LoginDialog
+
+    window = make_window(CHEF)
+    assert window.windowTitle() == "Adj. Martin (CORG 74) [SIMULATION]"
+    login = LoginDialog()
+    assert login.windowTitle() == "Connexion"
+    login.deleteLater()
+    for widget in QApplication.topLevelWidgets():
+        assert "Stop Cambriolages" not in widget.windowTitle()

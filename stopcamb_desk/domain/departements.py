@@ -55,3 +55,11 @@ def departement_label(code: str) -> str:
     """« Hérault (34) », or « département 99 » for an unknown code."""
     name = DEPARTEMENT_NAMES.get(code)
     return f"{name} ({code})" if name else f"département {code}"
+
+
+def audience_label(departement: str | None) -> str:
+    """Who receives an alert, in an operator's words (never the FCM topic name):
+    « abonnés du 74 — Haute-Savoie », « abonnés de toute la France (national) »."""
+    if departement is None:
+        return "abonnés de toute la France (national)"
+    return f"abonnés du {departement} — {departement_name(departement)}"

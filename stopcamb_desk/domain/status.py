@@ -167,8 +167,47 @@ def acceptance_summary(outcomes: Iterable[str]) -> str | None:
     )
 
 
-def status_label(status: str) -> str:
-    """French label of a stored status; an unknown value is shown as is (never hidden)."""
+# A retraction (the neutral message that withdraws the alert shown on the phones, ``retraction``
+# flag of the push, see ``push/payload.py``) is named as such wherever an alert is listed.
+RETRACTION_KIND_LABEL = "Retrait"
+RETRACTION_STATUS_LABELS: dict[str, str] = {
+    "en_attente": "Retrait en attente",
+    "envoi": "Retrait en cours d'envoi",
+    "envoyee": "Retrait envoyé",
+    "echec": "Retrait en échec",
+    "a_verifier": "Retrait à vérifier",
+    "remplacee_attente": "Retrait remplacé avant envoi",
+}
+# What one alert is, for an operator: an alert, the replacement of one, or a retraction.
+NATURE_ALERT = "Alerte"
+NATURE_REPLACEMENT = "Remplacement"
+NATURE_RETRACTION = "Retrait"
+
+
+SENT_HEADLINES: dict[str, str] = {
+    NATURE_ALERT: "Alerte envoyée",
+    NATURE_REPLACEMENT: "Remplacement envoyé",
+    NATURE_RETRACTION: "Retrait envoyé",
+}
+
+
+def sent_headline(nature: str) -> str:
+    """« Alerte envoyée », « Remplacement envoyé », « Retrait envoyé »."""
+    return SENT_HEADLINES.get(nature, nature)
+
+
+def alert_nature(replaces_id: int | None, retraction: bool) -> str:
+    """« Alerte », « Remplacement » or « Retrait »."""
+    if retraction:
+        return NATURE_RETRACTION
+    return NATURE_ALERT if replaces_id is None else NATURE_REPLACEMENT
+
+
+def status_label(status: str, *, retraction: bool = False) -> str:
+    """French label of a stored status (« Retrait envoyé » for a retraction); an unknown value
+    is shown as is (never hidden)."""
+    if retraction and status in RETRACTION_STATUS_LABELS:
+        return RETRACTION_STATUS_LABELS[status]
     return STATUS_LABELS.get(status, status)
 
 
@@ -182,8 +221,9 @@ def parse_status(value: str) -> str:
     raise ValueError(f"Statut inconnu : « {value} ». Valeurs acceptées : {accepted}.")
 
 
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+def kind_label(kind: str, *, retraction: bool = False) -> str:
+    """« Alerte opérationnelle », « Prévention nationale », or « Retrait »."""
+    return RETRACTION_KIND_LABEL if retraction else KIND_LABELS.get(kind, kind)
 
 
 def audit_action_label(action: str) -> str:

@@ -174,9 +174,15 @@ def payload_to_json(payload: Mapping[str, Any]) -> str:
 
 
 def is_retraction(message: Mapping[str, Any]) -> bool:
-    """True for the neutral message that withdraws an alert (``data.retraction == "1"``)."""
+    """True for the neutral message that withdraws an alert (``data.retraction == "1"``); its
+    SQL twin is ``services/retraction.py``."""
     data = message.get("data")
-    return isinstance(data, Mapping) and data.get("retraction") == "1"
+    return isinstance(data, Mapping) and is_retraction_data(data)
+
+
+def is_retraction_data(data: Mapping[str, Any]) -> bool:
+    """The same test on the ``data`` of a push as a phone receives it."""
+    return data.get("retraction") == "1"
 
 
 def payload_from_json(text: str) -> dict[str, Any]:

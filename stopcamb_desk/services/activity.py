@@ -21,7 +21,6 @@ from itertools import pairwise
 from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
-from sqlalchemy.dialects.postgresql import JSONB
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.errors import DeskError
@@ -32,6 +31,7 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.exports import safe_cell, spreadsheet_csv
 from stopcamb_desk.services.history import HistoryService, visibility_clause
 from stopcamb_desk.services.history_model import PhoneEntry
+from stopcamb_desk.services.retraction import is_retraction_sql
 
 # The overview's chart and CSV stay readable; beyond a year, use the history export.
 MAX_OVERVIEW_DAYS = 366
@@ -96,17 +96,6 @@ class Briefing:
     activity: Activity
     phones: Mapping[str, PhoneEntry]  # département → the alert (or retraction) displayed
     at: datetime
-
-
-def _retraction(dialect: str) -> ColumnElement[bool]:
-    """SQL twin of ``push.payload.is_retraction``, evaluated only for replacing alerts."""
-    if dialect == "postgresql":
-        flag = func.jsonb_extract_path_text(
-            cast(Alert.payload_json, JSONB), "message", "data", "retraction"
-        )
-    else:
-        flag = func.json_extract(Alert.payload_json, "$.message.data.retraction")
-    return and_(Alert.replaces_id.is_not(None), flag == "1")
 
 
 # Julian day of 1970-01-01 00:00 UTC: SQLite's julianday() minus this is days since the epoch.
@@ -223,7 +212,7 @@ class ActivityService:
         self, principal: Principal, since: datetime, until: datetime, include_exercise: bool
     ) -> Activity:
         dialect = self._db.dialect
-        retraction = _retraction(dialect)
+        retraction = is_retraction_sql()
         day = _local_day(dialect, self._offsets(since, until)).label("day")
         # Grouped by day first: SQLite then walks the date index (the département index, with a
         # skip-scan, costs several times more at a million alerts). National prevention

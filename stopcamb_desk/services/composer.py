@@ -200,7 +200,8 @@ def refusal_reason(verdict: Verdict) -> str | None:
     blocking.sort(key=lambda f: f.end <= f.start)
     if not blocking:
         return None
-    more = len(blocking) - 1
+    # Count points as the checklist lists them: one per rule, however many passages it names.
+    more = len({f.rule for f in blocking} - {blocking[0].rule})
     tail = ""
     if more == 1:
         tail = " (et 1 autre point bloquant)"

@@ -35,6 +35,9 @@ from stopcamb_desk.services.replacement_checks import ReplacementConflict
 if TYPE_CHECKING:
     from stopcamb_desk.services.container import Services
 
+# Nothing typed yet (a fresh composer, or just after a send): a hint, not a red refusal.
+WAITING_FOR_TEXT = "Rédigez le message : le fait, le lieu, le conseil."
+
 NO_OUTBOX = (
     "L'envoi n'est pas relié à la file d'envoi sur ce poste : rien n'est parti. "
     "Prévenez l'administrateur."
@@ -61,6 +64,7 @@ class ComposerModel:
         self.kinds: list[MessageKind] = permitted_kinds(principal)
         self.verdict: Verdict | None = None
         self.reason: str | None = None  # why « Envoyer… » is refused (None: it may be sent)
+        self.waiting_for_text = True  # the text is empty: ``reason`` is a hint, not a refusal
         self.replacing: ReplacementTarget | None = None
         self.last_sent_id: int | None = None
         self._replacement: ReplacementService | None = None
@@ -77,6 +81,9 @@ class ComposerModel:
             check_target(self.principal, draft)
         except DeskError as exc:  # PermissionDenied, SendRefused
             reason = f"Envoi impossible : {exc.message}"
+        self.waiting_for_text = not draft.text.strip()
+        if self.waiting_for_text:
+            reason = WAITING_FOR_TEXT
         self.verdict, self.reason = verdict, reason
         return verdict
 

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.roles import Principal
-from stopcamb_desk.domain.status import kind_label, status_label
+from stopcamb_desk.domain.status import kind_label
 from stopcamb_desk.models import Alert
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.history import may_see
@@ -72,8 +72,8 @@ def csv_record(row: AlertRow) -> list[str]:
             _local(row.sent_at),
             row.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             row.departement or "national",
-            kind_label(row.kind),
-            status_label(row.status),
+            row.kind_label,
+            row.status_label,
             "oui" if row.exercise else "non",
             f"{row.author_nom} ({row.author_login})",
             row.text,

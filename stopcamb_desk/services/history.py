@@ -44,6 +44,7 @@ from stopcamb_desk.services.history_model import (
     PhoneEntry,
     loads_object,
 )
+from stopcamb_desk.services.retraction import is_retraction_sql
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -65,6 +66,7 @@ _ROW_COLUMNS = (
     Alert.topic,
     Alert.replaces_id,
     Alert.version,
+    is_retraction_sql(),
 )
 
 

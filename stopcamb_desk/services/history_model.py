@@ -11,6 +11,7 @@ from typing import Any
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.status import (
     acceptance_summary,
+    alert_nature,
     excerpt,
     kind_label,
     phones_label,
@@ -59,14 +60,22 @@ class AlertRow:
     topic: str
     replaces_id: int | None
     version: int
+    retraction: bool = False  # the neutral message withdrawing the alert it replaces
 
     @property
     def status_label(self) -> str:
-        return status_label(self.status)
+        """« Envoyée », or « Retrait envoyé » for a retraction."""
+        return status_label(self.status, retraction=bool(self.retraction))
 
     @property
     def kind_label(self) -> str:
-        return kind_label(self.kind)
+        """« Alerte opérationnelle », « Prévention nationale », or « Retrait »."""
+        return kind_label(self.kind, retraction=bool(self.retraction))
+
+    @property
+    def nature(self) -> str:
+        """« Alerte », « Remplacement » or « Retrait »."""
+        return alert_nature(self.replaces_id, bool(self.retraction))
 
     @property
     def excerpt(self) -> str:
@@ -90,6 +99,7 @@ class AlertRow:
             "texte": self.text,
             "sujet": self.topic,
             "remplace": self.replaces_id,
+            "retrait": bool(self.retraction),
         }
 
 

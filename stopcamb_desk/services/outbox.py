@@ -420,3 +420,12 @@ def pending_alerts(db: Database) -> list[PendingAlert]:
     )
     with db.session() as session:
         return [PendingAlert(*row) for row in session.execute(query)]
+
+
+def sends_in_flight(db: Database) -> int:
+    """How many alerts are queued or being sent right now (« en attente », « envoi en cours »):
+    what a desk that quits leaves to the next sender."""
+    query = select(func.count()).select_from(Alert)
+    query = query.where(Alert.status.in_(sorted(IN_PROGRESS_STATUSES)))
+    with db.session() as session:
+        return int(session.scalar(query) or 0)

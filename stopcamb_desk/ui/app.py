@@ -73,8 +73,12 @@ class Desk(QObject):
         from stopcamb_desk.ui.context import ShellContext
 
         ctx = ShellContext(self.settings, services, principal, self.tasks, self.errors)
+        previous = self.window
         self.window = ui.MainWindow(ctx)
+        self.window.operator_changed.connect(lambda successor: self.open_shell(services, successor))
         self.window.show()
+        if previous is not None:  # « Changer d'opérateur »: the new operator's window replaces it
+            previous.retire()
         self.login.close()
         # The sender thread prepares the FCM client and token now, so that the first send
         # costs one request like the next ones.
@@ -85,7 +89,7 @@ class Desk(QObject):
     def close(self) -> None:
         services = self.flow.services
         if self.window is not None:
-            self.window.close()
+            self.window.quit_now()  # the application is ending: no question any more
         self.login.close()
         self.tasks.shutdown()
         if services is not None:

@@ -24,14 +24,17 @@ class _Relay(QObject):
     connections) with it."""
 
     changed = Signal()
+    change = Signal(object)
     state = Signal(bool)
 
 
 class ChangeBus(QObject):
-    """``changed``: something may have changed, reload what you show. ``connection``: the
+    """``changed``: something may have changed, reload what you show. ``change``: the same,
+    with the :class:`Change` (which alert, when the database says). ``connection``: the
     listener lost (False) or regained (True) the database."""
 
     changed = Signal()
+    change = Signal(object)  # Change
     connection = Signal(bool)
 
     def __init__(self, hub: ChangeHub, url: str, parent: QObject | None = None) -> None:
@@ -51,12 +54,16 @@ class ChangeBus(QObject):
         receiver: QObject,
         on_change: Callable[[], None],
         on_state: Callable[[bool], None] | None = None,
+        on_alert: Callable[[Change], None] | None = None,
     ) -> None:
-        """Call ``on_change`` (and ``on_state``) on the GUI thread for as long as ``receiver``
-        lives; starts listening if nobody did yet."""
+        """Call ``on_change`` (and ``on_state``, ``on_alert`` with the change itself) on the GUI
+        thread for as long as ``receiver`` lives; starts listening if nobody did yet."""
         relay = _Relay(receiver)
         self.changed.connect(relay.changed)
         relay.changed.connect(on_change)
+        if on_alert is not None:
+            self.change.connect(relay.change)
+            relay.change.connect(on_alert)
         if on_state is not None:
             self.connection.connect(relay.state)
             relay.state.connect(on_state)
@@ -74,8 +81,10 @@ class ChangeBus(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.stop)
 
-    def _relay(self, _change: Change) -> None:
-        self.changed.emit()  # from any thread: queued to the views' (GUI) thread
+    def _relay(self, change: Change) -> None:
+        # From any thread: queued to the views' (GUI) thread.
+        self.change.emit(change)
+        self.changed.emit()
 
     def stop(self) -> None:
         if self._unsubscribe is not None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # QtGui is not needed at run time before the first paint
     from PySide6.QtGui import QKeyEvent, QPaintEvent, QShowEvent
 
 DEMO_TITLE = "DÉMONSTRATION — comptes fictifs, aucune notification réelle"
+SUBTITLE = "Poste CORG — connexion de l'opérateur"
 DEMO_HINT = "Cliquez sur un compte pour remplir le formulaire, double-cliquez pour vous connecter."
 
 
@@ -126,7 +127,7 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._painted = False
-        self.setWindowTitle("Stop Cambriolages — Connexion")
+        self.setWindowTitle("Connexion")  # « — Stop Cambriolages » is added by the application
         self.setObjectName("loginDialog")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
@@ -135,7 +136,10 @@ class LoginDialog(QDialog):
         title = QLabel("Stop Cambriolages")
         title.setObjectName("loginTitle")
         layout.addWidget(title)
-        layout.addWidget(QLabel("Poste CORG — connexion de l'opérateur"))
+        self.subtitle = QLabel(SUBTITLE)
+        self.subtitle.setObjectName("loginSubtitle")
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.subtitle)
 
         form = QFormLayout()
         self.login_edit = QLineEdit()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -19,19 +20,23 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from stopcamb_desk import __version__
+from stopcamb_desk.ui.awareness import NoticeBanner
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.geometry import restore_window, save_window, ui_settings
 from stopcamb_desk.ui.statusbar import DeskStatusBar, push_mode
 from stopcamb_desk.ui.views import Activated, ViewSpec, create_view, visible_views
 
 if TYPE_CHECKING:
+    from stopcamb_desk.domain.roles import Principal
     from stopcamb_desk.domain.rules.model import MessageKind
     from stopcamb_desk.services.replacement import ReplacementTarget
     from stopcamb_desk.ui.composer.view import ComposerView
+    from stopcamb_desk.ui.lock import LockScreen
 
 DEFAULT_SIZE = (1280, 800)
 
@@ -42,6 +47,30 @@ ABOUT_TEXT = (
     "aux habitants d'un département. Une alerte ne porte que sur une infraction constatée, "
     "sans détail permettant d'identifier une personne.</p>"
 )
+
+
+# What resets the idle lock's countdown: the operator is at the desk.
+_PRESENCE_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+
+
+def quit_question(count: int) -> tuple[str, str]:
+    """The question asked when quitting with sends in flight, and what happens to them."""
+    sends = "1 envoi n'est" if count == 1 else f"{count} envois ne sont"
+    return (
+        f"{sends} pas encore parti(s).",
+        "Si vous quittez maintenant, ils restent dans la file d'envoi de la base : le prochain "
+        "poste ouvert sur cette base les enverra, ou la commande « stopcamb-desk outbox run ». "
+        "Rien n'est perdu, mais rien ne part tant qu'aucun poste n'est ouvert.\n\n"
+        "Restez quelques secondes sur ce poste pour qu'ils partent d'ici.",
+    )
 
 
 def _default_size() -> tuple[int, int]:
@@ -57,6 +86,11 @@ def _default_size() -> tuple[int, int]:
 
 
 class MainWindow(QMainWindow):
+    """``operator_changed(principal)``: another operator logged in on the lock screen; the desk
+    opens a new window for them and retires this one."""
+
+    operator_changed = Signal(object)
+
     def __init__(
         self, ctx: ShellContext, store: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
@@ -69,8 +103,13 @@ class MainWindow(QMainWindow):
         self.phone_window: QWidget | None = None
         _mode, real = push_mode(ctx.settings)
         suffix = "" if real else " [SIMULATION]"
-        self.setWindowTitle(f"Stop Cambriolages — {ctx.principal.nom}{suffix}")
+        # The window system adds « — Stop Cambriolages » (the application's display name).
+        self.setWindowTitle(f"{ctx.principal.nom}{suffix}")
         self.setObjectName("mainWindow")
+        self.lock_screen: LockScreen | None = None
+        self._menu_actions: list[QAction] = []  # disabled while the lock screen is up
+        self._quit_confirmed = False
+        self.quit_box: QMessageBox | None = None
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -81,9 +120,18 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Navigation")
         self.navigation.setFixedWidth(260)
         self.stack = QStackedWidget()
+        self.notices = NoticeBanner(self.ctx, lambda: self.current_view_key() == "composer")
+        self.notices.opened.connect(self.show_alert)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.notices)
+        right.addWidget(self.stack, 1)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        layout.addLayout(right, 1)
+        self.pages = QStackedWidget()  # the desk, or the lock screen covering it
+        self.pages.addWidget(central)
+        self.setCentralWidget(self.pages)
         status_bar = DeskStatusBar(ctx.settings, ctx.principal)
         self.setStatusBar(status_bar)
 
@@ -100,6 +148,17 @@ class MainWindow(QMainWindow):
         self.resize(*_default_size())
         restore_window(self, self._store)
         self.show_view(self._specs[0].key)
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        minutes = ctx.settings.idle_lock_minutes
+        if minutes > 0:
+            self.idle_timer.setInterval(max(1, round(minutes * 60_000)))
+            self.idle_timer.start()
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
 
     # -- views ------------------------------------------------------------------------------
     @property
@@ -183,15 +242,81 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self._specs):
             self.show_view(self._specs[row].key)
 
+    # -- lock screen ------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.lock_screen is not None and self.pages.currentWidget() is self.lock_screen
+
+    @Slot()
+    def lock(self) -> None:
+        """« Verrouiller »: the desk is hidden until the operator's password (or another
+        operator's login) is given; the sender and the listener go on."""
+        self._cover(change_operator=False)
+
+    @Slot()
+    def change_operator(self) -> None:
+        """« Changer d'opérateur »: the next operator logs in; the desk reopens for them."""
+        self._cover(change_operator=True)
+
+    def _cover(self, *, change_operator: bool) -> None:
+        from stopcamb_desk.ui.lock import LockScreen
+
+        if self.lock_screen is None:
+            self.lock_screen = LockScreen(self.ctx)
+            self.lock_screen.authenticated.connect(self._on_authenticated)
+            self.pages.addWidget(self.lock_screen)
+        self.idle_timer.stop()
+        for action in self._menu_actions:
+            action.setEnabled(False)
+        self.lock_screen.prepare(self.ctx.principal, change_operator=change_operator)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.lock_screen.login.focus_first_empty()
+
+    def unlock(self) -> None:
+        self.pages.setCurrentIndex(0)
+        for action in self._menu_actions:
+            action.setEnabled(True)
+        if self.idle_timer.interval() > 0 and self.ctx.settings.idle_lock_minutes > 0:
+            self.idle_timer.start()
+
+    def _on_authenticated(self, principal: Principal) -> None:
+        if principal.operator_id == self.ctx.principal.operator_id:
+            self.unlock()
+        else:
+            self.operator_changed.emit(principal)
+
+    def retire(self) -> None:
+        """Close for good without asking (another operator's window has replaced this one)."""
+        self._quit_confirmed = True
+        self.close()
+        self.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _PRESENCE_EVENTS and self.idle_timer.isActive():
+            self.idle_timer.start()  # the operator is here: the countdown starts over
+        return False
+
     # -- menus ------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
+        lock_action = QAction("&Verrouiller", self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.setToolTip("Masquer le poste jusqu'à la saisie de votre mot de passe")
+        lock_action.triggered.connect(self.lock)
+        change_action = QAction("&Changer d'opérateur…", self)
+        change_action.setToolTip("Passer le poste à l'opérateur suivant (relève)")
+        change_action.triggered.connect(self.change_operator)
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setToolTip("Fermer le poste")
         quit_action.triggered.connect(self.close)
+        file_menu.addAction(lock_action)
+        file_menu.addAction(change_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        self.addActions([lock_action, quit_action])  # shortcuts with the menu bar hidden too
+        self._menu_actions += [lock_action, change_action]
 
         view_menu = bar.addMenu("&Affichage")
         for index, spec in enumerate(self._specs, start=1):
@@ -201,8 +326,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
             view_menu.addAction(action)
             self.addAction(action)  # shortcuts work even with the menu bar hidden
+            self._menu_actions.append(action)
         self._add_phone_action(view_menu)
 
+        bar.addMenu(self.notices.menu)
         help_menu = bar.addMenu("&Aide")
         first_steps = QAction("&Premiers pas", self)
         first_steps.setToolTip("Ce que fait votre rôle dans le poste, pas à pas")
@@ -218,6 +345,11 @@ class MainWindow(QMainWindow):
         about = QAction("À &propos", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        self._menu_actions += [
+            view_menu.menuAction(),
+            self.notices.menu.menuAction(),
+            help_menu.menuAction(),
+        ]
 
     def _add_phone_action(self, menu: QMenu) -> None:
         """« Téléphone simulé » (Ctrl+T), offered only when sending is simulated."""
@@ -232,20 +364,22 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(action)
         self.addAction(action)
+        self._menu_actions.append(action)
         self.phone_action = action
 
     @Slot()
     def show_phone(self) -> QWidget | None:
         """Open (or bring back) the simulated phone window."""
-        from stopcamb_desk.ui.phone.window import PhoneWindow, simulation_gateway
+        from stopcamb_desk.ui.phone.window import PhoneWindow, phone_geometry, simulation_gateway
 
         gateway = simulation_gateway(self.ctx.services.gateway)
         if gateway is None:
             return None
         if self.phone_window is None:
             self.phone_window = PhoneWindow(gateway, self.ctx.principal, self)
-            available = self.screen().availableGeometry().height()
-            self.phone_window.resize(540, min(900, int(available * 0.95)))
+            self.phone_window.setGeometry(
+                phone_geometry(self.screen().availableGeometry(), self.phone_window.sizeHint())
+            )
         self.phone_window.show()
         self.phone_window.raise_()
         self.phone_window.activateWindow()
@@ -262,6 +396,72 @@ class MainWindow(QMainWindow):
 
     # -- lifecycle --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quit_confirmed and not self._nothing_in_flight():
+            event.ignore()  # the operator is asked (or the check is still running)
+            return
+        self.idle_timer.stop()
+        self.notices.stop()
         save_window(self, self._store)
         self.ctx.changes.stop()  # the views' listener thread ends with the window
         super().closeEvent(event)
+
+    def _nothing_in_flight(self) -> bool:
+        """True when the count of sends in flight came back at once and is zero. Otherwise the
+        count goes on in the background and its answer asks, or quits, when it arrives."""
+        from stopcamb_desk.services.outbox import sends_in_flight
+
+        if self.quit_box is not None:
+            self.quit_box.raise_()
+            return False
+        answered: list[int] = []
+        waiting = [True]
+
+        def counted(count: int) -> None:
+            if waiting[0]:
+                answered.append(count)  # still inside this close event
+            else:
+                self._ask_or_quit(count)
+
+        db = self.ctx.services.db
+        self.ctx.tasks.run_db(lambda: sends_in_flight(db), counted, self._quit_anyway, owner=self)
+        waiting[0] = False
+        if not answered:
+            return False
+        if answered[0] == 0:
+            return True
+        self._ask_or_quit(answered[0])
+        return False
+
+    def _quit_anyway(self, exc: BaseException) -> None:
+        self.ctx.errors.report(exc)
+        QTimer.singleShot(0, self.quit_now)
+
+    def _ask_or_quit(self, count: int) -> None:
+        if count == 0:
+            self.quit_now()
+            return
+        text, informative = quit_question(count)
+        box = QMessageBox(self)
+        box.setObjectName("quitWithSends")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Envois en cours")
+        box.setText(text)
+        box.setInformativeText(informative)
+        quit_button = box.addButton("&Quitter quand même", QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton("&Rester sur le poste", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered() -> None:
+            self.quit_box = None
+            if box.clickedButton() is quit_button:
+                self.quit_now()
+
+        box.finished.connect(answered)
+        self.quit_box = box
+        box.open()  # window-modal, non-blocking: the sender goes on meanwhile
+
+    def quit_now(self) -> None:
+        self._quit_confirmed = True
+        self.close()

@@ -219,6 +219,16 @@ def sms_info(text: str) -> SmsInfo:
     return SmsInfo("GSM-7", septets, max(segments, 1), 160 if segments <= 1 else 153)
 
 
+def sms_summary(info: SmsInfo) -> tuple[bool, str]:
+    """(fits one plain SMS, the checklist's words): « Compatible SMS (GSM-7), 1 SMS » or
+    « SMS : Unicode (UCS-2), 3 SMS » — the same figures as the finding's detail."""
+    plain = info.encoding == "GSM-7"
+    if plain and info.segments <= 1:
+        return True, "Compatible SMS (GSM-7), 1 SMS"
+    encoding = "GSM-7" if plain else "Unicode (UCS-2)"
+    return False, f"SMS : {encoding}, {info.segments} SMS"
+
+
 def gsm7_findings(wt: WorkingText, sent: str) -> tuple[list[Finding], SmsInfo]:
     info = sms_info(sent)
     findings: list[Finding] = []

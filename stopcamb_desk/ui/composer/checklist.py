@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stopcamb_desk.domain.rules.catalog import LIEU
+from stopcamb_desk.domain.rules.catalog import GSM7, LIEU, VIDE
+from stopcamb_desk.domain.rules.charset import sms_summary
 from stopcamb_desk.domain.rules.model import (
     SMS_LIMIT,
     Finding,
@@ -147,24 +148,34 @@ class _Item:
         self.state: RuleState | None = None
         self.message = rule.description
 
-    def show(self, state: RuleState, message: str) -> None:
+    def show(self, state: RuleState, message: str, title: str | None = None) -> None:
+        """``title``: the rule's words for this text (the SMS line says how it would go)."""
+        title = title or self.rule.title
+        if title != self.title.text():
+            self.title.setText(title)
+            self.state = None  # symbol and tooltip follow the new words
         if state != self.state:
             self.state = state
             colour = STATE_COLOURS[state]
-            self.symbol.setText(STATE_SYMBOLS[state])
+            symbol = STATE_SYMBOLS[state]
+            if title != self.rule.title and state is RuleState.SUGGESTION:
+                symbol, colour = "i", STATE_COLOURS[RuleState.AVERTISSEMENT]
+            self.symbol.setText(symbol)
             self.symbol.setStyleSheet(f"color: {colour}; font-size: 15pt; font-weight: bold;")
             strong = state in (RuleState.ECHEC, RuleState.AVERTISSEMENT)
             self.title.setStyleSheet(
                 f"color: {colour}; font-weight: bold;" if strong else "color: #202124;"
             )
-            self.symbol.setAccessibleName(f"{self.rule.title} : {STATE_WORDS[state]}")
+            self.symbol.setAccessibleName(f"{title} : {STATE_WORDS[state]}")
+            self.message = ""
         if message != self.message:
             self.message = message
-            tip = f"{self.rule.title} — {STATE_WORDS[state]}. {message}\n{HELP_HINT}"
+            tip = f"{title} — {STATE_WORDS[state]}. {message}\n{HELP_HINT}"
             self.symbol.setToolTip(tip)
             self.title.setToolTip(tip)
 
 
+WAITING_ITEM = "Le texte est à rédiger : le fait, le lieu, le conseil."
 _PROBLEM_ORDER = (RuleState.ECHEC, RuleState.AVERTISSEMENT)
 
 
@@ -257,10 +268,23 @@ class Checklist(QFrame):
             f"{_escape(rule.title)} :</b> <span style='color:{colour}'>{detail}</span></div>"
         )
 
-    def set_verdict(self, verdict: Verdict, text: str = "") -> None:
+    @staticmethod
+    def _title(rule_id: str, verdict: Verdict) -> str | None:
+        """The SMS line says how this very text would go (the figures of its detail)."""
+        if rule_id != GSM7 or verdict.sms is None:
+            return None
+        fits, words = sms_summary(verdict.sms)
+        return None if fits else words
+
+    def set_verdict(self, verdict: Verdict, text: str = "", *, waiting: bool = False) -> None:
+        """``waiting``: nothing typed yet (or just sent): the empty text is not shown as a
+        failure, only as what comes next."""
         lines: dict[RuleState, list[str]] = {state: [] for state in RuleState}
         for rule_id, item in self.items.items():
             state = verdict.states.get(rule_id, RuleState.OK)
+            if waiting and rule_id == VIDE:
+                item.show(RuleState.NON_APPLICABLE, WAITING_ITEM)
+                continue
             findings = sorted(verdict.by_rule(rule_id), key=lambda f: -f.severity.rank)
             if state is RuleState.NON_APPLICABLE:
                 message = "Sans objet pour ce message."
@@ -272,7 +296,7 @@ class Checklist(QFrame):
                     lines[state].append(self._problem_line(item.rule, state, findings, text))
             else:
                 message = item.rule.description
-            item.show(state, message)
+            item.show(state, message, self._title(rule_id, verdict))
         html = "".join("".join(lines[state]) for state in _PROBLEM_ORDER)
         if html != self._problems_html:
             self._problems_html = html

@@ -51,16 +51,18 @@ class SendBar(QWidget):
         self._blocked: bool | None = None
         self.set_reason("")
 
-    def set_reason(self, reason: str | None) -> None:
-        """``None``: sendable; otherwise the French sentence that explains why not."""
+    def set_reason(self, reason: str | None, *, hint: bool = False) -> None:
+        """``None``: sendable; otherwise the French sentence that explains why not, in red, or
+        in plain text when it is only a ``hint`` (nothing typed yet: nothing is wrong)."""
         blocked = reason is not None
         text = reason if reason is not None else "✓ Prêt à envoyer — relisez puis Ctrl+Entrée."
         if text != self.reason.text():
             self.reason.setText(text)
-        if blocked != self._blocked:
+        state = "hint" if hint and blocked else str(blocked).lower()
+        if (blocked, state) != (self._blocked, self.reason.property("blocked")):
             self._blocked = blocked
             self.button.setEnabled(not blocked)
-            self.reason.setProperty("blocked", blocked)
+            self.reason.setProperty("blocked", state)
             self.reason.style().unpolish(self.reason)
             self.reason.style().polish(self.reason)
 

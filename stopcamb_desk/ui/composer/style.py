@@ -24,6 +24,7 @@ QLabel#exerciseBanner {{
 QLabel#sendReason {{ font-size: 12pt; }}
 QLabel#sendReason[blocked="true"] {{ color: {RED}; font-weight: bold; }}
 QLabel#sendReason[blocked="false"] {{ color: {GREEN}; font-weight: bold; }}
+QLabel#sendReason[blocked="hint"] {{ color: #5f6368; }}
 QPushButton#sendButton {{
     background: {NAVY}; color: white; font-size: 14pt; font-weight: bold;
     padding: 8px 22px; border-radius: 4px;

@@ -61,6 +61,18 @@ if TYPE_CHECKING:
 
 TEMPLATE_PROMPT = "— insérer un modèle —"
 
+# The example in the empty text box: what a message of the chosen kind looks like.
+PLACEHOLDERS: dict[MessageKind, str] = {
+    MessageKind.OPERATIONNEL: (
+        "Ex. : MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : "
+        "prenez vos précautions et soyez vigilants, faites passer l'info !"
+    ),
+    MessageKind.PREVENTION: (
+        "Ex. : Vous partez en vacances ? Pensez à l'opération tranquillité vacances auprès "
+        "de votre brigade."
+    ),
+}
+
 
 class ColumnScroll(QScrollArea):
     """A vertical scroll area that asks for the width of its column: the layout gives it that
@@ -164,10 +176,7 @@ class ComposerView(QWidget):
         text_row.addWidget(self.templates, 2)
         left.addLayout(text_row)
         self.editor = AlertEditor()
-        self.editor.setPlaceholderText(
-            "Ex. : MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : "
-            "prenez vos précautions et soyez vigilants, faites passer l'info !"
-        )
+        self.editor.setPlaceholderText(PLACEHOLDERS[MessageKind.OPERATIONNEL])
         self.editor.setToolTip("Survolez un passage souligné pour voir l'explication")
         self.editor.setFixedHeight(self.editor.height_for_lines(5))
         text_label.setBuddy(self.editor)
@@ -335,8 +344,8 @@ class ComposerView(QWidget):
             verdict = self.model.evaluate(draft)
         self.editor.set_findings(verdict.findings)
         self.gauge.set_count(verdict.length, verdict.limit)
-        self.checklist.set_verdict(verdict, draft.text)
-        self.send_bar.set_reason(self.model.reason)
+        self.checklist.set_verdict(verdict, draft.text, waiting=self.model.waiting_for_text)
+        self.send_bar.set_reason(self.model.reason, hint=self.model.waiting_for_text)
         self.preview.set_message(banner_title(draft), verdict.text_to_send, exercise=draft.exercise)
 
     def _sync_kind_widgets(self) -> None:
@@ -350,6 +359,7 @@ class ComposerView(QWidget):
             if index >= 0:
                 self.departement.removeItem(index)
         self.departement.setEnabled(not prevention)
+        self.editor.setPlaceholderText(PLACEHOLDERS[self.current_kind()])
         self.attestation.setEnabled(not prevention)
         self.guided_button.setEnabled(not prevention)
         self.guided_button.setVisible(not prevention)

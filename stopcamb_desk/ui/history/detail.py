@@ -6,12 +6,16 @@ import json
 from datetime import date, datetime, timedelta
 from html import escape
 
-from stopcamb_desk.domain.status import attempt_outcome_label, kind_label, status_label
+from stopcamb_desk.domain.departements import audience_label
+from stopcamb_desk.domain.status import NATURE_ALERT, NATURE_RETRACTION, attempt_outcome_label
 from stopcamb_desk.services.history_model import AlertDetail, AlertRow
 
 
 def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S") if moment else "—"
+
+
+TECHNICAL_HEADING = "Détail technique (pour l'administrateur et l'audit)"
 
 
 def _day(value: date | None) -> str:
@@ -20,7 +24,7 @@ def _day(value: date | None) -> str:
 
 def _link(row: AlertRow) -> str:
     return (
-        f"n° {row.id} du {_when(row.created_at)} ({escape(status_label(row.status))}, "
+        f"n° {row.id} du {_when(row.created_at)} ({escape(row.status_label)}, "
         f"{escape(row.author_login)}) : « {escape(row.excerpt)} »"
     )
 
@@ -46,10 +50,10 @@ def _schedule_rows(d: AlertDetail) -> list[str]:
 def detail_html(d: AlertDetail) -> str:
     r = d.row
     parts = [
-        f"<h3>Alerte n° {r.id}{' — EXERCICE' if r.exercise else ''}</h3>",
-        f"<p><b>{escape(status_label(r.status))}</b> · {escape(kind_label(r.kind))} · "
-        f"département {escape(r.departement or 'national')} · sujet <code>{escape(r.topic)}"
-        f"</code></p>",
+        f"<h3>{NATURE_RETRACTION if r.retraction else NATURE_ALERT} n° {r.id}"
+        f"{' — EXERCICE' if r.exercise else ''}</h3>",
+        f"<p><b>{escape(r.status_label)}</b> · {escape(r.kind_label)} · "
+        f"{escape(audience_label(r.departement))}</p>",
         f"<p style='font-size:large'>{escape(r.text)}</p>",
         *([f"<p><b>{escape(d.acceptance)}</b></p>"] if d.acceptance else []),
         "<table cellspacing='4'>",
@@ -68,8 +72,8 @@ def detail_html(d: AlertDetail) -> str:
         + "</td></tr>",
         f"<tr><td>Passerelle</td><td>{escape(d.gateway)}</td></tr>",
         f"<tr><td>Identifiant FCM</td><td>{escape(d.fcm_message_id or '—')}</td></tr>",
-        f"<tr><td>Clé de remplacement</td><td>{escape(d.replacement_key)} "
-        f"(séquence {d.sequence})</td></tr>",
+        f"<tr><td>Ordre sur les téléphones</td><td>n° {d.sequence} des messages aux "
+        f"{escape(audience_label(r.departement))} (chacun remplace le précédent)</td></tr>",
         "</table>",
     ]
     if d.last_error:
@@ -79,7 +83,7 @@ def detail_html(d: AlertDetail) -> str:
     parts.append("<h4>Chaîne de remplacement</h4><ul>")
     for row in d.replaced:
         parts.append(f"<li>A remplacé : {_link(row)}</li>")
-    parts.append(f"<li><b>Cette alerte</b> ({escape(status_label(r.status))})</li>")
+    parts.append(f"<li><b>Cette alerte</b> ({escape(r.status_label)})</li>")
     for row in d.replaced_by:
         parts.append(f"<li>Remplacée par : {_link(row)}</li>")
     for row in d.other_replacements:
@@ -102,6 +106,10 @@ def detail_html(d: AlertDetail) -> str:
         parts.append("<p>Aucune tentative enregistrée.</p>")
     verdict = json.dumps(d.verdict, ensure_ascii=False, indent=2)
     payload = json.dumps(d.payload, ensure_ascii=False, indent=2)
+    parts.append(f"<h3>{TECHNICAL_HEADING}</h3>")
     parts.append(f"<h4>Contrôle des règles au moment de l'envoi</h4><pre>{escape(verdict)}</pre>")
-    parts.append(f"<h4>Message envoyé (FCM)</h4><pre>{escape(payload)}</pre>")
+    parts.append(
+        f"<h4>Message envoyé à Firebase (clé de remplacement {escape(d.replacement_key)})</h4>"
+        f"<pre>{escape(payload)}</pre>"
+    )
     return "\n".join(parts)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission
-from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS, kind_label
+from stopcamb_desk.domain.status import ATTENTION_STATUSES, STATUS_LABELS
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.history_model import AlertRow, HistoryFilter
@@ -54,7 +54,7 @@ def _local(row: AlertRow) -> str:
 HISTORY_COLUMNS: tuple[Column[AlertRow], ...] = (
     Column("Date", _local),
     Column("Dép.", lambda r: r.departement or "national"),
-    Column("Type", lambda r: kind_label(r.kind).removeprefix("Alerte ").capitalize()),
+    Column("Type", lambda r: r.kind_label.removeprefix("Alerte ").capitalize()),
     Column("Statut", lambda r: r.status_label),
     Column("Auteur", lambda r: r.author_nom or r.author_login, lambda r: r.author_login),
     Column("", lambda r: "EXERCICE" if r.exercise else ""),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 
 from stopcamb_desk.domain.status import PHONES_ALERT, PHONES_RETRACTION
 from stopcamb_desk.ui.map.scene import MapScene
@@ -18,8 +18,10 @@ from stopcamb_desk.ui.map.symbols import (
     MUTED,
     NEAREST,
     OUTSIDE_FILL,
+    PAPER,
     paint_dot,
     paint_phone,
+    paint_retraction_hatch,
     pen,
     phone_box,
 )
@@ -58,6 +60,19 @@ def _phone(retraction: bool) -> Swatch:
     return draw
 
 
+def _withdrawn() -> Swatch:
+    """The hatched fill of a département showing the message of retrait, and its handset."""
+
+    def draw(painter: QPainter, box: QRectF) -> None:
+        _fill(PAPER)(painter, box)
+        path = QPainterPath()
+        path.addRect(box)
+        paint_retraction_hatch(painter, path)
+        _phone(True)(painter, box)
+
+    return draw
+
+
 def _dot(color: QColor) -> Swatch:
     def draw(painter: QPainter, box: QRectF) -> None:
         paint_dot(painter, box.center(), box.height() * 0.36, color)
@@ -73,7 +88,7 @@ def legend_rows(scene: MapScene, *, brigades: bool, nearest: bool, mark: bool) -
     if scene.phone_symbols:
         rows.append(LegendRow(PHONES_HEADING))
         rows.append(LegendRow(PHONES_ALERT, _phone(False)))
-        rows.append(LegendRow(PHONES_RETRACTION, _phone(True)))
+        rows.append(LegendRow(PHONES_RETRACTION, _withdrawn()))
     if brigades:
         rows.append(LegendRow(BRIGADE_TEXT, _dot(BRIGADE)))
     if nearest:

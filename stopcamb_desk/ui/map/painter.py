@@ -52,6 +52,7 @@ from stopcamb_desk.ui.map.symbols import (
     PAPER,
     paint_dot,
     paint_phone,
+    paint_retraction_hatch,
     pen,
     phone_box,
 )
@@ -451,9 +452,12 @@ def _paint_frame(painter: QPainter, view: FrameView, scene: MapScene, overlay: O
     painter.setTransform(view.transform, combine=True)
     visible = view.visible_world()
     locator = frame.key == LOCATOR
+    withdrawn: list[QPainterPath] = []
     for code, path in view.paths.paths.items():
         if not path.boundingRect().intersects(visible):
             continue
+        if not locator and scene.shows_retraction(code):
+            withdrawn.append(path)
         if locator:
             fill, edge = (QColor(NAVY) if code in scene.focus else LOCATOR_FILL), BORDER
         else:
@@ -476,6 +480,12 @@ def _paint_frame(painter: QPainter, view: FrameView, scene: MapScene, overlay: O
                 painter.setPen(pen(HOVER_EDGE, width))
                 painter.drawPath(view.paths.paths[outlined])
     painter.restore()
+    if withdrawn:  # hatching in device space: the same density at every zoom
+        painter.save()
+        painter.setClipRect(frame.rect)
+        for path in withdrawn:
+            paint_retraction_hatch(painter, view.transform.map(path))
+        painter.restore()
     box = _paris_box(view, scene)
     if box is not None:
         painter.save()

@@ -107,6 +107,11 @@ class MapScene:
     def phone(self, code: str) -> PhoneEntry | None:
         return self.phones.get(code) if self.knows(code) else None
 
+    def shows_retraction(self, code: str) -> bool:
+        """The phones of ``code`` show the message of retrait (hatched, not « alerte »)."""
+        entry = self.phone(code)
+        return entry is not None and entry.retraction
+
     def phone_symbol(self, code: str) -> PhoneEntry | None:
         """What the symbol by the label shows, if the map draws them."""
         return self.phone(code) if self.phone_symbols else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from stopcamb_desk.ui.theme import NAVY
 
@@ -53,6 +53,19 @@ def paint_phone(painter: QPainter, rect: QRectF, retraction: bool) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(PAPER)
         painter.drawRect(screen)
+    painter.restore()
+
+
+# Hatching over a département whose phones show the message of retrait (not an alert).
+RETRACTION_HATCH = QColor("#3d4f7a")
+
+
+def paint_retraction_hatch(painter: QPainter, path: QPainterPath) -> None:
+    """Diagonal hatching over ``path`` (device coordinates): « message de retrait affiché »."""
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(RETRACTION_HATCH, Qt.BrushStyle.BDiagPattern))
+    painter.drawPath(path)
     painter.restore()
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from stopcamb_desk.domain.departements import departement_name
+from stopcamb_desk.domain.status import NATURE_RETRACTION
+from stopcamb_desk.push.payload import is_retraction_data
 from stopcamb_desk.push.simulation import SimulatedDelivery
 from stopcamb_desk.push.topics import TopicError, parse_topic, topic_for
 
@@ -54,12 +56,25 @@ class PhoneEvent:
 
     @property
     def retraction(self) -> bool:
-        return self.delivery.data.get("retraction") == "1"
+        return is_retraction_data(self.delivery.data)
 
 
 def alert_number(delivery: SimulatedDelivery) -> str:
     alert_id = delivery.data.get("alert_id", "")
     return f"n° {alert_id}" if alert_id else f"message {delivery.number}"
+
+
+def card_caption(delivery: SimulatedDelivery, now: datetime) -> str:
+    """Under a notification card: « 74 · n° 12 · reçue à 03:12 (il y a 4 min) »; a retraction
+    says so: « 74 · Retrait n° 13 (message de retrait de l'alerte n° 12) · reçue … »."""
+    where = target_label(delivery).capitalize()
+    what = alert_number(delivery)
+    if is_retraction_data(delivery.data):
+        replaced = delivery.data.get("replaces", "")
+        what = f"{NATURE_RETRACTION} {what}" + (
+            f" (message de retrait de l'alerte n° {replaced})" if replaced else ""
+        )
+    return f"{where} · {what} · reçue {received_when(delivery.at, now)}"
 
 
 def target_label(delivery: SimulatedDelivery) -> str:
@@ -134,13 +149,15 @@ def describe(event: PhoneEvent, now: datetime) -> str:
     d = event.delivery
     head = f"{local_time(d.at, now)} · {target_label(d)} · {alert_number(d)}"
     if event.retraction:
-        head += " (retrait)"
+        head += f" ({NATURE_RETRACTION.lower()})"
     if event.ignored:
         return f"{head} — ignoré : arrivé après un message plus récent"
     if event.replaced_by is not None:
         by = event.replaced_by
-        verb = "retiré" if by.data.get("retraction") == "1" else "remplacé"
+        verb = "retiré" if is_retraction_data(by.data) else "remplacé"
         return f"{head} — {verb} à {local_time(by.at, now)} par {alert_number(by)}"
+    if event.retraction:
+        return f"{head} — message de retrait AFFICHÉ en ce moment"
     return f"{head} — AFFICHÉ en ce moment"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,13 +35,11 @@ from stopcamb_desk.push.topics import topic_for
 from stopcamb_desk.ui.phone.style import STYLE
 from stopcamb_desk.ui.phone.timeline import (
     PhoneEvent,
-    alert_number,
+    card_caption,
     card_time,
     describe,
     phone_label,
     phone_topics,
-    received_when,
-    target_label,
     timeline,
 )
 from stopcamb_desk.ui.preview.banner import BannerCard
@@ -151,10 +149,23 @@ class NotificationView(QWidget):
         self.card.set_state(fit_banner(spec, delivery.title, delivery.body), dark, zoom)
         self.card.setMinimumHeight(self.card.sizeHint().height())
         self.card.setMaximumSize(self.card.sizeHint())
-        where = target_label(delivery).capitalize()
-        self.caption.setText(
-            f"{where} · {alert_number(delivery)} · reçue {received_when(delivery.at, now)}"
-        )
+        self.caption.setText(card_caption(delivery, now))
+
+
+PHONE_WIDTH = 540
+# What the window manager adds above a window (title bar) and keeps around it.
+WINDOW_FRAME = 40
+SCREEN_MARGIN = 16
+
+
+def phone_geometry(available: QRect, hint: QSize) -> QRect:
+    """Where the simulated phone opens: at the right of the screen, its title bar and its
+    bottom inside the usable area (a 1000-pixel-high screen with a task bar included)."""
+    room = available.height() - WINDOW_FRAME - SCREEN_MARGIN
+    height = max(1, min(hint.height(), room))
+    width = min(max(PHONE_WIDTH, hint.width()), available.width() - 2 * SCREEN_MARGIN)
+    left = available.right() + 1 - width - SCREEN_MARGIN
+    return QRect(max(available.left(), left), available.top() + WINDOW_FRAME, width, height)
 
 
 class PhoneWindow(QWidget):
@@ -226,7 +237,7 @@ class PhoneWindow(QWidget):
         self.exercise = QCheckBox("Téléphone d'&exercice")
         self.exercise.setObjectName("phoneExercise")
         self.exercise.setToolTip(
-            "Montre un téléphone de test abonné aux sujets d'exercice (exercice_dep_…) : "
+            "Montre un téléphone de test abonné aux messages d'exercice (préfixe « EXERCICE ») : "
             "les alertes envoyées en mode EXERCICE n'apparaissent que là."
         )
         self.exercise.toggled.connect(lambda _on: self.refresh())

@@ -1,0 +1,155 @@
+"""What a desk must be told without looking (Qt-free): another desk — or the headless sender
+``stopcamb-desk outbox run`` — sent, replaced or withdrew the alert of one of my départements, or
+one of my own sends changed status (sent, failed, to check…).
+
+:class:`AwarenessWatch` keeps, per alert that may still change, the status last seen. Each
+:meth:`AwarenessWatch.poll` (after a change on the bus) reads only the new alerts (id above the
+highest seen, primary key) and the ones still open or named by the bus: a few rows through the
+primary key, whatever the size of the history. The first look (:meth:`AwarenessWatch.start`)
+announces nothing: only what happens while the desk is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+
+from stopcamb_desk.domain.departements import audience_label
+from stopcamb_desk.domain.roles import Principal
+from stopcamb_desk.domain.status import (
+    IN_PROGRESS_STATUSES,
+    SCHEDULED_STATUSES,
+    alert_nature,
+    sent_headline,
+    status_label,
+)
+from stopcamb_desk.models import Alert, Operator, utcnow
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.retraction import is_retraction_sql
+
+# Statuses from which an alert may still move without anyone looking at it.
+OPEN_STATUSES: frozenset[str] = IN_PROGRESS_STATUSES | SCHEDULED_STATUSES | {"a_verifier"}
+# My own alert reaching one of these is announced (the composer may be long closed).
+OWN_NOTICE_STATUSES: frozenset[str] = frozenset(
+    {"envoyee", "echec", "a_verifier", "remplacee_attente", "expiree"}
+)
+# Another desk's alert is announced when FCM accepted it: it is on the phones.
+OTHERS_NOTICE_STATUSES: frozenset[str] = frozenset({"envoyee"})
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One thing to tell the operator, with the alert it opens in the history."""
+
+    alert_id: int
+    text: str
+    own: bool  # one of the operator's own sends
+    at: datetime
+    attention: bool = False  # failed or to check: the operator has something to do
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    id: int
+    status: str
+    departement: str | None
+    author_id: int
+    author_nom: str
+    replaces_id: int | None
+    retraction: bool
+
+
+_COLUMNS = (
+    Alert.id,
+    Alert.status,
+    Alert.departement,
+    Alert.author_id,
+    Operator.nom,
+    Alert.replaces_id,
+    is_retraction_sql(),
+)
+
+
+def notice_text(seen: _Seen, own: bool) -> str:
+    """« Retrait envoyé par un autre poste — abonnés du 74 — Haute-Savoie (MDL Roux, n° 12) »,
+    « Votre alerte n° 12 : Échec »."""
+    nature = alert_nature(seen.replaces_id, seen.retraction)
+    if own:
+        label = status_label(seen.status, retraction=seen.retraction)
+        return f"Votre {nature.lower()} n° {seen.id} : {label}"
+    return (
+        f"{sent_headline(nature)} par un autre poste — {audience_label(seen.departement)} "
+        f"({seen.author_nom}, n° {seen.id})"
+    )
+
+
+class AwarenessWatch:
+    """Not thread-safe: call it from one worker at a time (the desk's database worker)."""
+
+    def __init__(self, db: Database, principal: Principal) -> None:
+        self._db = db
+        self._principal = principal
+        self._open: dict[int, str] = {}  # alert id → status last seen, while it may change
+        self._max_id = 0
+        self._started = False
+
+    def _mine(self) -> ColumnElement[bool]:
+        """My départements' alerts (national ones for a national account), or my own."""
+        me = Alert.author_id == self._principal.operator_id
+        if self._principal.departements:
+            return or_(me, Alert.departement.in_(self._principal.departements))
+        return or_(me, Alert.departement.is_(None))
+
+    def start(self) -> None:
+        """The first look: remember what is open, announce nothing."""
+        query = select(func.max(Alert.id))
+        with self._db.session() as session:
+            self._max_id = int(session.scalar(query) or 0)
+            opened = select(Alert.id, Alert.status).where(
+                Alert.status.in_(sorted(OPEN_STATUSES)), self._mine()
+            )
+            self._open = {row.id: row.status for row in session.execute(opened)}
+        self._started = True
+
+    def poll(self, named: Iterable[int] = ()) -> list[Notice]:
+        """What changed since the last look, oldest first; ``named``: ids the bus reported."""
+        if not self._started:
+            self.start()
+            return []
+        ids = set(self._open) | set(named)
+        where = Alert.id > self._max_id
+        if ids:
+            where = or_(where, Alert.id.in_(sorted(ids)))
+        query = (
+            select(*_COLUMNS)
+            .join(Operator, Alert.author_id == Operator.id)
+            .where(where, self._mine())
+            .order_by(Alert.id)
+        )
+        with self._db.session() as session:
+            rows = [_Seen(*row) for row in session.execute(query)]
+        now = utcnow()
+        notices: list[Notice] = []
+        for seen in rows:
+            self._max_id = max(self._max_id, seen.id)
+            before = self._open.get(seen.id)
+            if seen.status in OPEN_STATUSES:
+                self._open[seen.id] = seen.status
+            else:
+                self._open.pop(seen.id, None)
+            if seen.status == before:
+                continue
+            own = seen.author_id == self._principal.operator_id
+            wanted = OWN_NOTICE_STATUSES if own else OTHERS_NOTICE_STATUSES
+            if seen.status in wanted and (own or self._covers(seen.departement)):
+                attention = seen.status in ("echec", "a_verifier", "expiree")
+                notices.append(Notice(seen.id, notice_text(seen, own), own, now, attention))
+        return notices
+
+    def _covers(self, departement: str | None) -> bool:
+        if departement is None:
+            return not self._principal.departements
+        return departement in self._principal.departements
