@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from stopcamb_desk.domain.departements import normalize_departement
+from stopcamb_desk.domain.departements import known_departement, normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 
 # Every column of the data.gouv.fr file, in its order (the export writes them all).
@@ -53,7 +53,6 @@ REQUIRED_COLUMNS = (
     "geocodage_y_GPS",
 )
 SAMPLE_BYTES = 65536
-_DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
@@ -108,9 +107,15 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
         return LineError(line, "identifiant_public_unite manquant.")
     if not get("service"):
         return LineError(line, f"Unité {ident} : nom du service manquant.", ident)
-    departement = normalize_departement(get("departement"))
-    if not _DEPARTEMENT.match(departement):
-        return LineError(line, f"Unité {ident} : département « {departement} » inconnu.", ident)
+    departement = known_departement(get("departement"))
+    if departement is None:
+        shown = normalize_departement(get("departement"))
+        return LineError(
+            line,
+            f"Unité {ident} : département « {shown} » inconnu (codes valides : 01 à 95, 2A, 2B, "
+            "971 à 974 et 976).",
+            ident,
+        )
     insee = get("code_commune_insee").upper()
     if insee and not _INSEE.match(insee):
         return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.", ident)
