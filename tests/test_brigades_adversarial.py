@@ -31,3 +31,49 @@ def test_a_code_shaped_like_a_departement_is_one_rejected_line_not_a_crash(
         ADMIN, csv_of(departement_line(code), lunel(id="1009499")), skip_invalid=True
     )
     assert report.added == 1 and [e.line for e in report.skipped] == [2]
+
+
+@pytest.mark.parametrize("telephone", ["+1 212 555 0100", "+44 20 7946 0958", "+49 30 1234567"])
+def test_a_foreign_phone_number_is_refused(service: BrigadeService, telephone: str) -> None:
+    with pytest.raises(BrigadeError) as refused:
+        service.import_csv(ADMIN, csv_of(lunel(telephone=telephone)))
+    (error,) = refused.value.errors
+    assert f"téléphone « {telephone} »" in error.message and "français" in error.message
+
+
+@pytest.mark.parametrize(
+    "telephone", ["04.67.00.00.06", "+33 4 67 00 00 06", "+33467000006", "0033 4 67 00 00 06"]
+)
+def test_french_phone_numbers_are_accepted_in_their_usual_spellings(
+    service: BrigadeService, telephone: str
+) -> None:
+    assert service.import_csv(ADMIN, csv_of(lunel(telephone=telephone))).added == 1
+
+
+def url_line(url: str) -> str:
+    before, hours = lunel().rsplit(";", 1)
+    return before.rsplit(";", 1)[0] + f";{url};{hours}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "pas une adresse"],
+)
+def test_a_unit_page_that_is_not_a_web_address_is_refused_on_import_and_edit(
+    service: BrigadeService, url: str
+) -> None:
+    with pytest.raises(BrigadeError) as refused:
+        service.import_csv(ADMIN, csv_of(url_line(url)))
+    (error,) = refused.value.errors
+    assert "site" in error.message and "https://" in error.message
+    service.import_csv(ADMIN, csv_of(lunel()))
+    with pytest.raises(BrigadeError) as edit:
+        service.update(ADMIN, "1009402", 1, url=url)
+    assert [p.field for p in edit.value.problems] == ["url"]
+
+
+def test_a_unit_page_on_the_web_is_kept(service: BrigadeService) -> None:
+    page = "https://www.gendarmerie.interieur.gouv.fr/gendarmerie-34/lunel"
+    assert service.import_csv(ADMIN, csv_of(url_line(page))).added == 1
+    (unit,) = service.brigades("34")
+    assert unit.url == page

@@ -1,10 +1,11 @@
 """Checks of one brigade record, shared by the import, the edit form and the finder.
 
 A record is valid when its phone number is a French number (``phonenumbers``, with the region
-of its département: a Guyane unit dials 0594…), its hours can be read (:mod:`opening_hours`),
-its postal code is one of its commune's (reference data) and its position lies in its
-département (shipped outlines, ~3 km of tolerance on the coast). A position whose longitude and
-latitude are swapped is recognised: the problem carries the fix.
+of its département: a Guyane unit dials 0594…; a foreign number is refused), its web page, if
+any, is an http(s) address (the app links to it: no ``javascript:``), its hours can be read
+(:mod:`opening_hours`), its postal code is one of its commune's (reference data) and its
+position lies in its département (shipped outlines, ~3 km of tolerance on the coast). A
+position whose longitude and latitude are swapped is recognised: the problem carries the fix.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ PHONE_REGIONS: dict[str, str] = {
     "974": "RE",
     "976": "YT",
 }
+# Regions whose numbers a French unit may publish (metropolitan and overseas France).
+FRENCH_PHONE_REGIONS = frozenset({"FR", "BL", "MF", *PHONE_REGIONS.values()})
 _POSTCODE = re.compile(r"^\d{5}$")
+# Characters that end or make an HTML attribute: never in a page address the app links to.
+_URL_FORBIDDEN = frozenset("<>\"'`{}|\\^")
 
 
 class BrigadeValues(Protocol):
@@ -45,13 +50,15 @@ class BrigadeValues(Protocol):
     def lon(self) -> float | None: ...
     @property
     def horaires(self) -> str: ...
+    @property
+    def url(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One reason a record is refused; ``fix`` (field → value) corrects it when known."""
 
-    field: str  # "telephone", "horaires", "code_postal", "position"
+    field: str  # "telephone", "horaires", "code_postal", "position", "url"
     message: str  # French
     fix: dict[str, float] | None = None
 
@@ -69,7 +76,11 @@ def check_phone(telephone: str, departement: str) -> Problem | None:
         number = phonenumbers.parse(telephone, phone_region(departement))
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.region_code_for_number(number) not in FRENCH_PHONE_REGIONS
+    ):
         return Problem(
             "telephone",
             f"téléphone « {telephone} » invalide (attendu un numéro français à 10 chiffres, "
@@ -89,6 +100,26 @@ def e164(telephone: str, departement: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def check_url(url: str) -> Problem | None:
+    """The unit's web page, published as a link in the app: empty, or an http(s) address."""
+    from urllib.parse import urlsplit
+
+    if not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or "." not in (parts.hostname or "")
+        or any(ch.isspace() or ch in _URL_FORBIDDEN or not ch.isprintable() for ch in url.strip())
+    ):
+        return Problem(
+            "url",
+            f"site « {url} » invalide : donnez l'adresse d'une page web commençant par https:// "
+            "(copiée depuis la barre du navigateur), ou laissez le champ vide.",
+        )
+    return None
 
 
 def check_hours(horaires: str) -> Problem | None:
@@ -166,6 +197,7 @@ def check_brigade(values: BrigadeValues) -> list[Problem]:
         check_postcode(values.code_postal, values.code_insee, values.departement),
         check_hours(values.horaires),
         check_position(values.lat, values.lon, values.departement),
+        check_url(values.url),
     )
     return [p for p in found if p is not None]
 
