@@ -77,3 +77,37 @@ def test_a_unit_page_on_the_web_is_kept(service: BrigadeService) -> None:
     assert service.import_csv(ADMIN, csv_of(url_line(page))).added == 1
     (unit,) = service.brigades("34")
     assert unit.url == page
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"lat": None}, "une seule des deux coordonnées"),
+        ({"lon": None}, "une seule des deux coordonnées"),
+        ({"lat": "quarante-trois"}, "latitude « quarante-trois » illisible"),
+        ({"lon": True}, "longitude « True » illisible"),
+        ({"telephone": None}, "téléphone"),
+        ({"service": "Brigade\x07 de Lunel"}, "caractère de contrôle"),
+        ({"adresse": "9 rue\x00 de l'exemple"}, "caractère de contrôle"),
+        ({"code_postal": 34400}, "code postal"),
+    ],
+)
+def test_hostile_edit_values_are_refused_in_french_and_nothing_is_written(
+    service: BrigadeService, changes: dict[str, object], expected: str
+) -> None:
+    service.import_csv(ADMIN, csv_of(lunel()))
+    with pytest.raises(BrigadeError) as refused:
+        service.update(ADMIN, "1009402", 1, **changes)
+    assert expected in refused.value.message
+    (unit,) = service.brigades("34")
+    assert (unit.version, unit.lat, unit.lon) == (1, 43.6756, 4.136)
+
+
+def test_a_position_typed_as_text_is_read_and_both_coordinates_can_be_cleared(
+    service: BrigadeService,
+) -> None:
+    service.import_csv(ADMIN, csv_of(lunel()))
+    moved = service.update(ADMIN, "1009402", 1, lat="43,6760", lon=" 4.1365 ")
+    assert (moved.lat, moved.lon) == (43.676, 4.1365)
+    cleared = service.update(ADMIN, "1009402", 2, lat=None, lon=None)
+    assert (cleared.lat, cleared.lon) == (None, None)

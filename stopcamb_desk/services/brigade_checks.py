@@ -171,6 +171,12 @@ def _where(lon: float, lat: float) -> str:
 def check_position(lat: float | None, lon: float | None, departement: str) -> Problem | None:
     from stopcamb_desk.geo.departements import within
 
+    if (lat is None) != (lon is None):
+        return Problem(
+            "position",
+            "une seule des deux coordonnées est donnée : tapez la latitude et la longitude, ou "
+            "effacez les deux.",
+        )
     if lat is None or lon is None:
         return None  # no position: absent from the map and from the finder, said as a warning
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):

@@ -51,6 +51,17 @@ EDITABLE_FIELDS = (
     "lat",
     "lon",
 )
+FIELD_LABELS = {
+    "service": "nom de l'unité",
+    "telephone": "téléphone",
+    "adresse": "adresse",
+    "code_postal": "code postal",
+    "commune": "commune",
+    "url": "site",
+    "horaires": "horaires",
+    "lat": "latitude",
+    "lon": "longitude",
+}
 VALUE_FIELDS = (
     "service",
     "telephone",
@@ -296,6 +307,7 @@ class BrigadeService:
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"champs non modifiables : {sorted(unknown)}")
+        changes = _edit_values(changes)
         if not str(changes.get("service", "x")).strip():
             raise BrigadeError("Le nom de l'unité ne peut pas être vide.")
         with self._db.session() as session:
@@ -468,6 +480,47 @@ class BrigadeService:
             f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
             "vérifier avec l'appelant.",
         )
+
+
+def _edit_values(changes: dict[str, object]) -> dict[str, object]:
+    """The edited values as stored: texts stripped, coordinates as floats (« 43,6756 » too).
+
+    Raises :class:`BrigadeError` (French, nothing written) for a value of the wrong type or a
+    control character (a NUL byte, a bell…) that the app and PostgreSQL cannot carry.
+    """
+    out: dict[str, object] = {}
+    for name, value in changes.items():
+        label = FIELD_LABELS[name]
+        if name in ("lat", "lon"):
+            out[name] = _coordinate(label, value)
+            continue
+        if not isinstance(value, str):
+            raise BrigadeError(
+                f"Fiche non enregistrée : {label} « {value} » illisible, tapez-le en texte."
+            )
+        allowed = "\n" if name == "horaires" else ""
+        bad = next((c for c in value if not c.isprintable() and c not in allowed), None)
+        if bad is not None:
+            raise BrigadeError(
+                f"Fiche non enregistrée : {label} — caractère de contrôle U+{ord(bad):04X} "
+                "(invisible, souvent venu d'un copier-coller) : retapez ce champ."
+            )
+        out[name] = value.strip()
+    return out
+
+
+def _coordinate(label: str, value: object) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError(value)
+        return float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    except ValueError:
+        raise BrigadeError(
+            f"Fiche non enregistrée : {label} « {value} » illisible ; tapez des degrés "
+            "décimaux, ex. 43,6756."
+        ) from None
 
 
 def _commune_in(text: str) -> Any:
