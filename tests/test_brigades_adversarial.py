@@ -111,3 +111,28 @@ def test_a_position_typed_as_text_is_read_and_both_coordinates_can_be_cleared(
     assert (moved.lat, moved.lon) == (43.676, 4.1365)
     cleared = service.update(ADMIN, "1009402", 2, lat=None, lon=None)
     assert (cleared.lat, cleared.lon) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("Saint-Denis (93)", "Saint-Denis (93)"),
+        ("Saint-Denis 93", "Saint-Denis (93)"),
+        ("St Denis, 93", "Saint-Denis (93)"),
+        ("Saint-Denis 93200", "Saint-Denis (93)"),
+        ("Saint-Denis (974)", "Saint-Denis (974)"),
+        ("Sainte-Marie (972)", "Sainte-Marie (972)"),
+        ("Paris 15", "Paris 15e Arrondissement (75)"),
+        ("Lunel (34)", "Lunel (34)"),
+    ],
+)
+def test_a_homonym_commune_is_chosen_by_its_departement_or_postcode(
+    service: BrigadeService, query: str, label: str
+) -> None:
+    found, _ = service.find_for_commune(query)
+    assert found.startswith(label)
+
+
+def test_a_departement_that_has_no_such_commune_is_said(service: BrigadeService) -> None:
+    found, hits = service.find_for_commune("Lunel (74)")
+    assert found == "Aucune commune « Lunel » dans le département 74 (Haute-Savoie)." and not hits

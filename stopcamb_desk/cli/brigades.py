@@ -40,7 +40,13 @@ def register(sub: Any) -> None:
     find = b_sub.add_parser(
         "find", help="trouve la brigade d'une commune, d'une adresse ou d'une position"
     )
-    find.add_argument("commune", nargs="?", metavar="COMMUNE")
+    find.add_argument(
+        "commune",
+        nargs="?",
+        metavar="COMMUNE",
+        help="ex. Lunel ; une commune homonyme avec son département ou code postal : "
+        "« Saint-Denis (93) », « Saint-Denis 93200 »",
+    )
     find.add_argument("--position", metavar="LAT,LON", help="ex. 45.91,6.12")
     find.add_argument(
         "--adresse", metavar="ADRESSE", help="ex. « 12 rue de la Libération 34400 Lunel »"

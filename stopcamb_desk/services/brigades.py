@@ -9,6 +9,7 @@ the directory changes (any desk: the fingerprint is read from the database on ea
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -404,6 +405,11 @@ class BrigadeService:
         from stopcamb_desk.geo.communes import search_communes
 
         found = search_communes(query, limit=1)
+        qualified = None if found else _qualified_commune(query)
+        if qualified is not None:
+            name, where, found = qualified
+            if not found:
+                return (f"Aucune commune « {name} » {where}.", [])
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
@@ -480,6 +486,29 @@ class BrigadeService:
             f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
             "vérifier avec l'appelant.",
         )
+
+
+_QUALIFIER = re.compile(r"^(?P<name>.*?)[\s,]*\(?\s*(?P<code>\d{5}|\d{2,3}|2[AB])\s*\)?\s*$", re.I)
+
+
+def _qualified_commune(query: str) -> tuple[str, str, list[Any]] | None:
+    """Homonyms: « Saint-Denis (93) », « Saint-Denis 93 », « Saint-Denis 93200 » → (name, where
+    it was looked for in French, the communes of that name there); None without a qualifier."""
+    from stopcamb_desk.domain.departements import departement_name, known_departement
+    from stopcamb_desk.geo.communes import search_communes
+
+    match = _QUALIFIER.match(query.strip())
+    if match is None or not match["name"].strip():
+        return None
+    name, code = match["name"].strip(), match["code"].upper()
+    if len(code) == 5:
+        found = [c for c in search_communes(name, limit=50) if code in c.codes_postaux]
+        return name, f"de code postal {code}", found[:1]
+    departement = known_departement(code)
+    if departement is None:
+        return None
+    where = f"dans le département {departement} ({departement_name(departement)})"
+    return name, where, search_communes(name, limit=1, departements=(departement,))
 
 
 def _edit_values(changes: dict[str, object]) -> dict[str, object]:
