@@ -3,6 +3,8 @@ numbers, dangerous links, half positions, homonym communes and positions outside
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from test_brigades import ADMIN, MONDAY_10H, csv_of, lunel
 
@@ -136,3 +138,55 @@ def test_a_homonym_commune_is_chosen_by_its_departement_or_postcode(
 def test_a_departement_that_has_no_such_commune_is_said(service: BrigadeService) -> None:
     found, hits = service.find_for_commune("Lunel (74)")
     assert found == "Aucune commune « Lunel » dans le département 74 (Haute-Savoie)." and not hits
+
+
+@pytest.fixture
+def directory(service: BrigadeService) -> BrigadeService:
+    from test_brigades import SAMPLE
+
+    service.import_csv(ADMIN, io.BytesIO(SAMPLE.read_bytes()), skip_invalid=True)
+    return service
+
+
+def test_a_position_far_outside_france_proposes_no_brigade_thousands_of_km_away(
+    directory: BrigadeService,
+) -> None:
+    label, hits = directory.find_for_position(0.0, 0.0)  # Gulf of Guinea
+    assert hits == []
+    assert "hors de France" in label and "vérifiez" in label
+
+
+def test_a_swapped_position_is_pointed_out_by_the_finder(directory: BrigadeService) -> None:
+    label, hits = directory.find_for_position(4.136, 43.6756)  # Lunel, lon/lat swapped
+    assert hits == []
+    assert "inversées" in label and "34 (Hérault)" in label
+
+
+def test_a_position_at_sea_off_the_coast_still_finds_the_nearest_brigade(
+    directory: BrigadeService,
+) -> None:
+    label, hits = directory.find_for_position(43.50, 4.05)  # in the sea off La Grande-Motte
+    assert "en mer" in label
+    assert hits and hits[0].brigade.id == "1009401"  # Montpellier, 19 km inland
+    assert hits[0].distance_km is not None and hits[0].distance_km < 40
+
+
+def test_a_position_in_france_names_its_departement(directory: BrigadeService) -> None:
+    label, hits = directory.find_for_position(43.67, 4.13)
+    assert label == "Position 43,6700, 4,1300 — Hérault (34)"
+    assert hits[0].brigade.id == "1009402"
+
+
+def test_the_cli_finder_refuses_a_position_outside_france(
+    directory: BrigadeService,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from stopcamb_desk.cli import main
+
+    monkeypatch.setenv("STOPCAMB_DATABASE_URL", db_url)
+
+    assert main(["brigades", "find", "--position", "0,0"]) == 1
+    out = capsys.readouterr().out
+    assert "hors de France" in out and "km" not in out.split("\n", 1)[1]

@@ -397,6 +397,38 @@ class BrigadeService:
         found = self.located_index().nearest(lon, lat, limit, max_km=max_km)
         return [self._hit(b, round(d, 1), f"à {d:.1f} km") for b, d in found]
 
+    def find_for_position(
+        self, lat: float, lon: float, limit: int = 3
+    ) -> tuple[str, list[BrigadeHit]]:
+        """« Trouver la brigade » from a position: (where it is, in French; nearest brigades).
+
+        Outside France, only brigades within :data:`NEIGHBOUR_RADIUS_KM` are proposed (a boat
+        off the coast), never one thousands of km away; a position whose latitude and
+        longitude look swapped is said so instead.
+        """
+        from stopcamb_desk.geo.departements import departement_at
+
+        where = f"Position {_degrees(lat)}, {_degrees(lon)}"
+        found = departement_at(lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+        if found is not None:
+            return f"{where} — {found.nom} ({found.code})", self.nearest(lat, lon, limit)
+        swapped = departement_at(lat, lon) if -90 <= lon <= 90 else None
+        if swapped is not None:
+            return (
+                f"{where} hors de France : latitude et longitude inversées ? Dans l'autre ordre "
+                f"({_degrees(lon)}, {_degrees(lat)}), la position tombe dans le département "
+                f"{swapped.code} ({swapped.nom}).",
+                [],
+            )
+        near = self.nearest(lat, lon, limit, max_km=NEIGHBOUR_RADIUS_KM)
+        if near:
+            return f"{where} (en mer ou à la frontière, hors de France)", near
+        return (
+            f"{where} hors de France, à plus de {NEIGHBOUR_RADIUS_KM:.0f} km de toute brigade de "
+            "l'annuaire : vérifiez la position (latitude puis longitude, en degrés décimaux).",
+            [],
+        )
+
     def find_for_commune(self, query: str, limit: int = 3) -> tuple[str, list[BrigadeHit]]:
         """« Trouver la brigade » from a commune name: units in that commune, else the nearest.
 
@@ -486,6 +518,11 @@ class BrigadeService:
             f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
             "vérifier avec l'appelant.",
         )
+
+
+def _degrees(value: float) -> str:
+    """« 43,6756 »: degrees as an operator reads them."""
+    return f"{value:.4f}".replace(".", ",")
 
 
 _QUALIFIER = re.compile(r"^(?P<name>.*?)[\s,]*\(?\s*(?P<code>\d{5}|\d{2,3}|2[AB])\s*\)?\s*$", re.I)
