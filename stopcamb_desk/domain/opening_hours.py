@@ -215,11 +215,33 @@ def _spans_on(hours: WeeklyHours, departement: str, day: date) -> tuple[tuple[In
     return hours.on(WEEKDAYS[day.weekday()]), False
 
 
+def _day_word(today: date, day: date) -> str:
+    ahead = (day - today).days
+    return "demain" if ahead == 1 else WEEKDAYS[day.weekday()].lower()
+
+
+def _open_until(hours: WeeklyHours, departement: str, today: date, end: int) -> str:
+    """« ouverte jusqu'à 18h00 »; a range ending at midnight goes on into the next day when
+    that day opens at 0h00 (« ouverte jusqu'à demain 2h00 », « ouverte 24h/24 »)."""
+    day = today
+    while end == 24 * 60:
+        following = day + timedelta(days=1)
+        spans, _ = _spans_on(hours, departement, following)
+        if not spans or spans[0][0] != 0:
+            break
+        if (following - today).days > 7:
+            return "ouverte 24h/24"
+        day, end = following, spans[0][1]
+    when = "" if day == today else f"{_day_word(today, day)} "
+    return f"ouverte jusqu'à {when}" + ("minuit" if end == 24 * 60 else minutes_text(end))
+
+
 def opening_status(hours: WeeklyHours, departement: str, now: datetime) -> OpeningStatus:
     """Whether the unit is open at ``now`` (an aware datetime), in French.
 
-    Examples: « ouverte jusqu'à 18h00 », « fermée, ouvre à 14h00 », « fermée, ouvre demain à
-    8h00 », « fermée, ouvre lundi à 8h00 », « fermée (jour férié) ».
+    Examples: « ouverte jusqu'à 18h00 », « ouverte jusqu'à demain 2h00 », « ouverte 24h/24 »,
+    « fermée, ouvre à 14h00 », « fermée, ouvre demain à 8h00 », « fermée, ouvre lundi à 8h00 »,
+    « fermée (jour férié) ».
     """
     if hours.empty:
         return UNKNOWN
@@ -229,7 +251,7 @@ def opening_status(hours: WeeklyHours, departement: str, now: datetime) -> Openi
     spans, holiday = _spans_on(hours, departement, today)
     for start, end in spans:
         if start <= minute < end:
-            return OpeningStatus(True, f"ouverte jusqu'à {minutes_text(end)}")
+            return OpeningStatus(True, _open_until(hours, departement, today, end))
     later = [start for start, _ in spans if start > minute]
     if later:
         return OpeningStatus(False, f"fermée, ouvre à {minutes_text(later[0])}")
@@ -239,7 +261,7 @@ def opening_status(hours: WeeklyHours, departement: str, now: datetime) -> Openi
         day = today + timedelta(days=ahead)
         next_spans, _ = _spans_on(hours, departement, day)
         if next_spans:
-            when = "demain" if ahead == 1 else WEEKDAYS[day.weekday()].lower()
+            when = _day_word(today, day)
             if ahead >= 7:
                 when = f"{when} {day.day}/{day.month:02d}"
             return OpeningStatus(False, f"fermée, ouvre {when} à {minutes_text(next_spans[0][0])}")
