@@ -478,7 +478,9 @@ class BrigadeService:
                 precise=False,
             )
         label, lat, lon, precise, note = position
-        return AddressSearch(label, self.nearest(lat, lon, limit), precise, note)
+        # Only the commune is known: nothing further than for a commune search.
+        max_km = None if precise else NEIGHBOUR_RADIUS_KM
+        return AddressSearch(label, self.nearest(lat, lon, limit, max_km=max_km), precise, note)
 
     def locate_address(self, query: str) -> tuple[str, float, float, bool, str] | None:
         """(label, lat, lon, precise, note) of an address; the commune's position as a fallback."""
@@ -516,7 +518,7 @@ class BrigadeService:
             commune.lon,
             False,
             f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
-            "vérifier avec l'appelant.",
+            "vérifier avec l'appelant." + _homonyms_note(commune, query),
         )
 
 
@@ -589,10 +591,25 @@ def _coordinate(label: str, value: object) -> float | None:
         ) from None
 
 
+def _homonyms_note(commune: Any, query: str) -> str:
+    """« Attention : plusieurs communes s'appellent Saint-Denis … » when the text did not say
+    which (no postal code); empty otherwise."""
+    from stopcamb_desk.geo.communes import search_communes
+
+    if re.search(r"\b\d{5}\b", query):
+        return ""
+    same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
+    departements = sorted({c.departement for c in same})
+    if len(departements) < 2:
+        return ""
+    return (
+        f" Attention : plusieurs communes s'appellent {commune.nom} (départements "
+        f"{', '.join(departements)}) : précisez le code postal."
+    )
+
+
 def _commune_in(text: str) -> Any:
     """The commune named in a free address (postal code first, then the last name found)."""
-    import re
-
     from stopcamb_desk.geo.communes import search_communes
     from stopcamb_desk.geo.places import ReferencePlaceFinder
 
