@@ -190,3 +190,14 @@ def test_the_cli_finder_refuses_a_position_outside_france(
     assert main(["brigades", "find", "--position", "0,0"]) == 1
     out = capsys.readouterr().out
     assert "hors de France" in out and "km" not in out.split("\n", 1)[1]
+
+
+@pytest.mark.parametrize("separator", ["\t", ","])
+def test_a_file_saved_with_another_separator_is_read(
+    service: BrigadeService, separator: str
+) -> None:
+    from test_brigades import HEADER
+
+    line = lunel(service="Brigade territoriale autonome de Lunel")
+    data = "\n".join((HEADER.replace(";", separator), line.replace(";", separator))) + "\n"
+    assert service.import_csv(ADMIN, io.BytesIO(data.encode())).added == 1

@@ -176,7 +176,9 @@ class BrigadeCsvReader:
         text_sample = sample.decode(encoding, errors="ignore")
         if not text_sample.strip():
             raise BrigadeFileError("Le fichier est vide.")
-        delimiter = ";" if text_sample.count(";") >= text_sample.count(",") else ","
+        header = text_sample.splitlines()[0] if text_sample.splitlines() else ""
+        # The separator that splits the header most: « ; » (data.gouv.fr), « , » or a tab.
+        delimiter = max((";", ",", "\t"), key=header.count)
         self.encoding = encoding
         self._text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         self._reader = csv.DictReader(self._text, delimiter=delimiter, strict=True)
