@@ -69,3 +69,24 @@ def test_a_unit_open_all_week_round_the_clock() -> None:
     always = "$".join(f"{day} : 0h00-24h00" for day in days) + "$Jours Fériés : 0h00-24h00"
     assert status(always, "34", paris(2026, 12, 7, 23, 30)) == "ouverte 24h/24"
     assert status(always, "34", paris(2026, 5, 1, 3, 0)) == "ouverte 24h/24"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Lundi : 8h00 - 12h00 14h00 - 18h00", "Lundi : 8h00-12h00 14h00-18h00"),
+        ("Lundi : 8h - 12h", "Lundi : 8h00-12h00"),
+        ("Lundi : 8h00 – 12h00", "Lundi : 8h00-12h00"),
+    ],
+)
+def test_spaces_around_the_dash_are_read(typed: str, stored: str) -> None:
+    assert parse_hours(typed).text() == stored
+
+
+def test_a_range_of_days_says_to_write_one_line_per_day() -> None:
+    from stopcamb_desk.domain.opening_hours import HoursError
+
+    with pytest.raises(HoursError) as refused:
+        parse_hours("Lundi au vendredi : 8h00-12h00")
+    assert "une ligne par jour" in refused.value.message
+    assert "Lundi : 8h00-12h00" in refused.value.message

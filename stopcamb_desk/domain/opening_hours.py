@@ -58,6 +58,7 @@ _HOLIDAY_ZONES: dict[str, str] = {"57": "57", "67": "6AE", "68": "6AE"} | {
 
 _LINE = re.compile(r"^\s*([^:]+?)\s*:\s*(.*?)\s*$")
 _RANGE = re.compile(r"^(\d{1,2})h(\d{2})?-(\d{1,2})h(\d{2})?$")
+_DASH = re.compile(r"\s*[-–—]\s*")  # « 8h00 - 12h00 », « 8h00–12h00 » → « 8h00-12h00 »
 
 Interval = tuple[int, int]  # minutes since midnight, start < end (end may be 24h00)
 
@@ -72,6 +73,14 @@ def _fold(text: str) -> str:
 
 
 _DAY_BY_KEY: dict[str, str] = {_fold(d): d for d in DAYS} | {"jour ferie": HOLIDAY}
+# « Lundi au vendredi », « lundi-vendredi », « du lundi au samedi »
+_DAY_SPAN = re.compile(
+    r"^(du )?("
+    + "|".join(_fold(d) for d in WEEKDAYS)
+    + r")( au |\s*-\s*)("
+    + "|".join(_fold(d) for d in WEEKDAYS)
+    + r")$"
+)
 
 
 def minutes_text(minutes: int) -> str:
@@ -136,6 +145,11 @@ def parse_hours(text: str) -> WeeklyHours:
             )
         name, ranges = match.groups()
         day = _DAY_BY_KEY.get(_fold(name))
+        if day is None and _DAY_SPAN.match(_fold(name)):
+            raise HoursError(
+                f"Horaires : « {name} » regroupe plusieurs jours ; écrivez une ligne par jour, "
+                f"ex. « Lundi : {ranges} », « Mardi : {ranges} »…"
+            )
         if day is None:
             raise HoursError(
                 f"Horaires : jour « {name} » inconnu ; jours possibles : {', '.join(DAYS)}."
@@ -143,7 +157,7 @@ def parse_hours(text: str) -> WeeklyHours:
         if day in days:
             raise HoursError(f"Horaires : {day} est donné deux fois.")
         spans: list[Interval] = []
-        for token in ranges.replace("–", "-").split():
+        for token in _DASH.sub("-", ranges).split():
             found = _RANGE.match(token.lower().replace(" ", ""))
             start = _time(found[1], found[2]) if found else None
             end = _time(found[3], found[4]) if found else None
