@@ -201,3 +201,17 @@ def test_a_file_saved_with_another_separator_is_read(
     line = lunel(service="Brigade territoriale autonome de Lunel")
     data = "\n".join((HEADER.replace(";", separator), line.replace(";", separator))) + "\n"
     assert service.import_csv(ADMIN, io.BytesIO(data.encode())).added == 1
+
+
+@pytest.mark.parametrize(
+    "ident", ["../meta", "meta/version", "a.b", "1009$402", "10#9", "[1]", "1 2"]
+)
+def test_an_identifier_that_would_be_a_path_in_the_app_database_is_refused(
+    service: BrigadeService, ident: str
+) -> None:
+    """The identifier is the unit's key under /annuaire_brigades/brigades: « meta/version »
+    would overwrite the directory's metadata, « a.b » make the whole publication fail."""
+    with pytest.raises(BrigadeError) as refused:
+        service.import_csv(ADMIN, csv_of(lunel(id=ident)))
+    (error,) = refused.value.errors
+    assert error.line == 2 and "identifiant" in error.message and ident in error.message

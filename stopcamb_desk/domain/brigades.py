@@ -54,6 +54,9 @@ REQUIRED_COLUMNS = (
 )
 SAMPLE_BYTES = 65536
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+# The unit's key in the app's Realtime Database (« /annuaire_brigades/brigades/<id> »): no
+# « / » (a path), « . $ # [ ] » (refused keys), nor spaces.
+_IDENT = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 
 class BrigadeFileError(DeskError):
@@ -105,6 +108,12 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     ident = get("identifiant_public_unite")
     if not ident:
         return LineError(line, "identifiant_public_unite manquant.")
+    if not _IDENT.match(ident):
+        return LineError(
+            line,
+            f"identifiant_public_unite « {ident} » invalide : chiffres et lettres seulement "
+            "(ex. 1009402), tel que dans le fichier de data.gouv.fr.",
+        )
     if not get("service"):
         return LineError(line, f"Unité {ident} : nom du service manquant.", ident)
     departement = known_departement(get("departement"))
