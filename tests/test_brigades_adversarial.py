@@ -215,3 +215,27 @@ def test_an_identifier_that_would_be_a_path_in_the_app_database_is_refused(
         service.import_csv(ADMIN, csv_of(lunel(id=ident)))
     (error,) = refused.value.errors
     assert error.line == 2 and "identifiant" in error.message and ident in error.message
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"service": "Brigade\x07 de Lunel"},
+        {"service": "Brigade\u202e de Lunel"},
+        {"telephone": "04 67\u200b 00 00 06"},
+    ],
+)
+def test_an_invisible_character_refuses_the_line_on_import(
+    service: BrigadeService, values: dict[str, str]
+) -> None:
+    with pytest.raises(BrigadeError) as refused:
+        service.import_csv(ADMIN, csv_of(lunel(**values)))
+    (error,) = refused.value.errors
+    assert "caractère de contrôle" in error.message
+
+
+def test_non_breaking_spaces_are_ordinary_spaces_for_the_checks(service: BrigadeService) -> None:
+    line = lunel(
+        service="Brigade de Lunel\u00a0: accueil", telephone="04\u00a067\u00a000\u00a000\u00a006"
+    )
+    assert service.import_csv(ADMIN, csv_of(line)).added == 1

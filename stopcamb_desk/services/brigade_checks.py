@@ -27,6 +27,16 @@ PHONE_REGIONS: dict[str, str] = {
 # Regions whose numbers a French unit may publish (metropolitan and overseas France).
 FRENCH_PHONE_REGIONS = frozenset({"FR", "BL", "MF", *PHONE_REGIONS.values()})
 _POSTCODE = re.compile(r"^\d{5}$")
+# Characters no field may hold: control (NUL, bell…), format (zero-width, bidi overrides),
+# line/paragraph separators, private use, lone surrogates. Spaces, even non-breaking, are fine.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+TEXT_FIELDS: dict[str, str] = {
+    "service": "nom de l'unité",
+    "telephone": "téléphone",
+    "adresse": "adresse",
+    "commune": "commune",
+    "horaires": "horaires",
+}
 # Characters that end or make an HTML attribute: never in a page address the app links to.
 _URL_FORBIDDEN = frozenset("<>\"'`{}|\\^")
 
@@ -36,6 +46,12 @@ class BrigadeValues(Protocol):
 
     @property
     def id(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def adresse(self) -> str: ...
+    @property
+    def commune(self) -> str: ...
     @property
     def telephone(self) -> str: ...
     @property
@@ -122,6 +138,24 @@ def check_url(url: str) -> Problem | None:
     return None
 
 
+def check_hidden(field: str, value: str) -> Problem | None:
+    """A control or invisible character in a text field (a line break only in the hours)."""
+    import unicodedata
+
+    allowed = "\n" if field == "horaires" else ""
+    bad = next(
+        (c for c in value if c not in allowed and unicodedata.category(c) in _HIDDEN_CATEGORIES),
+        None,
+    )
+    if bad is None:
+        return None
+    return Problem(
+        field,
+        f"{TEXT_FIELDS[field]} : caractère de contrôle U+{ord(bad):04X} (invisible, souvent "
+        "venu d'un copier-coller) : retapez ce champ.",
+    )
+
+
 def check_hours(horaires: str) -> Problem | None:
     try:
         parse_hours(horaires)
@@ -199,6 +233,7 @@ def check_position(lat: float | None, lon: float | None, departement: str) -> Pr
 def check_brigade(values: BrigadeValues) -> list[Problem]:
     """Every problem of the record, in form order (empty: valid)."""
     found = (
+        *(check_hidden(name, getattr(values, name)) for name in TEXT_FIELDS),
         check_phone(values.telephone, values.departement),
         check_postcode(values.code_postal, values.code_insee, values.departement),
         check_hours(values.horaires),

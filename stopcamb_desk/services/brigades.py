@@ -553,8 +553,8 @@ def _qualified_commune(query: str) -> tuple[str, str, list[Any]] | None:
 def _edit_values(changes: dict[str, object]) -> dict[str, object]:
     """The edited values as stored: texts stripped, coordinates as floats (« 43,6756 » too).
 
-    Raises :class:`BrigadeError` (French, nothing written) for a value of the wrong type or a
-    control character (a NUL byte, a bell…) that the app and PostgreSQL cannot carry.
+    Raises :class:`BrigadeError` (French, nothing written) for a value of the wrong type;
+    control characters are problems of :func:`check_brigade` (import and edit alike).
     """
     out: dict[str, object] = {}
     for name, value in changes.items():
@@ -565,13 +565,6 @@ def _edit_values(changes: dict[str, object]) -> dict[str, object]:
         if not isinstance(value, str):
             raise BrigadeError(
                 f"Fiche non enregistrée : {label} « {value} » illisible, tapez-le en texte."
-            )
-        allowed = "\n" if name == "horaires" else ""
-        bad = next((c for c in value if not c.isprintable() and c not in allowed), None)
-        if bad is not None:
-            raise BrigadeError(
-                f"Fiche non enregistrée : {label} — caractère de contrôle U+{ord(bad):04X} "
-                "(invisible, souvent venu d'un copier-coller) : retapez ce champ."
             )
         out[name] = value.strip()
     return out
