@@ -56,6 +56,8 @@ class NewsDraft:
 
     def normalised(self) -> NewsDraft:
         def clean(value: str) -> str:
+            # A text saved on Windows (CRLF) or an old Mac (CR): plain line breaks.
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
             return unicodedata.normalize("NFC", value).strip()
 
         return NewsDraft(clean(self.title), clean(self.body), self.url.strip())
