@@ -72,3 +72,11 @@ def test_a_lookalike_link_is_refused_as_the_item_link_and_in_the_text(
 )
 def test_french_addresses_stay_accepted(url: str) -> None:
     assert check_url(url) is None
+
+
+def test_a_whole_file_pasted_as_the_text_is_refused_for_its_length_at_once() -> None:
+    from stopcamb_desk.services.news_draft import check_news
+
+    problems = check_news(NewsDraft("Titre", "Fermez vos portes. <b>" * 100_000))
+    assert [(p.field, p.rule) for p in problems] == [("texte", "longueur")]
+    assert "1000 au plus" in problems[0].message and "2200000" in problems[0].message

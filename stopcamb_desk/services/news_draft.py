@@ -150,6 +150,28 @@ def check_url(url: str) -> str | None:
     return None
 
 
+# Beyond this many times the limit, only the length is reported (per keystroke, a pasted file
+# must not freeze the desk while markup and rules are looked for in it).
+OVERSIZE_FACTOR = 20
+
+
+def _oversized(draft: NewsDraft) -> list[NewsProblem]:
+    return [
+        NewsProblem(
+            name,
+            Severity.BLOQUANT,
+            f"{what} fait plus de {OVERSIZE_FACTOR * limit} caractères ({len(text)}) : "
+            f"{limit} au plus. Collez seulement le passage à publier.",
+            "longueur",
+        )
+        for name, text, limit, what in (
+            ("titre", draft.title, TITLE_MAX, "Le titre"),
+            ("texte", draft.body, BODY_MAX, "Le texte"),
+        )
+        if len(text) > OVERSIZE_FACTOR * limit
+    ]
+
+
 def _unicode_host(labels: list[str]) -> str:
     """The site name as it reads, punycode labels (``xn--…``) decoded."""
     read = []
@@ -170,6 +192,9 @@ def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[News
     """Every problem of ``draft`` (as typed), blocking or not; pure, fast enough per keystroke."""
     from stopcamb_desk.domain.rules.checker import check
 
+    oversized = _oversized(draft)
+    if oversized:
+        return oversized  # a whole file pasted: say so at once, the other checks would take seconds
     problems: list[NewsProblem] = []
     cleaned, removals = draft.cleaned()
     for name in ("titre", "texte"):
