@@ -107,3 +107,21 @@ def test_cli_find_by_address_answers_through_addok(
     text = capsys.readouterr().out
     assert text.startswith("5 Avenue Victor Hugo 34400 Lunel\n")
     assert "Brigade territoriale autonome de Lunel — 04 67 00 00 06" in text
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://addok.interne:99999", "http://x:port"])
+def test_an_unreadable_endpoint_is_refused_in_french(url: str) -> None:
+    with pytest.raises(GeocodingError, match="Adresse du service de géocodage invalide"):
+        AddressGeocoder(url)
+
+
+def test_offline_a_homonym_commune_is_said_and_far_away_brigades_are_not_proposed(
+    db: Database,
+) -> None:
+    service = BrigadeService(db, geocoder=AddressGeocoder(closed_port_url()))
+    found = service.find_for_address("12 rue Victor Hugo Saint-Denis")
+    assert not found.precise
+    assert "plusieurs communes s'appellent Saint-Denis" in found.note
+    assert "précisez le code postal" in found.note
+    # The directory has no unit near Saint-Denis: none 8 000 km away is offered instead.
+    assert found.hits == []

@@ -358,3 +358,15 @@ def test_an_item_stored_with_markup_before_the_check_is_not_sent_again_by_retry(
     with pytest.raises(NewsRefused, match="code ou lien non permis"):
         service.retry(opp, row.id)
     assert rtdb.value("/") is None
+
+
+def test_a_text_with_windows_line_endings_is_published_with_plain_line_breaks(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    """« --texte "$(cat article.txt)" » from a file saved on Windows: CRLF are line breaks,
+    not invisible characters to hunt for."""
+    body = OTV.body.replace(". ", ".\r\n\r\n", 1) + "\r\n"
+    outcome = service.publish(opp, NewsDraft(OTV.title, body, OTV.url))
+    assert outcome.ok, outcome.message
+    sent = rtdb.value(f"/flux_actualite/{outcome.row.remote_key}")["texte"]
+    assert "\r" not in sent and sent == OTV.body.replace(". ", ".\n\n", 1)

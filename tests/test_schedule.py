@@ -153,6 +153,17 @@ def test_edit_and_cancel_until_due_then_no_more(
     _verify(database)
 
 
+@pytest.mark.parametrize("hours", [0, -5, 73])
+def test_an_edit_to_a_validity_out_of_range_is_refused_not_ignored(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock, hours: int
+) -> None:
+    planned = _plan(outbox, opp, clock() + timedelta(hours=1), hours=12)
+    with pytest.raises(ScheduleError, match=f"entre 1 et 72 heures \\(reçu : {hours}\\)"):
+        ScheduleService(outbox).edit(opp, planned, validity_hours=hours)
+    (kept,) = ScheduleService(outbox).planned(opp)
+    assert kept.valid_until - kept.at == timedelta(hours=12)
+
+
 def test_two_senders_send_a_planned_message_once(
     database: Database, db_url: str, opp: Principal, server: FcmTestServer, tmp_path: Path
 ) -> None:

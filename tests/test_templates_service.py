@@ -251,3 +251,26 @@ def test_migration_0005_makes_the_national_templates_prevention(db_url: str) -> 
         assert rows["Fin de journée"].version == 1 and rows["Fin de journée"].created_at
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Vacances\nd'été", "Titre : une seule ligne"),
+        ("Vacances d'été\x07", "Titre : caractère invisible U+0007"),
+        ("Vacances\u200b d'été", "Titre : caractère invisible U+200B"),
+        ("Vacances \u202ed'été", "Titre : caractère invisible U+202E"),
+    ],
+)
+def test_a_title_on_several_lines_or_with_invisible_characters_is_refused(
+    service: TemplateService,
+    people: dict[str, Principal],
+    database: Database,
+    title: str,
+    expected: str,
+) -> None:
+    with pytest.raises(TemplateRefused) as refused:
+        service.create(people["opp"], TemplateDraft(title, SUMMER.text))
+    assert expected in refused.value.message
+    with database.session() as session:
+        assert session.scalars(select(Template)).first() is None

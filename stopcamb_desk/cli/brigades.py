@@ -40,7 +40,13 @@ def register(sub: Any) -> None:
     find = b_sub.add_parser(
         "find", help="trouve la brigade d'une commune, d'une adresse ou d'une position"
     )
-    find.add_argument("commune", nargs="?", metavar="COMMUNE")
+    find.add_argument(
+        "commune",
+        nargs="?",
+        metavar="COMMUNE",
+        help="ex. Lunel ; une commune homonyme avec son département ou code postal : "
+        "« Saint-Denis (93) », « Saint-Denis 93200 »",
+    )
     find.add_argument("--position", metavar="LAT,LON", help="ex. 45.91,6.12")
     find.add_argument(
         "--adresse", metavar="ADRESSE", help="ex. « 12 rue de la Libération 34400 Lunel »"
@@ -133,7 +139,7 @@ def _find(args: argparse.Namespace) -> int:
                     "longitude −180 à 180 ; ex. 45.91,6.12).",
                     EXIT_USAGE,
                 ) from exc
-            where, hits = f"position {lat:.4f}, {lon:.4f}", service.nearest(lat, lon)
+            where, hits = service.find_for_position(lat, lon)
         elif args.adresse:
             found = service.find_for_address(args.adresse)
             where, hits, note = found.label, found.hits, found.note
@@ -159,7 +165,7 @@ def _find(args: argparse.Namespace) -> int:
         print(where)
         if note:
             print(f"Attention : {note}")
-        if not rows:
+        if not rows and not args.position:
             print("Aucune brigade trouvée : l'annuaire est-il importé (brigades import) ?")
         for row in rows:
             print(

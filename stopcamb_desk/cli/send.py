@@ -103,6 +103,11 @@ def parse_local_moment(value: str, option: str = "--programmer") -> Any:
             EXIT_USAGE,
         ) from None
     if moment.tzinfo is None:
+        from stopcamb_desk.domain.lifecycle import local_time_refusal
+
+        reason = local_time_refusal(moment)
+        if reason is not None:  # 02:30 the night the clocks change
+            raise CliError(f"{option} : {reason}", EXIT_USAGE)
         moment = moment.astimezone()  # the desk's local time
     return moment.astimezone(UTC)
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from stopcamb_desk.domain.departements import normalize_departement
+from stopcamb_desk.domain.departements import known_departement, normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 
 # Every column of the data.gouv.fr file, in its order (the export writes them all).
@@ -53,8 +53,10 @@ REQUIRED_COLUMNS = (
     "geocodage_y_GPS",
 )
 SAMPLE_BYTES = 65536
-_DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+# The unit's key in the app's Realtime Database (« /annuaire_brigades/brigades/<id> »): no
+# « / » (a path), « . $ # [ ] » (refused keys), nor spaces.
+_IDENT = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 
 class BrigadeFileError(DeskError):
@@ -106,11 +108,23 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     ident = get("identifiant_public_unite")
     if not ident:
         return LineError(line, "identifiant_public_unite manquant.")
+    if not _IDENT.match(ident):
+        return LineError(
+            line,
+            f"identifiant_public_unite « {ident} » invalide : chiffres et lettres seulement "
+            "(ex. 1009402), tel que dans le fichier de data.gouv.fr.",
+        )
     if not get("service"):
         return LineError(line, f"Unité {ident} : nom du service manquant.", ident)
-    departement = normalize_departement(get("departement"))
-    if not _DEPARTEMENT.match(departement):
-        return LineError(line, f"Unité {ident} : département « {departement} » inconnu.", ident)
+    departement = known_departement(get("departement"))
+    if departement is None:
+        shown = normalize_departement(get("departement"))
+        return LineError(
+            line,
+            f"Unité {ident} : département « {shown} » inconnu (codes valides : 01 à 95, 2A, 2B, "
+            "971 à 974 et 976).",
+            ident,
+        )
     insee = get("code_commune_insee").upper()
     if insee and not _INSEE.match(insee):
         return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.", ident)
@@ -171,7 +185,9 @@ class BrigadeCsvReader:
         text_sample = sample.decode(encoding, errors="ignore")
         if not text_sample.strip():
             raise BrigadeFileError("Le fichier est vide.")
-        delimiter = ";" if text_sample.count(";") >= text_sample.count(",") else ","
+        header = text_sample.splitlines()[0] if text_sample.splitlines() else ""
+        # The separator that splits the header most: « ; » (data.gouv.fr), « , » or a tab.
+        delimiter = max((";", ",", "\t"), key=header.count)
         self.encoding = encoding
         self._text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         self._reader = csv.DictReader(self._text, delimiter=delimiter, strict=True)

@@ -25,7 +25,7 @@ CLI all apply (the status groups they use are in :mod:`stopcamb_desk.domain.stat
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from stopcamb_desk.domain.status import (
     REPLACEABLE_STATUSES,
@@ -142,6 +142,42 @@ def schedule_refusal(at: datetime, now: datetime, validity_hours: int) -> str | 
             f"(reçu : {validity_hours})."
         )
     return None
+
+
+def local_time_refusal(naive: datetime, zone: tzinfo | None = None) -> str | None:
+    """Why a wall-clock time typed by the operator names no single moment (French), or None.
+
+    On the night the clocks go forward, 02:30 does not exist; on the night they go back, it
+    happens twice. ``zone`` is the operator's time zone (None: the desk's own local time).
+    """
+
+    def aware(fold: int) -> datetime:
+        moment = naive.replace(fold=fold, tzinfo=None)
+        return moment.astimezone() if zone is None else moment.replace(tzinfo=zone)
+
+    first, second = aware(0), aware(1)
+    before, after = first.utcoffset(), second.utcoffset()
+    if before is None or after is None or before == after:
+        return None
+    day, hour = naive.strftime("%d/%m/%Y"), naive.strftime("%H:%M")
+    utc = first.astimezone(UTC)  # back to the wall clock through UTC (same-zone is a no-op)
+    back = utc.astimezone() if zone is None else utc.astimezone(zone)
+    if back.replace(tzinfo=None) != naive.replace(tzinfo=None, fold=0):
+        later = (naive + abs(after - before)).strftime("%H:%M")
+        return (
+            f"L'heure {hour} n'existe pas le {day} : les horloges avancent d'une heure cette "
+            f"nuit-là (passage à l'heure d'été). Choisissez une heure avant ou après le saut, "
+            f"par exemple {later}."
+        )
+
+    def offset(moment: datetime) -> str:
+        return moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+
+    return (
+        f"L'heure {hour} existe deux fois le {day} (passage à l'heure d'hiver) : précisez le "
+        f"décalage horaire, {offset(first)} pour la première fois, {offset(second)} pour la "
+        "seconde."
+    )
 
 
 def still_valid(now: datetime, valid_until: datetime) -> bool:

@@ -58,6 +58,7 @@ _HOLIDAY_ZONES: dict[str, str] = {"57": "57", "67": "6AE", "68": "6AE"} | {
 
 _LINE = re.compile(r"^\s*([^:]+?)\s*:\s*(.*?)\s*$")
 _RANGE = re.compile(r"^(\d{1,2})h(\d{2})?-(\d{1,2})h(\d{2})?$")
+_DASH = re.compile(r"\s*[-–—]\s*")  # « 8h00 - 12h00 », « 8h00–12h00 » → « 8h00-12h00 »
 
 Interval = tuple[int, int]  # minutes since midnight, start < end (end may be 24h00)
 
@@ -72,6 +73,14 @@ def _fold(text: str) -> str:
 
 
 _DAY_BY_KEY: dict[str, str] = {_fold(d): d for d in DAYS} | {"jour ferie": HOLIDAY}
+# « Lundi au vendredi », « lundi-vendredi », « du lundi au samedi »
+_DAY_SPAN = re.compile(
+    r"^(du )?("
+    + "|".join(_fold(d) for d in WEEKDAYS)
+    + r")( au |\s*-\s*)("
+    + "|".join(_fold(d) for d in WEEKDAYS)
+    + r")$"
+)
 
 
 def minutes_text(minutes: int) -> str:
@@ -136,6 +145,11 @@ def parse_hours(text: str) -> WeeklyHours:
             )
         name, ranges = match.groups()
         day = _DAY_BY_KEY.get(_fold(name))
+        if day is None and _DAY_SPAN.match(_fold(name)):
+            raise HoursError(
+                f"Horaires : « {name} » regroupe plusieurs jours ; écrivez une ligne par jour, "
+                f"ex. « Lundi : {ranges} », « Mardi : {ranges} »…"
+            )
         if day is None:
             raise HoursError(
                 f"Horaires : jour « {name} » inconnu ; jours possibles : {', '.join(DAYS)}."
@@ -143,7 +157,7 @@ def parse_hours(text: str) -> WeeklyHours:
         if day in days:
             raise HoursError(f"Horaires : {day} est donné deux fois.")
         spans: list[Interval] = []
-        for token in ranges.replace("–", "-").split():
+        for token in _DASH.sub("-", ranges).split():
             found = _RANGE.match(token.lower().replace(" ", ""))
             start = _time(found[1], found[2]) if found else None
             end = _time(found[3], found[4]) if found else None
@@ -215,11 +229,33 @@ def _spans_on(hours: WeeklyHours, departement: str, day: date) -> tuple[tuple[In
     return hours.on(WEEKDAYS[day.weekday()]), False
 
 
+def _day_word(today: date, day: date) -> str:
+    ahead = (day - today).days
+    return "demain" if ahead == 1 else WEEKDAYS[day.weekday()].lower()
+
+
+def _open_until(hours: WeeklyHours, departement: str, today: date, end: int) -> str:
+    """« ouverte jusqu'à 18h00 »; a range ending at midnight goes on into the next day when
+    that day opens at 0h00 (« ouverte jusqu'à demain 2h00 », « ouverte 24h/24 »)."""
+    day = today
+    while end == 24 * 60:
+        following = day + timedelta(days=1)
+        spans, _ = _spans_on(hours, departement, following)
+        if not spans or spans[0][0] != 0:
+            break
+        if (following - today).days > 7:
+            return "ouverte 24h/24"
+        day, end = following, spans[0][1]
+    when = "" if day == today else f"{_day_word(today, day)} "
+    return f"ouverte jusqu'à {when}" + ("minuit" if end == 24 * 60 else minutes_text(end))
+
+
 def opening_status(hours: WeeklyHours, departement: str, now: datetime) -> OpeningStatus:
     """Whether the unit is open at ``now`` (an aware datetime), in French.
 
-    Examples: « ouverte jusqu'à 18h00 », « fermée, ouvre à 14h00 », « fermée, ouvre demain à
-    8h00 », « fermée, ouvre lundi à 8h00 », « fermée (jour férié) ».
+    Examples: « ouverte jusqu'à 18h00 », « ouverte jusqu'à demain 2h00 », « ouverte 24h/24 »,
+    « fermée, ouvre à 14h00 », « fermée, ouvre demain à 8h00 », « fermée, ouvre lundi à 8h00 »,
+    « fermée (jour férié) ».
     """
     if hours.empty:
         return UNKNOWN
@@ -229,7 +265,7 @@ def opening_status(hours: WeeklyHours, departement: str, now: datetime) -> Openi
     spans, holiday = _spans_on(hours, departement, today)
     for start, end in spans:
         if start <= minute < end:
-            return OpeningStatus(True, f"ouverte jusqu'à {minutes_text(end)}")
+            return OpeningStatus(True, _open_until(hours, departement, today, end))
     later = [start for start, _ in spans if start > minute]
     if later:
         return OpeningStatus(False, f"fermée, ouvre à {minutes_text(later[0])}")
@@ -239,7 +275,7 @@ def opening_status(hours: WeeklyHours, departement: str, now: datetime) -> Openi
         day = today + timedelta(days=ahead)
         next_spans, _ = _spans_on(hours, departement, day)
         if next_spans:
-            when = "demain" if ahead == 1 else WEEKDAYS[day.weekday()].lower()
+            when = _day_word(today, day)
             if ahead >= 7:
                 when = f"{when} {day.day}/{day.month:02d}"
             return OpeningStatus(False, f"fermée, ouvre {when} à {minutes_text(next_spans[0][0])}")

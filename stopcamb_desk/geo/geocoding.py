@@ -37,8 +37,12 @@ class GeocodingError(DeskError):
 def check_geocoder_url(url: str) -> str:
     """``http(s)://host[:port][/path]``, without query; refused with a French message."""
     url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+    try:
+        parts = urlsplit(url)
+        readable = parts.port is None or parts.port > 0  # reading the port checks it
+    except ValueError:  # « http://[::1 », « http://addok:99999 »
+        readable = False
+    if not readable or parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
         raise GeocodingError(
             f"Adresse du service de géocodage invalide : « {url} ». Attendu par exemple "
             f"{DEFAULT_GEOCODER_URL} ou http://addok.interne:7878 (réglage [geocoder] url ou "

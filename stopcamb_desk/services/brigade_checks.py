@@ -1,10 +1,11 @@
 """Checks of one brigade record, shared by the import, the edit form and the finder.
 
 A record is valid when its phone number is a French number (``phonenumbers``, with the region
-of its département: a Guyane unit dials 0594…), its hours can be read (:mod:`opening_hours`),
-its postal code is one of its commune's (reference data) and its position lies in its
-département (shipped outlines, ~3 km of tolerance on the coast). A position whose longitude and
-latitude are swapped is recognised: the problem carries the fix.
+of its département: a Guyane unit dials 0594…; a foreign number is refused), its web page, if
+any, is an http(s) address (the app links to it: no ``javascript:``), its hours can be read
+(:mod:`opening_hours`), its postal code is one of its commune's (reference data) and its
+position lies in its département (shipped outlines, ~3 km of tolerance on the coast). A
+position whose longitude and latitude are swapped is recognised: the problem carries the fix.
 """
 
 from __future__ import annotations
@@ -23,7 +24,21 @@ PHONE_REGIONS: dict[str, str] = {
     "974": "RE",
     "976": "YT",
 }
+# Regions whose numbers a French unit may publish (metropolitan and overseas France).
+FRENCH_PHONE_REGIONS = frozenset({"FR", "BL", "MF", *PHONE_REGIONS.values()})
 _POSTCODE = re.compile(r"^\d{5}$")
+# Characters no field may hold: control (NUL, bell…), format (zero-width, bidi overrides),
+# line/paragraph separators, private use, lone surrogates. Spaces, even non-breaking, are fine.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+TEXT_FIELDS: dict[str, str] = {
+    "service": "nom de l'unité",
+    "telephone": "téléphone",
+    "adresse": "adresse",
+    "commune": "commune",
+    "horaires": "horaires",
+}
+# Characters that end or make an HTML attribute: never in a page address the app links to.
+_URL_FORBIDDEN = frozenset("<>\"'`{}|\\^")
 
 
 class BrigadeValues(Protocol):
@@ -31,6 +46,12 @@ class BrigadeValues(Protocol):
 
     @property
     def id(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def adresse(self) -> str: ...
+    @property
+    def commune(self) -> str: ...
     @property
     def telephone(self) -> str: ...
     @property
@@ -45,13 +66,15 @@ class BrigadeValues(Protocol):
     def lon(self) -> float | None: ...
     @property
     def horaires(self) -> str: ...
+    @property
+    def url(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One reason a record is refused; ``fix`` (field → value) corrects it when known."""
 
-    field: str  # "telephone", "horaires", "code_postal", "position"
+    field: str  # "telephone", "horaires", "code_postal", "position", "url"
     message: str  # French
     fix: dict[str, float] | None = None
 
@@ -69,7 +92,11 @@ def check_phone(telephone: str, departement: str) -> Problem | None:
         number = phonenumbers.parse(telephone, phone_region(departement))
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.region_code_for_number(number) not in FRENCH_PHONE_REGIONS
+    ):
         return Problem(
             "telephone",
             f"téléphone « {telephone} » invalide (attendu un numéro français à 10 chiffres, "
@@ -89,6 +116,44 @@ def e164(telephone: str, departement: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def check_url(url: str) -> Problem | None:
+    """The unit's web page, published as a link in the app: empty, or an http(s) address."""
+    from urllib.parse import urlsplit
+
+    if not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or "." not in (parts.hostname or "")
+        or any(ch.isspace() or ch in _URL_FORBIDDEN or not ch.isprintable() for ch in url.strip())
+    ):
+        return Problem(
+            "url",
+            f"site « {url} » invalide : donnez l'adresse d'une page web commençant par https:// "
+            "(copiée depuis la barre du navigateur), ou laissez le champ vide.",
+        )
+    return None
+
+
+def check_hidden(field: str, value: str) -> Problem | None:
+    """A control or invisible character in a text field (a line break only in the hours)."""
+    import unicodedata
+
+    allowed = "\n" if field == "horaires" else ""
+    bad = next(
+        (c for c in value if c not in allowed and unicodedata.category(c) in _HIDDEN_CATEGORIES),
+        None,
+    )
+    if bad is None:
+        return None
+    return Problem(
+        field,
+        f"{TEXT_FIELDS[field]} : caractère de contrôle U+{ord(bad):04X} (invisible, souvent "
+        "venu d'un copier-coller) : retapez ce champ.",
+    )
 
 
 def check_hours(horaires: str) -> Problem | None:
@@ -140,6 +205,12 @@ def _where(lon: float, lat: float) -> str:
 def check_position(lat: float | None, lon: float | None, departement: str) -> Problem | None:
     from stopcamb_desk.geo.departements import within
 
+    if (lat is None) != (lon is None):
+        return Problem(
+            "position",
+            "une seule des deux coordonnées est donnée : tapez la latitude et la longitude, ou "
+            "effacez les deux.",
+        )
     if lat is None or lon is None:
         return None  # no position: absent from the map and from the finder, said as a warning
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
@@ -162,10 +233,12 @@ def check_position(lat: float | None, lon: float | None, departement: str) -> Pr
 def check_brigade(values: BrigadeValues) -> list[Problem]:
     """Every problem of the record, in form order (empty: valid)."""
     found = (
+        *(check_hidden(name, getattr(values, name)) for name in TEXT_FIELDS),
         check_phone(values.telephone, values.departement),
         check_postcode(values.code_postal, values.code_insee, values.departement),
         check_hours(values.horaires),
         check_position(values.lat, values.lon, values.departement),
+        check_url(values.url),
     )
     return [p for p in found if p is not None]
 

@@ -9,6 +9,7 @@ the directory changes (any desk: the fingerprint is read from the database on ea
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,17 @@ EDITABLE_FIELDS = (
     "lat",
     "lon",
 )
+FIELD_LABELS = {
+    "service": "nom de l'unité",
+    "telephone": "téléphone",
+    "adresse": "adresse",
+    "code_postal": "code postal",
+    "commune": "commune",
+    "url": "site",
+    "horaires": "horaires",
+    "lat": "latitude",
+    "lon": "longitude",
+}
 VALUE_FIELDS = (
     "service",
     "telephone",
@@ -296,6 +308,7 @@ class BrigadeService:
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"champs non modifiables : {sorted(unknown)}")
+        changes = _edit_values(changes)
         if not str(changes.get("service", "x")).strip():
             raise BrigadeError("Le nom de l'unité ne peut pas être vide.")
         with self._db.session() as session:
@@ -384,6 +397,38 @@ class BrigadeService:
         found = self.located_index().nearest(lon, lat, limit, max_km=max_km)
         return [self._hit(b, round(d, 1), f"à {d:.1f} km") for b, d in found]
 
+    def find_for_position(
+        self, lat: float, lon: float, limit: int = 3
+    ) -> tuple[str, list[BrigadeHit]]:
+        """« Trouver la brigade » from a position: (where it is, in French; nearest brigades).
+
+        Outside France, only brigades within :data:`NEIGHBOUR_RADIUS_KM` are proposed (a boat
+        off the coast), never one thousands of km away; a position whose latitude and
+        longitude look swapped is said so instead.
+        """
+        from stopcamb_desk.geo.departements import departement_at
+
+        where = f"Position {_degrees(lat)}, {_degrees(lon)}"
+        found = departement_at(lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+        if found is not None:
+            return f"{where} — {found.nom} ({found.code})", self.nearest(lat, lon, limit)
+        swapped = departement_at(lat, lon) if -90 <= lon <= 90 else None
+        if swapped is not None:
+            return (
+                f"{where} hors de France : latitude et longitude inversées ? Dans l'autre ordre "
+                f"({_degrees(lon)}, {_degrees(lat)}), la position tombe dans le département "
+                f"{swapped.code} ({swapped.nom}).",
+                [],
+            )
+        near = self.nearest(lat, lon, limit, max_km=NEIGHBOUR_RADIUS_KM)
+        if near:
+            return f"{where} (en mer ou à la frontière, hors de France)", near
+        return (
+            f"{where} hors de France, à plus de {NEIGHBOUR_RADIUS_KM:.0f} km de toute brigade de "
+            "l'annuaire : vérifiez la position (latitude puis longitude, en degrés décimaux).",
+            [],
+        )
+
     def find_for_commune(self, query: str, limit: int = 3) -> tuple[str, list[BrigadeHit]]:
         """« Trouver la brigade » from a commune name: units in that commune, else the nearest.
 
@@ -392,6 +437,11 @@ class BrigadeService:
         from stopcamb_desk.geo.communes import search_communes
 
         found = search_communes(query, limit=1)
+        qualified = None if found else _qualified_commune(query)
+        if qualified is not None:
+            name, where, found = qualified
+            if not found:
+                return (f"Aucune commune « {name} » {where}.", [])
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
@@ -428,7 +478,9 @@ class BrigadeService:
                 precise=False,
             )
         label, lat, lon, precise, note = position
-        return AddressSearch(label, self.nearest(lat, lon, limit), precise, note)
+        # Only the commune is known: nothing further than for a commune search.
+        max_km = None if precise else NEIGHBOUR_RADIUS_KM
+        return AddressSearch(label, self.nearest(lat, lon, limit, max_km=max_km), precise, note)
 
     def locate_address(self, query: str) -> tuple[str, float, float, bool, str] | None:
         """(label, lat, lon, precise, note) of an address; the commune's position as a fallback."""
@@ -466,14 +518,91 @@ class BrigadeService:
             commune.lon,
             False,
             f"{note} : position de la commune {de(commune.nom)} proposée à la place, à "
-            "vérifier avec l'appelant.",
+            "vérifier avec l'appelant." + _homonyms_note(commune, query),
         )
+
+
+def _degrees(value: float) -> str:
+    """« 43,6756 »: degrees as an operator reads them."""
+    return f"{value:.4f}".replace(".", ",")
+
+
+_QUALIFIER = re.compile(r"^(?P<name>.*?)[\s,]*\(?\s*(?P<code>\d{5}|\d{2,3}|2[AB])\s*\)?\s*$", re.I)
+
+
+def _qualified_commune(query: str) -> tuple[str, str, list[Any]] | None:
+    """Homonyms: « Saint-Denis (93) », « Saint-Denis 93 », « Saint-Denis 93200 » → (name, where
+    it was looked for in French, the communes of that name there); None without a qualifier."""
+    from stopcamb_desk.domain.departements import departement_name, known_departement
+    from stopcamb_desk.geo.communes import search_communes
+
+    match = _QUALIFIER.match(query.strip())
+    if match is None or not match["name"].strip():
+        return None
+    name, code = match["name"].strip(), match["code"].upper()
+    if len(code) == 5:
+        found = [c for c in search_communes(name, limit=50) if code in c.codes_postaux]
+        return name, f"de code postal {code}", found[:1]
+    departement = known_departement(code)
+    if departement is None:
+        return None
+    where = f"dans le département {departement} ({departement_name(departement)})"
+    return name, where, search_communes(name, limit=1, departements=(departement,))
+
+
+def _edit_values(changes: dict[str, object]) -> dict[str, object]:
+    """The edited values as stored: texts stripped, coordinates as floats (« 43,6756 » too).
+
+    Raises :class:`BrigadeError` (French, nothing written) for a value of the wrong type;
+    control characters are problems of :func:`check_brigade` (import and edit alike).
+    """
+    out: dict[str, object] = {}
+    for name, value in changes.items():
+        label = FIELD_LABELS[name]
+        if name in ("lat", "lon"):
+            out[name] = _coordinate(label, value)
+            continue
+        if not isinstance(value, str):
+            raise BrigadeError(
+                f"Fiche non enregistrée : {label} « {value} » illisible, tapez-le en texte."
+            )
+        out[name] = value.strip()
+    return out
+
+
+def _coordinate(label: str, value: object) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError(value)
+        return float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    except ValueError:
+        raise BrigadeError(
+            f"Fiche non enregistrée : {label} « {value} » illisible ; tapez des degrés "
+            "décimaux, ex. 43,6756."
+        ) from None
+
+
+def _homonyms_note(commune: Any, query: str) -> str:
+    """« Attention : plusieurs communes s'appellent Saint-Denis … » when the text did not say
+    which (no postal code); empty otherwise."""
+    from stopcamb_desk.geo.communes import search_communes
+
+    if re.search(r"\b\d{5}\b", query):
+        return ""
+    same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
+    departements = sorted({c.departement for c in same})
+    if len(departements) < 2:
+        return ""
+    return (
+        f" Attention : plusieurs communes s'appellent {commune.nom} (départements "
+        f"{', '.join(departements)}) : précisez le code postal."
+    )
 
 
 def _commune_in(text: str) -> Any:
     """The commune named in a free address (postal code first, then the last name found)."""
-    import re
-
     from stopcamb_desk.geo.communes import search_communes
     from stopcamb_desk.geo.places import ReferencePlaceFinder
 

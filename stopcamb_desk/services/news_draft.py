@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -31,6 +32,9 @@ _HOST_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
 # Characters a link may not hold: they end an HTML attribute or make one (RFC 3986 leaves
 # them out too; a browser's address bar copies them percent-encoded).
 URL_FORBIDDEN = frozenset("<>\"'`{}|\\^")
+# The only letters beyond ASCII a French site name uses; any other (a Cyrillic « е », a
+# dotless « ı ») imitates a Latin letter to pass for an official address.
+FRENCH_HOST_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæ")
 CHECKED_RULES = frozenset(
     {catalog.CARACTERES_INVISIBLES, catalog.SOUPCON, catalog.IDENTIFICATION, catalog.HORS_CHAMP}
 )
@@ -52,6 +56,8 @@ class NewsDraft:
 
     def normalised(self) -> NewsDraft:
         def clean(value: str) -> str:
+            # A text saved on Windows (CRLF) or an old Mac (CR): plain line breaks.
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
             return unicodedata.normalize("NFC", value).strip()
 
         return NewsDraft(clean(self.title), clean(self.body), self.url.strip())
@@ -131,15 +137,64 @@ def check_url(url: str) -> str | None:
     if "@" in parts.netloc:
         return "Le lien ne doit pas contenir d'identifiant ni de mot de passe (caractère @)."
     labels = host.split(".")
+    lookalikes = sorted({ch for ch in _unicode_host(labels) if _imitates_latin(ch)})
+    if lookalikes:
+        shown = ", ".join(f"« {ch} » (U+{ord(ch):04X})" for ch in lookalikes)
+        return (
+            f"Le nom du site contient des lettres qui imitent des lettres latines ({shown}) : "
+            "c'est le procédé des faux sites. Tapez l'adresse à la main ou copiez-la depuis le "
+            "site officiel."
+        )
     if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
         return "Le lien n'indique pas un site valide (ex. https://www.gendarmerie.interieur.gouv.fr/…)."
     return None
+
+
+# Beyond this many times the limit, only the length is reported (per keystroke, a pasted file
+# must not freeze the desk while markup and rules are looked for in it).
+OVERSIZE_FACTOR = 20
+
+
+def _oversized(draft: NewsDraft) -> list[NewsProblem]:
+    return [
+        NewsProblem(
+            name,
+            Severity.BLOQUANT,
+            f"{what} fait plus de {OVERSIZE_FACTOR * limit} caractères ({len(text)}) : "
+            f"{limit} au plus. Collez seulement le passage à publier.",
+            "longueur",
+        )
+        for name, text, limit, what in (
+            ("titre", draft.title, TITLE_MAX, "Le titre"),
+            ("texte", draft.body, BODY_MAX, "Le texte"),
+        )
+        if len(text) > OVERSIZE_FACTOR * limit
+    ]
+
+
+def _unicode_host(labels: list[str]) -> str:
+    """The site name as it reads, punycode labels (``xn--…``) decoded."""
+    read = []
+    for label in labels:
+        decoded = label
+        if label.startswith("xn--"):
+            with suppress(UnicodeError):  # not valid punycode: left as written
+                decoded = label.encode("ascii").decode("idna")
+        read.append(decoded)
+    return ".".join(read)
+
+
+def _imitates_latin(ch: str) -> bool:
+    return not ch.isascii() and ch not in FRENCH_HOST_LETTERS
 
 
 def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[NewsProblem]:
     """Every problem of ``draft`` (as typed), blocking or not; pure, fast enough per keystroke."""
     from stopcamb_desk.domain.rules.checker import check
 
+    oversized = _oversized(draft)
+    if oversized:
+        return oversized  # a whole file pasted: say so at once, the other checks would take seconds
     problems: list[NewsProblem] = []
     cleaned, removals = draft.cleaned()
     for name in ("titre", "texte"):

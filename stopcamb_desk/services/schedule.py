@@ -206,8 +206,10 @@ class ScheduleService:
         with self.outbox.db.session() as session:
             alert = self._planned_row(session, principal, alert_id, version)
             assert alert.scheduled_for is not None and alert.valid_until is not None
-            hours = validity_hours or round(
-                (alert.valid_until - alert.scheduled_for).total_seconds() / 3600
+            hours = (
+                validity_hours
+                if validity_hours is not None  # 0 is refused below, not taken as « unchanged »
+                else round((alert.valid_until - alert.scheduled_for).total_seconds() / 3600)
             )
             schedule = Schedule(at or alert.scheduled_for, hours)
             reason = schedule_refusal(schedule.at, self._now, schedule.validity_hours)

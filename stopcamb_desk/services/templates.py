@@ -188,6 +188,18 @@ def template_problems(draft: TemplateDraft, verdict: Verdict) -> list[str]:
         problems.append("Titre : donnez un titre au modèle (ex. « Vacances d'été : OTV »).")
     elif length > TITLE_MAX:
         problems.append(f"Titre : {length} caractères, {TITLE_MAX} au plus.")
+    title = draft.title.strip()
+    if "\n" in title or "\r" in title:
+        problems.append("Titre : une seule ligne (c'est le nom du modèle dans les listes).")
+    hidden = sorted(
+        {c for c in title if c not in "\r\n" and unicodedata.category(c) in ("Cc", "Cf")}
+    )
+    if hidden:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in hidden)
+        problems.append(
+            f"Titre : caractère invisible {shown} (souvent venu d'un copier-coller) : "
+            "retapez le titre."
+        )
     problems += [
         f"Texte : {f.message}" for f in verdict.findings if f.severity is Severity.BLOQUANT
     ]

@@ -320,10 +320,8 @@ class BrigadesView(QWidget):
         service = self.service
         if position is not None:
             lat, lon = position
-            label = f"Autour de {lat:.4f}, {lon:.4f}".replace(".", ",")
             job: Callable[[], tuple[str, list[BrigadeHit]]] = lambda: (  # noqa: E731
-                label,
-                service.nearest(lat, lon, 3),
+                service.find_for_position(lat, lon, 3)
             )
         elif looks_like_an_address(text):
             self._say_found("Géocodage de l'adresse…")
