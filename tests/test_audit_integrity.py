@@ -26,7 +26,7 @@ from stopcamb_desk.models import AuditEvent, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services import audit
-from stopcamb_desk.services.audit_keys import rotate_key
+from stopcamb_desk.services.audit_keys import Anchor, HeadAnchor, rotate_key
 from stopcamb_desk.services.container import open_services
 from stopcamb_desk.services.outbox import Outbox
 
@@ -404,3 +404,21 @@ def test_a_write_that_fails_after_its_audit_event_rolls_back_cleanly(
         audit.record(session, "chef74", "connexion", "operateur", "chef74")
     assert _verify(database).ok
     assert len(_events(database)) == len(before) + 1
+
+
+def test_the_anchor_follows_what_another_process_on_this_desk_wrote(tmp_path: Path) -> None:
+    """The desk and the CLI (`outbox run`, `audit verify`) share one anchor file: each sees the
+    newer anchor the other wrote, and neither moves it back."""
+    path = tmp_path / "ancre.json"
+    desk, cli = HeadAnchor(path, "sqlite:/base"), HeadAnchor(path, "sqlite:/base")
+    other_base = HeadAnchor(path, "postgresql://localhost:5432/prod")
+    desk.advance(Anchor(3, "a3"))
+    assert desk.get() == Anchor(3, "a3") and cli.get() == Anchor(3, "a3")
+    cli.advance(Anchor(7, "a7"))
+    other_base.advance(Anchor(2, "p2"))
+    assert desk.get() == Anchor(7, "a7")
+    desk.advance(Anchor(5, "a5"))  # older than what the CLI wrote: kept at 7
+    assert cli.get() == Anchor(7, "a7") and desk.get() == Anchor(7, "a7")
+    desk.advance(Anchor(8, "a8"))
+    assert other_base.get() == Anchor(2, "p2")  # the other database's entry is kept
+    assert json.loads(path.read_text())["sqlite:/base"] == {"id": 8, "mac": "a8"}

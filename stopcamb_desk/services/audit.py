@@ -42,6 +42,7 @@ SESSION_KEY = "stopcamb_audit"  # Session.info key of the desk's AuditSecrets
 _PG_LOCK_KEY = 0x53544F50
 _LOCKED_IN = "stopcamb_audit_lock"
 _HEAD = "stopcamb_audit_head"
+_EVENTS: Any = AuditEvent.__table__
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -89,15 +90,20 @@ def lock_chain(session: Session) -> None:
     session.info[_LOCKED_IN] = session.get_transaction()
 
 
-def _extends_anchor(session: Session, secrets: AuditSecrets, last_id: int | None) -> bool:
+def _extends_anchor(session: Session, secrets: AuditSecrets, last: tuple[int, str] | None) -> bool:
     """True when the trail still holds the event this desk anchored (nothing truncated or
     rewritten before this append). Otherwise the anchor is never moved past the break, so
-    that ordinary writes cannot hide a truncation (``verify`` keeps reporting it)."""
+    that ordinary writes cannot hide a truncation (``verify`` keeps reporting it).
+
+    ``last`` is the head (id, MAC) just read under the chain lock: when this desk wrote the
+    head itself (the usual case) it *is* the anchored event and no second read is needed."""
     anchor = secrets.anchor.get()
     if anchor is None:
         return True
-    if last_id is None or last_id < anchor.event_id:
+    if last is None or last[0] < anchor.event_id:
         return False
+    if last[0] == anchor.event_id:
+        return last[1] == anchor.mac
     mac = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id))
     return mac == anchor.mac
 
@@ -149,29 +155,28 @@ def record(
         key_id=secrets.keyring.current,
     )
     event.hash = secrets.keyring.sign(canonical(event))
-    intact = _extends_anchor(session, secrets, last.id if last else None)
+    intact = _extends_anchor(session, secrets, (last.id, last.hash) if last else None)
     if not intact:
         log.error(
             "Journal d'audit : l'événement que ce poste avait écrit ou vérifié a disparu ou "
             "changé ; l'ancre n'avance plus (audit verify le signale)."
         )
-    # A Core insert: the event is immutable, the ORM's unit of work would only add cost.
+    # A Core insert on the table: the event is immutable, the ORM's unit of work (and its
+    # bulk-insert path) would only add cost to every send.
     session.execute(
-        insert(AuditEvent),
-        [
-            {
-                "id": event.id,
-                "at": event.at,
-                "actor": event.actor,
-                "action": event.action,
-                "object_type": event.object_type,
-                "object_id": event.object_id,
-                "details_json": event.details_json,
-                "prev_hash": event.prev_hash,
-                "hash": event.hash,
-                "key_id": event.key_id,
-            }
-        ],
+        insert(_EVENTS),
+        {
+            "id": event.id,
+            "at": event.at,
+            "actor": event.actor,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "details_json": event.details_json,
+            "prev_hash": event.prev_hash,
+            "hash": event.hash,
+            "key_id": event.key_id,
+        },
     )
     if intact:
         _remember_head(session, secrets, event)

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
@@ -198,6 +198,18 @@ def verify_alerts(session: Session, report: ChainReport) -> ChainReport:
 
 # The events that (re)bind an alert's content, hence its payload.
 CONTENT_ACTIONS = (*sorted(QUEUED_ACTIONS), "programmation_modifiee", "programmation_declenchee")
+_EVENTS: Any = AuditEvent.__table__
+# The alert's latest content-binding event (every claim runs it: built once, on the table).
+_CONTENT_EVENT = (
+    select(_EVENTS)
+    .where(
+        _EVENTS.c.object_type == "alerte",
+        _EVENTS.c.object_id == bindparam("b_object"),
+        _EVENTS.c.action.in_(CONTENT_ACTIONS),
+    )
+    .order_by(_EVENTS.c.id.desc())
+    .limit(1)
+)
 
 
 def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: str) -> str | None:
@@ -205,16 +217,8 @@ def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: s
     latest authenticated event bound (a row forged or edited by SQL). None when it is."""
     from stopcamb_desk.services import audit
 
-    event = session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.object_type == "alerte",
-            AuditEvent.object_id == str(alert_id),
-            AuditEvent.action.in_(CONTENT_ACTIONS),
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_CONTENT_EVENT, {"b_object": str(alert_id)}).first()
+    event = AuditEvent(**row._mapping) if row is not None else None
     refused = (
         f"Alerte n° {alert_id} refusée par ce poste avant l'envoi : son message ne correspond à "
         "aucun enregistrement authentifié du journal d'audit (ligne ajoutée ou modifiée hors de "

@@ -184,10 +184,27 @@ class HeadAnchor:
         self.path = path
         self.database = database
         self._lock = FileLock(str(path) + ".lock")
+        # The file's content as last read or written here, with the identity of that version
+        # (inode, size, modification and change times): every append reads the anchor and
+        # every commit advances it, so the file is parsed again only when another process
+        # (the CLI, a second desk window) replaced it.
+        self._known: tuple[tuple[int, int, int, int], dict[str, dict[str, object]]] | None = None
+
+    @staticmethod
+    def _version(found: os.stat_result) -> tuple[int, int, int, int]:
+        return (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
     def _read(self) -> dict[str, dict[str, object]]:
         try:
-            data = json.loads(self.path.read_bytes())
+            version = self._version(os.stat(self.path))
+        except FileNotFoundError:
+            return {}
+        if self._known is not None and self._known[0] == version:
+            return dict(self._known[1])
+        try:
+            raw = self.path.read_bytes()
+            after = self._version(os.stat(self.path))
+            data = json.loads(raw)
         except FileNotFoundError:
             return {}
         except ValueError:
@@ -195,11 +212,14 @@ class HeadAnchor:
                 f"L'ancre du journal d'audit {self.path} est illisible : restaurez-la depuis la "
                 "sauvegarde (ou supprimez-la pour repartir sans contrôle de troncature)."
             ) from None
-        return data if isinstance(data, dict) else {}
+        data = data if isinstance(data, dict) else {}
+        if after == version:  # not replaced while it was read
+            self._known = (version, data)
+        return dict(data)
 
     def get(self) -> Anchor | None:
-        with self._lock:
-            entry = self._read().get(self.database)
+        # No lock: the file is only ever replaced whole (``write_private``).
+        entry = self._read().get(self.database)
         if not isinstance(entry, dict):
             return None
         try:
@@ -217,6 +237,7 @@ class HeadAnchor:
                 return
             data[self.database] = {"id": anchor.event_id, "mac": anchor.mac}
             write_private(self.path, json.dumps(data, indent=2).encode(), durable=False)
+            self._known = (self._version(os.stat(self.path)), data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,8 @@ class Outbox:
         self.desk = desk or desk_name()
         # The desk's change bus: each change this outbox commits is published there.
         self.changes = changes if changes is not None else ChangeHub()
+        # Set once an alert queued here is committed: the database's mode is then settled.
+        self._mode_settled = False
 
     # -- notifications ------------------------------------------------------------------------
     def notify(self, alert_id: int, status: str) -> None:
@@ -154,7 +156,9 @@ class Outbox:
                 replaces_id=replaces_id,
                 retraction=retraction,
                 schedule=schedule,
+                mode_checked=self._mode_settled,
             )
+        self._mode_settled = True
         alert_id = queued.alert_id
         for old in queued.stopped:
             self.notify(old, "remplacee_attente")
@@ -193,17 +197,22 @@ class Outbox:
             sql.lock_outbox(session)
             stale = self._expire_stale(session, now)
             rows = session.execute(statement, params).all()
+            # Only what the audit trail authenticates reaches the phones: the body is checked
+            # here, in the transaction that read it — the exact bytes handed to FCM later.
+            claimed = sorted(
+                (
+                    Claimed(
+                        *(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7]),
+                        lease_until=lease,
+                        payload_json=r[6],
+                        forged=payload_refusal(session, r[0], r[1], r[6]),
+                    )
+                    for r in rows
+                ),
+                key=lambda c: c.id,
+            )
         for alert_id in stale:
             self.notify(alert_id, "echec")
-        claimed = sorted(
-            (
-                Claimed(
-                    r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7], lease, r[6]
-                )
-                for r in rows
-            ),
-            key=lambda c: c.id,
-        )
         for c in claimed:
             self.notify(c.id, "envoi")
         return claimed
@@ -251,10 +260,8 @@ class Outbox:
         lost = self._lease_lost(claimed)
         if lost is not None:  # never hand it to FCM once another process may have taken over
             return lost
-        with self.db.session() as session:
-            forged = payload_refusal(session, claimed.id, claimed.topic, claimed.payload_json)
-        if forged is not None:  # only what the audit trail authenticates reaches the phones
-            return self._finish(claimed, PermanentPushError(forged))
+        if claimed.forged is not None:  # not authenticated when claimed: it never goes out
+            return self._finish(claimed, PermanentPushError(claimed.forged))
         result: SendResult | PushError
         try:
             result = self.gateway.send(claimed.payload)

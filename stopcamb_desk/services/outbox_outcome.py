@@ -12,11 +12,9 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import superseded_message
-from stopcamb_desk.models import Alert
 from stopcamb_desk.push.gateway import PushError, TransientPushError
 from stopcamb_desk.push.payload import is_retraction, payload_from_json
 from stopcamb_desk.services import audit
@@ -202,24 +200,9 @@ def record_acceptance(
     A live answer applies to an alert still ``envoi``/``a_verifier``; a journaled one to any
     alert not yet accepted since (otherwise it is recorded as a further acceptance)."""
     alert = session.execute(
-        select(
-            Alert.topic,
-            Alert.status,
-            Alert.payload_json,
-            Alert.replaces_id,
-            Alert.fcm_message_id,
-            Alert.gateway,
-        ).where(Alert.id == acceptance.alert_id)
+        sql.ACCEPTANCE_ROW, {"b_id": acceptance.alert_id, "b_message_id": acceptance.message_id}
     ).one()
-    already = session.scalar(
-        select(func.count())
-        .select_from(sql.ATTEMPTS)
-        .where(
-            sql.ATTEMPTS.c.alert_id == acceptance.alert_id,
-            sql.ATTEMPTS.c.message_id == acceptance.message_id,
-        )
-    )
-    if already:
+    if alert.already:
         return Outcome(acceptance.alert_id, str(alert.status), acceptance.message_id)
     withdrawn = alert.replaces_id if is_retraction(payload_from_json(alert.payload_json)) else None
     params = {

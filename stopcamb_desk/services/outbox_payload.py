@@ -48,9 +48,14 @@ def queue_alert(
     replaces_id: int | None = None,
     retraction: bool = False,
     schedule: Schedule | None = None,
+    mode_checked: bool = False,
 ) -> Queued:
     """Insert the alert (« en attente », or « programmée » with ``schedule``) with its payload
-    and audit event; older alerts of its topic still waiting become « remplacée avant envoi »."""
+    and audit event; older alerts of its topic still waiting become « remplacée avant envoi ».
+
+    ``mode_checked``: this outbox already committed an alert in ``gateway``'s mode to this
+    database, so :func:`check_mode` cannot fail any more (a desk of the other mode is refused
+    by its own check, under the same lock, as soon as one alert of this mode exists)."""
     body = verdict.text_to_send or draft.text
     departement = None if draft.kind is MessageKind.PREVENTION else draft.departement
     topic = topic_for(departement, exercise=draft.exercise)
@@ -60,7 +65,8 @@ def queue_alert(
     procedure_date = attestation.date if attestation else None
     parquet_ref = parquet.reference if parquet else None
     parquet_date = parquet.date if parquet else None
-    check_mode(session, gateway)
+    if not mode_checked:
+        check_mode(session, gateway)
     if replaces_id is not None:
         replaced_topic = session.scalar(select(Alert.topic).where(Alert.id == replaces_id))
         if replaced_topic != topic:

@@ -60,6 +60,7 @@ class Claimed:
     version: int = 0  # the row's version right after this claim
     lease_until: datetime | None = None  # this desk may send it only until then
     payload_json: str = ""  # the stored request body, as authenticated by the audit trail
+    forged: str | None = None  # why the claim found ``payload_json`` unauthenticated
 
     @property
     def withdrawn_id(self) -> int | None:

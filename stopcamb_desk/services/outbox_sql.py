@@ -49,6 +49,25 @@ SET_PAYLOAD = (
 
 INSERT_ATTEMPT = insert(ATTEMPTS)
 
+# What an acceptance needs of its alert, and whether this FCM message id is already recorded
+# (the journal replays acceptances: recording one is idempotent per message id).
+ACCEPTANCE_ROW = select(
+    T.c.topic,
+    T.c.status,
+    T.c.payload_json,
+    T.c.replaces_id,
+    T.c.fcm_message_id,
+    T.c.gateway,
+    select(func.count())
+    .select_from(ATTEMPTS)
+    .where(
+        ATTEMPTS.c.alert_id == bindparam("b_id"),
+        ATTEMPTS.c.message_id == bindparam("b_message_id"),
+    )
+    .scalar_subquery()
+    .label("already"),
+).where(T.c.id == bindparam("b_id"))
+
 # A newly queued alert stops the older ones of its topic that were never accepted.
 STOP_OLDER = (
     update(T)
