@@ -100,8 +100,10 @@ __all__ = [
     "urllib3_retry",
 ]
 
-# The heavy libraries (import times on a 2-core desk). The type checker reads the real modules;
-# at run time each name is a lazy module. Keep the two lists in step (the test checks it).
+# The libraries imported on first use (import times on a 2-core desk). The type checker reads
+# the real modules, and so does PyInstaller's analysis of the frozen build (it reads the import
+# statements of the block below); at run time each name is a lazy module. Keep the two lists
+# in step (tests/test_lazy_imports.py checks it).
 if TYPE_CHECKING:
     import logging.handlers as log_handlers
 
