@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import platformdirs, sqlalchemy
 
 APP_NAME = "stopcamb-desk"
 APP_AUTHOR = "Gendarmerie"
@@ -89,15 +90,11 @@ class Settings:
 
 
 def _default_config_file() -> Path:
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME, APP_AUTHOR) / "settings.toml"
+    return platformdirs.user_config_path(APP_NAME, APP_AUTHOR) / "settings.toml"
 
 
 def _default_data_dir() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, APP_AUTHOR)
+    return platformdirs.user_data_path(APP_NAME, APP_AUTHOR)
 
 
 def _read_toml(path: Path) -> dict[str, object]:
@@ -193,7 +190,5 @@ def describe_database(url: str) -> str:
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1] or "mémoire"
         return f"SQLite : {path}"
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
+    u = sqlalchemy.make_url(url)
     return f"PostgreSQL : {u.host or 'local'}:{u.port or 5432}/{u.database}"

@@ -1,10 +1,20 @@
 """Lazy imports in one place (after napari's ``install_lazy``, itself lazy_loader's ``attach``).
 
-A package lists the attributes it serves and the module each comes from; the module is imported
-the first time the attribute is read (PEP 562 module ``__getattr__``). ``stopcamb_desk/ui``
-serves its main window and views this way, so the login window paints before any of them (or
-SQLAlchemy, firebase-admin, shapely behind them) is imported: ``tests/test_ui_startup.py`` and
-``bench/startup.py`` hold that line. Elsewhere a module imports what it uses at its top.
+Everywhere, a module imports what it uses at its top. What must not load before it is needed —
+``stopcamb-desk gui`` paints its login window, ``stopcamb-desk --version`` answers and each
+command runs without SQLAlchemy, firebase-admin, shapely… unless it uses them — is declared here
+and nowhere else (``tests/test_lazy_imports.py`` counts the imports written inside functions;
+``tests/test_ui_startup.py`` and ``bench/startup.py`` hold the start-up line):
+
+- **Our heavy modules**, served as attributes of their package with :func:`install_lazy`: the
+  module is imported the first time the attribute is read (PEP 562 module ``__getattr__``).
+  ``stopcamb_desk/ui`` serves its main window and views this way. The command line's table of
+  sub-commands (``stopcamb_desk/cli/__init__.py``) is the same idea: a command's module is
+  imported when that command runs.
+- **Heavy libraries** that light modules call in a few functions: bound below with
+  :func:`lazy_module`, imported the first time one of their attributes is read. A module
+  imports them from here, at its top like any import (``from stopcamb_desk.lazy import
+  shapely``); the cost and who pays it are written next to each.
 
 ::
 
@@ -18,7 +28,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 
 def install_lazy(
@@ -40,3 +51,127 @@ def install_lazy(
         return list(names)
 
     return __getattr__, __dir__, list(names)
+
+
+class _LazyModule(ModuleType):
+    """Stands for the module of the same name until it is needed: each attribute read goes to
+    the real module, imported by the first one (``importlib``'s per-module lock makes a second
+    thread wait for the import to finish rather than see a half-initialised module)."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+    def __repr__(self) -> str:
+        return f"<lazy module {self.__name__!r}>"
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name`` (``"shapely"``, ``"firebase_admin.messaging"``), imported the first
+    time one of its attributes is read (lazy_loader's ``load``)."""
+    return _LazyModule(name)
+
+
+__all__ = [
+    "confusables",
+    "firebase_admin",
+    "firebase_credentials",
+    "firebase_db",
+    "firebase_errors",
+    "firebase_messaging",
+    "geopy_distance",
+    "geopy_errors",
+    "geopy_geocoders",
+    "geopy_rate_limiter",
+    "google_auth_errors",
+    "google_credentials",
+    "google_requests",
+    "holidays",
+    "install_lazy",
+    "key_serialization",
+    "lazy_module",
+    "log_handlers",
+    "numpy",
+    "platformdirs",
+    "requests",
+    "requests_adapters",
+    "shapely",
+    "simplemma",
+    "sqlalchemy",
+    "urllib3_retry",
+]
+
+# The libraries imported on first use (import times on a 2-core desk). The type checker reads
+# the real modules, and so does PyInstaller's analysis of the frozen build (it reads the import
+# statements of the block below); at run time each name is a lazy module. Keep the two lists
+# in step (tests/test_lazy_imports.py checks it).
+if TYPE_CHECKING:
+    import logging.handlers as log_handlers
+
+    import confusable_homoglyphs.confusables as confusables
+    import cryptography.hazmat.primitives.serialization as key_serialization
+    import firebase_admin as firebase_admin
+    import firebase_admin.credentials as firebase_credentials
+    import firebase_admin.db as firebase_db
+    import firebase_admin.exceptions as firebase_errors
+    import firebase_admin.messaging as firebase_messaging
+    import geopy.distance as geopy_distance
+    import geopy.exc as geopy_errors
+    import geopy.extra.rate_limiter as geopy_rate_limiter
+    import geopy.geocoders as geopy_geocoders
+    import google.auth.credentials as google_credentials
+    import google.auth.exceptions as google_auth_errors
+    import google.auth.transport.requests as google_requests
+    import holidays as holidays
+    import numpy as numpy
+    import platformdirs as platformdirs
+    import requests as requests
+    import requests.adapters as requests_adapters
+    import shapely as shapely
+    import simplemma as simplemma
+    import sqlalchemy as sqlalchemy
+    import urllib3.util.retry as urllib3_retry
+else:
+    # 10 ms (sockets, pickle, queues): logs.py; the GUI opens its log after the first paint.
+    log_handlers = lazy_module("logging.handlers")
+    # 3 ms on the start path: config asks it where settings and data go unless the environment
+    # says (STOPCAMB_CONFIG, STOPCAMB_DATA_DIR).
+    platformdirs = lazy_module("platformdirs")
+    # 140 ms: config.describe_database parses a PostgreSQL URL with it (the statusbar, the CLI).
+    sqlalchemy = lazy_module("sqlalchemy")
+
+    # The rule checker (domain/): the desk warms them up at login, on a worker thread.
+    # 40 ms, then ~0.25 s for its French dictionary: the first word looked up (morphology).
+    simplemma = lazy_module("simplemma")
+    # 30 ms of Unicode tables: the first non-Latin letter typed (rules/text.clean_char).
+    confusables = lazy_module("confusable_homoglyphs.confusables")
+    # 35 ms: the first public holiday asked for (opening_hours).
+    holidays = lazy_module("holidays")
+
+    # Geography (geo/): looking up départements and communes by code needs none of them.
+    # 70 ms with numpy: the first outline or point-in-département (departements).
+    shapely = lazy_module("shapely")
+    # 50 ms: the first commune search index (communes) or brigade index (distance).
+    numpy = lazy_module("numpy")
+    # 80 ms each (geopy imports all its geocoders): the first address geocoded (geocoding),
+    # distance_km (distance).
+    geopy_geocoders = lazy_module("geopy.geocoders")
+    geopy_rate_limiter = lazy_module("geopy.extra.rate_limiter")
+    geopy_errors = lazy_module("geopy.exc")
+    geopy_distance = lazy_module("geopy.distance")
+
+    # Firebase (push/), ~250 ms together: the first connection to FCM or to the Realtime
+    # Database, the first payload encoded. Building the gateways, checking a draft's topic,
+    # reading the outbox and the simulations need none of them.
+    firebase_admin = lazy_module("firebase_admin")
+    firebase_credentials = lazy_module("firebase_admin.credentials")
+    firebase_db = lazy_module("firebase_admin.db")
+    firebase_errors = lazy_module("firebase_admin.exceptions")
+    firebase_messaging = lazy_module("firebase_admin.messaging")
+    google_auth_errors = lazy_module("google.auth.exceptions")
+    google_credentials = lazy_module("google.auth.credentials")
+    google_requests = lazy_module("google.auth.transport.requests")
+    requests = lazy_module("requests")
+    requests_adapters = lazy_module("requests.adapters")
+    urllib3_retry = lazy_module("urllib3.util.retry")
+    # 18 ms: the service-account key check (push/credentials), when a gateway is built.
+    key_serialization = lazy_module("cryptography.hazmat.primitives.serialization")

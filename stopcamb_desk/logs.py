@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import log_handlers
 from stopcamb_desk.private_files import ensure_private_dir
 
 LOG_NAME = "stopcamb-desk.log"
@@ -24,12 +25,12 @@ def log_path(data_dir: Path) -> Path:
 
 def file_handler(data_dir: Path) -> logging.Handler | None:
     """A rotated file handler on the desk's log, or None if it cannot be opened."""
-    from logging.handlers import RotatingFileHandler  # 10 ms: after the first paint
-
     path = log_path(data_dir)
     try:
         ensure_private_dir(path.parent)
-        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        handler = log_handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
     except (OSError, DeskError):
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))

@@ -1,8 +1,10 @@
 """Command line: the same use cases as the GUI, for scripting, tests and emergencies.
 
 Exit codes: 0 success, 1 refused (rule, permission, delivery failure), 2 usage error.
-Each sub-command lives in its own module exposing ``register(subparsers)``; heavy imports
-happen inside the handlers so that ``--version`` and the GUI start fast.
+Each sub-command lives in its own module, which imports what it uses at its top and declares
+its arguments with ``register(parser)``. :data:`COMMANDS` names them: only the module of the
+command being run is imported (the GUI does not wait for the command line's SQLAlchemy, nor
+``lint`` for the database), and ``--help`` lists every command without importing any.
 
 An emergency tool never guesses: option abbreviations are off (``--at`` is not
 ``--attendre``), arguments that are not valid UTF-8 are refused, and every failure is a French
@@ -15,36 +17,68 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from stopcamb_desk import __version__
 from stopcamb_desk.cli import french_argparse
 from stopcamb_desk.cli.common import EXIT_REFUSED, EXIT_USAGE, CliError
+from stopcamb_desk.config import ConfigError, describe_database, load_settings
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.logs import logging_to_file, setup_logging
 from stopcamb_desk.private_files import restrict_umask
 
-# Sub-command modules, in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = (
-    "stopcamb_desk.cli.gui",
-    "stopcamb_desk.cli.db",
-    "stopcamb_desk.cli.user",
-    "stopcamb_desk.cli.ref",
-    "stopcamb_desk.cli.brigades",
-    "stopcamb_desk.cli.lint",
-    "stopcamb_desk.cli.send",
-    "stopcamb_desk.cli.outbox",
-    "stopcamb_desk.cli.scheduled",
-    "stopcamb_desk.cli.screenshot",
-    "stopcamb_desk.cli.history",
-    "stopcamb_desk.cli.audit",
-    "stopcamb_desk.cli.export",
-    "stopcamb_desk.cli.news",
-    "stopcamb_desk.cli.templates",
-    "stopcamb_desk.cli.replace",
-)
+# The sub-commands, in the order of ``--help``: name → (what ``--help`` says of it, the function
+# declaring its arguments: ``"module"`` for the module's ``register``, or ``"module:function"``).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "gui": ("ouvre le poste (fenêtre de connexion)", "stopcamb_desk.cli.gui"),
+    "db": ("base de données (création, migrations)", "stopcamb_desk.cli.db"),
+    "user": ("comptes des opérateurs", "stopcamb_desk.cli.user"),
+    "ref": (
+        "données de référence : départements et communes (sans réseau)",
+        "stopcamb_desk.cli.ref",
+    ),
+    "brigades": ("annuaire des brigades", "stopcamb_desk.cli.brigades"),
+    "lint": (
+        "vérifier un texte d'alerte (160 caractères, soupçon, identification, champ…)",
+        "stopcamb_desk.cli.lint",
+    ),
+    "send": (
+        "envoyer une alerte push (contrôle des règles, file d'envoi durable)",
+        "stopcamb_desk.cli.send",
+    ),
+    "outbox": ("file d'envoi : expéditeur sans interface, état", "stopcamb_desk.cli.outbox"),
+    "scheduled": (
+        "messages de prévention programmés (OPP du GGD34) : liste, modification",
+        "stopcamb_desk.cli.scheduled",
+    ),
+    "screenshot": (
+        "image PNG d'un écran (documentation, support, tests)",
+        "stopcamb_desk.cli.screenshot",
+    ),
+    "history": ("historique des alertes envoyées", "stopcamb_desk.cli.history"),
+    "audit": ("journal d'audit (vérification, consultation)", "stopcamb_desk.cli.audit"),
+    "export": ("exports CAP 1.2 (une alerte) et CSV (historique)", "stopcamb_desk.cli.export"),
+    "news": (
+        "flux d'actualité national de l'application (OPP GGD34)",
+        "stopcamb_desk.cli.news",
+    ),
+    "templates": (
+        "modèles de messages (département : opérationnels ; national : prévention)",
+        "stopcamb_desk.cli.templates",
+    ),
+    "replace": (
+        "remplacer l'alerte affichée sur les téléphones par un texte corrigé",
+        "stopcamb_desk.cli.replace:register_replace",
+    ),
+    "retract": (
+        "retirer l'alerte affichée sur les téléphones (message neutre de retrait)",
+        "stopcamb_desk.cli.replace:register_retract",
+    ),
+}
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -57,7 +91,18 @@ class _FrenchParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog} : erreur : {message}\n")
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+def _register_function(command: str) -> Callable[[argparse.ArgumentParser], None]:
+    """The function declaring ``command``'s arguments (its module is imported now)."""
+    module, _, function = COMMANDS[command][1].partition(":")
+    register: Callable[[argparse.ArgumentParser], None] = getattr(
+        importlib.import_module(module), function or "register"
+    )
+    return register
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``command`` alone, its arguments declared; without one (``--help``, a
+    mistyped command), every command's name and what it does, no arguments."""
     french_argparse.install()
     parser = _FrenchParser(
         prog="stopcamb-desk",
@@ -70,8 +115,11 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         help="affiche la version et quitte",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
-    for name in modules:
-        importlib.import_module(name).register(sub)
+    for name, (help_text, _where) in COMMANDS.items():
+        if command is None:
+            sub.add_parser(name, help=help_text)
+        elif name == command:
+            _register_function(name)(sub.add_parser(name, help=help_text))
     return parser
 
 
@@ -93,13 +141,9 @@ def _unreadable_argument(argv: Sequence[str]) -> str | None:
 def _unexpected(exc: BaseException) -> int:
     """A bug: the traceback to the technical log, a French sentence to the operator. A
     database that went away mid-command is no bug: it gets its own French sentence."""
-    import logging
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if isinstance(exc, SQLAlchemyError):
-        from stopcamb_desk.config import describe_database, load_settings
-
+    # An SQLAlchemy error comes from an imported SQLAlchemy: no need to import it to tell.
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_errors is not None and isinstance(exc, sqlalchemy_errors.SQLAlchemyError):
         where = "la base de données"
         with contextlib.suppress(Exception):
             where = describe_database(load_settings().database_url)
@@ -113,9 +157,6 @@ def _unexpected(exc: BaseException) -> int:
 
     where = "le journal technique"
     try:
-        from stopcamb_desk.config import load_settings
-        from stopcamb_desk.logs import setup_logging
-
         path = setup_logging(load_settings().data_dir)
         if path is not None:
             where = str(path)
@@ -133,9 +174,6 @@ def _technical_log(command: str) -> Any:
     """The log file for a command (the GUI sets up its own after the first paint)."""
     if command == "gui":
         return contextlib.nullcontext()
-    from stopcamb_desk.config import ConfigError, load_settings
-    from stopcamb_desk.logs import logging_to_file
-
     try:
         return logging_to_file(load_settings().data_dir)
     except ConfigError:
@@ -167,13 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
-    # The GUI is the common case: register only its sub-command so that the login window
-    # paints sooner (importing every sub-command module costs tens of milliseconds).
     if _wants_gui(argv):
-        parser = build_parser(("stopcamb_desk.cli.gui",))
         argv = argv if argv[:1] == ["gui"] else ["gui", *argv]
-    else:
-        parser = build_parser()
+    # Global options (--help, --version) come before the command: it is the first argument.
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse said what is wrong (or printed --help / --version)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from stopcamb_desk.cli.common import (
     EXIT_OK,
@@ -11,14 +10,19 @@ from stopcamb_desk.cli.common import (
     CliError,
     add_operator_argument,
     count,
-    login_operator,
-    open_services,
     print_json,
 )
+from stopcamb_desk.cli.history import local_text, parse_moment
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.domain.status import audit_action_label
+from stopcamb_desk.models import AuditEvent
+from stopcamb_desk.services import audit
+from stopcamb_desk.services.audit_journal import AuditFilter, audit_page
+from stopcamb_desk.services.audit_keys import rotate_key_as
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("audit", help="journal d'audit (vérification, consultation)")
+def register(parser: argparse.ArgumentParser) -> None:
     audit_sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
 
     verify = audit_sub.add_parser(
@@ -46,9 +50,6 @@ def register(sub: Any) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from stopcamb_desk.models import AuditEvent
-    from stopcamb_desk.services import audit
-
     services = open_services(push=False)
     try:
         with services.db.session() as session:
@@ -93,9 +94,6 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.audit_keys import rotate_key_as
-
     services = open_services(push=False)
     try:
         principal = login_operator(services, args.operateur)
@@ -113,11 +111,6 @@ def _rotate(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from stopcamb_desk.cli.history import local_text, parse_moment
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.domain.status import audit_action_label
-    from stopcamb_desk.services.audit_journal import AuditFilter, audit_page
-
     flt = AuditFilter(actor=args.acteur, action=args.action, since=parse_moment(args.since))
     services = open_services()
     try:

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import sys
 from pathlib import Path
-from typing import Any
 
 from stopcamb_desk.cli.common import (
     EXIT_REFUSED,
     EXIT_USAGE,
     CliError,
     add_operator_argument,
-    login_operator,
-    open_services,
     print_json,
 )
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.brigades import BrigadeFileError
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.geo.geocoding import AddressGeocoder, GeocodingError
+from stopcamb_desk.models import utcnow
+from stopcamb_desk.push.brigade_directory import DirectoryPublishError, directory_target_for
+from stopcamb_desk.services.brigade_export import app_document, export_csv
+from stopcamb_desk.services.brigade_publication import BrigadePublisher
+from stopcamb_desk.services.brigades import BrigadeError, BrigadeService, ImportReport
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("brigades", help="annuaire des brigades")
+def register(parser: argparse.ArgumentParser) -> None:
     b_sub = parser.add_subparsers(dest="brigades_command", metavar="ACTION", required=True)
 
     imp = b_sub.add_parser("import", help="importe le CSV data.gouv.fr des unités (administrateur)")
@@ -69,10 +77,6 @@ def register(sub: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.brigades import BrigadeFileError
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.brigades import BrigadeError, BrigadeService, ImportReport
-
     try:
         stream = args.fichier.open("rb")
     except OSError as exc:
@@ -112,9 +116,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-    from stopcamb_desk.geo.geocoding import AddressGeocoder, GeocodingError
-    from stopcamb_desk.services.brigades import BrigadeService
-
     given = [bool(args.commune), bool(args.position), bool(args.adresse)]
     if sum(given) != 1:
         raise CliError(
@@ -176,14 +177,6 @@ def _find(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import io
-    import json
-    import sys
-
-    from stopcamb_desk.models import utcnow
-    from stopcamb_desk.services.brigade_export import app_document, export_csv
-    from stopcamb_desk.services.brigades import BrigadeService
-
     services = open_services()
     try:
         service = BrigadeService(services.db)
@@ -219,13 +212,6 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    import sys
-
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.push.brigade_directory import DirectoryPublishError, directory_target_for
-    from stopcamb_desk.services.brigade_publication import BrigadePublisher
-    from stopcamb_desk.services.brigades import BrigadeError
-
     services = open_services()
     publisher = BrigadePublisher(services.db, lambda: directory_target_for(services.settings))
     try:

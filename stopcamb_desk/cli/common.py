@@ -1,8 +1,14 @@
-"""Helpers shared by the sub-commands: exit codes, errors, JSON output, operator login."""
+"""Helpers shared by the sub-commands: exit codes, errors, argument types, JSON output.
+
+Light (argparse and the standard library): the command-line dispatcher imports it before any
+command. Opening the services and logging the operator in are in :mod:`.session`.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -26,8 +32,6 @@ MAX_ID = 2**31 - 1
 
 def record_id(value: str) -> int:
     """An argparse type for a record number (alert, article, template): 1 to 2³¹ − 1."""
-    import argparse
-
     try:
         number = int(value)
     except ValueError:
@@ -39,8 +43,6 @@ def record_id(value: str) -> int:
 
 def count(value: str) -> int:
     """An argparse type for a number of lines: 1 to 10 000."""
-    import argparse
-
     try:
         number = int(value)
     except ValueError:
@@ -52,9 +54,6 @@ def count(value: str) -> int:
 
 def seconds(value: str) -> float:
     """An argparse type for a duration: a finite number of seconds, up to 30 days."""
-    import argparse
-    import math
-
     try:
         number = float(value)
     except ValueError:
@@ -85,51 +84,6 @@ def read_text_argument(value: str) -> str:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
-
-
-def read_password(prompt: str = "Mot de passe : ", *, confirm: bool = False) -> str:
-    """The password from ``STOPCAMB_PASSWORD`` or a no-echo prompt (never an argument)."""
-    import getpass
-    import os
-
-    env = os.environ.get("STOPCAMB_PASSWORD")
-    if env is not None:
-        return env
-    if not sys.stdin.isatty():
-        raise CliError(
-            "Mot de passe requis : définissez STOPCAMB_PASSWORD ou lancez la commande dans un "
-            "terminal.",
-            EXIT_USAGE,
-        )
-    password = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Confirmez le mot de passe : ") != password:
-        raise CliError("Les deux mots de passe diffèrent.", EXIT_USAGE)
-    return password
-
-
-def open_services(*, demo: bool = False, push: bool = True) -> Any:
-    """Load the settings and open the services, turning expected failures into CliError."""
-    from stopcamb_desk.config import ConfigError, load_settings
-    from stopcamb_desk.models.db import DatabaseError
-    from stopcamb_desk.services.container import open_services as _open
-
-    try:
-        settings = load_settings()
-        return _open(settings.with_demo(demo), push=push)
-    except (ConfigError, DatabaseError) as exc:
-        raise CliError(str(exc)) from exc
-
-
-def login_operator(services: Any, login: str | None) -> Any:
-    """Authenticate ``--operateur`` (same lockout as the GUI) and return the Principal."""
-    from stopcamb_desk.services.accounts import AuthError
-
-    if not login:
-        raise CliError("Indiquez l'opérateur : --operateur IDENTIFIANT.", EXIT_USAGE)
-    try:
-        return services.accounts.authenticate(login, read_password())
-    except AuthError as exc:
-        raise CliError(exc.message) from exc
 
 
 def add_operator_argument(parser: Any) -> None:

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from stopcamb_desk.cli.common import CliError
+from stopcamb_desk.config import ConfigError, describe_database, load_settings
+from stopcamb_desk.models.db import Database, DatabaseError, current_revision
+from stopcamb_desk.services.reference import sync_reference
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("db", help="base de données (création, migrations)")
+def register(parser: argparse.ArgumentParser) -> None:
     db_sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_sub.add_parser("upgrade", help="crée ou met à jour le schéma de la base")
     upgrade.set_defaults(handler=_upgrade)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from stopcamb_desk.config import ConfigError, describe_database, load_settings
-    from stopcamb_desk.models.db import Database, DatabaseError, current_revision
-
     try:
         settings = load_settings()
         db = Database(settings.database_url)
         db.upgrade()
-        from stopcamb_desk.services.reference import sync_reference
-
         refreshed = sync_reference(db)
         revision = current_revision(db.engine)
         db.dispose()

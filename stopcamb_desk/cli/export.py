@@ -7,19 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from stopcamb_desk.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    add_operator_argument,
-    login_operator,
-    open_services,
-    record_id,
-)
+from stopcamb_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_operator_argument, record_id
+from stopcamb_desk.cli.history import build_filter
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.services.exports import cap_message, write_csv
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import HistoryError
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("export", help="exports CAP 1.2 (une alerte) et CSV (historique)")
+def register(parser: argparse.ArgumentParser) -> None:
     export_sub = parser.add_subparsers(dest="export_command", metavar="FORMAT", required=True)
 
     cap = export_sub.add_parser("cap", help="une alerte au format CAP 1.2 (XML OASIS)")
@@ -50,9 +47,6 @@ def _write(data_writer: Any, target: str | None) -> None:
 
 
 def _cap(args: argparse.Namespace) -> int:
-    from stopcamb_desk.services.exports import cap_message
-    from stopcamb_desk.services.history_model import HistoryError
-
     services = open_services()
     try:
         principal = login_operator(services, args.operateur)
@@ -71,11 +65,6 @@ def _cap(args: argparse.Namespace) -> int:
 
 
 def _csv(args: argparse.Namespace) -> int:
-    from stopcamb_desk.cli.history import build_filter
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.exports import write_csv
-    from stopcamb_desk.services.history import HistoryService
-
     args.status, args.auteur, args.texte = None, None, None
     flt = build_filter(args)
     if flt.since is not None and flt.until is not None and flt.since >= flt.until:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from stopcamb_desk.cli.common import CliError
+from stopcamb_desk.config import ConfigError, load_settings
+from stopcamb_desk.ui.app import run_gui
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("gui", help="ouvre le poste (fenêtre de connexion)")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -19,14 +19,10 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from stopcamb_desk.config import ConfigError, load_settings
-
     try:
         settings = load_settings()
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
     if getattr(args, "demo", False):
         settings = settings.with_demo()
-    from stopcamb_desk.ui.app import run_gui
-
     return run_gui(settings)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from stopcamb_desk.cli.common import (
-    EXIT_USAGE,
-    CliError,
-    add_operator_argument,
-    count,
-    login_operator,
-    open_services,
-    print_json,
-)
+from stopcamb_desk.cli.common import EXIT_USAGE, CliError, add_operator_argument, count, print_json
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.departements import normalize_departement
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.domain.status import parse_status
+from stopcamb_desk.services.history import HistoryService
+from stopcamb_desk.services.history_model import HistoryFilter
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("history", help="historique des alertes envoyées")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--departement", metavar="NN", help="un seul département, ex. 74")
     parser.add_argument(
         "--since", metavar="ISO", help="depuis cette date ou heure locale, ex. 2026-03-01T08:00"
@@ -65,11 +61,7 @@ def local_text(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S") if moment else ""
 
 
-def build_filter(args: argparse.Namespace) -> Any:
-    from stopcamb_desk.domain.departements import normalize_departement
-    from stopcamb_desk.domain.status import parse_status
-    from stopcamb_desk.services.history_model import HistoryFilter
-
+def build_filter(args: argparse.Namespace) -> HistoryFilter:
     try:
         statuses = tuple(parse_status(s) for s in (args.status or []))
     except ValueError as exc:
@@ -86,9 +78,6 @@ def build_filter(args: argparse.Namespace) -> Any:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.history import HistoryService
-
     flt = build_filter(args)
     services = open_services()
     try:

@@ -6,6 +6,7 @@ alone is checked: the attestation (plainte, PV, RJ) is asked for when sending.
 
 from __future__ import annotations
 
+import argparse
 from datetime import date, datetime
 from typing import Any
 
@@ -17,18 +18,19 @@ from stopcamb_desk.cli.common import (
     print_json,
     read_text_argument,
 )
+from stopcamb_desk.domain.departements import known_departement
+from stopcamb_desk.domain.rules.catalog import RULES_BY_ID
+from stopcamb_desk.domain.rules.model import MessageKind, ParquetAuthorisation, Severity
+from stopcamb_desk.geo.places import ReferencePlaceFinder
+from stopcamb_desk.services.composer import Draft, check_draft
 
 _SYMBOLS = {"bloquant": "✗", "avertissement": "!", "info": "·"}
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "lint",
-        help="vérifier un texte d'alerte (160 caractères, soupçon, identification, champ…)",
-        description=(
-            "Vérifie un texte d'alerte avec les règles du poste de rédaction. Code de sortie "
-            "0 : envoyable ; 1 : bloqué ; 2 : erreur d'utilisation."
-        ),
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Vérifie un texte d'alerte avec les règles du poste de rédaction. Code de sortie "
+        "0 : envoyable ; 1 : bloqué ; 2 : erreur d'utilisation."
     )
     parser.add_argument(
         "text", metavar="TEXTE", help="le texte de l'alerte (« - » : entrée standard)"
@@ -88,8 +90,6 @@ def _parse_date(value: str) -> date:
 
 def known_departement_arg(value: str) -> str:
     """``--departement``: the normalized code, or a usage error naming the accepted codes."""
-    from stopcamb_desk.domain.departements import known_departement
-
     code = known_departement(value)
     if code is None:
         raise CliError(
@@ -102,8 +102,6 @@ def known_departement_arg(value: str) -> str:
 def _place_finder(departement: str | None) -> tuple[Any, str]:
     """The reference finder over every commune, or None with the reason (said in the output)."""
     try:
-        from stopcamb_desk.geo.places import ReferencePlaceFinder
-
         finder = ReferencePlaceFinder(prefer_departements=[departement] if departement else ())
         finder.find_places("Annecy")  # loads the reference data now, to report a failure here
     except Exception as exc:  # missing or damaged reference data: check without places
@@ -112,9 +110,6 @@ def _place_finder(departement: str | None) -> tuple[Any, str]:
 
 
 def run(args: Any) -> int:
-    from stopcamb_desk.domain.rules.model import MessageKind, ParquetAuthorisation
-    from stopcamb_desk.services.composer import Draft, check_draft
-
     text = read_text_argument(args.text)
     departement = known_departement_arg(args.departement) if args.departement else None
     parquet = None
@@ -155,9 +150,6 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 
 def _print_report(text: str, verdict: Any, places_note: str) -> None:
-    from stopcamb_desk.domain.rules.catalog import RULES_BY_ID
-    from stopcamb_desk.domain.rules.model import Severity
-
     blocking = len(verdict.blocking)
     warnings = sum(1 for f in verdict.findings if f.severity is Severity.AVERTISSEMENT)
     if verdict.sendable:

@@ -12,15 +12,22 @@ from stopcamb_desk.cli.common import (
     EXIT_REFUSED,
     CliError,
     add_operator_argument,
-    login_operator,
-    open_services,
     print_json,
     record_id,
 )
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.services.news_atom import AtomExportError, write_atom
+from stopcamb_desk.services.news_draft import (
+    MARKUP_RULE,
+    NewsDraft,
+    NewsRefused,
+    describe_removals,
+)
+from stopcamb_desk.services.news_service import open_news_service
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("news", help="flux d'actualité national de l'application (OPP GGD34)")
+def register(parser: argparse.ArgumentParser) -> None:
     news_sub = parser.add_subparsers(dest="news_command", metavar="ACTION", required=True)
 
     lst = news_sub.add_parser("list", help="articles du flux : publiés, brouillons, retirés")
@@ -72,10 +79,6 @@ def register(sub: Any) -> None:
 
 def _run(args: argparse.Namespace, action: Any) -> Any:
     """Log in, run ``action(service, principal)``, turn refusals into CliError."""
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.news_draft import NewsRefused
-    from stopcamb_desk.services.news_service import open_news_service
-
     services = open_services()
     service = open_news_service(services)
     try:
@@ -118,13 +121,6 @@ def _report(args: argparse.Namespace, outcome: Any, removed: list[str] | None = 
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from stopcamb_desk.services.news_draft import (
-        MARKUP_RULE,
-        NewsDraft,
-        NewsRefused,
-        describe_removals,
-    )
-
     draft = NewsDraft(args.titre, args.texte, args.url)
     removed: list[str] | None = None
     if args.nettoyer:
@@ -162,8 +158,6 @@ def _retry(args: argparse.Namespace) -> int:
 
 
 def _export_atom(args: argparse.Namespace) -> int:
-    from stopcamb_desk.services.news_atom import AtomExportError, write_atom
-
     document, count = _run(args, lambda service, principal: service.atom(principal))
     if args.fichier == "-":
         sys.stdout.buffer.write(document)

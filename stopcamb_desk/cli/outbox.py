@@ -12,13 +12,16 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Any
 
-from stopcamb_desk.cli.common import EXIT_OK, CliError, open_services, print_json, seconds
+from stopcamb_desk.cli.common import EXIT_OK, CliError, print_json, seconds
+from stopcamb_desk.cli.history import local_text
+from stopcamb_desk.cli.session import open_services
+from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
+from stopcamb_desk.services.changes import Change
+from stopcamb_desk.services.outbox import pending_alerts
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("outbox", help="file d'envoi : expéditeur sans interface, état")
+def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
     run = actions.add_parser(
         "run",
@@ -41,9 +44,6 @@ def _say(line: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
-    from stopcamb_desk.services.changes import Change
-
     services = open_services()
     try:
         outbox, worker = services.outbox, services.outbox_worker
@@ -73,10 +73,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from stopcamb_desk.cli.history import local_text
-    from stopcamb_desk.domain.status import status_label
-    from stopcamb_desk.services.outbox import pending_alerts
-
     services = open_services(push=False)
     try:
         pending = pending_alerts(services.db)

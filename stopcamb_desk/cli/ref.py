@@ -9,12 +9,12 @@ import argparse
 from typing import Any
 
 from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, count, print_json
+from stopcamb_desk.domain.french import de
+from stopcamb_desk.geo.communes import search_communes
+from stopcamb_desk.geo.departements import UnknownDepartementError, departement, departements
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "ref", help="données de référence : départements et communes (sans réseau)"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     ref_sub = parser.add_subparsers(dest="ref_command", metavar="DONNÉES", required=True)
 
     deps = ref_sub.add_parser(
@@ -64,8 +64,6 @@ def commune_record(c: Any) -> dict[str, Any]:
 
 
 def _departements(args: argparse.Namespace) -> int:
-    from stopcamb_desk.geo.departements import departements
-
     deps = departements()
     if args.json:
         print_json([departement_record(d) for d in deps])
@@ -81,8 +79,6 @@ def _departements(args: argparse.Namespace) -> int:
 def _parse_departements(value: str | None) -> set[str] | None:
     if not value:
         return None
-    from stopcamb_desk.geo.departements import UnknownDepartementError, departement
-
     codes: set[str] = set()
     for raw in value.split(","):
         if raw.strip():
@@ -94,8 +90,6 @@ def _parse_departements(value: str | None) -> set[str] | None:
 
 
 def _communes(args: argparse.Namespace) -> int:
-    from stopcamb_desk.geo.communes import search_communes
-
     if args.limit < 1:
         raise CliError("--limit doit être un entier supérieur ou égal à 1.", EXIT_USAGE)
     if not args.query.strip():
@@ -103,8 +97,6 @@ def _communes(args: argparse.Namespace) -> int:
     found = search_communes(
         args.query, args.limit, departements=_parse_departements(args.departement)
     )
-    from stopcamb_desk.domain.french import de
-
     if args.json:
         print_json([commune_record(c) for c in found])
     else:

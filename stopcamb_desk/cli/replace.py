@@ -7,6 +7,8 @@ or retraction was accepted; 1: refused (not the head, rules, role, delivery fail
 
 from __future__ import annotations
 
+import argparse
+from dataclasses import replace
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -14,17 +16,22 @@ from stopcamb_desk.cli.common import (
     EXIT_REFUSED,
     CliError,
     add_operator_argument,
-    login_operator,
-    open_services,
     print_json,
     read_text_argument,
     record_id,
 )
+from stopcamb_desk.cli.lint import _place_finder, add_confirm_place_argument
+from stopcamb_desk.cli.send import add_wait_argument, parse_fait, wait_final
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.domain.rules.model import Attestation
+from stopcamb_desk.domain.status import status_label
+from stopcamb_desk.services.composer import SendRefused
+from stopcamb_desk.services.replacement import for_services
+from stopcamb_desk.services.replacement_checks import ReplacementError
 
 
-def _common(parser: Any) -> None:
-    from stopcamb_desk.cli.send import add_wait_argument
-
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "id", type=record_id, metavar="ID", help="numéro de l'alerte sur les téléphones"
     )
@@ -33,45 +40,35 @@ def _common(parser: Any) -> None:
     add_operator_argument(parser)
 
 
-def register(sub: Any) -> None:
-    replace = sub.add_parser(
-        "replace",
-        help="remplacer l'alerte affichée sur les téléphones par un texte corrigé",
-        description=(
-            "Remplace l'alerte ID (la plus récente de son département) : mêmes département, "
-            "type et mode, toutes les règles contrôlées à nouveau. Sans --fait, la procédure de "
-            "l'alerte remplacée est reprise. Code de sortie 0 : accepté ; 1 : refusé ou en "
-            "échec ; 2 : erreur d'utilisation."
-        ),
+def register_replace(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Remplace l'alerte ID (la plus récente de son département) : mêmes département, "
+        "type et mode, toutes les règles contrôlées à nouveau. Sans --fait, la procédure de "
+        "l'alerte remplacée est reprise. Code de sortie 0 : accepté ; 1 : refusé ou en "
+        "échec ; 2 : erreur d'utilisation."
     )
-    replace.add_argument("--text", required=True, metavar="TEXTE", help="texte (« - » : stdin)")
-    replace.add_argument(
+    parser.add_argument("--text", required=True, metavar="TEXTE", help="texte (« - » : stdin)")
+    parser.add_argument(
         "--fait",
         metavar="TYPE:NUMERO:DATE",
         help="procédure qui établit les faits (plainte|pv|rj:numéro:date), si elle change",
     )
-    from stopcamb_desk.cli.lint import add_confirm_place_argument
+    add_confirm_place_argument(parser)
+    _common(parser)
+    parser.set_defaults(handler=run_replace)
 
-    add_confirm_place_argument(replace)
-    _common(replace)
-    replace.set_defaults(handler=run_replace)
 
-    retract = sub.add_parser(
-        "retract",
-        help="retirer l'alerte affichée sur les téléphones (message neutre de retrait)",
-        description=(
-            "Envoie le message de retrait des réglages à la place de l'alerte ID, qui devient "
-            "« retirée ». Code de sortie 0 : accepté ; 1 : refusé ou en échec ; 2 : erreur "
-            "d'utilisation."
-        ),
+def register_retract(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Envoie le message de retrait des réglages à la place de l'alerte ID, qui devient "
+        "« retirée ». Code de sortie 0 : accepté ; 1 : refusé ou en échec ; 2 : erreur "
+        "d'utilisation."
     )
-    _common(retract)
-    retract.set_defaults(handler=run_retract)
+    _common(parser)
+    parser.set_defaults(handler=run_retract)
 
 
 def run_replace(args: Any) -> int:
-    from stopcamb_desk.cli.send import parse_fait
-
     text = read_text_argument(args.text)
     attestation = parse_fait(args.fait)
     return _run(args, text=text, attestation=attestation)
@@ -81,15 +78,7 @@ def run_retract(args: Any) -> int:
     return _run(args, text=None, attestation=None)
 
 
-def _run(args: Any, *, text: str | None, attestation: Any) -> int:
-    from dataclasses import replace
-
-    from stopcamb_desk.cli.lint import _place_finder
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.composer import SendRefused
-    from stopcamb_desk.services.replacement import for_services
-    from stopcamb_desk.services.replacement_checks import ReplacementError
-
+def _run(args: Any, *, text: str | None, attestation: Attestation | None) -> int:
     services = open_services()
     try:
         if services.outbox is None:
@@ -118,9 +107,6 @@ def _run(args: Any, *, text: str | None, attestation: Any) -> int:
 
 
 def _finish(services: Any, args: Any, new_id: int, *, retraction: bool) -> int:
-    from stopcamb_desk.cli.send import wait_final
-    from stopcamb_desk.domain.status import status_label
-
     outbox = services.outbox
     status = wait_final(outbox, new_id, args.attendre)
     _status, message_id, error = outbox.status(new_id)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from stopcamb_desk.cli.common import (
     EXIT_OK,
+    CliError,
     add_operator_argument,
-    login_operator,
-    open_services,
     print_json,
     read_text_argument,
     record_id,
 )
+from stopcamb_desk.cli.send import parse_local_moment
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.status import excerpt
+from stopcamb_desk.services.container import Services
+from stopcamb_desk.services.schedule import ScheduleService
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "scheduled", help="messages de prévention programmés (OPP du GGD34) : liste, modification"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="scheduled_command", metavar="ACTION", required=True)
     lst = actions.add_parser(
         "list", help="les messages programmés, du plus proche au plus lointain"
@@ -40,18 +40,13 @@ def register(sub: Any) -> None:
     cancel.set_defaults(handler=_cancel)
 
 
-def _service(services: Any) -> Any:
-    from stopcamb_desk.cli.common import CliError
-    from stopcamb_desk.services.schedule import ScheduleService
-
+def _service(services: Services) -> ScheduleService:
     if services.outbox is None:
         raise CliError(f"{services.push_error} Rien n'a été modifié.")
     return ScheduleService(services.outbox)
 
 
 def _list(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.status import excerpt
-
     services = open_services()
     try:
         principal = login_operator(services, args.operateur)
@@ -81,8 +76,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _edit(args: argparse.Namespace) -> int:
-    from stopcamb_desk.cli.send import parse_local_moment
-
     at = parse_local_moment(args.programmer) if args.programmer else None
     text = read_text_argument(args.text) if args.text is not None else None
     services = open_services()

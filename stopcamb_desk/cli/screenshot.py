@@ -6,10 +6,10 @@ import argparse
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from stopcamb_desk.cli.common import EXIT_USAGE, CliError
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.ui.screenshot import render
 
 VIEWS = (
     "composer",
@@ -35,10 +35,7 @@ def _size(value: str) -> tuple[int, int]:
     return width, height
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "screenshot", help="image PNG d'un écran (documentation, support, tests)"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--view", required=True, choices=VIEWS, help="écran à représenter")
     parser.add_argument("--out", required=True, type=Path, metavar="FICHIER.png")
     parser.add_argument(
@@ -61,8 +58,6 @@ def register(sub: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     # Never flash a window on the operator's screen, and work without any display.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from stopcamb_desk.ui.screenshot import render
-
     if args.view == "login" and (args.text or args.operateur):
         raise CliError("--text et --operateur ne s'appliquent pas à la vue login.", EXIT_USAGE)
     try:

@@ -8,10 +8,11 @@ still waiting (another desk's sender will retry it); 2 on a usage error.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -20,7 +21,6 @@ from stopcamb_desk.cli.common import (
     EXIT_USAGE,
     CliError,
     add_operator_argument,
-    login_operator,
     print_json,
     read_text_argument,
     seconds,
@@ -31,6 +31,29 @@ from stopcamb_desk.cli.lint import (
     add_confirm_place_argument,
     known_departement_arg,
 )
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.config import ConfigError, load_settings
+from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS, local_time_refusal
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.domain.rules.model import (
+    Attestation,
+    MessageKind,
+    ParquetAuthorisation,
+    ProcedureType,
+)
+from stopcamb_desk.domain.status import status_label
+from stopcamb_desk.models import Alert
+from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_json
+from stopcamb_desk.services.composer import (
+    Draft,
+    SendRefused,
+    check_draft,
+    refusal_reason,
+    validate_for_send,
+)
+from stopcamb_desk.services.outbox_policy import OutboxError
+from stopcamb_desk.services.schedule import ScheduleService
+from stopcamb_desk.services.schedule_model import Schedule
 
 PROCEDURES = {
     "plainte": "plainte",
@@ -41,14 +64,10 @@ PROCEDURES = {
 }
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "send",
-        help="envoyer une alerte push (contrôle des règles, file d'envoi durable)",
-        description=(
-            "Contrôle, enregistre puis envoie une alerte. Code de sortie 0 : push accepté ; "
-            "1 : refusé, en échec ou toujours en attente ; 2 : erreur d'utilisation."
-        ),
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Contrôle, enregistre puis envoie une alerte. Code de sortie 0 : push accepté ; "
+        "1 : refusé, en échec ou toujours en attente ; 2 : erreur d'utilisation."
     )
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--departement", metavar="NN", help="département (ex. 74, 2A, 974)")
@@ -92,8 +111,6 @@ def register(sub: Any) -> None:
 
 def parse_local_moment(value: str, option: str = "--programmer") -> Any:
     """``AAAA-MM-JJTHH:MM`` (or with a space) in the desk's local time, as an aware UTC time."""
-    from datetime import UTC, datetime
-
     try:
         moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
     except ValueError:
@@ -103,8 +120,6 @@ def parse_local_moment(value: str, option: str = "--programmer") -> Any:
             EXIT_USAGE,
         ) from None
     if moment.tzinfo is None:
-        from stopcamb_desk.domain.lifecycle import local_time_refusal
-
         reason = local_time_refusal(moment)
         if reason is not None:  # 02:30 the night the clocks change
             raise CliError(f"{option} : {reason}", EXIT_USAGE)
@@ -123,9 +138,7 @@ def add_wait_argument(parser: Any) -> None:
     )
 
 
-def parse_fait(value: str | None) -> Any:
-    from stopcamb_desk.domain.rules.model import Attestation, ProcedureType
-
+def parse_fait(value: str | None) -> Attestation | None:
     if value is None:
         return None
     kind, _, rest = value.partition(":")
@@ -143,9 +156,7 @@ def parse_fait(value: str | None) -> Any:
         raise CliError(str(exc), EXIT_USAGE) from exc
 
 
-def _parquet(value: str | None) -> Any:
-    from stopcamb_desk.domain.rules.model import ParquetAuthorisation
-
+def _parquet(value: str | None) -> ParquetAuthorisation | None:
     if value is None:
         return None
     reference, _, when = value.rpartition(":")
@@ -155,10 +166,7 @@ def _parquet(value: str | None) -> Any:
         raise CliError(str(exc), EXIT_USAGE) from exc
 
 
-def _draft(args: Any) -> Any:
-    from stopcamb_desk.domain.rules.model import MessageKind
-    from stopcamb_desk.services.composer import Draft
-
+def _draft(args: Any) -> Draft:
     text = read_text_argument(args.text)
     return Draft(
         text=text,
@@ -177,10 +185,6 @@ def _print_payload(payload: dict[str, Any], args: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from stopcamb_desk.config import ConfigError, load_settings
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.composer import SendRefused, check_draft, validate_for_send
-
     draft = _draft(args)
     if args.valable is not None and args.programmer is None:
         raise CliError("--valable ne s'emploie qu'avec --programmer.", EXIT_USAGE)
@@ -195,8 +199,6 @@ def run(args: Any) -> int:
         verdict = check_draft(draft, places)
         principal = None
     else:
-        from stopcamb_desk.cli.common import open_services
-
         services = open_services()
         try:
             principal = login_operator(services, args.operateur)
@@ -217,11 +219,6 @@ def run(args: Any) -> int:
 def _plan(draft: Any, args: Any) -> int:
     """``send --national --programmer …``: commit the message « programmée »; any sender
     running at that time (a desk, ``outbox run``) sends it."""
-    from stopcamb_desk.cli.common import open_services
-    from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS
-    from stopcamb_desk.services.schedule import ScheduleService
-    from stopcamb_desk.services.schedule_model import Schedule
-
     if not args.national:
         raise CliError(
             "--programmer ne s'applique qu'aux messages de prévention nationaux (--national).",
@@ -260,9 +257,6 @@ def _plan(draft: Any, args: Any) -> int:
 
 
 def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any) -> int:
-    from stopcamb_desk.push.payload import AlertPush, build_payload
-    from stopcamb_desk.services.composer import refusal_reason
-
     reason = refusal_reason(verdict)
     if reason is not None:
         raise CliError(reason)
@@ -293,10 +287,6 @@ def _dry_run(draft: Any, verdict: Any, settings: Any, principal: Any, args: Any)
 
 
 def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any, args: Any) -> int:
-    from stopcamb_desk.domain.status import status_label
-    from stopcamb_desk.push.payload import payload_from_json
-    from stopcamb_desk.services.outbox_policy import OutboxError
-
     outbox = services.outbox
     if outbox is None:
         raise CliError(f"{services.push_error} Rien n'a été enregistré ni envoyé.")
@@ -307,8 +297,6 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
     except OutboxError as exc:
         raise CliError(exc.message) from exc
     status = wait_final(outbox, alert_id, args.attendre)
-    from stopcamb_desk.models import Alert
-
     with services.db.session() as session:
         alert = session.get(Alert, alert_id)
         assert alert is not None

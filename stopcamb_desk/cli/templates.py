@@ -8,6 +8,7 @@ the role and runs the rule checker on each saved text.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -15,18 +16,16 @@ from stopcamb_desk.cli.common import (
     EXIT_USAGE,
     CliError,
     add_operator_argument,
-    login_operator,
-    open_services,
     print_json,
     record_id,
 )
+from stopcamb_desk.cli.lint import _place_finder
+from stopcamb_desk.cli.session import login_operator, open_services
+from stopcamb_desk.domain.roles import PermissionDenied
+from stopcamb_desk.services.templates import TemplateDraft, TemplateRefused, TemplateService
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "templates",
-        help="modèles de messages (département : opérationnels ; national : prévention)",
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     templates_sub = parser.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
 
     lst = templates_sub.add_parser("list", help="les modèles que vous gérez")
@@ -74,10 +73,6 @@ def _scope(args: argparse.Namespace) -> str | None:
 
 def _run(args: argparse.Namespace, action: Any, *, places: bool = False) -> Any:
     """Log in, run ``action(service, principal)``, turn refusals into CliError."""
-    from stopcamb_desk.cli.lint import _place_finder
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.templates import TemplateRefused, TemplateService
-
     services = open_services()
     try:
         principal = login_operator(services, args.operateur)
@@ -120,16 +115,12 @@ def _report(args: argparse.Namespace, saved: Any) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from stopcamb_desk.services.templates import TemplateDraft
-
     draft = TemplateDraft(args.titre, args.texte, _scope(args))
     saved = _run(args, lambda service, principal: service.create(principal, draft), places=True)
     return _report(args, saved)
 
 
 def _edit(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     if args.titre is None and args.texte is None and not (args.national or args.departement):
         raise CliError("Rien à modifier : indiquez --titre, --texte ou la portée.", EXIT_USAGE)
 

@@ -9,21 +9,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from stopcamb_desk.cli.common import (
-    EXIT_USAGE,
-    CliError,
-    add_operator_argument,
-    login_operator,
-    open_services,
-    print_json,
-    read_password,
-)
+from stopcamb_desk.cli.common import EXIT_USAGE, CliError, add_operator_argument, print_json
+from stopcamb_desk.cli.session import login_operator, open_services, read_password
+from stopcamb_desk.domain.roles import PermissionDenied, Role
+from stopcamb_desk.services.accounts import AccountError
 
 ROLES = ("chef_de_quart", "opp_national", "administrateur")
 
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("user", help="comptes des opérateurs")
+def register(parser: argparse.ArgumentParser) -> None:
     user_sub = parser.add_subparsers(dest="user_command", metavar="ACTION", required=True)
 
     add = user_sub.add_parser("add", help="crée un compte")
@@ -72,9 +66,6 @@ def _actor(services: Any, login: str | None) -> Any:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.roles import PermissionDenied, Role
-    from stopcamb_desk.services.accounts import AccountError
-
     services = open_services()
     try:
         actor = _actor(services, args.operateur)
@@ -95,11 +86,9 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.roles import Role
-
     services = open_services()
     try:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "login": op.login,
                 "nom": op.nom,
@@ -126,9 +115,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _passwd(args: argparse.Namespace) -> int:
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.accounts import AccountError
-
     services = open_services()
     try:
         actor = _actor(services, args.operateur)
@@ -144,9 +130,6 @@ def _passwd(args: argparse.Namespace) -> int:
 
 def _change(args: argparse.Namespace, change: Any, done: str) -> int:
     """Run ``change(services, actor)`` for the authenticated administrator, print ``done``."""
-    from stopcamb_desk.domain.roles import PermissionDenied
-    from stopcamb_desk.services.accounts import AccountError
-
     services = open_services()
     try:
         change(services, _actor(services, args.operateur))

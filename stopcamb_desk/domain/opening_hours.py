@@ -22,6 +22,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import holidays
 
 WEEKDAYS: tuple[str, ...] = (
     "Lundi",
@@ -195,8 +196,6 @@ def holiday_zone(departement: str) -> str | None:
 
 @cache
 def _holidays(zone: str | None, year: int) -> dict[date, str]:
-    import holidays
-
     calendar = holidays.country_holidays("FR", subdiv=zone, years=year, language="fr")
     return dict(calendar.items())
 

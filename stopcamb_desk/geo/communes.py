@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from stopcamb_desk.geo.data import load_communes
 from stopcamb_desk.geo.model import Commune
 from stopcamb_desk.geo.text import ARTICLES, name_key
+from stopcamb_desk.lazy import numpy as np
 
 _TYPE_RANK = {"commune-actuelle": 0, "arrondissement-municipal": 1}
 
@@ -69,8 +70,6 @@ class _SearchIndex(NamedTuple):
 
 @cache
 def _search_index() -> _SearchIndex:
-    import numpy as np
-
     all_communes = load_communes()
     pairs: list[tuple[str, int, int]] = []
     for i, c in enumerate(all_communes):
@@ -148,8 +147,6 @@ def _best_names(
 ) -> list[int]:
     """The indexes of the ``limit`` best communes whose name key starts with ``key``, in a
     few array operations whatever the number of matches (« s » matches thousands)."""
-    import numpy as np
-
     lo, hi = _prefix_range(index.keys, key)
     exact_end = bisect_right(index.keys, key, lo, hi)
     scores = index.ranks[lo:hi].astype(np.int64)

@@ -9,6 +9,7 @@ from stopcamb_desk.domain.departements import normalize_departement
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.geo.data import load_departements, outline_geojson
 from stopcamb_desk.geo.model import Departement
+from stopcamb_desk.lazy import shapely
 
 if TYPE_CHECKING:
     from shapely import MultiPolygon, Polygon, STRtree
@@ -46,17 +47,13 @@ def departement(code: str) -> Departement:
 @cache
 def outline(code: str) -> Polygon | MultiPolygon:
     """Outline of the département as a shapely (Multi)Polygon in lon/lat (WGS 84)."""
-    from shapely.geometry import shape
-
     dep = departement(code)
-    geom = shape(outline_geojson()[dep.code])
+    geom = shapely.geometry.shape(outline_geojson()[dep.code])
     return geom  # type: ignore[return-value]
 
 
 @cache
 def _outline_index() -> tuple[STRtree, tuple[str, ...]]:
-    import shapely
-
     codes = tuple(d.code for d in load_departements() if d.has_outline)
     geoms = [outline(code) for code in codes]
     for geom in geoms:
@@ -78,10 +75,8 @@ def departement_at(
     A point outside every outline but within ``tolerance`` degrees of one (a harbour, a beach)
     gets the nearest département; further out at sea or abroad the answer is ``None``.
     """
-    from shapely import Point
-
     tree, codes = _outline_index()
-    point = Point(lon, lat)
+    point = shapely.Point(lon, lat)
     hits = tree.query(point, predicate="intersects")
     if len(hits) == 0 and tolerance > 0:
         hits = tree.query_nearest(point, max_distance=tolerance)
@@ -92,8 +87,6 @@ def departement_at(
 
 def contains(code: str, lon: float, lat: float) -> bool:
     """True when the point (lon, lat) lies inside (or on the border of) the département."""
-    import shapely
-
     geom = outline(code)
     shapely.prepare(geom)
     return bool(shapely.intersects_xy(geom, lon, lat))
@@ -104,8 +97,6 @@ def within(
 ) -> bool:
     """True when (lon, lat) is inside the département or within ``tolerance`` degrees of its
     simplified outline (a harbour, a beach: see :data:`COAST_TOLERANCE_DEGREES`)."""
-    import shapely
-
     geom = outline(code)
     shapely.prepare(geom)
     if shapely.intersects_xy(geom, lon, lat):

@@ -11,6 +11,11 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
+from geographiclib.geodesic import Geodesic
+
+from stopcamb_desk.lazy import geopy_distance
+from stopcamb_desk.lazy import numpy as np
+
 T = TypeVar("T")
 
 _EARTH_RADIUS_KM = 6371.0088
@@ -18,9 +23,7 @@ _EARTH_RADIUS_KM = 6371.0088
 
 def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Geodesic distance in kilometres between two (lon, lat) points (geopy, WGS 84)."""
-    from geopy.distance import geodesic
-
-    return float(geodesic((lat1, lon1), (lat2, lon2)).kilometers)
+    return float(geopy_distance.geodesic((lat1, lon1), (lat2, lon2)).kilometers)
 
 
 def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -142,8 +145,6 @@ class PointIndex(Generic[T]):
         items: Iterable[T],
         position: Callable[[T], tuple[float, float] | None] = _lon_lat,
     ) -> None:
-        import numpy as np
-
         located = [(item, pos) for item in items if (pos := position(item)) is not None]
         self.items: list[T] = [item for item, _ in located]
         self._lon = np.radians(np.array([p[0] for _, p in located], dtype=float))
@@ -162,9 +163,6 @@ class PointIndex(Generic[T]):
         self, lon: float, lat: float, limit: int = 1, *, max_km: float | None = None
     ) -> list[tuple[T, float]]:
         """Up to ``limit`` items nearest to (lon, lat), ``[(item, km), …]``, nearest first."""
-        import numpy as np
-        from geographiclib.geodesic import Geodesic
-
         count = len(self.items)
         if count == 0 or limit <= 0:
             return []

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from stopcamb_desk.config import DEFAULT_GEOCODER_URL
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import geopy_errors, geopy_geocoders, geopy_rate_limiter
 
 GEOCODER_URL_ENV = "STOPCAMB_GEOCODER_URL"
 DEFAULT_TIMEOUT_SECONDS = 5.0
@@ -81,17 +82,14 @@ class AddressGeocoder:
     def _limited(self) -> Any:
         with self._lock:
             if self._geocode is None:
-                from geopy.extra.rate_limiter import RateLimiter
-                from geopy.geocoders import BANFrance
-
                 parts = urlsplit(self.url)
-                geocoder = BANFrance(
+                geocoder = geopy_geocoders.BANFrance(
                     domain=parts.netloc + parts.path,
                     scheme=parts.scheme,
                     timeout=self.timeout,
                     user_agent=USER_AGENT,
                 )
-                self._geocode = RateLimiter(
+                self._geocode = geopy_rate_limiter.RateLimiter(
                     geocoder.geocode,
                     min_delay_seconds=MIN_DELAY_SECONDS,
                     max_retries=0,
@@ -101,18 +99,16 @@ class AddressGeocoder:
 
     def geocode(self, query: str, limit: int = 5) -> list[GeocodedAddress]:
         """Addresses matching ``query``, best first (empty: nothing found)."""
-        from geopy import exc as gexc
-
         query = " ".join(query.split())
         if not query:
             return []
         try:
             found = self._limited()(query[:200], limit=limit, exactly_one=False)
-        except gexc.GeocoderTimedOut:
+        except geopy_errors.GeocoderTimedOut:
             raise GeocodingError(
                 f"Le service de géocodage ({self.host}) n'a pas répondu en {self.timeout:g} s."
             ) from None
-        except gexc.GeocoderServiceError as exc:
+        except geopy_errors.GeocoderServiceError as exc:
             raise GeocodingError(
                 f"Le service de géocodage ({self.host}) est injoignable ou en erreur "
                 f"({exc.__class__.__name__})."

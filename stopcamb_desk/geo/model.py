@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from stopcamb_desk.domain.french import de
+
 COMMUNE_TYPES: tuple[str, ...] = (
     "commune-actuelle",
     "commune-deleguee",
@@ -58,8 +60,6 @@ class Commune(NamedTuple):
     @property
     def label(self) -> str:
         """« Meythet (74), commune déléguée d'Annecy » — what an operator reads."""
-        from stopcamb_desk.domain.french import de
-
         text = f"{self.nom} ({self.departement})"
         if self.parent_nom and self.parent_code != self.code_insee:
             text += f", {self.type_label} {de(self.parent_nom)}"

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
+import shapely
+from shapely.ops import polylabel
+
+from stopcamb_desk.geo.departements import departements, outline
+
 METROPOLE = "metropole"
 Ring = tuple[tuple[float, float], ...]
 Bounds = tuple[float, float, float, float]  # min_x, min_y, max_x, max_y
@@ -89,9 +95,6 @@ def _polygons(geom: Any) -> list[Any]:
 
 
 def _project(geom: Any, projection: Projection) -> Any:
-    import numpy as np
-    import shapely
-
     k, lon0, lat0 = projection.k, projection.lon0, projection.lat0
     return shapely.transform(
         geom, lambda xy: np.column_stack(((xy[:, 0] - lon0) * k, lat0 - xy[:, 1]))
@@ -112,8 +115,6 @@ LABEL_TOLERANCE = 0.005
 
 def project_geometry(code: str, geom: Any, projection: Projection) -> ProjectedShape:
     """Rings of a shapely (Multi)Polygon in lon/lat, projected, with where its label goes."""
-    from shapely.ops import polylabel
-
     polygons = _polygons(_project(geom, projection))
     rings = _rings(polygons)
     xs = [x for ring in rings for x, _ in ring]
@@ -131,10 +132,6 @@ def project_geometry(code: str, geom: Any, projection: Projection) -> ProjectedS
 @cache
 def projected_area(key: str) -> ProjectedArea:
     """Every département of ``key`` (``"metropole"`` or an overseas code), projected; cached."""
-    import shapely
-
-    from stopcamb_desk.geo.departements import departements, outline
-
     codes = [d.code for d in departements() if d.has_outline and area_of(d.code) == key]
     geoms = {code: outline(code) for code in codes}
     if not geoms:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
+from stopcamb_desk.lazy import firebase_admin
 from stopcamb_desk.push.news_feed_base import NewsFeedError
 from stopcamb_desk.push.news_feed_errors import Wording, map_error
 from stopcamb_desk.push.news_feed_rtdb import (
@@ -146,8 +147,6 @@ class RtdbDirectory:
         )
 
     def close(self) -> None:
-        import firebase_admin
-
         with self._lock:
             app, self._app, self._ref = self._app, None, None
         if app is not None:

@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from stopcamb_desk.lazy import key_serialization
 from stopcamb_desk.push.gateway import PushConfigError
 
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -85,10 +86,8 @@ def check_credentials(path: Path | str) -> CredentialsInfo:
     private_key = data.get("private_key")
     if not isinstance(private_key, str) or "PRIVATE KEY" not in private_key:
         raise _fail(path, f"la clé privée (private_key) est absente ; {_WHERE}.")
-    from cryptography.hazmat.primitives import serialization
-
     try:
-        serialization.load_pem_private_key(private_key.encode("utf-8"), password=None)
+        key_serialization.load_pem_private_key(private_key.encode("utf-8"), password=None)
     except (ValueError, TypeError):
         raise _fail(
             path, f"la clé privée est illisible (fichier tronqué ou modifié ?) ; {_WHERE}."

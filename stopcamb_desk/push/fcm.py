@@ -30,6 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stopcamb_desk.lazy import (
+    firebase_admin,
+    firebase_credentials,
+    google_auth_errors,
+    google_requests,
+    requests,
+    requests_adapters,
+    urllib3_retry,
+)
 from stopcamb_desk.push import fcm_errors
 from stopcamb_desk.push.credentials import CredentialsInfo, check_credentials
 from stopcamb_desk.push.firebase_private import disable_regional_access_boundary
@@ -54,8 +63,6 @@ def send_url(endpoint: str | None, project_id: str) -> str:
 
 def fcm_headers() -> dict[str, str]:
     """The headers firebase-admin's ``messaging.send`` sets (API format, client version)."""
-    import firebase_admin
-
     return {
         "X-GOOG-API-FORMAT-VERSION": "2",
         "X-FIREBASE-CLIENT": f"fire-admin-python/{firebase_admin.__version__}",
@@ -64,11 +71,10 @@ def fcm_headers() -> dict[str, str]:
 
 def no_retry_adapter() -> Any:
     """A ``requests`` adapter without urllib3 retries nor ``Retry-After`` sleeps."""
-    import requests.adapters
-    from urllib3.util.retry import Retry
-
-    retry = Retry(total=0, read=False, respect_retry_after_header=False, raise_on_status=False)
-    return requests.adapters.HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+    retry = urllib3_retry.Retry(
+        total=0, read=False, respect_retry_after_header=False, raise_on_status=False
+    )
+    return requests_adapters.HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +123,8 @@ class FcmGateway:
             return self._connection
 
     def _build(self) -> _Connection:
-        import requests
-        from firebase_admin import credentials
-        from google.auth.transport.requests import AuthorizedSession, Request
-
         try:
-            credential = credentials.Certificate(str(self.info.path)).get_credential()
+            credential = firebase_credentials.Certificate(str(self.info.path)).get_credential()
         except (ValueError, OSError) as exc:
             raise PushConfigError(
                 f"Le fichier de compte de service {self.info.path} est inutilisable "
@@ -133,8 +135,8 @@ class FcmGateway:
         token_session = requests.Session()
         for prefix in ("http://", "https://"):
             token_session.mount(prefix, no_retry_adapter())
-        token_request = Request(token_session)
-        session = AuthorizedSession(
+        token_request = google_requests.Request(token_session)
+        session = google_requests.AuthorizedSession(
             credential,
             refresh_status_codes=REFRESH_STATUS_CODES,
             max_refresh_attempts=1,
@@ -179,16 +181,13 @@ class FcmGateway:
         return response.json()
 
     def _map(self, exc: Exception) -> PushError:
-        import google.auth.exceptions as gexc
-        import requests
-
         if isinstance(exc, PushError):
             return exc
         if isinstance(exc, requests.HTTPError) and exc.response is not None:
             return fcm_errors.from_http_response(exc.response, project_id=self.project_id)
         if isinstance(exc, requests.RequestException):
             return fcm_errors.from_network_error(exc, url=self.send_url)
-        if isinstance(exc, gexc.GoogleAuthError):
+        if isinstance(exc, google_auth_errors.GoogleAuthError):
             return fcm_errors.from_auth_error(exc)
         if isinstance(exc, ValueError):  # e.g. a non-JSON answer from a misconfigured relay
             return fcm_errors.from_unexpected(exc, url=self.send_url)

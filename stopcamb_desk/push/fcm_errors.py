@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from stopcamb_desk.lazy import google_auth_errors, requests
 from stopcamb_desk.push.gateway import PermanentPushError, PushError, TransientPushError
 
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
@@ -129,8 +130,6 @@ def from_http_response(response: Any, *, project_id: str) -> PushError:
 
 def from_network_error(exc: Exception, *, url: str) -> TransientPushError:
     """A request that got no HTTP answer (``requests`` Timeout / ConnectionError)."""
-    import requests
-
     host = urlsplit(url).netloc or url
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return TransientPushError(
@@ -159,9 +158,7 @@ def from_network_error(exc: Exception, *, url: str) -> TransientPushError:
 
 def from_auth_error(exc: Exception) -> PushError:
     """google-auth failed to obtain an access token from the service account's token_uri."""
-    import google.auth.exceptions as gexc
-
-    if isinstance(exc, gexc.RefreshError) and not exc.retryable:
+    if isinstance(exc, google_auth_errors.RefreshError) and not exc.retryable:
         reason = ""
         if len(exc.args) > 1 and isinstance(exc.args[1], dict):
             reason = str(exc.args[1].get("error") or "")

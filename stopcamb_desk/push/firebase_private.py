@@ -8,18 +8,15 @@ checks every one against the installed libraries, so an upgrade that removes or 
 fails there, by name, instead of silently stopping the desk from sending; ``pyproject.toml``
 bounds the tested major versions.
 
-Nothing here imports firebase-admin at module level (start-up stays light).
+firebase-admin is bound lazily (:mod:`stopcamb_desk.lazy`): imported by the first message encoded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stopcamb_desk.domain.errors import DeskError
-
-if TYPE_CHECKING:
-    import requests
-    from firebase_admin import messaging
+from stopcamb_desk.lazy import firebase_messaging, requests
 
 ENCODER = "firebase_admin.messaging._MessagingService.encode_message"
 RTDB_SESSION = "firebase_admin.db.Reference._client.session"
@@ -43,13 +40,11 @@ class UnsupportedLibrary(DeskError):
         self.attribute = attribute
 
 
-def encode_message(message: messaging.Message) -> dict[str, Any]:
+def encode_message(message: firebase_messaging.Message) -> dict[str, Any]:
     """firebase-admin's own JSON encoding of ``message``: the body its ``send`` would post
     (``messaging.send`` has no public way to return it). Raises ValueError/TypeError for an
     invalid message, as firebase-admin does."""
-    from firebase_admin import messaging
-
-    service = getattr(messaging, "_MessagingService", None)
+    service = getattr(firebase_messaging, "_MessagingService", None)
     encode = getattr(service, "encode_message", None)
     if encode is None:
         raise UnsupportedLibrary(ENCODER, "encodeur des messages FCM")

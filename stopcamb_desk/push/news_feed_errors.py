@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from stopcamb_desk.lazy import firebase_errors, google_auth_errors, requests
 from stopcamb_desk.push.news_feed_base import DATABASE_URL_ENV, NewsFeedError
 
 
@@ -33,13 +34,9 @@ def map_error(
     """French explanation of a failed Realtime Database call (firebase-admin / google-auth)."""
     w = wording
     nothing_lost = w.nothing_lost
-    import requests
-    from firebase_admin import exceptions as fexc
-    from google.auth import exceptions as gexc
-
     if isinstance(exc, NewsFeedError):
         return exc
-    if isinstance(exc, gexc.GoogleAuthError):
+    if isinstance(exc, google_auth_errors.GoogleAuthError):
         return error(
             "Connexion à Firebase refusée : le compte de service n'a pas pu obtenir de jeton "
             "(clé révoquée, fichier remplacé ou heure du poste fausse). Demandez à "
@@ -48,7 +45,9 @@ def map_error(
     response = getattr(exc, "http_response", None)
     cause = getattr(exc, "cause", None) or exc.__cause__
     if response is None:
-        if isinstance(exc, fexc.DeadlineExceededError) or isinstance(cause, requests.Timeout):
+        if isinstance(exc, firebase_errors.DeadlineExceededError) or isinstance(
+            cause, requests.Timeout
+        ):
             return error(
                 f"Le serveur {w.server} ({host}) n'a pas répondu en {timeout:g} s. "
                 "La modification est peut-être arrivée : vérifiez la connexion, puis cliquez sur "
@@ -56,7 +55,9 @@ def map_error(
                 transient=True,
                 maybe_applied=True,
             )
-        if isinstance(exc, fexc.UnavailableError) or isinstance(cause, requests.ConnectionError):
+        if isinstance(exc, firebase_errors.UnavailableError) or isinstance(
+            cause, requests.ConnectionError
+        ):
             return error(
                 f"Le serveur {w.server} ({host}) est injoignable : vérifiez la "
                 "connexion Internet du poste (câble, proxy, pare-feu), puis cliquez sur "

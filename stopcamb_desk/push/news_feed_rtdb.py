@@ -14,6 +14,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from stopcamb_desk.lazy import firebase_admin, firebase_credentials, firebase_db, google_credentials
+from stopcamb_desk.push.credentials import check_credentials
+from stopcamb_desk.push.fcm import no_retry_adapter
+from stopcamb_desk.push.firebase_private import (
+    UnsupportedLibrary,
+    disable_regional_access_boundary,
+    rtdb_session,
+)
+from stopcamb_desk.push.gateway import PushConfigError
 from stopcamb_desk.push.news_feed_base import (
     DATABASE_URL_ENV,
     FEED_ROOT,
@@ -66,20 +75,13 @@ def realtime_database(url: str, credentials: Path | None) -> tuple[str, Path | N
 
 
 def _credential(credentials_path: Path | None, error: type[NewsFeedError]) -> Any:
-    from firebase_admin import credentials
-
     if credentials_path is None:
         # Emulator mode: firebase-admin uses its own "owner" credential for the emulator
         # and never asks this one for a token.
-        from google.auth.credentials import AnonymousCredentials
-
-        return AnonymousCredentials()
-    from stopcamb_desk.push.credentials import check_credentials
-    from stopcamb_desk.push.gateway import PushConfigError
-
+        return google_credentials.AnonymousCredentials()
     try:
         info = check_credentials(credentials_path)
-        cert = credentials.Certificate(str(info.path))
+        cert = firebase_credentials.Certificate(str(info.path))
     except PushConfigError as exc:
         raise error(exc.message) from None
     except (ValueError, OSError) as exc:
@@ -87,8 +89,6 @@ def _credential(credentials_path: Path | None, error: type[NewsFeedError]) -> An
             f"Le fichier de compte de service {credentials_path} est inutilisable "
             f"({exc.__class__.__name__}) : demandez une nouvelle clé à l'administrateur."
         ) from None
-    from stopcamb_desk.push.firebase_private import disable_regional_access_boundary
-
     disable_regional_access_boundary(cert.get_credential())
     return cert
 
@@ -106,19 +106,13 @@ def open_reference(
     on a dedicated named app with a no-retry adapter and a short timeout (the news feed and the
     brigade directory both live in that database). ``firebase_admin.delete_app(app)`` closes it.
     """
-    import firebase_admin
-    from firebase_admin import db
-
-    from stopcamb_desk.push.fcm import no_retry_adapter
-    from stopcamb_desk.push.firebase_private import UnsupportedLibrary, rtdb_session
-
     app = firebase_admin.initialize_app(
         _credential(credentials_path, error),
         options={"databaseURL": database_url, "httpTimeout": timeout},
         name=f"{app_prefix}-{uuid.uuid4().hex[:12]}",
     )
     try:
-        ref = db.reference(path, app=app)
+        ref = firebase_db.reference(path, app=app)
         try:
             session = rtdb_session(ref)
         except UnsupportedLibrary as exc:
@@ -213,8 +207,6 @@ class RtdbNewsFeed:
         return map_error(exc, host=self.host, timeout=self.timeout)
 
     def close(self) -> None:
-        import firebase_admin
-
         with self._lock:
             app, self._app, self._ref = self._app, None, None
         if app is not None:

@@ -20,15 +20,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import firebase_messaging as messaging
 from stopcamb_desk.push import firebase_private
 from stopcamb_desk.push.topics import replacement_key, topic_departement, topic_for
-
-if TYPE_CHECKING:
-    from firebase_admin import messaging
 
 MAX_PAYLOAD_BYTES = 4096
 MIN_TTL_HOURS = 1
@@ -94,8 +92,6 @@ def _check(push: AlertPush) -> None:
 
 def build_message(push: AlertPush, *, now: datetime | None = None) -> messaging.Message:
     """The firebase-admin ``Message`` of ``push``; ``now`` fixes ``apns-expiration``."""
-    from firebase_admin import messaging
-
     _check(push)
     now = now or datetime.now(UTC)
     ttl = timedelta(hours=push.ttl_hours)

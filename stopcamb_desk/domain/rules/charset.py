@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from bisect import bisect_right
 
 import regex
 
@@ -103,8 +104,6 @@ def invisible_findings(wt: WorkingText) -> list[Finding]:
 
 def _cluster_at(clusters: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     """The grapheme cluster holding ``pos`` (clusters are sorted: bisect, not a scan)."""
-    from bisect import bisect_right
-
     i = bisect_right(clusters, (pos, 2**62)) - 1
     if 0 <= i < len(clusters) and clusters[i][0] <= pos < clusters[i][1]:
         return clusters[i]

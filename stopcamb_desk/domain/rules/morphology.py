@@ -25,6 +25,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from stopcamb_desk.domain.rules.text import fold
+from stopcamb_desk.lazy import simplemma
 
 _CLITIC = r"(?:vous|nous|les|le|la|lui|leur|en|y|moi|toi|ils?|elles?|on)"
 _TOKEN = re.compile(
@@ -149,24 +150,18 @@ def warm_up() -> None:
 @lru_cache(maxsize=20_000)
 def lemma_of(word: str) -> str:
     """The folded lemma of a lower-case word (the word itself when unknown)."""
-    import simplemma  # imported on first use: the desk and the CLI start without it
-
     return fold(simplemma.lemmatize(word, lang="fr").lower())
 
 
 @lru_cache(maxsize=20_000)
 def is_known_word(word: str) -> bool:
     """A French dictionary word (« vacances », « rappel »), not a proper noun (« Faverges »)."""
-    import simplemma
-
     return bool(simplemma.is_known(word.lower(), lang="fr"))
 
 
 @lru_cache(maxsize=20_000)
 def _accented_participle(word: str) -> str | None:
     """« volées » → « voler » when « voler » is a French word (« clé », « sécurité » are not)."""
-    import simplemma
-
     stem = _ACCENTED_PARTICIPLE.sub("", word)
     if len(stem) >= 2 and simplemma.is_known(stem + "er", lang="fr"):
         return fold(stem + "er")

@@ -20,6 +20,7 @@ from functools import lru_cache
 import regex
 
 from stopcamb_desk.domain.rules.model import Finding, Fix, FixKind, Severity
+from stopcamb_desk.lazy import confusables
 
 EXERCISE_PREFIX = "EXERCICE : "
 """Put in front of every exercise message (GSM-7 safe, so it costs no SMS segment)."""
@@ -123,8 +124,6 @@ def clean_char(ch: str) -> str:
     compat = unicodedata.normalize("NFKC", ch)
     if compat != ch and compat.isascii() and compat.isalnum():
         return compat  # fullwidth, mathematical, superscript letters and digits
-    from confusable_homoglyphs import confusables  # first non-Latin letter only
-
     found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True)
     for entry in found or ():
         for glyph in entry.get("homoglyphs", ()):
