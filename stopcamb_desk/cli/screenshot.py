@@ -22,6 +22,7 @@ VIEWS = (
     "comptes",
     "aide",
     "login",
+    "verrouillage",
 )
 
 
@@ -50,6 +51,12 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--text", help="texte pré-rempli dans l'écran de rédaction")
     parser.add_argument(
+        "--notification",
+        action="store_true",
+        help="avec le bandeau de notification : un collègue, sur un autre poste, vient "
+        "d'envoyer une alerte pour le département du compte (chef de quart)",
+    )
+    parser.add_argument(
         "--operateur",
         metavar="IDENTIFIANT",
         help="compte de démonstration connecté (défaut : opp34 pour national et tableau, "
@@ -63,10 +70,20 @@ def _run(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from stopcamb_desk.ui.screenshot import render
 
-    if args.view == "login" and (args.text or args.operateur):
-        raise CliError("--text et --operateur ne s'appliquent pas à la vue login.", EXIT_USAGE)
+    if args.view == "login" and (args.text or args.operateur or args.notification):
+        raise CliError(
+            "--text, --operateur et --notification ne s'appliquent pas à la vue login.",
+            EXIT_USAGE,
+        )
     try:
-        path = render(args.view, args.out, args.size, args.text, args.operateur)
+        path = render(
+            args.view,
+            args.out,
+            args.size,
+            args.text,
+            args.operateur,
+            notification=args.notification,
+        )
     except DeskError as exc:
         raise CliError(exc.message) from exc
     print(path)

@@ -83,8 +83,9 @@ _COLUMNS = (
 
 
 def notice_text(seen: _Seen, own: bool, resent: bool = False) -> str:
-    """« Retrait envoyé par un autre poste — abonnés du 74 — Haute-Savoie (MDL Roux, n° 12) »,
-    « Alerte renvoyée par un autre poste — … », « Votre alerte n° 12 : Échec »."""
+    """« Retrait envoyé par un autre poste — abonnés du 74 — Haute-Savoie — n° 12, MDL Roux
+    (CORG 74) », « Alerte renvoyée par un autre poste — … », « Votre alerte n° 12 : Échec ».
+    The author last and unbracketed: account names often carry their own parentheses."""
     nature = alert_nature(seen.replaces_id, seen.retraction)
     if own:
         label = status_label(seen.status, retraction=seen.retraction)
@@ -92,7 +93,7 @@ def notice_text(seen: _Seen, own: bool, resent: bool = False) -> str:
     headline = sent_headline(nature, resent=resent)
     return (
         f"{headline} par un autre poste — {audience_label(seen.departement)} "
-        f"({seen.author_nom}, n° {seen.id})"
+        f"— n° {seen.id}, {seen.author_nom}"
     )
 
 
