@@ -16,11 +16,13 @@ import pytest
 from outbox_fixtures import MEYTHET, draft, sendable
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 from ui_helpers import main_windows
 
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.domain.status import PHONES_RETRACTION
+from stopcamb_desk.models import Alert
 from stopcamb_desk.services.container import Services, open_services
 from stopcamb_desk.services.replacement import for_services
 from stopcamb_desk.ui.history.detail import TECHNICAL_HEADING
@@ -137,6 +139,57 @@ def test_a_retraction_by_another_desk_is_announced_as_a_retraction(
         timeout=WAIT_MS,
     )
     assert "Retrait envoyé par un autre poste" in window.notices.text.text()
+
+
+def _demo_failed_alert(services: Services) -> int:
+    """The demo history's failed alert of the 74 (SEYNOD, 48 minutes ago), still resendable."""
+    with services.db.session() as session:
+        failed = session.scalar(
+            select(Alert.id).where(Alert.status == "echec", Alert.departement == "74")
+        )
+    assert failed is not None
+    return failed
+
+
+def test_another_desk_resending_an_old_failed_alert_is_announced_as_resent(
+    qtbot: QtBot, desks: tuple[Services, Services], open_window: Callable[..., MainWindow]
+) -> None:
+    # « Renvoyer » puts an existing row back in the outbox: no new alert, no higher id. On
+    # SQLite nothing names it (no NOTIFY), yet desk A must still be told it is on the phones.
+    desk_a, desk_b = desks
+    failed = _demo_failed_alert(desk_a)
+    desk_a.accounts.create(
+        "chef74b", "mot-de-passe-b", Role.CHEF_DE_QUART, ("74",), nom="MDL Blanc (CORG 74)"
+    )
+    window = open_window(desk_a, desk_a.accounts.authenticate("chef74b", "mot-de-passe-b"))
+    banner = window.notices
+    chef74_on_b = _chef74(desk_b)  # the alert's author, on the other desk
+    assert desk_b.outbox is not None
+    desk_b.outbox.resend(chef74_on_b, failed)
+    assert desk_b.outbox.deliver(failed) is not None
+
+    qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
+    assert banner.current is not None and banner.current.alert_id == failed
+    text = banner.text.text()
+    assert "Alerte renvoyée par un autre poste" in text
+    assert "abonnés du 74 — Haute-Savoie" in text and f"n° {failed}" in text
+    assert [n.alert_id for n in banner.notices] == [failed]  # once, though it moved twice
+
+
+def test_my_failed_alert_resent_by_another_desk_is_announced_to_me(
+    qtbot: QtBot, desks: tuple[Services, Services], open_window: Callable[..., MainWindow]
+) -> None:
+    desk_a, desk_b = desks
+    failed = _demo_failed_alert(desk_a)
+    window = open_window(desk_a, _chef74(desk_a))
+    window.show_view("historique")  # away from the composer: my own sends are bannered
+    colleague = _second_chef74(desk_b)
+    assert desk_b.outbox is not None
+    desk_b.outbox.resend(colleague, failed)
+    assert desk_b.outbox.deliver(failed) is not None
+
+    qtbot.waitUntil(window.notices.isVisible, timeout=WAIT_MS)
+    assert window.notices.text.text().endswith(f"Votre alerte n° {failed} : Envoyée")
 
 
 def test_my_own_send_is_announced_once_i_left_the_composer(

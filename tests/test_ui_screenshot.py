@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
+
+from stopcamb_desk.ui.awareness import BANNER_BACKGROUND
+from stopcamb_desk.ui.theme import NAVY
 
 MEYTHET = (
     "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
@@ -105,3 +108,47 @@ def test_the_accounts_screen_is_refused_to_a_chef_de_quart(tmp_path: Path) -> No
     result = _cli("--view", "comptes", "--operateur", "chef74", "--out", str(tmp_path / "x.png"))
     assert result.returncode == 1
     assert "n'est pas accessible au compte chef74" in result.stderr
+
+
+def _pixels_of(image: QImage, colour: str, xs: range, ys: range) -> int:
+    return sum(1 for x in xs for y in ys if QColor(image.pixel(x, y)).name() == colour)
+
+
+def test_the_lock_screen_covers_the_desk(qapp: object, tmp_path: Path) -> None:
+    out = tmp_path / "verrouillage.png"
+    result = _cli("--view", "verrouillage", "--out", str(out), "--size", "1366x768")
+    assert result.returncode == 0, result.stderr
+    assert "impose une fenêtre" not in result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1366, 768)
+    assert _distinct_colours(image) > 50  # the login form, not a blank page
+    # The navigation column (navy) is gone: nothing of the desk shows behind the lock.
+    assert _pixels_of(image, NAVY, range(0, 200, 4), range(60, 700, 4)) == 0
+
+
+def test_the_notification_banner_is_rendered_above_the_view(qapp: object, tmp_path: Path) -> None:
+    out = tmp_path / "notification.png"
+    result = _cli("--view", "composer", "--notification", "--out", str(out), "--size", "1280x800")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    # The banner's background spans the top of the page, beside the navigation.
+    strip = _pixels_of(image, BANNER_BACKGROUND, range(270, 1270, 4), range(24, 80, 2))
+    assert strip > 2000
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (("--view", "composer", "--notification", "--operateur", "opp34"), 1, "chef de quart"),
+        (("--view", "login", "--notification"), 2, "ne s'appliquent pas à la vue login"),
+    ],
+)
+def test_the_banner_needs_a_chef_de_quart_s_desk(
+    tmp_path: Path, args: tuple[str, ...], code: int, said: str
+) -> None:
+    out = tmp_path / "x.png"
+    result = _cli(*args, "--out", str(out))
+    assert result.returncode == code
+    assert said in result.stderr
+    assert not out.exists()

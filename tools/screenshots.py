@@ -5,9 +5,10 @@ Usage (from the repository root; ``make screenshots`` does the same)::
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--out docs/screenshots]
 
 Each view is rendered like ``stopcamb-desk screenshot --view KEY`` (a throw-away demo database,
-the demo account suited to the view), plus the login window at its natural size and two views
-as another role sees them (the OPP's map of France, a blocked alert in the composer). The
-README's « Visite rapide » points to these files.
+the demo account suited to the view), plus the login window at its natural size, two views
+as another role sees them (the OPP's map of France, a blocked alert in the composer), the lock
+screen (Ctrl+L) and the notification banner (a colleague on another desk just sent for the 74).
+The README's « Visite rapide » points to these files.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         written.append(
             render("composer", out / f"composer-bloque-{size}.png", (width, height), BLOCKED_TEXT)
+        )
+        written.append(render("verrouillage", out / f"verrouillage-{size}.png", (width, height)))
+        written.append(
+            render("composer", out / f"notification-{size}.png", (width, height), notification=True)
         )
     for path in written:
         print(f"{path} ({path.stat().st_size // 1024} Ko)")

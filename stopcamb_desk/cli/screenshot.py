@@ -22,6 +22,7 @@ VIEWS = (
     "comptes",
     "aide",
     "login",
+    "verrouillage",
 )
 
 
@@ -47,6 +48,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--text", help="texte pré-rempli dans l'écran de rédaction")
     parser.add_argument(
+        "--notification",
+        action="store_true",
+        help="avec le bandeau de notification : un collègue, sur un autre poste, vient "
+        "d'envoyer une alerte pour le département du compte (chef de quart)",
+    )
+    parser.add_argument(
         "--operateur",
         metavar="IDENTIFIANT",
         help="compte de démonstration connecté (défaut : opp34 pour national et tableau, "
@@ -58,10 +65,20 @@ def register(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     # Never flash a window on the operator's screen, and work without any display.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.view == "login" and (args.text or args.operateur):
-        raise CliError("--text et --operateur ne s'appliquent pas à la vue login.", EXIT_USAGE)
+    if args.view == "login" and (args.text or args.operateur or args.notification):
+        raise CliError(
+            "--text, --operateur et --notification ne s'appliquent pas à la vue login.",
+            EXIT_USAGE,
+        )
     try:
-        path = render(args.view, args.out, args.size, args.text, args.operateur)
+        path = render(
+            args.view,
+            args.out,
+            args.size,
+            args.text,
+            args.operateur,
+            notification=args.notification,
+        )
     except DeskError as exc:
         raise CliError(exc.message) from exc
     print(path)

@@ -191,9 +191,17 @@ SENT_HEADLINES: dict[str, str] = {
 }
 
 
-def sent_headline(nature: str) -> str:
-    """« Alerte envoyée », « Remplacement envoyé », « Retrait envoyé »."""
-    return SENT_HEADLINES.get(nature, nature)
+# The same, when « Renvoyer » put a failed (or to-check) alert back on its way.
+RESENT_HEADLINES: dict[str, str] = {
+    NATURE_ALERT: "Alerte renvoyée",
+    NATURE_REPLACEMENT: "Remplacement renvoyé",
+    NATURE_RETRACTION: "Retrait renvoyé",
+}
+
+
+def sent_headline(nature: str, *, resent: bool = False) -> str:
+    """« Alerte envoyée », « Remplacement envoyé », « Retrait envoyé » (« … renvoyé(e) »)."""
+    return (RESENT_HEADLINES if resent else SENT_HEADLINES).get(nature, nature)
 
 
 def alert_nature(replaces_id: int | None, retraction: bool) -> str:

@@ -4,7 +4,10 @@
   commit of every alert change; a listener thread holds its own connection (``LISTEN``) and
   calls ``on_change`` with the alert id, status and département.
 - SQLite (one machine, several windows or processes): ``PRAGMA data_version`` changes when
-  another connection commits; polling it costs one page read, not a query on the alerts.
+  another connection commits; polling it costs one page read, not a query on the alerts. It
+  says only « something changed »: a reader that must know which alert changed status (the
+  notification banner, :mod:`stopcamb_desk.services.awareness`) reads the audit events
+  written since its last look.
 
 A lost connection is reported through ``on_state(False)``; the listener reconnects with
 back-off and then calls ``on_state(True)`` and ``on_change(Change.everything())`` (changes made

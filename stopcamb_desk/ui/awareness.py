@@ -30,10 +30,11 @@ log = logging.getLogger(__name__)
 MAX_KEPT = 10
 COALESCE_MS = 250
 EMPTY_TEXT = "Aucune notification depuis l'ouverture du poste"
-STYLE = """
-#noticeBanner { background: #e8eef9; border: 1px solid #8aa0c8; border-radius: 4px; }
-#noticeBanner[attention="true"] { background: #fdecea; border: 2px solid #b00020; }
-#noticeText { font-weight: bold; }
+BANNER_BACKGROUND = "#e8eef9"
+STYLE = f"""
+#noticeBanner {{ background: {BANNER_BACKGROUND}; border: 1px solid #8aa0c8; border-radius: 4px; }}
+#noticeBanner[attention="true"] {{ background: #fdecea; border: 2px solid #b00020; }}
+#noticeText {{ font-weight: bold; }}
 """
 
 

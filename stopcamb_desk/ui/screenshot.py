@@ -3,25 +3,47 @@
 A throw-away demo database (SQLite in a temporary directory, demo data seeded) is opened, a demo
 account suited to the view logs in, the view is shown and the window is grabbed. Background work
 runs synchronously here so that the picture shows loaded data, not a spinner.
+
+Two states that no view key reaches: ``verrouillage``, the lock screen (« Verrouiller »,
+Ctrl+L), and ``notification=True``, the banner once a colleague on another desk has sent an
+alert for the operator's département (a real send through the outbox, announced by the desk's
+own change bus and :class:`~stopcamb_desk.services.awareness.AwarenessWatch`).
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS, DemoAccount
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.ui.errors import ErrorHandler
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 from stopcamb_desk.ui.theme import apply_theme
 
+if TYPE_CHECKING:
+    from stopcamb_desk.services.container import Services
+
 LOGIN_VIEW = "login"
+LOCK_VIEW = "verrouillage"  # the lock screen, over the composer
+# The colleague whose send the banner announces (an account of the throw-away database only).
+COLLEAGUE_LOGIN = "chef-nuit"
+COLLEAGUE_NAME = "MDL Blanc (CORG {departement})"
+COLLEAGUE_TEXT = (
+    "CRAN-GEVRIER, cambriolages de maisons la nuit dernière\u00a0: fermez portes et fenêtres, "
+    "signalez tout fait suspect au 17."
+)
+NOTICE_WAIT_SECONDS = 10.0
 
 
 class ScreenshotError(DeskError):
@@ -58,6 +80,48 @@ def _settle(app: QApplication, rounds: int = 5) -> None:
         QCoreApplication.sendPostedEvents()
 
 
+def _settle_until(app: QApplication, done: Callable[[], bool], what: str) -> None:
+    """Process events until ``done()`` (the change bus coalesces bursts for a moment)."""
+    deadline = time.monotonic() + NOTICE_WAIT_SECONDS
+    while not done():
+        if time.monotonic() > deadline:
+            raise ScreenshotError(f"{what} n'est pas arrivée à temps : image non produite.")
+        pause = QEventLoop()
+        QTimer.singleShot(50, pause.quit)
+        pause.exec()  # the coalescing timer and the listener's thread run meanwhile
+
+
+def _colleague_sends(services: Services, principal: Principal) -> int:
+    """A colleague of ``principal``, on another desk, sends an alert for their département."""
+    from stopcamb_desk.domain.rules.model import Attestation, ProcedureType
+    from stopcamb_desk.services.composer import Draft, validate_for_send
+
+    if (
+        principal.role is not Role.CHEF_DE_QUART
+        or not principal.departements
+        or (services.outbox is None)
+    ):
+        raise ScreenshotError(
+            "Le bandeau de notification se montre avec un compte de chef de quart "
+            "(ex. : --operateur chef74)."
+        )
+    departement = principal.departements[0]
+    colleague = services.accounts.create(
+        COLLEAGUE_LOGIN,
+        "capture-seulement",
+        Role.CHEF_DE_QUART,
+        (departement,),
+        nom=COLLEAGUE_NAME.format(departement=departement),
+    )
+    today = date.today()
+    proof = Attestation(ProcedureType.PLAINTE, f"{today.year}/00871", today)
+    draft = Draft(COLLEAGUE_TEXT, departement=departement, attestation=proof)
+    verdict = validate_for_send(colleague, draft, None, today)
+    alert_id = services.outbox.enqueue(colleague, draft, verdict)
+    services.outbox.deliver(alert_id)
+    return alert_id
+
+
 def _save(widget: QWidget, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(out), "PNG"):
@@ -71,14 +135,17 @@ def render(
     size: tuple[int, int] | None = None,
     text: str | None = None,
     operator: str | None = None,
+    *,
+    notification: bool = False,
 ) -> Path:
-    """Render ``view`` (a view key or ``login``) to ``out``; returns the path written."""
+    """Render ``view`` (a view key, ``login`` or ``verrouillage``) to ``out``, with the
+    notification banner up if ``notification``; returns the path written."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
     if view == LOGIN_VIEW:
         return _render_login(app, out, size)
-    return _render_shell(app, view, out, size, text, operator)
+    return _render_shell(app, view, out, size, text, operator, notification)
 
 
 def _render_login(app: QApplication, out: Path, size: tuple[int, int] | None) -> Path:
@@ -104,6 +171,7 @@ def _render_shell(
     size: tuple[int, int] | None,
     text: str | None,
     operator: str | None,
+    notification: bool,
 ) -> Path:
     from stopcamb_desk.services.container import open_services
     from stopcamb_desk.ui.context import ShellContext
@@ -111,6 +179,9 @@ def _render_shell(
     from stopcamb_desk.ui.shell import DEFAULT_SIZE, MainWindow
     from stopcamb_desk.ui.views import spec_for
 
+    locked = view == LOCK_VIEW
+    if locked:
+        view = "composer"
     spec = spec_for(view)
     account = demo_account(operator or default_operator(view))
     with tempfile.TemporaryDirectory(prefix="stopcamb-capture-") as tmp:
@@ -142,6 +213,17 @@ def _render_shell(
                     window.show_view(view)
             window.show()
             page.setFocus()
+            _settle(app)
+            if notification:
+                sent = _colleague_sends(services, principal)
+                banner = window.notices
+                _settle_until(
+                    app,
+                    lambda: banner.current is not None and banner.current.alert_id == sent,
+                    "La notification",
+                )
+            if locked:
+                window.lock()
             _settle(app)
             wanted = size or DEFAULT_SIZE
             if (window.width(), window.height()) != wanted:
