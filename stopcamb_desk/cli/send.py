@@ -91,8 +91,9 @@ def register(sub: Any) -> None:
 
 
 def parse_local_moment(value: str, option: str = "--programmer") -> Any:
-    """``AAAA-MM-JJTHH:MM`` (or with a space) in the desk's local time, as an aware UTC time."""
-    from datetime import UTC, datetime
+    """``AAAA-MM-JJTHH:MM`` (or with a space): the desk's wall clock (naive), or the moment
+    when an offset is given. The schedule service resolves it (``planned_moment``)."""
+    from datetime import datetime
 
     try:
         moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
@@ -102,14 +103,7 @@ def parse_local_moment(value: str, option: str = "--programmer") -> Any:
             "(ex. 2026-07-04T08:00).",
             EXIT_USAGE,
         ) from None
-    if moment.tzinfo is None:
-        from stopcamb_desk.domain.lifecycle import local_time_refusal
-
-        reason = local_time_refusal(moment)
-        if reason is not None:  # 02:30 the night the clocks change
-            raise CliError(f"{option} : {reason}", EXIT_USAGE)
-        moment = moment.astimezone()  # the desk's local time
-    return moment.astimezone(UTC)
+    return moment
 
 
 def add_wait_argument(parser: Any) -> None:
@@ -219,7 +213,7 @@ def _plan(draft: Any, args: Any) -> int:
     running at that time (a desk, ``outbox run``) sends it."""
     from stopcamb_desk.cli.common import open_services
     from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS
-    from stopcamb_desk.services.schedule import ScheduleService
+    from stopcamb_desk.services.schedule import ScheduleService, planned_moment
     from stopcamb_desk.services.schedule_model import Schedule
 
     if not args.national:
@@ -229,7 +223,8 @@ def _plan(draft: Any, args: Any) -> int:
         )
     if args.dry_run:
         raise CliError("--programmer et --dry-run ne vont pas ensemble.", EXIT_USAGE)
-    schedule = Schedule(parse_local_moment(args.programmer), args.valable or DEFAULT_VALIDITY_HOURS)
+    at = planned_moment(parse_local_moment(args.programmer))  # refused before logging in
+    schedule = Schedule(at, args.valable or DEFAULT_VALIDITY_HOURS)
     services = open_services()
     try:
         principal = login_operator(services, args.operateur)
