@@ -236,6 +236,7 @@ def _publish(args: argparse.Namespace) -> int:
             "ajoutees": preview.added,
             "modifiees": preview.changed,
             "retirees": preview.removed,
+            "non_publiees": list(preview.refused),
         }
         if not args.json:
             print(preview.target)
