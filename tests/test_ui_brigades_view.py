@@ -3,6 +3,7 @@ commune, edit a phone number (administrators only), hit a stale edit, import the
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -295,6 +296,21 @@ def test_geocode_the_address_of_the_form_and_find_by_address(
     assert view.find_label.text().startswith("12 Rue de la Libération 34400 Lunel")
     first = view.results.item(0).text()
     assert first.startswith("Brigade territoriale autonome de Lunel") and "km" in first
+
+
+def test_the_finder_says_when_no_brigade_is_near(
+    qtbot, db: Database, chef: Principal, admin: Principal
+) -> None:  # type: ignore[no-untyped-def]
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    kept = [lines[0], *(line for line in lines[1:] if b";34;" not in line)]  # no Hérault
+    BrigadeService(db).import_csv(admin, io.BytesIO(b"".join(kept)), skip_invalid=True)
+    view = make_view(qtbot, db, chef)
+    qtbot.keyClicks(view.find_input, "43,676 4,136")  # Lunel
+    qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
+    said = view.find_label.text()
+    assert not view.results.isVisible()
+    assert "aucune brigade de l'annuaire à moins de 40 km ; la plus proche" in said
+    assert said.count("40 km") == 1  # said once, by the service
 
 
 def test_admin_publishes_after_seeing_what_changed(

@@ -165,8 +165,6 @@ def _find(args: argparse.Namespace) -> int:
         print(where)
         if note:
             print(f"Attention : {note}")
-        if not rows and not args.position:
-            print("Aucune brigade trouvée : l'annuaire est-il importé (brigades import) ?")
         for row in rows:
             print(
                 f"  {row['service']} — {row['telephone']} — {row['adresse']} ({row['raison']}) "
