@@ -58,6 +58,17 @@ def make_view(qtbot, db: Database, principal: Principal, **env: str) -> Brigades
     return view
 
 
+def retype(qtbot, view: BrigadesView, unit: str, name: str, text: str):  # type: ignore[no-untyped-def]
+    """Open the unit's form (its département shown) and retype one field, as an operator."""
+    departement = next(b.departement for b in view.service.brigades() if b.id == unit)
+    view.departement.setCurrentIndex(view.departement.findData(departement))
+    assert view.select(unit)
+    field = view.form.fields[name]
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    return field
+
+
 def shown_services(view: BrigadesView) -> list[str]:
     proxy = view.proxy
     return sorted(proxy.data(proxy.index(r, 1)) for r in range(proxy.rowCount()))
@@ -165,11 +176,7 @@ def test_admin_edits_a_phone_number_and_the_table_shows_it(
     qtbot, db: Database, admin: Principal, imported: None
 ) -> None:  # type: ignore[no-untyped-def]
     view = make_view(qtbot, db, admin)
-    view.departement.setCurrentIndex(view.departement.findData("74"))
-    assert view.select("1009101")
-    phone = view.form.fields["telephone"]
-    phone.selectAll()
-    qtbot.keyClicks(phone, "04 50 12 34 56")
+    retype(qtbot, view, "1009101", "telephone", "04 50 12 34 56")
     with qtbot.waitSignal(view.saved, timeout=5000):
         qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
     assert view.form.feedback.text() == "Fiche enregistrée."
@@ -177,6 +184,19 @@ def test_admin_edits_a_phone_number_and_the_table_shows_it(
     assert view.model.data(view.model.index(row, 2)) == "04 50 12 34 56"
     stored = {b.id: b for b in BrigadeService(db).brigades("74")}["1009101"]
     assert stored.telephone == "04 50 12 34 56" and stored.version == 2
+
+
+def test_a_commune_that_is_not_the_units_is_refused_and_named(
+    qtbot, db: Database, admin: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin)
+    commune = retype(qtbot, view, "1009402", "commune", "Montpellier")
+    qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
+    said = view.form.feedback.text()
+    assert "le code INSEE 34145 de l'unité est celui de Lunel, écrivez « Lunel »" in said
+    assert "border" in commune.styleSheet()  # the field to correct is outlined
+    stored = {b.id: b for b in BrigadeService(db).brigades("34")}["1009402"]
+    assert (stored.commune, stored.version) == ("Lunel", 1)
 
 
 def test_stale_edit_shows_the_conflict_and_reload_fixes_it(
