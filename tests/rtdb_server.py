@@ -8,7 +8,8 @@ It speaks what firebase-admin's ``db`` module sends, as documented for the REST 
   generated key and answers ``{"name": key}``; ``DELETE`` answers ``null``;
 - ``?print=silent``: ``204 No Content`` instead of the written value;
 - ``?ns=<name>``: the database namespace (emulator mode); another name is a 404;
-- keys may not contain ``. $ # [ ]`` nor control characters; errors are ``{"error": "…"}``;
+- keys may not contain ``. $ # [ ]`` nor control characters, in the path or in the child
+  paths of a ``PATCH`` (the whole update is refused); errors are ``{"error": "…"}``;
 - ``Authorization: Bearer <token>``: firebase-admin sends ``owner`` to an emulator; any other
   token is a ``401 {"error": "Unauthorized request."}``.
 
@@ -267,6 +268,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if method == "PATCH" and not isinstance(body, dict):
             self._error(400, "Invalid data; couldn't parse JSON object.")
+            return
+        if method == "PATCH" and any(
+            _INVALID_KEY_CHARS & set(s) for child in body for s in _segments(child)
+        ):  # one bad child path refuses the whole update
+            self._error(400, "Invalid data; couldn't parse key beginning at 1:2.")
             return
         result = server.apply(method, segments, body)
         if method != "GET" and query.get("print") == ["silent"]:

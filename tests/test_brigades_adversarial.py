@@ -105,6 +105,52 @@ def test_hostile_edit_values_are_refused_in_french_and_nothing_is_written(
     assert (unit.version, unit.lat, unit.lon) == (1, 43.6756, 4.136)
 
 
+@pytest.mark.parametrize("commune", ["Montpellier", "Lunnel", "Lunel-Viel"])
+def test_an_edit_to_a_commune_that_is_not_the_one_of_the_insee_code_is_refused(
+    service: BrigadeService, commune: str
+) -> None:
+    service.import_csv(ADMIN, csv_of(lunel()))
+    with pytest.raises(BrigadeError) as refused:
+        service.update(ADMIN, "1009402", 1, commune=commune)
+    message = refused.value.message
+    assert f"commune « {commune} » : le code INSEE 34145 de l'unité est celui de Lunel" in message
+    assert "écrivez « Lunel »" in message
+    assert [p.field for p in refused.value.problems] == ["commune"]
+    (unit,) = service.brigades("34")
+    assert (unit.commune, unit.version) == ("Lunel", 1)  # nothing written
+
+
+@pytest.mark.parametrize("commune", ["LUNEL", "lunel", "Lunel Cedex", "Lunel CEDEX 1"])
+def test_the_commune_of_the_insee_code_is_accepted_however_written(
+    service: BrigadeService, commune: str
+) -> None:
+    service.import_csv(ADMIN, csv_of(lunel()))
+    assert service.update(ADMIN, "1009402", 1, commune=commune).commune == commune
+
+
+def test_a_commune_deleguee_or_the_commune_nouvelle_fits_its_insee_code(
+    service: BrigadeService,
+) -> None:
+    """Seynod is a commune déléguée of Annecy (74010): a unit of 74010 may say either, not a
+    commune of another code."""
+    seynod = lunel(id="1009102", cp="74600", insee="74010", x="6.0880", y="45.8860")
+    service.import_csv(ADMIN, csv_of(seynod.replace(";Lunel;34;", ";Annecy;74;")))
+    assert service.update(ADMIN, "1009102", 1, commune="Seynod").commune == "Seynod"
+    assert service.update(ADMIN, "1009102", 2, commune="Annecy").commune == "Annecy"
+    with pytest.raises(BrigadeError, match="celui d'Annecy, écrivez « Annecy »"):
+        service.update(ADMIN, "1009102", 3, commune="Annemasse")
+
+
+def test_an_imported_line_whose_commune_is_not_that_of_its_insee_code_is_refused(
+    service: BrigadeService,
+) -> None:
+    line = lunel().replace(";Lunel;34;", ";Montpellier;34;")
+    with pytest.raises(BrigadeError) as refused:
+        service.import_csv(ADMIN, csv_of(line))
+    (error,) = refused.value.errors
+    assert "le code INSEE 34145 de l'unité est celui de Lunel" in error.message
+
+
 def test_a_position_typed_as_text_is_read_and_both_coordinates_can_be_cleared(
     service: BrigadeService,
 ) -> None:
@@ -204,7 +250,9 @@ def test_a_file_saved_with_another_separator_is_read(
 
 
 @pytest.mark.parametrize(
-    "ident", ["../meta", "meta/version", "a.b", "1009$402", "10#9", "[1]", "1 2"]
+    # 21 characters: more than the database column holds (PostgreSQL would stop the import).
+    "ident",
+    ["../meta", "meta/version", "a.b", "1009$402", "10#9", "[1]", "1 2", "1" * 21],
 )
 def test_an_identifier_that_would_be_a_path_in_the_app_database_is_refused(
     service: BrigadeService, ident: str

@@ -142,6 +142,52 @@ def test_publication_shows_the_diff_then_sends_it_once_audited(
         assert len(actions) == 2
 
 
+LEGACY_IDS = ("meta/version", "1009.402", "1009#4", "$ref", "[0]", "10094\x07")
+
+
+def test_units_with_an_identifier_imported_before_todays_checks_are_never_published(
+    service: BrigadeService, database: Database
+) -> None:
+    """An older desk imported units whose identifier is a path or a key the app's database
+    refuses: the publication names them and sends the rest, never them."""
+    from stopcamb_desk.models import Brigade, BrigadePublished
+
+    sample = {b.id for b in service.brigades()}
+    with database.session() as session:
+        lunel = session.get(Brigade, "1009402")
+        assert lunel is not None
+        values = {c.key: getattr(lunel, c.key) for c in Brigade.__table__.columns}
+        for ident in LEGACY_IDS:
+            session.add(Brigade(**{**values, "id": ident, "service": f"Unité {ident[:4]}"}))
+        session.add(BrigadePublished(brigade_id="old.unit", entry_hash="x", published_at=NOW))
+    with RtdbTestServer() as server:
+        publisher = BrigadePublisher(database, RtdbDirectory(server.database_url, None))
+        try:
+            preview = publisher.preview(ADMIN)
+            assert (len(preview.added), preview.removed, preview.total) == (9, [], 9)
+            assert set(preview.refused) == {*LEGACY_IDS, "old.unit"}
+            summary = preview.summary()
+            assert "7 fiche(s) non publiée(s), identifiant invalide" in summary
+            assert "« meta/version »" in summary and "« 10094U+0007 »" in summary
+            assert "importez ces unités avec leur identifiant data.gouv.fr" in summary
+            assert "« 1009#4 » — Unité 1009" in preview.details()
+            publisher.publish(ADMIN, preview.token)
+            body = server.writes()[-1].body
+            assert set(body) == {f"brigades/{b}" for b in sample} | {"meta"}
+            tree = server.value("/annuaire_brigades")
+            assert set(tree["brigades"]) == sample and tree["meta"]["nombre"] == 9
+            again = publisher.preview(ADMIN)
+            assert again.empty and "7 fiche(s) non publiée(s)" in again.summary()
+        finally:
+            publisher.close()
+    with database.session() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "annuaire_publie")
+        ).one()
+        details = json.loads(event.details_json)
+        assert sorted(details["non_publiees"]) == sorted([*LEGACY_IDS, "old.unit"])
+
+
 def test_a_failed_publication_records_nothing_and_can_be_retried(
     service: BrigadeService, database: Database
 ) -> None:

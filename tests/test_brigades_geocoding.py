@@ -3,6 +3,7 @@ against a real addok engine on loopback; offline or not found, the commune's pos
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from pathlib import Path
@@ -125,3 +126,43 @@ def test_offline_a_homonym_commune_is_said_and_far_away_brigades_are_not_propose
     assert "précisez le code postal" in found.note
     # The directory has no unit near Saint-Denis: none 8 000 km away is offered instead.
     assert found.hits == []
+
+
+@pytest.fixture
+def without_herault(sqlite_url: str) -> Database:
+    """A directory where the Hérault was not imported: the nearest unit to Lunel is in Isère."""
+    database = desk_db(sqlite_url)
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    kept = [lines[0], *(line for line in lines[1:] if b";34;" not in line)]
+    BrigadeService(database).import_csv(ADMIN, io.BytesIO(b"".join(kept)), skip_invalid=True)
+    return database
+
+
+def test_a_geocoded_address_far_from_every_brigade_proposes_none_and_says_why(
+    addok: AddokServer, without_herault: Database
+) -> None:
+    service = BrigadeService(without_herault, geocoder=AddressGeocoder(addok.url))
+    found = service.find_for_address("12 rue de la Libération, Lunel")
+    assert found.precise and found.hits == []  # Renage, ~200 km away, is not « the brigade »
+    assert found.label.startswith("12 Rue de la Libération 34400 Lunel : aucune brigade de")
+    assert "à moins de 40 km ; la plus proche, Brigade de proximité de Renage (38)" in found.label
+    assert "vérifiez l'adresse avec l'appelant" in found.label
+    label, hits = service.find_for_commune("Lunel")
+    assert hits == [] and "aucune brigade de l'annuaire à moins de 40 km" in label
+    label, hits = service.find_for_position(43.6756, 4.136)  # Lunel, in France
+    assert hits == [] and label.startswith("Position 43,6756, 4,1360 — Hérault (34) : aucune")
+    assert "vérifiez la position" in label
+
+
+def test_cli_says_no_brigade_is_near_the_address(
+    addok: AddokServer,
+    without_herault: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("STOPCAMB_DATABASE_URL", without_herault.url)
+    monkeypatch.setenv("STOPCAMB_GEOCODER_URL", addok.url)
+    assert main(["brigades", "find", "--adresse", "12 rue de la Libération, Lunel"]) == 1
+    out = capsys.readouterr().out
+    assert "aucune brigade de l'annuaire à moins de 40 km" in out and "Renage" in out
+    assert "l'annuaire est-il importé" not in out

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 import pytest
 from desk import desk_db
 from outbox_fixtures import add_operator
 from sqlalchemy import select, text
 
+from stopcamb_desk.domain.places import PlaceMatch
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.models import AuditEvent, Template
@@ -181,6 +183,73 @@ def test_update_and_delete_check_the_role_the_version_and_are_audited(
     assert actions[2][2]["texte"] == MEYTHET  # the audit keeps what was deleted
     with pytest.raises(TemplateRefused, match="introuvable"):
         service.get(chef, row.id)
+
+
+class PausedPlaces:
+    """Desk A's place finder: its save stops while the rule checker reads the text — the
+    template already read — until the test lets it go, so that desk B saves in between."""
+
+    def __init__(self) -> None:
+        from stopcamb_desk.geo.places import ReferencePlaceFinder
+
+        self.real = ReferencePlaceFinder()
+        self.inside, self.go_on = threading.Event(), threading.Event()
+
+    def find_places(self, text: str, *, headings: bool = False) -> list[PlaceMatch]:
+        self.inside.set()
+        assert self.go_on.wait(60), "the test never let desk A go on"
+        return self.real.find_places(text, headings=headings)
+
+
+def test_two_desks_saving_the_same_template_at_once_the_second_is_told_in_french(
+    database: Database, people: dict[str, Principal]
+) -> None:
+    """Both desks read version 1; desk B saves first; desk A's save must be refused with who
+    changed it — not SQLAlchemy's « StaleDataError » — and leave nothing half-written."""
+    chef, admin = people["chef74"], people["admin"]
+    row = TemplateService(database).create(chef, TemplateDraft("Fin de journée", MEYTHET, "74")).row
+    other = desk_db(database.url)  # desk A: its own engine and connections
+    paused = PausedPlaces()
+    desk_a = TemplateService(other, places=paused)
+    outcome: list[BaseException | object] = []
+
+    def save_on_desk_a() -> None:
+        try:
+            outcome.append(desk_a.update(chef, row.id, TemplateDraft("A", MEYTHET, "74"), 1))
+        except BaseException as exc:  # reported to the test below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=save_on_desk_a)
+    thread.start()
+    try:
+        assert paused.inside.wait(60)  # desk A has read version 1 and checks its text
+        saved = TemplateService(database).update(
+            admin, row.id, TemplateDraft("B", MEYTHET, "74"), 1
+        )
+        assert saved.row.version == 2
+    finally:
+        paused.go_on.set()
+        thread.join()
+        other.dispose()
+    (lost,) = outcome
+    assert isinstance(lost, TemplateConflict), repr(lost)
+    assert "a été modifié entre-temps par admin" in lost.message
+    assert "Rechargez-le" in lost.message and "rien n'a été enregistré" in lost.message
+    (stored,) = TemplateService(database).manageable(chef)
+    assert (stored.title, stored.version) == ("B", 2)
+    assert [a for a, _, _ in events(database)] == ["modele_cree", "modele_modifie"]
+    with database.session() as session:
+        assert verify(session).ok
+
+
+def test_a_template_deleted_on_another_desk_is_said_so(
+    service: TemplateService, people: dict[str, Principal]
+) -> None:
+    chef, admin = people["chef74"], people["admin"]
+    row = service.create(chef, TemplateDraft("Fin de journée", MEYTHET, "74")).row
+    service.delete(admin, row.id, row.version)
+    with pytest.raises(TemplateRefused, match="introuvable : supprimé par admin le "):
+        service.update(chef, row.id, TemplateDraft("A", MEYTHET, "74"), row.version)
 
 
 def test_a_title_is_unique_within_its_scope(

@@ -200,3 +200,35 @@ def test_the_opp_edits_and_deletes_national_templates_and_the_composer_follows(
     offered = combo_texts(composer.templates)[1:]
     assert "Heure d'hiver" in offered and "Jours plus courts" not in offered
     assert "Départs en week-end" not in offered
+
+
+def test_a_template_changed_on_another_desk_meanwhile_is_shown_as_it_is_now(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    from stopcamb_desk.services.templates import TemplateDraft, TemplateService
+
+    view = desk.templates(qtbot, "chef74")
+    view.table.selectRow(0)
+    shown = view.selected_row()
+    assert shown is not None and view.title.text() == shown.title
+    other_desk = TemplateService(desk.services.db)  # the admin, on another desk, saves first
+    admin = desk.context("admin").principal
+    other_desk.update(admin, shown.id, TemplateDraft("Soirée", SOIREE, "74"), shown.version)
+
+    view.title.selectAll()
+    type_keys(qtbot, view.title, "Fin de journée")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+
+    said = view.status.text()
+    assert view.status.property("ok") is False and desk.presenter.unexpected == []
+    assert f"Le modèle n° {shown.id} a été modifié entre-temps par admin" in said
+    assert (
+        "rien n'a été enregistré" in said
+        and "Sa version actuelle est affichée : relisez-la" in said
+    )
+    assert (view.title.text(), view.editor.toPlainText()) == ("Soirée", SOIREE)
+    assert [r.title for r in view.model.rows] == ["Soirée"]
+    view.title.selectAll()  # saving again starts from the version now shown
+    type_keys(qtbot, view.title, "Soirée et nuit")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert view.status.text().startswith("✓ Modèle « Soirée et nuit » enregistré")

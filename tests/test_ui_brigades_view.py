@@ -3,6 +3,7 @@ commune, edit a phone number (administrators only), hit a stale edit, import the
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +56,17 @@ def make_view(qtbot, db: Database, principal: Principal, **env: str) -> Brigades
     view.resize(1200, 700)
     view.show()
     return view
+
+
+def retype(qtbot, view: BrigadesView, unit: str, name: str, text: str):  # type: ignore[no-untyped-def]
+    """Open the unit's form (its département shown) and retype one field, as an operator."""
+    departement = next(b.departement for b in view.service.brigades() if b.id == unit)
+    view.departement.setCurrentIndex(view.departement.findData(departement))
+    assert view.select(unit)
+    field = view.form.fields[name]
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    return field
 
 
 def shown_services(view: BrigadesView) -> list[str]:
@@ -164,11 +176,7 @@ def test_admin_edits_a_phone_number_and_the_table_shows_it(
     qtbot, db: Database, admin: Principal, imported: None
 ) -> None:  # type: ignore[no-untyped-def]
     view = make_view(qtbot, db, admin)
-    view.departement.setCurrentIndex(view.departement.findData("74"))
-    assert view.select("1009101")
-    phone = view.form.fields["telephone"]
-    phone.selectAll()
-    qtbot.keyClicks(phone, "04 50 12 34 56")
+    retype(qtbot, view, "1009101", "telephone", "04 50 12 34 56")
     with qtbot.waitSignal(view.saved, timeout=5000):
         qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
     assert view.form.feedback.text() == "Fiche enregistrée."
@@ -176,6 +184,19 @@ def test_admin_edits_a_phone_number_and_the_table_shows_it(
     assert view.model.data(view.model.index(row, 2)) == "04 50 12 34 56"
     stored = {b.id: b for b in BrigadeService(db).brigades("74")}["1009101"]
     assert stored.telephone == "04 50 12 34 56" and stored.version == 2
+
+
+def test_a_commune_that_is_not_the_units_is_refused_and_named(
+    qtbot, db: Database, admin: Principal, imported: None
+) -> None:  # type: ignore[no-untyped-def]
+    view = make_view(qtbot, db, admin)
+    commune = retype(qtbot, view, "1009402", "commune", "Montpellier")
+    qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
+    said = view.form.feedback.text()
+    assert "le code INSEE 34145 de l'unité est celui de Lunel, écrivez « Lunel »" in said
+    assert "border" in commune.styleSheet()  # the field to correct is outlined
+    stored = {b.id: b for b in BrigadeService(db).brigades("34")}["1009402"]
+    assert (stored.commune, stored.version) == ("Lunel", 1)
 
 
 def test_stale_edit_shows_the_conflict_and_reload_fixes_it(
@@ -295,6 +316,21 @@ def test_geocode_the_address_of_the_form_and_find_by_address(
     assert view.find_label.text().startswith("12 Rue de la Libération 34400 Lunel")
     first = view.results.item(0).text()
     assert first.startswith("Brigade territoriale autonome de Lunel") and "km" in first
+
+
+def test_the_finder_says_when_no_brigade_is_near(
+    qtbot, db: Database, chef: Principal, admin: Principal
+) -> None:  # type: ignore[no-untyped-def]
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    kept = [lines[0], *(line for line in lines[1:] if b";34;" not in line)]  # no Hérault
+    BrigadeService(db).import_csv(admin, io.BytesIO(b"".join(kept)), skip_invalid=True)
+    view = make_view(qtbot, db, chef)
+    qtbot.keyClicks(view.find_input, "43,676 4,136")  # Lunel
+    qtbot.keyClick(view.find_input, Qt.Key.Key_Return)
+    said = view.find_label.text()
+    assert not view.results.isVisible()
+    assert "aucune brigade de l'annuaire à moins de 40 km ; la plus proche" in said
+    assert said.count("40 km") == 1  # said once, by the service
 
 
 def test_admin_publishes_after_seeing_what_changed(

@@ -166,8 +166,6 @@ def _find(args: argparse.Namespace) -> int:
         print(where)
         if note:
             print(f"Attention : {note}")
-        if not rows and not args.position:
-            print("Aucune brigade trouvée : l'annuaire est-il importé (brigades import) ?")
         for row in rows:
             print(
                 f"  {row['service']} — {row['telephone']} — {row['adresse']} ({row['raison']}) "
@@ -222,6 +220,7 @@ def _publish(args: argparse.Namespace) -> int:
             "ajoutees": preview.added,
             "modifiees": preview.changed,
             "retirees": preview.removed,
+            "non_publiees": list(preview.refused),
         }
         if not args.json:
             print(preview.target)

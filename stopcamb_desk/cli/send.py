@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from stopcamb_desk.cli.common import (
@@ -33,7 +33,7 @@ from stopcamb_desk.cli.lint import (
 )
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.config import ConfigError, load_settings
-from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS, local_time_refusal
+from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.rules.model import (
     Attestation,
@@ -52,7 +52,7 @@ from stopcamb_desk.services.composer import (
     validate_for_send,
 )
 from stopcamb_desk.services.outbox_policy import OutboxError
-from stopcamb_desk.services.schedule import ScheduleService
+from stopcamb_desk.services.schedule import ScheduleService, planned_moment
 from stopcamb_desk.services.schedule_model import Schedule
 
 PROCEDURES = {
@@ -110,7 +110,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_local_moment(value: str, option: str = "--programmer") -> Any:
-    """``AAAA-MM-JJTHH:MM`` (or with a space) in the desk's local time, as an aware UTC time."""
+    """``AAAA-MM-JJTHH:MM`` (or with a space): the desk's wall clock (naive), or the moment
+    when an offset is given. The schedule service resolves it (``planned_moment``)."""
     try:
         moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
     except ValueError:
@@ -119,12 +120,7 @@ def parse_local_moment(value: str, option: str = "--programmer") -> Any:
             "(ex. 2026-07-04T08:00).",
             EXIT_USAGE,
         ) from None
-    if moment.tzinfo is None:
-        reason = local_time_refusal(moment)
-        if reason is not None:  # 02:30 the night the clocks change
-            raise CliError(f"{option} : {reason}", EXIT_USAGE)
-        moment = moment.astimezone()  # the desk's local time
-    return moment.astimezone(UTC)
+    return moment
 
 
 def add_wait_argument(parser: Any) -> None:
@@ -226,7 +222,8 @@ def _plan(draft: Any, args: Any) -> int:
         )
     if args.dry_run:
         raise CliError("--programmer et --dry-run ne vont pas ensemble.", EXIT_USAGE)
-    schedule = Schedule(parse_local_moment(args.programmer), args.valable or DEFAULT_VALIDITY_HOURS)
+    at = planned_moment(parse_local_moment(args.programmer))  # refused before logging in
+    schedule = Schedule(at, args.valable or DEFAULT_VALIDITY_HOURS)
     services = open_services()
     try:
         principal = login_operator(services, args.operateur)

@@ -55,8 +55,9 @@ REQUIRED_COLUMNS = (
 SAMPLE_BYTES = 65536
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 # The unit's key in the app's Realtime Database (« /annuaire_brigades/brigades/<id> »): no
-# « / » (a path), « . $ # [ ] » (refused keys), nor spaces.
-_IDENT = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+# « / » (a path), « . $ # [ ] » (refused keys), no space nor control character; at most the
+# 20 characters the database column holds.
+_IDENT = re.compile(r"[0-9A-Za-z_-]{1,20}")
 
 
 class BrigadeFileError(DeskError):
@@ -91,6 +92,23 @@ class LineError:
     unit: str | None = None  # identifiant_public_unite, when the line has one
 
 
+def shown_unit_id(ident: str) -> str:
+    """The identifier as an operator can read it: invisible characters as « U+0007 »."""
+    return "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in ident)
+
+
+def unit_id_refusal(ident: str) -> str | None:
+    """Why ``ident`` cannot be a unit's identifier (French), or None: the one rule for the
+    import, the checks of a stored record and the publication to the app."""
+    if _IDENT.fullmatch(ident):
+        return None
+    return (
+        f"identifiant_public_unite « {shown_unit_id(ident)} » invalide : chiffres et lettres "
+        "seulement (« - » et « _ » admis, 20 caractères au plus ; ex. 1009402), tel que dans le "
+        "fichier de data.gouv.fr."
+    )
+
+
 def _coordinate(value: str, low: float, high: float) -> float | None:
     value = value.strip().replace(",", ".")
     if not value:
@@ -108,12 +126,9 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     ident = get("identifiant_public_unite")
     if not ident:
         return LineError(line, "identifiant_public_unite manquant.")
-    if not _IDENT.match(ident):
-        return LineError(
-            line,
-            f"identifiant_public_unite « {ident} » invalide : chiffres et lettres seulement "
-            "(ex. 1009402), tel que dans le fichier de data.gouv.fr.",
-        )
+    refusal = unit_id_refusal(ident)
+    if refusal is not None:
+        return LineError(line, refusal)
     if not get("service"):
         return LineError(line, f"Unité {ident} : nom du service manquant.", ident)
     departement = known_departement(get("departement"))

@@ -37,6 +37,7 @@ from stopcamb_desk.domain.status import (
 STOPPED_BY_NEWER: frozenset[str] = frozenset({"en_attente"})
 # The longest an « envoi » claim may stay unanswered before it is « à vérifier ».
 MAX_LEASE_SECONDS = 120.0
+_ZERO = timedelta(0)
 
 
 def expires_at(created_at: datetime, ttl_hours: int) -> datetime:
@@ -144,39 +145,61 @@ def schedule_refusal(at: datetime, now: datetime, validity_hours: int) -> str | 
     return None
 
 
+def _readings(naive: datetime, zone: tzinfo | None) -> tuple[datetime, datetime]:
+    """``naive`` read on the wall clock of ``zone`` (None: the desk's) as its first and its
+    second occurrence (the same moment except the night the clocks change)."""
+
+    def aware(fold: int) -> datetime:
+        moment = naive.replace(fold=fold, tzinfo=None)
+        return moment.astimezone() if zone is None else moment.replace(tzinfo=zone)
+
+    return aware(0), aware(1)
+
+
+def wall_clock_moments(naive: datetime, zone: tzinfo | None = None) -> tuple[datetime, ...]:
+    """The moments at which the wall clock of ``zone`` (None: the desk's) reads ``naive``: one
+    usually, none in the hour skipped when the clocks go forward, two in the hour repeated
+    when they go back (first occurrence first)."""
+    first, second = _readings(naive, zone)
+    if first.utcoffset() == second.utcoffset():
+        return (first,)
+    utc = first.astimezone(UTC)  # back to the wall clock through UTC (same-zone is a no-op)
+    back = utc.astimezone() if zone is None else utc.astimezone(zone)
+    if back.replace(tzinfo=None) != naive.replace(tzinfo=None, fold=0):
+        return ()  # the skipped hour: no moment reads that time
+    return first, second
+
+
+def utc_offset_text(moment: datetime) -> str:
+    """``+01:00``: the offset an operator types to say which occurrence of a time they mean."""
+    offset = moment.strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"
+
+
 def local_time_refusal(naive: datetime, zone: tzinfo | None = None) -> str | None:
     """Why a wall-clock time typed by the operator names no single moment (French), or None.
 
     On the night the clocks go forward, 02:30 does not exist; on the night they go back, it
     happens twice. ``zone`` is the operator's time zone (None: the desk's own local time).
     """
-
-    def aware(fold: int) -> datetime:
-        moment = naive.replace(fold=fold, tzinfo=None)
-        return moment.astimezone() if zone is None else moment.replace(tzinfo=zone)
-
-    first, second = aware(0), aware(1)
-    before, after = first.utcoffset(), second.utcoffset()
-    if before is None or after is None or before == after:
+    moments = wall_clock_moments(naive, zone)
+    if len(moments) == 1:
         return None
     day, hour = naive.strftime("%d/%m/%Y"), naive.strftime("%H:%M")
-    utc = first.astimezone(UTC)  # back to the wall clock through UTC (same-zone is a no-op)
-    back = utc.astimezone() if zone is None else utc.astimezone(zone)
-    if back.replace(tzinfo=None) != naive.replace(tzinfo=None, fold=0):
-        later = (naive + abs(after - before)).strftime("%H:%M")
+    if not moments:
+        first, second = _readings(naive, zone)
+        jump = abs((second.utcoffset() or _ZERO) - (first.utcoffset() or _ZERO))
+        later = (naive + jump).strftime("%H:%M")
         return (
             f"L'heure {hour} n'existe pas le {day} : les horloges avancent d'une heure cette "
             f"nuit-là (passage à l'heure d'été). Choisissez une heure avant ou après le saut, "
             f"par exemple {later}."
         )
-
-    def offset(moment: datetime) -> str:
-        return moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
-
+    first, second = moments
     return (
         f"L'heure {hour} existe deux fois le {day} (passage à l'heure d'hiver) : précisez le "
-        f"décalage horaire, {offset(first)} pour la première fois, {offset(second)} pour la "
-        "seconde."
+        f"décalage horaire, {utc_offset_text(first)} pour la première fois, "
+        f"{utc_offset_text(second)} pour la seconde."
     )
 
 

@@ -43,6 +43,27 @@ def commune(code_insee: str) -> Commune | None:
     return entries[0] if entries else None
 
 
+@cache
+def _attached() -> dict[str, list[Commune]]:
+    out: dict[str, list[Commune]] = {}
+    for c in load_communes():
+        if c.parent_code and c.parent_code != c.code_insee:
+            out.setdefault(c.parent_code, []).append(c)
+    return out
+
+
+def names_of_code(code_insee: str) -> list[str]:
+    """The names a place with this code INSEE goes by, its own first: the commune's, that of
+    the commune it is attached to (a déléguée, an arrondissement: « Seynod » is also
+    « Annecy »), and those of its own communes déléguées (74010: « Meythet », « Seynod »…)."""
+    code = code_insee.strip().upper()
+    entries = communes_by_code(code)
+    names = [c.nom for c in entries]
+    names += [c.parent_nom for c in entries if c.parent_nom and c.parent_code != code]
+    names += [c.nom for c in _attached().get(code, ())]
+    return list(dict.fromkeys(names))
+
+
 def _rank(c: Commune, exact: bool, via_article: int) -> tuple[int, int, int, int, str, str]:
     return (
         0 if exact else 1,

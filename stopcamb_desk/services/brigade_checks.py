@@ -3,9 +3,10 @@
 A record is valid when its phone number is a French number (``phonenumbers``, with the region
 of its département: a Guyane unit dials 0594…; a foreign number is refused), its web page, if
 any, is an http(s) address (the app links to it: no ``javascript:``), its hours can be read
-(:mod:`opening_hours`), its postal code is one of its commune's (reference data) and its
-position lies in its département (shipped outlines, ~3 km of tolerance on the coast). A
-position whose longitude and latitude are swapped is recognised: the problem carries the fix.
+(:mod:`opening_hours`), its postal code and its commune name are those of its code INSEE
+(reference data) and its position lies in its département (shipped outlines, ~3 km of
+tolerance on the coast). A position whose longitude and latitude are swapped is recognised:
+the problem carries the fix.
 """
 
 from __future__ import annotations
@@ -195,6 +196,34 @@ def check_postcode(code_postal: str, code_insee: str, departement: str) -> Probl
     return None
 
 
+_CEDEX = re.compile(r"\s+cedex(\s+\d+)?\s*$", re.IGNORECASE)
+
+
+def check_commune(commune: str, code_insee: str) -> Problem | None:
+    """The commune named must be the one of the code INSEE (reference data), written in any
+    case, with or without accents and hyphens, « St » for « Saint », a « CEDEX » suffix; the
+    commune it is attached to or one of its communes déléguées also fits."""
+    from stopcamb_desk.domain.french import de
+    from stopcamb_desk.geo.communes import names_of_code
+    from stopcamb_desk.geo.text import name_key
+
+    names = names_of_code(code_insee) if code_insee else []
+    if not names or not commune.strip():
+        return None  # no reference to compare with (an unknown code is check_postcode's)
+    typed = name_key(_CEDEX.sub("", commune))
+    if any(name_key(name) == typed for name in names):
+        return None
+    expected = names[0]
+    others = [n for n in names[1:] if name_key(n) != name_key(expected)]
+    also = f" (ou « {others[0]} »)" if len(others) == 1 else ""
+    return Problem(
+        "commune",
+        f"commune « {commune} » : le code INSEE {code_insee} de l'unité est celui {de(expected)}, "
+        f"écrivez « {expected} »{also} (si l'unité a changé de commune, corrigez son code INSEE "
+        "dans le fichier data.gouv.fr, puis réimportez-le).",
+    )
+
+
 def _where(lon: float, lat: float) -> str:
     from stopcamb_desk.geo.departements import departement_at
 
@@ -236,6 +265,7 @@ def check_brigade(values: BrigadeValues) -> list[Problem]:
         *(check_hidden(name, getattr(values, name)) for name in TEXT_FIELDS),
         check_phone(values.telephone, values.departement),
         check_postcode(values.code_postal, values.code_insee, values.departement),
+        check_commune(values.commune, values.code_insee),
         check_hours(values.horaires),
         check_position(values.lat, values.lon, values.departement),
         check_url(values.url),

@@ -6,6 +6,11 @@ the last publication (units added, changed, removed, compared with the fingerpri
 if the directory changed in between — as one atomic update of the app's Realtime Database, then
 records the new fingerprints and the audit event in the same transaction. A failed send records
 nothing: the next preview shows the same changes, and sending them again is harmless.
+
+A unit whose identifier the import would refuse today (:func:`unit_id_refusal`: it becomes a
+key of the app's database, where « / » makes a path and « . # $ [ ] » are refused) may still be
+in the database from an older import: it is never sent — neither written nor removed — and the
+preview and the audit event name it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.brigades import shown_unit_id, unit_id_refusal
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import Brigade, BrigadePublished, utcnow
 from stopcamb_desk.models.db import Database
@@ -41,6 +47,9 @@ class PublicationPreview:
     target: str  # where it goes (« SIMULATION : … », « RÉEL : … »)
     token: str
     entries: dict[str, Any] = field(default_factory=dict, repr=False)  # id → entry or None
+    # Never sent, the identifier cannot be a key of the app's database: id → the unit's name.
+    refused: dict[str, str] = field(default_factory=dict)
+    departements: list[str] = field(default_factory=list, repr=False)  # of the units sent
 
     @property
     def empty(self) -> bool:
@@ -48,12 +57,22 @@ class PublicationPreview:
 
     def summary(self) -> str:
         if self.empty:
-            return "Rien à publier : l'application a déjà l'annuaire du poste."
-        return (
-            f"{len(self.added)} brigade(s) ajoutée(s), {len(self.changed)} modifiée(s), "
-            f"{len(self.removed)} retirée(s) depuis la dernière publication "
-            f"({self.total} dans l'application après publication)."
-        )
+            said = "Rien à publier : l'application a déjà l'annuaire du poste."
+        else:
+            said = (
+                f"{len(self.added)} brigade(s) ajoutée(s), {len(self.changed)} modifiée(s), "
+                f"{len(self.removed)} retirée(s) depuis la dernière publication "
+                f"({self.total} dans l'application après publication)."
+            )
+        if self.refused:
+            shown = ", ".join(f"« {shown_unit_id(i)} »" for i in self.refused)
+            said += (
+                f" {len(self.refused)} fiche(s) non publiée(s), identifiant invalide ({shown} : "
+                "l'application n'accepte que chiffres, lettres, « - » et « _ ») : elles restent "
+                "au poste ; importez ces unités avec leur identifiant data.gouv.fr "
+                "(ex. 1009402) pour les publier."
+            )
+        return said
 
     def details(self) -> str:
         parts = []
@@ -61,6 +80,10 @@ class PublicationPreview:
             ("Ajoutées", self.added),
             ("Modifiées", self.changed),
             ("Retirées", self.removed),
+            (
+                "Non publiées (identifiant invalide)",
+                [f"« {shown_unit_id(i)} » — {name}" for i, name in self.refused.items()],
+            ),
         ):
             if items:
                 parts.append(f"{title} :\n" + "\n".join(f"  {i}" for i in items))
@@ -100,17 +123,30 @@ class BrigadePublisher:
         changed: list[str] = []
         entries: dict[str, Any] = {}
         names: dict[str, str] = {}
+        refused: dict[str, str] = {}
+        departements: list[str] = []
         for b in session.scalars(select(Brigade).order_by(Brigade.id)):
+            old = published.pop(b.id, None)
+            if unit_id_refusal(b.id) is not None:
+                refused[b.id] = b.service
+                continue
+            departements.append(b.departement)
             entry = app_entry(b)
             digest = entry_hash(entry)
             names[b.id] = f"{b.id} — {b.service}"
-            old = published.pop(b.id, None)
             if old == digest:
                 continue
             (added if old is None else changed).append(b.id)
             entries[b.id] = entry
-        removed = sorted(published)
-        for brigade_id in removed:
+        removed = []
+        for brigade_id in sorted(published):
+            if unit_id_refusal(brigade_id) is not None:
+                # Published by an older desk, since deleted: not even a removal is sent.
+                refused[brigade_id] = (
+                    "absente du poste mais publiée autrefois : à retirer dans la console Firebase"
+                )
+                continue
+            removed.append(brigade_id)
             entries[brigade_id] = None
         token = hashlib.sha256(
             "\n".join(
@@ -125,6 +161,8 @@ class BrigadePublisher:
             target=self.target.description,
             token=token,
             entries=entries,
+            refused=dict(sorted(refused.items())),
+            departements=departements,
         )
 
     def publish(self, actor: Principal, token: str) -> PublicationPreview:
@@ -141,11 +179,10 @@ class BrigadePublisher:
                 )
             if preview.empty:
                 raise BrigadeError(preview.summary())
-            departements = session.scalars(select(Brigade.departement)).all()
             changes: dict[str, Any] = {
                 f"brigades/{i}": entry for i, entry in preview.entries.items()
             }
-            changes["meta"] = meta(preview.total, departements, now)
+            changes["meta"] = meta(preview.total, preview.departements, now)
             self.target.apply(changes)  # DirectoryPublishError: nothing recorded
             gone = [i for i, e in preview.entries.items() if e is None]
             sent = {i: e for i, e in preview.entries.items() if e is not None}
@@ -167,6 +204,7 @@ class BrigadePublisher:
                     "ajoutees": len(preview.added),
                     "modifiees": len(preview.changed),
                     "retirees": preview.removed,
+                    "non_publiees": list(preview.refused),
                     "cible": self.target.name,
                 },
                 at=now,

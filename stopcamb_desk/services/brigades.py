@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from stopcamb_desk.geo.distance import PointIndex
     from stopcamb_desk.geo.geocoding import AddressGeocoder
 
+# « Trouver la brigade » proposes no unit further than this from the place asked about
+# (address, commune, position): a unit 200 km away is a wrong place — a homonym commune, a
+# mistyped position, a directory not imported — never the answer to give a caller.
 NEIGHBOUR_RADIUS_KM = 40.0
+# What to check when nothing is near (« vérifiez … »).
+_CHECK_ADDRESS = "l'adresse avec l'appelant (numéro, rue, commune, code postal)"
+_CHECK_COMMUNE = "la commune avec l'appelant (homonyme ? précisez le code postal)"
+_CHECK_POSITION = "la position (latitude puis longitude, en degrés décimaux)"
 BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
 EDITABLE_FIELDS = (
     "service",
@@ -397,21 +404,45 @@ class BrigadeService:
         found = self.located_index().nearest(lon, lat, limit, max_km=max_km)
         return [self._hit(b, round(d, 1), f"à {d:.1f} km") for b, d in found]
 
+    def _near(self, lat: float, lon: float, limit: int) -> list[BrigadeHit]:
+        return self.nearest(lat, lon, limit, max_km=NEIGHBOUR_RADIUS_KM)
+
+    def none_near(self, lat: float, lon: float, check: str) -> str:
+        """Why no brigade is proposed around a place (French), and what to check: ``check``
+        names what the operator typed (« l'adresse avec l'appelant »…)."""
+        beyond = self.nearest(lat, lon, 1)
+        if not beyond:
+            return (
+                "l'annuaire ne contient aucune brigade localisée : un administrateur doit "
+                "l'importer (Brigades → Importer, ou « stopcamb-desk brigades import »)."
+            )
+        hit = beyond[0]
+        return (
+            f"aucune brigade de l'annuaire à moins de {NEIGHBOUR_RADIUS_KM:.0f} km ; la plus "
+            f"proche, {hit.brigade.service} ({hit.brigade.departement}), est à "
+            f"{hit.distance_km:.0f} km : vérifiez {check}, ou que l'annuaire de ce département "
+            "est importé."
+        )
+
     def find_for_position(
         self, lat: float, lon: float, limit: int = 3
     ) -> tuple[str, list[BrigadeHit]]:
         """« Trouver la brigade » from a position: (where it is, in French; nearest brigades).
 
-        Outside France, only brigades within :data:`NEIGHBOUR_RADIUS_KM` are proposed (a boat
-        off the coast), never one thousands of km away; a position whose latitude and
-        longitude look swapped is said so instead.
+        Only brigades within :data:`NEIGHBOUR_RADIUS_KM` are proposed (in France or off its
+        coast), never one hundreds of km away; without any, the description says why. A
+        position outside France whose latitude and longitude look swapped is said so instead.
         """
         from stopcamb_desk.geo.departements import departement_at
 
         where = f"Position {_degrees(lat)}, {_degrees(lon)}"
         found = departement_at(lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
         if found is not None:
-            return f"{where} — {found.nom} ({found.code})", self.nearest(lat, lon, limit)
+            where = f"{where} — {found.nom} ({found.code})"
+            near = self._near(lat, lon, limit)
+            if not near:
+                return f"{where} : {self.none_near(lat, lon, _CHECK_POSITION)}", []
+            return where, near
         swapped = departement_at(lat, lon) if -90 <= lon <= 90 else None
         if swapped is not None:
             return (
@@ -420,7 +451,7 @@ class BrigadeService:
                 f"{swapped.code} ({swapped.nom}).",
                 [],
             )
-        near = self.nearest(lat, lon, limit, max_km=NEIGHBOUR_RADIUS_KM)
+        near = self._near(lat, lon, limit)
         if near:
             return f"{where} (en mer ou à la frontière, hors de France)", near
         return (
@@ -430,9 +461,10 @@ class BrigadeService:
         )
 
     def find_for_commune(self, query: str, limit: int = 3) -> tuple[str, list[BrigadeHit]]:
-        """« Trouver la brigade » from a commune name: units in that commune, else the nearest.
+        """« Trouver la brigade » from a commune name: units in that commune, else the nearest
+        within :data:`NEIGHBOUR_RADIUS_KM`.
 
-        Returns the commune description (French) and the proposed brigades.
+        Returns the commune description (French; without brigades, why) and the brigades.
         """
         from stopcamb_desk.geo.communes import search_communes
 
@@ -445,7 +477,16 @@ class BrigadeService:
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
-        return commune.label, self._around_commune(commune, limit)
+        hits = self._around_commune(commune, limit)
+        if hits:
+            return commune.label, hits
+        if commune.lat is None or commune.lon is None:
+            return (
+                f"{commune.label} : aucune brigade de l'annuaire dans la commune, dont la "
+                "position n'est pas connue : tapez une commune voisine ou une position.",
+                [],
+            )
+        return f"{commune.label} : {self.none_near(commune.lat, commune.lon, _CHECK_COMMUNE)}", []
 
     def _around_commune(self, commune: Any, limit: int) -> list[BrigadeHit]:
         codes = {commune.code_insee, commune.parent_code} - {None}
@@ -456,16 +497,15 @@ class BrigadeService:
             seen = {h.brigade.id for h in hits}
             hits += [
                 h
-                for h in self.nearest(
-                    commune.lat, commune.lon, limit + len(hits), max_km=NEIGHBOUR_RADIUS_KM
-                )
+                for h in self._near(commune.lat, commune.lon, limit + len(hits))
                 if h.brigade.id not in seen
             ]
         return hits[:limit]
 
     # -- addresses ----------------------------------------------------------------------------
     def find_for_address(self, query: str, limit: int = 3) -> AddressSearch:
-        """« Je suis au 12 rue … à Lunel » → the nearest brigades of the geocoded address.
+        """« Je suis au 12 rue … à Lunel » → the nearest brigades of the geocoded address,
+        within :data:`NEIGHBOUR_RADIUS_KM` (without any, ``label`` says why).
 
         Offline, or when the address is not found, the position of the commune named in the
         text is used instead, and ``note`` says so. Blocking (network): call off the GUI thread.
@@ -478,9 +518,11 @@ class BrigadeService:
                 precise=False,
             )
         label, lat, lon, precise, note = position
-        # Only the commune is known: nothing further than for a commune search.
-        max_km = None if precise else NEIGHBOUR_RADIUS_KM
-        return AddressSearch(label, self.nearest(lat, lon, limit, max_km=max_km), precise, note)
+        hits = self._near(lat, lon, limit)
+        if not hits:
+            check = _CHECK_ADDRESS if precise else _CHECK_COMMUNE
+            label = f"{label} : {self.none_near(lat, lon, check)}"
+        return AddressSearch(label, hits, precise, note)
 
     def locate_address(self, query: str) -> tuple[str, float, float, bool, str] | None:
         """(label, lat, lon, precise, note) of an address; the commune's position as a fallback."""

@@ -13,15 +13,15 @@ within its validity window; past it, it becomes « expirée » and is never sent
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.domain.lifecycle import schedule_refusal, still_valid
+from stopcamb_desk.domain.lifecycle import local_time_refusal, schedule_refusal, still_valid
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.domain.status import status_label
@@ -49,6 +49,22 @@ class PlannedMessage:
     valid_until: datetime
     author: str
     version: int
+
+
+def planned_moment(at: datetime) -> datetime:
+    """The UTC moment the operator named for a planned message.
+
+    An aware time is taken as it says (its offset was chosen); a naive one is read on the
+    desk's wall clock, and refused when the clocks change that night makes it name no moment
+    (the hour skipped in spring) or two (the hour repeated in autumn: the offset must be said).
+    Every way of planning goes through here (the composer, ``send --programmer``,
+    ``scheduled edit``), so none shifts or guesses the hour.
+    """
+    if at.tzinfo is None:
+        reason = local_time_refusal(at)
+        if reason is not None:
+            raise ScheduleError(reason)
+    return at.astimezone(UTC)
 
 
 def _local(moment: datetime) -> str:
@@ -147,6 +163,7 @@ class ScheduleService:
                 "Seuls les messages de prévention nationaux se programment : une alerte "
                 "opérationnelle part dès qu'un fait est constaté."
             )
+        schedule = replace(schedule, at=planned_moment(schedule.at))
         reason = schedule_refusal(schedule.at, self._now, schedule.validity_hours)
         if reason is not None:
             raise ScheduleError(reason)
@@ -202,7 +219,9 @@ class ScheduleService:
         at: datetime | None = None,
         validity_hours: int | None = None,
     ) -> None:
-        """Change the text (checked again), the time or the validity of a planned message."""
+        """Change the text (checked again), the time (a naive one is the desk's wall clock) or
+        the validity of a planned message."""
+        moment = planned_moment(at) if at is not None else None
         with self.outbox.db.session() as session:
             alert = self._planned_row(session, principal, alert_id, version)
             assert alert.scheduled_for is not None and alert.valid_until is not None
@@ -211,7 +230,7 @@ class ScheduleService:
                 if validity_hours is not None  # 0 is refused below, not taken as « unchanged »
                 else round((alert.valid_until - alert.scheduled_for).total_seconds() / 3600)
             )
-            schedule = Schedule(at or alert.scheduled_for, hours)
+            schedule = Schedule(moment or alert.scheduled_for, hours)
             reason = schedule_refusal(schedule.at, self._now, schedule.validity_hours)
             if reason is not None:
                 raise ScheduleError(reason)

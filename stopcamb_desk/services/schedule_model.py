@@ -11,7 +11,12 @@ from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    at: datetime  # aware (UTC)
+    """``at``: the moment (aware), or the desk's wall-clock time (naive) as the operator typed
+    it — :meth:`ScheduleService.plan <stopcamb_desk.services.schedule.ScheduleService.plan>`
+    resolves it, refusing an hour the clocks skip or repeat; ``valid_until`` and ``details``
+    are read on the resolved schedule."""
+
+    at: datetime
     validity_hours: int = DEFAULT_VALIDITY_HOURS
 
     @property

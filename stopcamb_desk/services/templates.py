@@ -13,6 +13,10 @@ it will be sent as, without the attestation (given at sending time): a blocking 
 the template, warnings come back to be shown. Every change is audited in the same transaction
 (``modele_cree``, ``modele_modifie``, ``modele_supprime``; object type ``modele``).
 
+Two desks saving the same template at once: the template's version column makes the second
+write match no row; that desk is told who changed it meanwhile (:class:`TemplateConflict`, from
+the audit trail) and nothing of its save is written.
+
 The composer offers :meth:`TemplateService.for_composer`: the operational templates of the
 département being alerted, or the national prevention ones — only what this operator may send.
 """
@@ -20,13 +24,15 @@ département being alerted, or the national prevention ones — only what this o
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES, normalize_departement
 from stopcamb_desk.domain.errors import DeskError
@@ -40,7 +46,7 @@ from stopcamb_desk.domain.roles import (
 )
 from stopcamb_desk.domain.rules.model import MessageKind, Severity, Verdict
 from stopcamb_desk.domain.rules.text import count_graphemes
-from stopcamb_desk.models import Operator, Template, utcnow
+from stopcamb_desk.models import AuditEvent, Operator, Template, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.composer import Draft, check_draft
@@ -58,7 +64,12 @@ class TemplateRefused(DeskError):
 
 
 class TemplateConflict(TemplateRefused):
-    """The template changed on another desk since it was shown."""
+    """The template changed on another desk since it was shown; ``what`` says who and when
+    (the message adds what to do)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} Rechargez-le, relisez sa version actuelle, puis recommencez.")
+        self.what = what
 
 
 def scope_label(departement: str | None) -> str:
@@ -344,7 +355,7 @@ class TemplateService:
         draft = draft.normalised()
         require_scope(principal, draft.departement)
         now = self.clock()
-        with self.db.session() as session:
+        with self._writing(template_id) as session:
             template = self._load(session, template_id, expected_version)
             require_scope(principal, template.departement)
             warnings = self._validate(draft)
@@ -375,7 +386,7 @@ class TemplateService:
         self, principal: Principal, template_id: int, expected_version: int | None = None
     ) -> TemplateRow:
         """Delete the template; the audit event keeps its text."""
-        with self.db.session() as session:
+        with self._writing(template_id) as session:
             template = self._load(session, template_id, expected_version)
             require_scope(principal, template.departement)
             row = _row(session, template)
@@ -400,16 +411,28 @@ class TemplateService:
             raise TemplateRefused(f"Modèle non enregistré :\n{lines}")
         return template_warnings(verdict)
 
+    @contextmanager
+    def _writing(self, template_id: int) -> Iterator[Session]:
+        """The transaction of a change to the template: when another desk's change committed
+        after this one read the template, the write matches no row (version column) — rolled
+        back, and said in French with who changed it."""
+        try:
+            with self.db.session() as session:
+                yield session
+                session.flush()  # the version check runs here, inside the transaction
+        except StaleDataError:
+            with self.db.session() as session:
+                raise _changed_meanwhile(session, template_id) from None
+
     @staticmethod
     def _load(session: Session, template_id: int, expected_version: int | None = None) -> Template:
         template = session.get(Template, template_id)
         if template is None:
+            if _last_change(session, template_id) is not None:  # deleted: by whom, when
+                raise _changed_meanwhile(session, template_id)
             raise TemplateRefused(f"Modèle n° {template_id} introuvable : actualisez la liste.")
         if expected_version is not None and template.version != expected_version:
-            raise TemplateConflict(
-                f"Le modèle n° {template_id} a été modifié entre-temps (sur un autre poste ?) : "
-                "actualisez la liste, relisez-le, puis recommencez."
-            )
+            raise _changed_meanwhile(session, template_id)
         return template
 
     @staticmethod
@@ -427,6 +450,36 @@ class TemplateService:
                     f"Un modèle « {title} » existe déjà ({scope_label(draft.departement)}) : "
                     "choisissez un autre titre, ou modifiez celui-là."
                 )
+
+
+def _last_change(session: Session, template_id: int) -> AuditEvent | None:
+    """The last modification or deletion of the template in the audit trail."""
+    return session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == OBJECT_TYPE,
+            AuditEvent.object_id == str(template_id),
+            AuditEvent.action.in_(("modele_modifie", "modele_supprime")),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def _changed_meanwhile(session: Session, template_id: int) -> TemplateRefused:
+    """« Le modèle n° 3 a été modifié entre-temps par chef74 (le … à …) : rechargez… », or
+    « introuvable : supprimé par … » — who and when from the audit trail."""
+    event = _last_change(session, template_id)
+    when = "" if event is None else event.at.astimezone().strftime(" le %d/%m/%Y à %H:%M")
+    if event is not None and event.action == "modele_supprime":
+        return TemplateRefused(
+            f"Modèle n° {template_id} introuvable : supprimé par {event.actor}{when}. "
+            "Rechargez la liste des modèles."
+        )
+    who = " sur un autre poste" if event is None else f" par {event.actor}{when}"
+    return TemplateConflict(
+        f"Le modèle n° {template_id} a été modifié entre-temps{who} : rien n'a été enregistré."
+    )
 
 
 def _details(draft: TemplateDraft) -> dict[str, Any]:

@@ -343,9 +343,9 @@ class BrigadesView(QWidget):
 
     def _show_found(self, label: str, hits: list[BrigadeHit]) -> None:
         self.results.clear()
-        if not hits:
+        if not hits:  # the service's label says why (nothing near, unknown commune…)
             self._say_found(
-                f"{label}\nAucune brigade trouvée à moins de 40 km dans l'annuaire."
+                label
                 if not label.startswith("Aucune commune")
                 else f"{label} Vérifiez l'orthographe ou tapez une position « latitude longitude »."
             )

@@ -7,11 +7,12 @@ shows. Every database call runs on the DB worker.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -26,7 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS, MAX_VALIDITY_HOURS
+from stopcamb_desk.domain.lifecycle import (
+    DEFAULT_VALIDITY_HOURS,
+    MAX_VALIDITY_HOURS,
+    utc_offset_text,
+    wall_clock_moments,
+)
 from stopcamb_desk.domain.status import excerpt
 from stopcamb_desk.services.composer import Draft
 from stopcamb_desk.services.schedule import PlannedMessage, ScheduleService
@@ -34,11 +40,24 @@ from stopcamb_desk.services.schedule_model import Schedule
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import expected_message
 
+# The field holds the wall-clock time as typed: in UTC, Qt never moves an hour that the desk's
+# clocks skip (02:30 the night they go forward) nor picks one of an hour they repeat; the
+# schedule service reads it on the desk's clock and refuses such an hour.
+_AS_TYPED = QTimeZone.utc()
+
 
 def _tomorrow_morning() -> QDateTime:
-    moment = QDateTime.currentDateTime().addDays(1)
-    moment.setTime(QTime(8, 0))
-    return moment
+    day = datetime.now().date() + timedelta(days=1)
+    return QDateTime(QDate(day.year, day.month, day.day), QTime(8, 0), _AS_TYPED)
+
+
+def _when(moment: datetime) -> str:
+    """A planned moment on the desk's clock, with its offset when that time happens twice."""
+    local = moment.astimezone()
+    text = local.strftime("%d/%m/%Y à %H:%M")
+    if len(wall_clock_moments(local.replace(tzinfo=None))) == 2:
+        text += f" ({utc_offset_text(local)})"
+    return text
 
 
 class ScheduleDialog(QDialog):
@@ -60,11 +79,17 @@ class ScheduleDialog(QDialog):
             "sans être envoyé."
         )
         intro.setWordWrap(True)
-        self.when = QDateTimeEdit(_tomorrow_morning())
+        # No minimum: Qt would refuse a date being typed (28/03 of this year on the way to
+        # 28/03 of the next); the service says when a time is past.
+        self.when = QDateTimeEdit()
+        self.when.setTimeZone(_AS_TYPED)
+        self.when.setDateTime(_tomorrow_morning())
         self.when.setObjectName("scheduleWhen")
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.when.setMinimumDateTime(QDateTime.currentDateTime())
+        # Shown only for an hour that happens twice (the night the clocks go back).
+        self.offset = QComboBox()
+        self.offset.setObjectName("scheduleOffset")
         self.validity = QSpinBox()
         self.validity.setObjectName("scheduleValidity")
         self.validity.setRange(1, MAX_VALIDITY_HOURS)
@@ -72,6 +97,10 @@ class ScheduleDialog(QDialog):
         self.validity.setSuffix(" h")
         form = QFormLayout()
         form.addRow("&Envoyer le", self.when)
+        form.addRow("&Décalage horaire", self.offset)
+        self.form = form
+        self.when.dateTimeChanged.connect(self._offer_offsets)
+        self._offer_offsets()
         form.addRow("Envoi en retard possible pendant", self.validity)
 
         self.table = QTableWidget(0, 3)
@@ -113,10 +142,32 @@ class ScheduleDialog(QDialog):
         self.resize(640, 460)
         self.reload()
 
+    def _wall_clock(self) -> datetime:
+        typed = self.when.dateTime()
+        day, time = typed.date(), typed.time()
+        return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
+
+    def _offer_offsets(self) -> None:
+        """Ask which one when the typed time happens twice; no choice is made for the operator."""
+        moments = wall_clock_moments(self._wall_clock())
+        self.offset.clear()
+        if len(moments) == 2:
+            self.offset.addItem("choisissez…", None)
+            for moment, which in zip(moments, ("la première fois", "la seconde fois"), strict=True):
+                offset = moment.utcoffset()
+                assert offset is not None
+                label = f"{utc_offset_text(moment)} : {which}"
+                self.offset.addItem(label, int(offset.total_seconds()))
+        self.form.setRowVisible(self.offset, len(moments) == 2)
+
     def _schedule(self) -> Schedule:
-        local = self.when.dateTime().toPython()
-        assert isinstance(local, datetime)
-        return Schedule(local.astimezone().astimezone(UTC), self.validity.value())
+        """The time as typed (the service reads it on the desk's clock), with its offset when
+        the operator chose one."""
+        wall_clock = self._wall_clock()
+        seconds = self.offset.currentData()
+        if isinstance(seconds, int):
+            wall_clock = wall_clock.replace(tzinfo=timezone(timedelta(seconds=seconds)))
+        return Schedule(wall_clock, self.validity.value())
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
@@ -141,7 +192,7 @@ class ScheduleDialog(QDialog):
         self._planned = planned
         self.table.setRowCount(len(planned))
         for row, p in enumerate(planned):
-            when = p.at.astimezone().strftime("%d/%m/%Y %H:%M")
+            when = _when(p.at).replace(" à ", " ")
             for column, value in enumerate((when, p.author, excerpt(p.text, 90))):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, p.id)
@@ -161,8 +212,7 @@ class ScheduleDialog(QDialog):
         )
 
     def _planned_ok(self, alert_id: int, schedule: Schedule) -> None:
-        when = schedule.at.astimezone().strftime("%d/%m/%Y à %H:%M")
-        self._say(f"✓ Message n° {alert_id} programmé pour le {when}.")
+        self._say(f"✓ Message n° {alert_id} programmé pour le {_when(schedule.at)}.")
         self.planned.emit(alert_id)
         self.reload()
 

@@ -31,6 +31,7 @@ from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.domain.rules.model import Severity
 from stopcamb_desk.domain.status import kind_label
 from stopcamb_desk.services.templates import (
+    TemplateConflict,
     TemplateDraft,
     TemplateRow,
     TemplateSaved,
@@ -375,4 +376,25 @@ class TemplatesView(QWidget):
             self.ctx.errors.report(exc)
         else:
             self.show_status(message, ok=False)
+            if isinstance(exc, TemplateConflict):
+                self._show_current_version(exc.what)
         self._update()
+
+    def _show_current_version(self, conflict: str) -> None:
+        """Another desk changed the template meanwhile: show its version as it is now (the
+        list too), so that saving again starts from what the other desk wrote."""
+        current = self.current
+        if current is None:
+            return
+
+        def show(row: TemplateRow) -> None:
+            self._load(row)
+            self.show_status(
+                f"{conflict}\nSa version actuelle est affichée : relisez-la, puis recommencez.",
+                ok=False,
+            )
+            self.refresh(row.id)
+
+        self.ctx.tasks.run_db(
+            lambda: self.service.get(self.principal, current.id), show, self._failed, owner=self
+        )
