@@ -113,7 +113,10 @@ def test_index_and_scan_paths_give_the_same_results(
 
     indexed = {limit: pages(limit) for limit in (1, 2, 1000)}
     monkeypatch.setattr(history_module, "FTS_CANDIDATES_CAP", 1)
-    monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 0)
+    monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 0)  # the planner always chooses
+    assert {limit: pages(limit) for limit in (1, 2, 1000)} == indexed
+    monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 1)
+    monkeypatch.setattr(history_module, "TEXT_WALK_ONE_IN", 10**6)  # walking ruled out
     assert {limit: pages(limit) for limit in (1, 2, 1000)} == indexed
 
 
@@ -257,6 +260,27 @@ def test_upgrade_indexes_existing_alerts_and_downgrade_removes_the_index(
             else:
                 index = text("SELECT 1 FROM pg_indexes WHERE indexname = :n")
                 assert conn.execute(index, {"n": search.PG_INDEX}).scalar() == 1
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_search_leaves_the_connection_settings_as_they_were(pg_url: str) -> None:
+    """The plan settings of a search are the transaction's: the next query on the pooled
+    connection is planned as usual."""
+    db = desk_db(pg_url)
+    try:
+        admin = add_operator(db, "admin", Role.ADMINISTRATEUR)
+        add_alert(db, admin, text="ANNECY, vols à la roulotte")
+        settings = text(
+            "SELECT pg_backend_pid(), current_setting('enable_indexscan'), "
+            "current_setting('plan_cache_mode')"
+        )
+        with db.engine.connect() as conn:
+            before = conn.execute(settings).one()
+        assert found(db, admin, "thônes") == set()  # no match: the planner chose, walk ruled out
+        with db.engine.connect() as conn:
+            assert conn.execute(settings).one() == before  # the same connection, as it was
     finally:
         db.dispose()
 

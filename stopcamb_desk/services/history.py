@@ -134,9 +134,10 @@ FTS_CANDIDATES_CAP = 2000
 _FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
 # Outside the ORM (see models/search.py), like the other search objects.
 _PG_FOLDED = literal_column(f"{Alert.__tablename__}.{search.PG_COLUMN}", String)
-# PostgreSQL: how many pages of the newest alerts are searched before the planner chooses
-# (see HistoryService._text_page).
+# PostgreSQL (see HistoryService._text_page): how many pages of the newest alerts are searched
+# first, and how rare matches among them rule out walking further by date.
 TEXT_PROBE_PAGES = 5
+TEXT_WALK_ONE_IN = 300
 
 
 def _pg_match(folded: ColumnElement[str], text: str) -> ColumnElement[bool]:
@@ -215,21 +216,25 @@ class HistoryService:
 
     def _text_page(self, session: Session, query: Any, words: str, limit: int) -> list[AlertRow]:
         """A text-filtered page. On PostgreSQL two plans compete: walking the date index newest
-        first until the page is full (best for a frequent word; cheap per alert since the
-        folded text is stored) and collecting every match from the trigram index then sorting
-        them (best for a rare word). The planner weighs them with the statistics of the folded
-        column, which lag behind the newest alerts (ANALYZE runs after 10 % of the table has
-        changed): a word frequent only lately — a new wording — would be collected from the
-        index, all of its matches. So the newest ``TEXT_PROBE_PAGES`` pages of alerts are
-        walked first; only if they hold less than a page does the planner choose. The first
-        matches in date order among the newest alerts are the first of all: both paths give
-        the same page."""
+        first until the page is full (best when matches are dense among the newest alerts;
+        cheap per alert since the folded text is stored) and collecting every match from the
+        trigram index then sorting them (best when they are few). The planner weighs them
+        with the column's statistics, which say how frequent a word is overall — not where
+        its matches are (an event of last spring, a wording no longer used) — and lag behind
+        the newest alerts (ANALYZE waits for 10 % of the table to change). So the newest
+        ``TEXT_PROBE_PAGES`` pages of alerts are walked first: if they hold a page, it is
+        the page (the first matches in date order among the newest are the first of all);
+        if fewer than one in ``TEXT_WALK_ONE_IN`` of them match (pages of 100: at most one of
+        the newest 505), walking on is a bad bet (a rare word found in the statistics' sample
+        is taken for one in a hundred) and is ruled out: the index answers, or a scan for a
+        word frequent among older alerts; otherwise the planner chooses."""
         match = _text_clause(session, self._db.dialect, words)
         if self._db.dialect == "postgresql":
+            probed = TEXT_PROBE_PAGES * (limit + 1)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
-            # planner's estimate this reads at most that many alerts, newest first.
-            newest = query.add_columns(_PG_FOLDED.label("folded"))
-            newest = newest.limit(TEXT_PROBE_PAGES * (limit + 1)).subquery("newest")
+            # planner's estimate this reads at most ``probed`` alerts, newest first.
+            newest = query.add_columns(_PG_FOLDED.label("folded")).limit(probed)
+            newest = newest.subquery("newest")
             # ``*`` and names: SQLAlchemy's columns for a subquery take longer to build than
             # PostgreSQL takes to answer (0.5 ms).
             probe: Select[Any] = (
@@ -244,10 +249,17 @@ class HistoryService:
             rows = [_row(r[:-1]) for r in session.execute(probe)]  # without the folded text
             if len(rows) > limit:
                 return rows
-            # The statement is the same whatever the words: after a few searches on one
-            # connection psycopg prepares it, and PostgreSQL may then reuse a generic plan,
-            # chosen without the pattern — the same plan for frequent and rare words.
-            session.execute(sql_text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            walk = len(rows) * TEXT_WALK_ONE_IN >= probed
+            # For this transaction only. Custom plan: the statement is the same whatever the
+            # words, so after a few searches on one connection psycopg prepares it and
+            # PostgreSQL may reuse a generic plan, chosen without the pattern.
+            session.execute(
+                sql_text(
+                    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                    "set_config('enable_indexscan', :walk, true)"
+                ),
+                {"walk": "on" if walk else "off"},
+            )
         return [_row(r) for r in session.execute(query.where(match))]
 
     def iter_rows(
