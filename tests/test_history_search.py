@@ -1,5 +1,6 @@
-"""History text search: indexed (FTS5 trigram on SQLite, pg_trgm on PostgreSQL), accent- and
-case-insensitive substrings, operator-typed special characters taken literally."""
+"""History text search: indexed (FTS5 trigram on SQLite, pg_trgm over a stored folded column on
+PostgreSQL), accent- and case-insensitive substrings, operator-typed special characters taken
+literally."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def test_index_and_scan_paths_give_the_same_results(
     database: Database, admin: Principal, alerts: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite scans instead of using the index when a text matches very many alerts;
-    PostgreSQL tries the newest alerts before the trigram index. Same pages either way."""
+    PostgreSQL walks the newest alerts before its planner chooses. Same pages either way."""
     queries = ["chambery", "olages", "100%_", '(rue "haute")', "vols AND cambriolages", "la gare"]
 
     def pages(limit: int) -> list[list[int]]:
@@ -112,7 +113,10 @@ def test_index_and_scan_paths_give_the_same_results(
 
     indexed = {limit: pages(limit) for limit in (1, 2, 1000)}
     monkeypatch.setattr(history_module, "FTS_CANDIDATES_CAP", 1)
-    monkeypatch.setattr(history_module, "TEXT_PROBE_ROWS", 1)
+    monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 0)  # the planner always chooses
+    assert {limit: pages(limit) for limit in (1, 2, 1000)} == indexed
+    monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 1)
+    monkeypatch.setattr(history_module, "TEXT_WALK_ONE_IN", 10**6)  # walking ruled out
     assert {limit: pages(limit) for limit in (1, 2, 1000)} == indexed
 
 
@@ -148,30 +152,54 @@ def statements(database: Database) -> Iterator[list[tuple[str, Any]]]:
     event.remove(database.engine, "before_cursor_execute", record)
 
 
-def test_the_search_query_uses_the_text_index(
-    database: Database,
-    admin: Principal,
-    alerts: dict[str, int],
-    statements: list[Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A rare word: on PostgreSQL the newest alerts hold less than a page, the index answers.
-    monkeypatch.setattr(history_module, "TEXT_PROBE_ROWS", 1)
-    assert found(database, admin, "chambéry") == {alerts["chambery"]}
-    # The last query answered the page (on PostgreSQL a probe of the newest alerts comes first).
-    statement, params = [s for s in statements if "ORDER BY" in s[0]][-1]
+def _plan(database: Database, statement: str, params: Any, *off: str) -> str:
+    """The plan of ``statement``; on PostgreSQL without the ``off`` plan types (a few test
+    rows make a scan cheaper than any index: only whether an index *can* serve is tested)."""
     with database.engine.connect() as conn:
         if database.dialect == "sqlite":
-            plan = " / ".join(
-                row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
-            )
-            assert f"{search.FTS_TABLE} VIRTUAL TABLE INDEX" in plan, plan
-        else:
-            conn.exec_driver_sql("SET enable_seqscan = off")
-            plan = " / ".join(
-                row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", params)
-            )
-            assert f"Bitmap Index Scan on {search.PG_INDEX}" in plan, plan
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            return " / ".join(row[-1] for row in rows)
+        for plan_type in off:
+            conn.exec_driver_sql(f"SET enable_{plan_type} = off")
+        return " / ".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", params))
+
+
+def test_the_search_query_uses_the_text_index(
+    database: Database, admin: Principal, alerts: dict[str, int], statements: list[Any]
+) -> None:
+    # A rare word: on PostgreSQL the newest alerts hold less than a page, the index answers.
+    assert found(database, admin, "chambéry") == {alerts["chambery"]}
+    searches = [s for s in statements if "ORDER BY" in s[0]]
+    # The query that answered the page (without seq and date-index scans on PostgreSQL).
+    plan = _plan(database, *searches[-1], "seqscan", "indexscan")
+    if database.dialect == "sqlite":
+        assert f"{search.FTS_TABLE} VIRTUAL TABLE INDEX" in plan, plan
+        return
+    # The stored folded column and its index: nothing is folded while searching.
+    assert f"Bitmap Index Scan on {search.PG_INDEX}" in plan, plan
+    assert f"{search.PG_COLUMN} ~~ " in plan and search.PG_FUNCTION not in plan, plan
+    # Before it, the walk over the newest alerts, which the trigram index cannot serve.
+    probe = _plan(database, *searches[0], "seqscan")
+    assert "Index Scan Backward using ix_alerts_created_id" in probe, probe
+    assert search.PG_INDEX not in probe, probe
+
+
+def test_a_frequent_word_is_answered_from_the_newest_alerts(
+    database: Database, admin: Principal, statements: list[Any]
+) -> None:
+    """Whatever the statistics say, a word in most of the newest alerts is found by walking
+    them (one query), not by collecting all its matches from the index."""
+    ids = [
+        add_alert(database, admin, minutes=i, text=f"ANNECY : vols à la roulotte n° {i}")
+        for i in range(30)
+    ]
+    statements.clear()
+    page = HistoryService(database).page(admin, HistoryFilter(text="roulotte"), limit=10)
+    assert [r.id for r in page.rows] == ids[::-1][:10]
+    searches = [s for s in statements if "ORDER BY" in s[0]]
+    assert len(searches) == 1
+    if database.dialect == "postgresql":
+        assert search.PG_INDEX not in _plan(database, *searches[0], "seqscan", "indexscan")
 
 
 def test_sql_folding_matches_the_python_folding(database: Database) -> None:
@@ -232,5 +260,93 @@ def test_upgrade_indexes_existing_alerts_and_downgrade_removes_the_index(
             else:
                 index = text("SELECT 1 FROM pg_indexes WHERE indexname = :n")
                 assert conn.execute(index, {"n": search.PG_INDEX}).scalar() == 1
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_search_leaves_the_connection_settings_as_they_were(pg_url: str) -> None:
+    """The plan settings of a search are the transaction's: the next query on the pooled
+    connection is planned as usual."""
+    db = desk_db(pg_url)
+    try:
+        admin = add_operator(db, "admin", Role.ADMINISTRATEUR)
+        add_alert(db, admin, text="ANNECY, vols à la roulotte")
+        settings = text(
+            "SELECT pg_backend_pid(), current_setting('enable_indexscan'), "
+            "current_setting('plan_cache_mode')"
+        )
+        with db.engine.connect() as conn:
+            before = conn.execute(settings).one()
+        assert found(db, admin, "thônes") == set()  # no match: the planner chose, walk ruled out
+        with db.engine.connect() as conn:
+            assert conn.execute(settings).one() == before  # the same connection, as it was
+    finally:
+        db.dispose()
+
+
+def _pg_search_objects(db: Database) -> tuple[bool, set[str]]:
+    """(is the folded column there, the names of the indexes on ``alerts``)."""
+    with db.engine.connect() as conn:
+        column = conn.execute(
+            text(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'alerts' AND column_name = :c"
+            ),
+            {"c": search.PG_COLUMN},
+        ).scalar()
+        indexes = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'alerts'"))
+        return column is not None, set(indexes.scalars())
+
+
+OLD_PG_INDEX = "ix_alerts_text_trgm"  # revision 0004's, on stopcamb_fold(text)
+
+
+def test_upgrade_from_0008_folds_the_existing_alerts_and_downgrade_restores_the_index(
+    db_url: str,
+) -> None:
+    from alembic import command
+
+    db = desk_db(db_url)
+    try:
+        config = alembic_config(db.engine)
+        command.downgrade(config, "0008_schedule")
+        if db.dialect == "postgresql":
+            has_column, indexes = _pg_search_objects(db)
+            assert not has_column and OLD_PG_INDEX in indexes
+        chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+        body = "THÔNES : cambriolages à Évian, soyez vigilants"
+        old = _alert_of_revision_0003(db, chef.operator_id, body)
+        db.upgrade()  # the existing alert gets its folded text
+        if db.dialect == "postgresql":
+            has_column, indexes = _pg_search_objects(db)
+            assert has_column and search.PG_INDEX in indexes and OLD_PG_INDEX not in indexes
+            with db.engine.connect() as conn:
+                stored = conn.execute(
+                    text(f"SELECT {search.PG_COLUMN} FROM alerts WHERE id = :i"), {"i": old}
+                ).scalar()
+                # The planner knows the column at once (no wait for autovacuum).
+                analyzed = conn.execute(
+                    text("SELECT 1 FROM pg_stats WHERE tablename = 'alerts' AND attname = :c"),
+                    {"c": search.PG_COLUMN},
+                ).scalar()
+            assert stored == "thones : cambriolages a evian, soyez vigilants"
+            assert analyzed == 1
+        for query in ("thones", "THÔNES", "à évian", "A EVIAN", "cambriolages à"):
+            assert found(db, chef, query) == {old}, query
+
+        command.downgrade(config, "0008_schedule")
+        if db.dialect == "postgresql":
+            has_column, indexes = _pg_search_objects(db)
+            assert not has_column and OLD_PG_INDEX in indexes and search.PG_INDEX not in indexes
+            with db.engine.connect() as conn:  # 0004's query, on its index
+                hits = conn.execute(
+                    text("SELECT id FROM alerts WHERE stopcamb_fold(text) ILIKE '%a evian%'")
+                )
+                assert list(hits.scalars()) == [old]
+        else:
+            assert search.FTS_TABLE in table_names(db.engine)
+        db.upgrade()
+        assert found(db, chef, "Évian") == {old}
     finally:
         db.dispose()

@@ -16,10 +16,13 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
+    String,
     and_,
     column,
     false,
     func,
+    literal_column,
     or_,
     select,
     table,
@@ -129,22 +132,31 @@ def _filter_clauses(principal: Principal, flt: HistoryFilter) -> list[ColumnElem
 # collecting every match from the FTS index (the first page then stops early).
 FTS_CANDIDATES_CAP = 2000
 _FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
-# PostgreSQL: how many of the newest alerts are searched before the trigram index (see
-# HistoryService._text_page).
-TEXT_PROBE_ROWS = 500
+# Outside the ORM (see models/search.py), like the other search objects.
+_PG_FOLDED = literal_column(f"{Alert.__tablename__}.{search.PG_COLUMN}", String)
+# PostgreSQL (see HistoryService._text_page): how many pages of the newest alerts are searched
+# first, and how rare matches among them rule out walking further by date.
+TEXT_PROBE_PAGES = 5
+TEXT_WALK_ONE_IN = 300
+
+
+def _pg_match(folded: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """``folded LIKE '%…%'``: the column is lower case already, so ``LIKE`` compares bytes
+    where ``ILIKE`` would lower every row again (the cost the stored column removes)."""
+    return folded.like(f"%{escape_like(search.fold(text))}%", escape="\\")
 
 
 def _text_clause(session: Session, dialect: str, text: str) -> ColumnElement[bool]:
     """Case- and accent-insensitive substring search; % _ " * ( ) AND NEAR are literal.
 
-    PostgreSQL: ``stopcamb_fold(text) ILIKE`` — exactly the pg_trgm index expression.
+    PostgreSQL: the stored folded column ``LIKE`` the folded text; its pg_trgm index serves it.
     SQLite: the trigram FTS table, queried with the folded text as one quoted phrase (a
     substring); texts shorter than a trigram, or matching very many alerts, use a scan.
     """
+    if dialect == "postgresql":
+        return _pg_match(_PG_FOLDED, text)
     folded = search.fold(text)
     pattern = f"%{escape_like(folded)}%"
-    if dialect == "postgresql":
-        return func.stopcamb_fold(Alert.text).ilike(pattern, escape="\\")
     if len(folded) >= search.MIN_INDEXED_CHARS:
         phrase = '"' + folded.replace('"', '""') + '"'
         matches = select(_FTS.c.rowid).where(_FTS.c.body.op("MATCH")(phrase))
@@ -195,42 +207,59 @@ class HistoryService:
         )
         with self._db.session() as session:
             if flt is not None and flt.text and flt.text.strip():
-                rows = self._text_page(session, query, clauses, flt.text.strip(), limit)
+                rows = self._text_page(session, query, flt.text.strip(), limit)
             else:
                 rows = [_row(r) for r in session.execute(query)]
         more = len(rows) > limit
         rows = rows[:limit]
         return Page(tuple(rows), rows[-1].cursor if more and rows else None)
 
-    def _text_page(
-        self, session: Session, query: Any, clauses: list[Any], words: str, limit: int
-    ) -> list[AlertRow]:
-        """A text-filtered page. On PostgreSQL a frequent word (in most alerts) is found by
-        walking the newest rows of the date index far sooner than through the trigram index,
-        which collects and sorts every match — and the planner cannot tell the two apart. So
-        the newest ``TEXT_PROBE_ROWS`` rows are walked first (stopping at a page); only if they
-        hold less than a page does the trigram index answer. The first matches in date order
-        among the newest rows are the first matches of all: both paths give the same page."""
+    def _text_page(self, session: Session, query: Any, words: str, limit: int) -> list[AlertRow]:
+        """A text-filtered page. On PostgreSQL two plans compete: walking the date index newest
+        first until the page is full (best when matches are dense among the newest alerts;
+        cheap per alert since the folded text is stored) and collecting every match from the
+        trigram index then sorting them (best when they are few). The planner weighs them
+        with the column's statistics, which say how frequent a word is overall — not where
+        its matches are (an event of last spring, a wording no longer used) — and lag behind
+        the newest alerts (ANALYZE waits for 10 % of the table to change). So the newest
+        ``TEXT_PROBE_PAGES`` pages of alerts are walked first: if they hold a page, it is
+        the page (the first matches in date order among the newest are the first of all);
+        if fewer than one in ``TEXT_WALK_ONE_IN`` of them match (pages of 100: at most one of
+        the newest 505), walking on is a bad bet (a rare word found in the statistics' sample
+        is taken for one in a hundred) and is ruled out: the index answers, or a scan for a
+        word frequent among older alerts; otherwise the planner chooses."""
         match = _text_clause(session, self._db.dialect, words)
         if self._db.dialect == "postgresql":
-            bound = session.execute(
-                select(Alert.created_at, Alert.id)
-                .join(Operator, Alert.author_id == Operator.id)
-                .where(*clauses)
-                .order_by(Alert.created_at.desc(), Alert.id.desc())
-                .offset(TEXT_PROBE_ROWS - 1)
-                .limit(1)
-            ).first()
-            newest = query.where(match)
-            if bound is not None:
-                newest = newest.where(tuple_(Alert.created_at, Alert.id) >= tuple_(*bound))
-            # GIN indexes are read by bitmap scans only: without them the walk follows the
-            # date index (the planner, misjudging a frequent word, would read the GIN index).
-            session.execute(sql_text("SET LOCAL enable_bitmapscan = off"))
-            probe = [_row(r) for r in session.execute(newest)]
-            session.execute(sql_text("SET LOCAL enable_bitmapscan TO DEFAULT"))
-            if bound is None or len(probe) > limit:  # every row was walked, or a page is full
-                return probe
+            probed = TEXT_PROBE_PAGES * (limit + 1)
+            # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
+            # planner's estimate this reads at most ``probed`` alerts, newest first.
+            newest = query.add_columns(_PG_FOLDED.label("folded")).limit(probed)
+            newest = newest.subquery("newest")
+            # ``*`` and names: SQLAlchemy's columns for a subquery take longer to build than
+            # PostgreSQL takes to answer (0.5 ms).
+            probe: Select[Any] = (
+                select(literal_column("*"))
+                .select_from(newest)
+                .where(_pg_match(literal_column("newest.folded", String), words))
+                .order_by(
+                    literal_column("newest.created_at").desc(), literal_column("newest.id").desc()
+                )
+                .limit(limit + 1)
+            )
+            rows = [_row(r[:-1]) for r in session.execute(probe)]  # without the folded text
+            if len(rows) > limit:
+                return rows
+            walk = len(rows) * TEXT_WALK_ONE_IN >= probed
+            # For this transaction only. Custom plan: the statement is the same whatever the
+            # words, so after a few searches on one connection psycopg prepares it and
+            # PostgreSQL may reuse a generic plan, chosen without the pattern.
+            session.execute(
+                sql_text(
+                    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                    "set_config('enable_indexscan', :walk, true)"
+                ),
+                {"walk": "on" if walk else "off"},
+            )
         return [_row(r) for r in session.execute(query.where(match))]
 
     def iter_rows(

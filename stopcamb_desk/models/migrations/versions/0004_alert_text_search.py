@@ -24,7 +24,6 @@ from stopcamb_desk.models.search import (
     FTS_TABLE,
     PG_FOLD_FUNCTION,
     PG_FUNCTION,
-    PG_INDEX,
     SQLITE_TRIGGERS,
     sqlite_backfill_statement,
     sqlite_trigger_statements,
@@ -36,6 +35,9 @@ branch_labels = None
 depends_on = None
 
 log = logging.getLogger("stopcamb_desk.migrations")
+
+# Frozen: 0009 moved the index onto a stored column, under another name.
+PG_INDEX = "ix_alerts_text_trgm"
 
 
 def _create_pg_trgm() -> bool:
