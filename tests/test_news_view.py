@@ -113,7 +113,8 @@ def test_write_preview_confirm_publish(qtbot: QtBot, desk: Desk) -> None:
     assert [e["titre"] for e in entries.values()] == [TITLE]
     assert view.model.rowCount() == 1
     assert view.model.index(0, 0).data() == "Publiée"
-    assert view.model.index(0, 3).data()  # publication date shown
+    assert "Publié le " in view.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert view.model.index(0, 2).data()  # since its publication
     assert view.editing.text() == "Article n° 1 — Publiée"
     assert view.publish_button.text() == "&Mettre à jour…"
 
@@ -196,7 +197,7 @@ def test_withdraw_a_published_item(qtbot: QtBot, desk: Desk) -> None:
     assert "retiré du flux" in view.status.text()
     assert desk.server.value(f"/flux_actualite/{row.remote_key}") is None
     assert view.model.index(0, 0).data() == "Retirée"
-    assert view.model.index(0, 4).data()  # withdrawal date shown
+    assert "Retiré le " in view.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert not view.withdraw_button.isEnabled()
 
 

@@ -162,8 +162,11 @@ def test_chef_de_quart_reads_but_cannot_edit(
     view = make_view(qtbot, db, chef)
     view.select("1009101")
     form = view.form
-    assert form.fields["telephone"].text() == "04 50 00 00 01"
-    assert form.fields["telephone"].isReadOnly() and form.horaires.isReadOnly()
+    phone = form.fields["telephone"]
+    assert phone.text() == "04 50 00 00 01"
+    phone.setFocus()
+    qtbot.keyClicks(phone, "99")
+    assert phone.text() == "04 50 00 00 01" and form.horaires.isReadOnly()
     assert not form.save_button.isVisible()
     assert form.read_only.isVisible()
     assert "administrateur" in form.read_only.text()

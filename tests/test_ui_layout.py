@@ -1,9 +1,15 @@
-"""Every screen at 1280×800 and 1366×768: no label, button or combo narrower than its text.
+"""Every screen at 1280×800 and 1366×768: no label, button, combo, read-only field, table or
+list cell narrower than its text, no map title or legend row cut.
 
 Each view of each role is rendered in the real main window with the desk's theme; a visible
-QLabel, QAbstractButton or QComboBox fails the test when it is narrower than the width its
-text needs, or when part of it is hidden by a parent (the edge of a scroll area, a splitter,
-the window). Elided text is accepted only where it does not matter (a database path).
+QLabel, QAbstractButton, QComboBox or read-only QLineEdit fails the test when it is narrower
+than the width its text needs, or when part of it is hidden by a parent (the edge of a scroll
+area, a splitter, the window). Elided text is accepted only where it does not matter (a
+database path). A visible table or list fails when it needs a horizontal scroll bar, or when a
+column is narrower than its heading or a cell (a wrapped column: when a row is too low for a
+cell's lines); only long free text, whole in a detail pane beside, is cut on purpose. The map
+sheet (Carte, Tableau national) fails when its title, subtitle, source or a legend row does
+not come back whole from the lines the painter draws, or these lines do not fit their room.
 """
 
 from __future__ import annotations
@@ -12,14 +18,21 @@ from collections.abc import Iterator
 
 import pytest
 from composer_desk import Desk
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QComboBox,
     QLabel,
+    QLineEdit,
+    QListView,
     QStyle,
     QStyleOptionComboBox,
+    QStyleOptionFrame,
+    QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -27,6 +40,8 @@ from pytestqt.qtbot import QtBot
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
 from stopcamb_desk.ui.elided import ElidedLabel
 from stopcamb_desk.ui.login import LoginDialog
+from stopcamb_desk.ui.map.canvas import MapCanvas
+from stopcamb_desk.ui.map.texts import TextLines
 from stopcamb_desk.ui.theme import apply_theme
 from stopcamb_desk.ui.views import VIEW_KEYS
 
@@ -34,6 +49,11 @@ SIZES = ((1280, 800), (1366, 768))
 ROLES = ("admin", "opp34", "chef74")
 # Shortened on purpose: the end of a long path says enough, the tooltip has it whole.
 ELISION_ALLOWED = {"databaseLabel"}
+# Free text cut on purpose (table, column heading): the row's detail pane shows it whole.
+CUT_COLUMNS_ALLOWED = {("historyTable", "Texte"), ("surLesTelephones", "Alerte")}
+WITH_TEXT = QLabel | QAbstractButton | QComboBox | QLineEdit
+LINE_EDIT_PADDING = 2  # pixels QLineEdit keeps on each side of its text (qlineedit_p.h)
+ROWS_CHECKED = 1000  # as many as Qt measures to size a column to its contents
 
 
 @pytest.fixture
@@ -56,6 +76,19 @@ def _needed_width(widget: QWidget) -> int:
         return widget.sizeHint().width()
     if isinstance(widget, QAbstractButton):
         return widget.sizeHint().width() if widget.text() else 0
+    if isinstance(widget, QLineEdit) and widget.isReadOnly() and widget.text():
+        option = QStyleOptionFrame()
+        widget.initStyleOption(option)
+        margins = widget.textMargins()
+        text = QSize(
+            widget.fontMetrics().horizontalAdvance(widget.text())
+            + margins.left()
+            + margins.right()
+            + 2 * LINE_EDIT_PADDING,
+            widget.fontMetrics().height(),
+        )
+        style = widget.style()
+        return style.sizeFromContents(QStyle.ContentsType.CT_LineEdit, option, text, widget).width()
     if isinstance(widget, QComboBox) and not widget.isEditable():
         option = QStyleOptionComboBox()
         widget.initStyleOption(option)
@@ -85,7 +118,7 @@ def clipped(window: QWidget) -> list[str]:
     """« what — its width / what it needs » for each widget whose text does not fit."""
     problems: list[str] = []
     for widget in window.findChildren(QWidget):
-        if not widget.isVisible() or not isinstance(widget, QLabel | QAbstractButton | QComboBox):
+        if not widget.isVisible() or not isinstance(widget, WITH_TEXT):
             continue
         needed = _needed_width(widget)
         shown = min(widget.width(), _shown_width(widget, window))
@@ -93,6 +126,113 @@ def clipped(window: QWidget) -> list[str]:
             text = widget.currentText() if isinstance(widget, QComboBox) else widget.text()
             name = widget.objectName() or type(widget).__name__
             problems.append(f"{name} « {text[:60]} » : {shown} px sur {needed}")
+    return problems
+
+
+def _cell_needs(table: QTableView, index: QModelIndex) -> QSize:
+    """The size the cell's text needs in its column: one line, or its lines when wrapped."""
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    option.rect = QRect(0, 0, table.columnWidth(index.column()), table.rowHeight(index.row()))
+    return table.itemDelegateForIndex(index).sizeHint(option, index)
+
+
+def _cut_columns(table: QTableView) -> list[str]:
+    """Columns narrower than their heading or a cell; rows too low for a cell's lines."""
+    name = table.objectName() or type(table).__name__
+    model, header = table.model(), table.horizontalHeader()
+    grid = 1 if table.showGrid() else 0
+    problems: list[str] = []
+    for column in range(model.columnCount()):
+        heading = str(model.headerData(column, Qt.Orientation.Horizontal) or column + 1)
+        if table.isColumnHidden(column) or (name, heading) in CUT_COLUMNS_ALLOWED:
+            continue
+        room = table.viewport().width() - header.sectionViewportPosition(column)
+        shown = min(header.sectionSize(column), room) - grid
+        needed = header.sectionSizeHint(column) - grid if not header.isHidden() else 0
+        low = 0
+        for row in range(min(model.rowCount(), ROWS_CHECKED)):
+            cell = _cell_needs(table, model.index(row, column))
+            needed = max(needed, cell.width())
+            low += cell.height() > table.rowHeight(row) + 1
+        if shown + 1 < needed:
+            problems.append(f"{name} colonne « {heading} » : {shown} px sur {needed}")
+        if low:
+            problems.append(f"{name} colonne « {heading} » : {low} ligne(s) trop basse(s)")
+    return problems
+
+
+def _cut_items(listing: QListView) -> list[str]:
+    """Items of a list that does not wrap, wider than the list."""
+    if listing.wordWrap():
+        return []
+    name = listing.objectName() or type(listing).__name__
+    model, room = listing.model(), listing.viewport().width()
+    problems: list[str] = []
+    for row in range(model.rowCount()):
+        index = model.index(row, listing.modelColumn())
+        needed = listing.visualRect(index).left() + listing.sizeHintForIndex(index).width()
+        if listing.isRowHidden(row) or needed <= room + 1:
+            continue
+        problems.append(f"{name} « {str(index.data())[:60]} » : {room} px sur {needed}")
+    return problems
+
+
+def cut_cells(window: QWidget) -> list[str]:
+    """« what — its width / what it needs » for each table or list whose text does not fit."""
+    problems: list[str] = []
+    for view in window.findChildren(QAbstractItemView):
+        if not view.isVisible() or view.model() is None:
+            continue
+        if view.horizontalScrollBar().isVisible():
+            name = view.objectName() or type(view).__name__
+            problems.append(f"{name} : barre de défilement horizontale")
+        if isinstance(view, QTableView):
+            problems += _cut_columns(view)
+        elif isinstance(view, QListView):
+            problems += _cut_items(view)
+    return problems
+
+
+def _cut_lines(what: str, text: TextLines, room: float) -> list[str]:
+    """``text`` is cut when its lines do not give it back whole, or one is wider than ``room``."""
+    problems = []
+    if "".join(text.lines).replace(" ", "") != text.text.replace(" ", ""):
+        problems.append(f"{what} « {text.text[:60]} » coupé : {text.lines}")
+    metrics = QFontMetricsF(text.font)
+    for line in text.lines:
+        if metrics.horizontalAdvance(line) > min(room, text.width) + 0.5:
+            problems.append(f"{what} « {line[:60]} » : plus large que ses {room:.0f} px")
+    return problems
+
+
+def cut_map_texts(window: QWidget) -> list[str]:
+    """Title, subtitle, source or legend row of a shown map not whole in the room it has."""
+    problems: list[str] = []
+    for canvas in window.findChildren(MapCanvas):
+        if not canvas.isVisible():
+            continue
+        composition = canvas.composition()
+        if composition is None:
+            problems.append("carte non préparée")
+            continue
+        sheet, texts, legend = composition.sheet, composition.texts, composition.legend
+        problems += _cut_lines("titre", texts.title, sheet.title.width())
+        problems += _cut_lines("sous-titre", texts.subtitle, sheet.title.width())
+        problems += _cut_lines("source", texts.source, sheet.footer.width())
+        for placed in legend.rows:
+            room = sheet.legend.width() - placed.indent
+            problems += _cut_lines("légende", placed.text, room)
+        for what, rect, needed in (
+            ("titre et sous-titre", sheet.title, texts.heading_height),
+            ("source", sheet.footer, texts.source.height),
+            ("légende", sheet.legend, legend.height),
+        ):
+            if rect.height() + 0.5 < needed:
+                problems.append(f"{what} : {rect.height():.0f} px de haut sur {needed:.0f}")
+        for frame in sheet.frames:
+            if frame.rect.intersects(sheet.legend):
+                problems.append(f"légende sous le cadre « {frame.caption or frame.key} »")
     return problems
 
 
@@ -119,6 +259,8 @@ def test_every_view_of_every_role_shows_its_whole_text(
             if window.size() != QSize(*size):
                 problems.append(f"{login} / {key} : fenêtre forcée à {window.size().toTuple()}")
             problems += [f"{login} / {key} : {p}" for p in clipped(window)]
+            problems += [f"{login} / {key} : {p}" for p in cut_cells(window)]
+            problems += [f"{login} / {key} : {p}" for p in cut_map_texts(window)]
             seen.add(key)
         window.close()
     assert seen == set(VIEW_KEYS)
@@ -145,6 +287,7 @@ def test_a_blocked_alert_and_a_brigade_search_show_their_whole_text(
     QApplication.processEvents()
     assert brigades.results.count() > 0  # type: ignore[attr-defined]
     assert clipped(window) == []
+    assert cut_cells(window) == []
 
 
 def test_the_login_window_shows_every_demo_account_after_a_wrong_password(
@@ -160,6 +303,7 @@ def test_the_login_window_shows_every_demo_account_after_a_wrong_password(
     )
     QApplication.processEvents()
     assert clipped(dialog) == []
+    assert cut_cells(dialog) == []
     assert dialog.demo_box is not None
     table = dialog.demo_box.table
     for row, account in enumerate(DEMO_ACCOUNTS):

@@ -124,7 +124,7 @@ def test_colour_and_legend_follow_the_period_and_exercises(qtbot, db: Database) 
     assert canvas.scene.alerts("74") == 1  # 7 days, exercises excluded
     image = canvas.grab().toImage()
     assert pixel(image, view, "74") == canvas.scene.classes.fill(1) != ZERO_FILL
-    legend = [row.text for row in canvas.composition().legend]  # type: ignore[union-attr]
+    legend = [placed.row.text for placed in canvas.composition().legend.rows]  # type: ignore[union-attr]
     assert legend[:3] == ["Alertes envoyées", "Aucune alerte", "1 alerte"]
     assert "Alerte affichée" in legend and "Message de retrait affiché" in legend
     assert "MEYTHET, nombreux cambriolages" in view.status.text()

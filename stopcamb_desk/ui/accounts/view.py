@@ -211,6 +211,7 @@ class AccountsView(QWidget):
         self.table.resizeColumnsToContents()
         if self.table.columnWidth(DEPARTEMENTS_COLUMN) > DEPARTEMENTS_WIDTH:
             self.table.setColumnWidth(DEPARTEMENTS_COLUMN, DEPARTEMENTS_WIDTH)
+        self.table.resizeRowsToContents()  # a long list of départements on two lines, whole
         self.table.clearSelection()
         logins = [row.login for row in rows]
         if rows:

@@ -7,10 +7,11 @@ the service's reason per field; a swapped latitude/longitude gets a one-click fi
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -33,6 +34,7 @@ LINE_FIELDS: tuple[tuple[str, str], ...] = (
     ("commune", "Commune"),
     ("url", "Site / page"),
 )
+NO_BRIGADE = "<b>Fiche de la brigade</b> — sélectionnez une ligne du tableau."
 READ_ONLY_TEXT = (
     "Lecture seule : " + PERMISSION_REFUSALS[Permission.EDIT_BRIGADES] + " Si une information "
     "est fausse (téléphone, horaires), signalez-la à votre administrateur."
@@ -51,26 +53,22 @@ class BrigadeForm(QWidget):
         self.setObjectName("brigadeForm")
         self.editable = principal.can(Permission.EDIT_BRIGADES)
         self.brigade: Brigade | None = None
-        self.heading = QLabel("<b>Fiche de la brigade</b> — sélectionnez une ligne du tableau.")
+        self.heading = QLabel(NO_BRIGADE)
         self.heading.setWordWrap(True)
-        self.fields: dict[str, QLineEdit] = {}
+        self.fields: dict[str, Field] = {}
         form = QFormLayout()
         for name, label in LINE_FIELDS:
-            edit = QLineEdit()
-            edit.setAccessibleName(label)
-            edit.setReadOnly(not self.editable)
-            self.fields[name] = edit
-            form.addRow(label, edit)
+            self.fields[name] = _field(self.editable, label)
+            form.addRow(label, self.fields[name])
         self.horaires = QPlainTextEdit()
         self.horaires.setAccessibleName("Horaires d'accueil")
         self.horaires.setReadOnly(not self.editable)
         self.horaires.setPlaceholderText("Un jour par ligne, ex. : Lundi : 8h00-12h00 14h00-18h00")
-        form.addRow("Horaires d'accueil", self.horaires)
-        self.position = QLineEdit()
+        form.addRow("Horaires", self.horaires)  # short: the width goes to the fields
+        self.position = _field(self.editable, "Position (latitude, longitude)")
         self.position.setObjectName("brigadePosition")
-        self.position.setAccessibleName("Position (latitude, longitude)")
-        self.position.setPlaceholderText("latitude, longitude — ex. 43,6756, 4,1360")
-        self.position.setReadOnly(not self.editable)
+        if isinstance(self.position, QLineEdit):
+            self.position.setPlaceholderText("latitude, longitude — ex. 43,6756, 4,1360")
         self.geocode_button = QPushButton("&Géocoder l'adresse")
         self.geocode_button.setToolTip(
             "Cherche la position de l'adresse auprès du service de géocodage (adresse.data.gouv.fr "
@@ -83,7 +81,11 @@ class BrigadeForm(QWidget):
             form.addRow("", self.geocode_button)
         self.opening = QLabel("")
         self.opening.setObjectName("brigadeOpening")
+        self.opening.setWordWrap(True)
         form.addRow("Accueil", self.opening)
+        # Read only, the unit's name is the heading, on as many lines as it takes: a field
+        # beside the table would cut « Brigade territoriale autonome de Saint-Julien-… ».
+        form.setRowVisible(self.fields["service"], self.editable)
 
         self.read_only = QLabel(READ_ONLY_TEXT)
         self.read_only.setObjectName("brigadeReadOnly")
@@ -91,7 +93,9 @@ class BrigadeForm(QWidget):
         self.read_only.setVisible(not self.editable)
         if not self.editable:
             self.setStyleSheet(
-                "QLineEdit, QPlainTextEdit { background: #eeeeee; border: 1px solid #c8c8c8; }"
+                'QLabel[field="true"], QPlainTextEdit { background: #eeeeee; '
+                "border: 1px solid #c8c8c8; }"
+                'QLabel[field="true"] { padding: 3px; }'
             )
         self.feedback = QLabel("")
         self.feedback.setObjectName("brigadeFeedback")
@@ -107,10 +111,10 @@ class BrigadeForm(QWidget):
         self.reload_button = QPushButton("&Recharger la fiche")
         self.reload_button.setToolTip("Relit la fiche telle qu'elle est enregistrée dans la base")
         self.reload_button.clicked.connect(self.reload_requested)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.reload_button)
-        buttons.addStretch(1)
+        # One above the other: side by side they would widen the fiche and narrow the table.
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.save_button.setVisible(self.editable)
         self.reload_button.setVisible(self.editable)
 
@@ -127,10 +131,9 @@ class BrigadeForm(QWidget):
 
     def show_brigade(self, brigade: Brigade | None, opening: str = "") -> None:
         self.brigade = brigade
-        for name, edit in self.fields.items():
-            edit.setText(getattr(brigade, name) if brigade else "")
-            edit.setCursorPosition(0)
-            edit.setEnabled(brigade is not None)
+        for name, field in self.fields.items():
+            _show(field, getattr(brigade, name) if brigade else "")
+            field.setEnabled(brigade is not None)
         self.horaires.setPlainText(brigade.horaires if brigade else "")
         self.horaires.setEnabled(brigade is not None)
         for widget in (self.save_button, self.reload_button, self.position, self.geocode_button):
@@ -138,16 +141,17 @@ class BrigadeForm(QWidget):
         self.show_problems([])
         self.opening.setText(opening)
         if brigade is None:
+            self.heading.setText(NO_BRIGADE)
             self.position.setText("")
             return
         self.heading.setText(
-            f"<b>Fiche de la brigade</b> n° {brigade.id} (département {brigade.departement})"
+            f"<b>{escape(brigade.service)}</b><br>"
+            f"Fiche de la brigade n° {brigade.id} (département {brigade.departement})"
         )
         self.set_position(brigade.lat, brigade.lon)
 
     def set_position(self, lat: float | None, lon: float | None) -> None:
-        self.position.setText(position_text(lat, lon))
-        self.position.setCursorPosition(0)
+        _show(self.position, position_text(lat, lon))
         if lat is None and not self.editable:
             self.position.setText("non renseignée (absente de la carte)")
 
@@ -221,6 +225,35 @@ class BrigadeForm(QWidget):
             self.set_feedback("Le nom de l'unité ne peut pas être vide.", error=True)
             return
         self.save_requested.emit(changes)
+
+
+Field = QLineEdit | QLabel
+
+
+def _field(editable: bool, name: str) -> Field:
+    """A line to edit; for a reader, the text whole, on as many lines as it takes (a line
+    edit beside the table would cut a long address), selectable to copy it."""
+    if editable:
+        edit = QLineEdit()
+        edit.setAccessibleName(name)
+        return edit
+    shown = QLabel()
+    shown.setProperty("field", True)
+    shown.setAccessibleName(name)
+    shown.setWordWrap(True)
+    shown.setTextFormat(Qt.TextFormat.PlainText)
+    shown.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    shown.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return shown
+
+
+def _show(field: Field, text: str) -> None:
+    field.setText(text)
+    if isinstance(field, QLineEdit):
+        field.setCursorPosition(0)  # the start of a long address, not its end
 
 
 def position_text(lat: float | None, lon: float | None) -> str:

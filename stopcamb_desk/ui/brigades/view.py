@@ -150,15 +150,15 @@ class BrigadesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        # A long unit or commune name goes on to a second line of its row rather than being
+        # cut: « BTA de Saint-Julien-en-Genevois » is read whole at 1280 pixels.
+        self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 130)
-        # « fermée, ouvre samedi à 8h00 » read whole: when the public is received matters.
-        header.setSectionResizeMode(OPENING_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 3, OPENING_COLUMN):  # name, commune, « fermée, ouvre samedi à 8h00 »
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.count = QLabel("")
 
@@ -177,7 +177,7 @@ class BrigadesView(QWidget):
         split.addWidget(left)
         split.addWidget(self.form)
         split.setStretchFactor(0, 1)
-        split.setSizes([800, 360])
+        split.setSizes([760, 300])
 
         self.message = QLabel("")
         self.message.setObjectName("brigadesMessage")

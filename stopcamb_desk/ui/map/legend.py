@@ -1,11 +1,15 @@
-"""The map legend, painted on the sheet (so that a PNG or a PDF carries it too)."""
+"""The map legend, painted on the sheet (so that a PNG or a PDF carries it too).
+
+:func:`lay_out_legend` breaks each row into lines at the rail's width (``sheet.rail_width``)
+and gives the legend its height; :func:`paint_legend` draws those lines: a row never cut.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 
 from stopcamb_desk.domain.status import PHONES_ALERT, PHONES_RETRACTION
@@ -25,6 +29,7 @@ from stopcamb_desk.ui.map.symbols import (
     pen,
     phone_box,
 )
+from stopcamb_desk.ui.map.texts import TextLines, paint_lines, text_lines
 
 OUTSIDE_TEXT = "Hors de vos départements"
 BRIGADE_TEXT = "Brigade"
@@ -32,6 +37,8 @@ NEAREST_TEXT = "Brigade la plus proche du clic"
 MARK_TEXT = "Commune recherchée"
 HEADING = "Alertes envoyées"
 PHONES_HEADING = "Sur les téléphones"
+LINE_SPACING = 1.12  # × the font's height, from one line of the legend to the next
+SWATCH_WIDTH = 1.6  # × the font's height
 
 Swatch = Callable[[QPainter, QRectF], None]
 
@@ -98,50 +105,55 @@ def legend_rows(scene: MapScene, *, brigades: bool, nearest: bool, mark: bool) -
     return rows
 
 
-def legend_font(base: QFont) -> QFont:
-    font = QFont(base)
-    font.setPointSizeF(base.pointSizeF() * 0.78)
-    return font
+@dataclass(frozen=True)
+class PlacedRow:
+    """A legend row laid out, from the legend's top left: its ``text`` in lines, ``top``
+    pixels down, ``indent`` pixels right (after the swatch, drawn in ``swatch_box``)."""
+
+    row: LegendRow
+    text: TextLines
+    top: float
+    indent: float
+    swatch_box: QRectF | None
 
 
-def legend_height(rows: list[LegendRow], font: QFont) -> float:
-    line = QFontMetricsF(font).height()
-    headings = sum(1 for r in rows if r.swatch is None)
-    return (len(rows) + 0.35 * headings) * line * 1.12 + 0.5 * line
+@dataclass(frozen=True)
+class Legend:
+    """The rows laid out ``width`` pixels wide; ``height`` pixels with the space below."""
+
+    rows: tuple[PlacedRow, ...]
+    width: float
+    height: float
 
 
-def paint_legend(painter: QPainter, rect: QRectF, rows: list[LegendRow], font: QFont) -> None:
-    painter.save()
-    metrics = QFontMetricsF(font)
-    line = metrics.height() * 1.12
+def lay_out_legend(rows: list[LegendRow], font: QFont, width: float) -> Legend:
+    """``rows`` in ``width`` pixels: a text too long for its line goes on to the next one."""
     bold = QFont(font)
     bold.setBold(True)
-    swatch_w = 1.6 * metrics.height()
-    y = rect.top()
+    height = QFontMetricsF(font).height()
+    line = height * LINE_SPACING
+    indent = (SWATCH_WIDTH + 0.5) * height
+    placed: list[PlacedRow] = []
+    y = 0.0
     for n, row in enumerate(rows):
         if row.swatch is None:
             y += 0.35 * line if n else 0.0
-            painter.setFont(bold)
-            painter.setPen(INK)
-            text_rect = QRectF(rect.left(), y, rect.width(), line)
-            painter.drawText(
-                text_rect, Qt.AlignmentFlag.AlignVCenter, _elided(bold, row.text, rect)
-            )
+            text = text_lines(row.text, bold, width, LINE_SPACING)
+            placed.append(PlacedRow(row, text, y, 0.0, None))
         else:
-            box = QRectF(rect.left(), y + line * 0.14, swatch_w, line * 0.72)
-            row.swatch(painter, box)
-            painter.setFont(font)
-            painter.setPen(MUTED if row.text == OUTSIDE_TEXT else INK)
-            text_rect = QRectF(box.right() + 0.5 * metrics.height(), y, rect.width(), line)
-            text_rect.setRight(rect.right())
-            painter.drawText(
-                text_rect,
-                Qt.AlignmentFlag.AlignVCenter,
-                metrics.elidedText(row.text, Qt.TextElideMode.ElideRight, text_rect.width()),
-            )
-        y += line
+            text = text_lines(row.text, font, width - indent, LINE_SPACING)
+            box = QRectF(0.0, y + line * 0.14, SWATCH_WIDTH * height, line * 0.72)
+            placed.append(PlacedRow(row, text, y, indent, box))
+        y += text.height
+    return Legend(tuple(placed), width, y + 0.5 * line)
+
+
+def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
+    painter.save()
+    for placed in legend.rows:
+        row = placed.row
+        if row.swatch is not None and placed.swatch_box is not None:
+            row.swatch(painter, placed.swatch_box.translated(rect.topLeft()))
+        painter.setPen(MUTED if row.text == OUTSIDE_TEXT else INK)
+        paint_lines(painter, placed.text, rect.left() + placed.indent, rect.top() + placed.top)
     painter.restore()
-
-
-def _elided(font: QFont, text: str, rect: QRectF) -> str:
-    return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())

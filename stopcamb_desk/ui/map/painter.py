@@ -1,9 +1,9 @@
 """Composes and paints a map sheet on any ``QPainter``: the widget, a PNG, an A4 PDF.
 
-:func:`compose` does the geometry that depends on the sheet's size and zoom (layout, frame
-transforms, label placement); :func:`paint_sheet` only draws what it computed, with the paths
-prepared off the GUI thread (``paths.py``). The canvas keeps the last composition for
-hit-testing, so what the pointer finds is what was painted.
+:func:`compose` does the geometry that depends on the sheet's size and zoom (the lines of the
+texts and of the legend, layout, frame transforms, label placement); :func:`paint_sheet` only
+draws what it computed, with the paths prepared off the GUI thread (``paths.py``). The canvas
+keeps the last composition for hit-testing, so what the pointer finds is what was painted.
 """
 
 from __future__ import annotations
@@ -17,8 +17,13 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.ui.map.labels import LabelSpec, PlacedLabel, leader_end, place_labels
-from stopcamb_desk.ui.map.legend import LegendRow, legend_font, legend_height, legend_rows
-from stopcamb_desk.ui.map.legend import paint_legend as paint_legend_rows
+from stopcamb_desk.ui.map.legend import (
+    LINE_SPACING,
+    Legend,
+    lay_out_legend,
+    legend_rows,
+    paint_legend,
+)
 from stopcamb_desk.ui.map.paths import AreaPaths
 from stopcamb_desk.ui.map.scene import MapScene, Marker
 from stopcamb_desk.ui.map.sheet import (
@@ -30,11 +35,13 @@ from stopcamb_desk.ui.map.sheet import (
     Frame,
     Measures,
     Sheet,
+    band_width,
     bounds_center,
     fit_scale,
     focus_sheet,
     frame_transform,
     national_sheet,
+    rail_width,
 )
 from stopcamb_desk.ui.map.symbols import (
     BORDER,
@@ -56,6 +63,7 @@ from stopcamb_desk.ui.map.symbols import (
     pen,
     phone_box,
 )
+from stopcamb_desk.ui.map.texts import Fonts, SheetTexts, paint_sheet_texts, sheet_texts
 from stopcamb_desk.ui.theme import NAVY
 
 MIN_ZOOM, MAX_ZOOM = 0.25, 600.0  # relative to the fitted view
@@ -120,12 +128,14 @@ class FrameView:
 
 @dataclass
 class Composition:
-    """One sheet at one size and zoom: everything painting and hit-testing need."""
+    """One sheet at one size and zoom: everything painting and hit-testing need, down to the
+    lines of each text."""
 
     sheet: Sheet
     views: list[FrameView]
     labels: list[PlacedLabel]
-    legend: list[LegendRow]
+    legend: Legend
+    texts: SheetTexts
     markers: list[tuple[Marker, QPointF]] = field(default_factory=list)
 
     @property
@@ -164,40 +174,6 @@ class Composition:
         return best[1] if best else None
 
 
-# -- fonts --------------------------------------------------------------------------------------
-def _font(base: QFont, factor: float, *, bold: bool = False, italic: bool = False) -> QFont:
-    font = QFont(base)
-    font.setPointSizeF(base.pointSizeF() * factor)
-    font.setBold(bold)
-    font.setItalic(italic)
-    return font
-
-
-@dataclass(frozen=True)
-class Fonts:
-    title: QFont
-    subtitle: QFont
-    legend: QFont
-    code: QFont  # national map codes
-    focus: QFont  # the operator's département names
-    neighbour: QFont
-    caption: QFont
-    footer: QFont
-
-    @classmethod
-    def of(cls, base: QFont) -> Fonts:
-        return cls(
-            title=_font(base, 1.15, bold=True),
-            subtitle=_font(base, 0.8),
-            legend=legend_font(base),
-            code=_font(base, 0.66, bold=True),
-            focus=_font(base, 0.92, bold=True),
-            neighbour=_font(base, 0.7, italic=True),
-            caption=_font(base, 0.62),
-            footer=_font(base, 0.6),
-        )
-
-
 # -- composition ----------------------------------------------------------------------------
 def compose(
     rect: QRectF,
@@ -208,17 +184,22 @@ def compose(
     overlay: Overlay | None = None,
 ) -> Composition:
     fonts = Fonts.of(base_font)
-    line = QFontMetricsF(fonts.legend).height() * 1.12
+    line = QFontMetricsF(fonts.legend).height() * LINE_SPACING
     overlay = overlay or Overlay()
     metropole = tuple(paths[METROPOLE].paths) if METROPOLE in paths else ()
+    texts = sheet_texts(scene, fonts, band_width(rect, line))
+    rail = rail_width(rect, line, scene.national)
+
+    def laid_out(legend: Legend) -> tuple[Sheet, list[FrameView]]:
+        measures = Measures(line, legend.height, texts.heading_height, texts.source.height)
+        sheet = _layout(rect, scene, measures, metropole)
+        return sheet, _views(sheet, paths, view)
+
     # Brigades are drawn only at a département's scale: the legend row depends on it, and the
     # layout on the legend; one pass with a guess, then the real one.
-    footer_w = QFontMetricsF(fonts.footer).horizontalAdvance(scene.footer())
-    footer_lines = 1 if footer_w < rect.width() - 1.4 * line else 2
     rows = legend_rows(scene, brigades=False, nearest=False, mark=overlay.mark is not None)
-    measures = Measures(line, legend_height(rows, fonts.legend), footer_lines)
-    sheet = _layout(rect, scene, measures, metropole)
-    views = _views(sheet, paths, view)
+    legend = lay_out_legend(rows, fonts.legend, rail)
+    sheet, views = laid_out(legend)
     shows_brigades = bool(scene.markers) and views[0].scale >= BRIGADES_MIN_SCALE
     if shows_brigades:
         rows = legend_rows(
@@ -227,12 +208,11 @@ def compose(
             nearest=overlay.nearest_key is not None,
             mark=overlay.mark is not None,
         )
-        measures = Measures(line, legend_height(rows, fonts.legend), footer_lines)
-        sheet = _layout(rect, scene, measures, metropole)
-        views = _views(sheet, paths, view)
+        legend = lay_out_legend(rows, fonts.legend, rail)
+        sheet, views = laid_out(legend)
     markers = _markers(views[0], scene.markers) if shows_brigades else []
     labels = _labels(views, scene, fonts, markers, overlay)
-    return Composition(sheet, views, labels, rows, markers)
+    return Composition(sheet, views, labels, legend, texts, markers)
 
 
 def _layout(rect: QRectF, scene: MapScene, measures: Measures, metropole: tuple[str, ...]) -> Sheet:
@@ -440,8 +420,9 @@ def paint_sheet(
     _paint_marks(painter, composition.main, overlay)
     for view in composition.views:
         _paint_frame_edge(painter, view, fonts)
-    _paint_titles(painter, composition.sheet, scene, fonts)
-    paint_legend_rows(painter, composition.sheet.legend, composition.legend, fonts.legend)
+    sheet = composition.sheet
+    paint_sheet_texts(painter, composition.texts, sheet.title, sheet.footer)
+    paint_legend(painter, sheet.legend, composition.legend)
     painter.restore()
 
 
@@ -595,40 +576,4 @@ def _paint_marks(painter: QPainter, main: FrameView, overlay: Overlay) -> None:
         painter.drawRoundedRect(box, 4, 4)
         painter.setPen(MARK)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
-    painter.restore()
-
-
-def _fitted(font: QFont, text: str, width: float, smallest: float = 0.82) -> QFont:
-    """``font``, made smaller (down to ``smallest`` of its size) until ``text`` fits."""
-    fitted = QFont(font)
-    size = font.pointSizeF()
-    while (
-        QFontMetricsF(fitted).horizontalAdvance(text) > width
-        and fitted.pointSizeF() > size * smallest
-    ):
-        fitted.setPointSizeF(fitted.pointSizeF() - 0.25)
-    return fitted
-
-
-def _paint_titles(painter: QPainter, sheet: Sheet, scene: MapScene, fonts: Fonts) -> None:
-    painter.save()
-    rect = sheet.title
-    left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    title_font = _fitted(fonts.title, scene.title(), rect.width())
-    title_m = QFontMetricsF(title_font)
-    painter.setPen(QColor(NAVY))
-    painter.setFont(title_font)
-    top = QRectF(rect.left(), rect.top(), rect.width(), title_m.height())
-    painter.drawText(
-        top, left, title_m.elidedText(scene.title(), Qt.TextElideMode.ElideRight, rect.width())
-    )
-    sub_m = QFontMetricsF(fonts.subtitle)
-    painter.setPen(MUTED)
-    painter.setFont(fonts.subtitle)
-    sub = QRectF(rect.left(), top.bottom() + 2, rect.width(), sub_m.height())
-    painter.drawText(
-        sub, left, sub_m.elidedText(scene.subtitle(), Qt.TextElideMode.ElideRight, rect.width())
-    )
-    painter.setFont(fonts.footer)
-    painter.drawText(sheet.footer, left | Qt.TextFlag.TextWordWrap, scene.footer())
     painter.restore()

@@ -10,7 +10,9 @@ Two layouts:
   frame, their neighbours around; the rail holds the legend and a small locator map of France.
 
 Everything is measured in multiples of the text line height, so the same layout serves the
-widget, a PNG and an A4 PDF.
+widget, a PNG and an A4 PDF. The texts are broken into lines first, at the widths given by
+:func:`band_width` (title, subtitle, source) and :func:`rail_width` (legend); the title band,
+the footer and the legend then take the height of their lines.
 """
 
 from __future__ import annotations
@@ -51,11 +53,13 @@ class Frame:
 
 @dataclass(frozen=True, slots=True)
 class Measures:
-    """What the layout needs from the text: line height, legend height, source lines."""
+    """What the layout needs from the text laid out in lines: the legend's line height, the
+    heights of the legend, of the title and subtitle, of the source lines."""
 
     line: float
     legend_height: float
-    footer_lines: int = 1
+    heading_height: float
+    footer_height: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +78,31 @@ class Sheet:
         return next((f for f in self.frames if f.key == key), None)
 
 
-def _bands(rect: QRectF, line: float, footer_lines: int) -> tuple[QRectF, QRectF, QRectF]:
-    """Title band, body, footer (source lines)."""
-    pad = 0.6 * line
-    title_h = 2.7 * line
-    footer_h = (0.4 + 0.95 * footer_lines) * line
-    title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, rect.width() - 2 * pad, title_h)
-    footer = QRectF(rect.left() + pad, rect.bottom() - footer_h, rect.width() - 2 * pad, footer_h)
-    body = QRectF(
-        rect.left() + pad, title.bottom(), rect.width() - 2 * pad, footer.top() - title.bottom()
-    )
+def _pad(line: float) -> float:
+    return 0.6 * line
+
+
+def band_width(rect: QRectF, line: float) -> float:
+    """Width of the title band, the body and the footer of a sheet ``rect``."""
+    return rect.width() - 2 * _pad(line)
+
+
+def rail_width(rect: QRectF, line: float, national: bool) -> float:
+    """Width of the rail on the left (legend, insets) of a sheet ``rect``."""
+    width = min(max(0.27 * band_width(rect, line), 10.5 * line), 16 * line)
+    return width if national else 0.9 * width
+
+
+def _bands(rect: QRectF, measures: Measures) -> tuple[QRectF, QRectF, QRectF]:
+    """Title band (title and subtitle, as many lines as they take), body, footer (source)."""
+    line = measures.line
+    pad, width = _pad(line), band_width(rect, line)
+    title_h = measures.heading_height + 0.35 * line
+    footer_h = measures.footer_height + 0.6 * line
+    title = QRectF(rect.left() + pad, rect.top() + pad * 0.6, width, title_h)
+    footer = QRectF(rect.left() + pad, rect.bottom() - footer_h, width, footer_h)
+    body = QRectF(rect.left() + pad, title.bottom(), width, footer.top() - title.bottom())
     return title, body, footer
-
-
-def _rail_width(body: QRectF, line: float) -> float:
-    return min(max(0.27 * body.width(), 10.5 * line), 16 * line)
 
 
 def _captioned(
@@ -103,9 +117,9 @@ def _captioned(
 def national_sheet(rect: QRectF, measures: Measures, metropole: tuple[str, ...]) -> Sheet:
     """Metropolitan France, with the legend and the six insets in a rail on the left."""
     line, legend_height = measures.line, measures.legend_height
-    title, body, footer = _bands(rect, line, measures.footer_lines)
+    title, body, footer = _bands(rect, measures)
     gap = 0.5 * line
-    rail_w = _rail_width(body, line)
+    rail_w = rail_width(rect, line, national=True)
     legend = QRectF(body.left(), body.top(), rail_w, legend_height)
     insets_top = legend.bottom() + gap
     room = max(body.bottom() - insets_top, 6 * line)
@@ -142,9 +156,9 @@ def focus_sheet(
 ) -> Sheet:
     """The operator's département(s) large; legend and a locator map of France in the rail."""
     line, legend_height = measures.line, measures.legend_height
-    title, body, footer = _bands(rect, line, measures.footer_lines)
+    title, body, footer = _bands(rect, measures)
     gap = 0.5 * line
-    rail_w = _rail_width(body, line) * 0.9
+    rail_w = rail_width(rect, line, national=False)
     legend = QRectF(body.left(), body.top(), rail_w, legend_height)
     main_rect = QRectF(
         body.left() + rail_w + gap, body.top(), body.width() - rail_w - gap, body.height()

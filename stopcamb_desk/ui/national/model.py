@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor
 from stopcamb_desk.services.news_state import NewsRow, NewsStatus
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Statut", "Titre", "Créé le", "Publié le", "Retiré le")
+HEADERS = ("Statut", "Titre", "Depuis le")
+STATUS_COLUMN, TITLE_COLUMN, SINCE_COLUMN = range(len(HEADERS))
 STATUS_COLOURS = {
     NewsStatus.PUBLIEE: "#1b5e20",
     NewsStatus.A_PUBLIER: "#b00020",
@@ -25,6 +26,27 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def since(row: NewsRow) -> datetime:
+    """When the item took its status, as near as the row knows: « Publiée depuis le … »."""
+    moment = {
+        NewsStatus.PUBLIEE: row.published_at,
+        NewsStatus.RETIREE: row.withdrawn_at,
+        NewsStatus.A_PUBLIER: row.last_attempt_at,
+        NewsStatus.A_RETIRER: row.last_attempt_at or row.published_at,
+    }.get(row.status)
+    return moment or row.created_at
+
+
+def dates(row: NewsRow) -> str:
+    """« Créé le … », « Publié le … », « Retiré le … », those the item has, one a line."""
+    known = (
+        ("Créé le", row.created_at),
+        ("Publié le", row.published_at),
+        ("Retiré le", row.withdrawn_at),
+    )
+    return "\n".join(f"{what} {_when(moment)}" for what, moment in known if moment)
 
 
 class NewsTableModel(QAbstractTableModel):
@@ -61,17 +83,11 @@ class NewsTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.status_label,
-                row.title,
-                _when(row.created_at),
-                _when(row.published_at),
-                _when(row.withdrawn_at),
-            )[column]
+            return (row.status_label, row.title, _when(since(row)))[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.last_error:
                 return row.last_error
-            return row.body if column == 1 else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            return {TITLE_COLUMN: row.body, SINCE_COLUMN: dates(row)}.get(column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             return QColor(STATUS_COLOURS[row.status])
         return None

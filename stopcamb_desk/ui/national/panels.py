@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.services.news_state import NewsRow
 from stopcamb_desk.ui.national.card import FeedCard
 from stopcamb_desk.ui.national.editor import NewsEditor
-from stopcamb_desk.ui.national.model import ROW_ROLE, NewsTableModel
+from stopcamb_desk.ui.national.model import ROW_ROLE, TITLE_COLUMN, NewsTableModel
 
 
 class NewsListPanel(QWidget):
@@ -36,9 +36,14 @@ class NewsListPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Status and date whole on one line each; the title takes the rest of the width, on as
+        # many lines as it needs.
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel("Aucun article pour l'instant : rédigez le premier à droite.")
         self.empty.setWordWrap(True)
         self.new_button = QPushButton("&Nouvel article")

@@ -134,11 +134,19 @@ class NationalView(QWidget):
         self.prevention_button = self.preview_panel.prevention_button
         self.prevention_button.clicked.connect(self.compose_prevention)
 
+        # The articles above the editor, as wide as it: status, whole title and date side by
+        # side at 1280 pixels; the phone's preview beside them.
+        articles = QSplitter(Qt.Orientation.Vertical)
+        articles.setObjectName("articlesSplit")
+        articles.addWidget(self.list_panel)
+        articles.addWidget(self.editor_panel)
+        articles.setStretchFactor(1, 1)
+        articles.setSizes([200, 500])
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.list_panel)
-        split.addWidget(self.editor_panel)
+        split.addWidget(articles)
         split.addWidget(self.preview_panel)
-        split.setSizes([330, 430, 300])
+        split.setStretchFactor(0, 1)
+        split.setSizes([760, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(split, 1)

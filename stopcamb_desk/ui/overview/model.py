@@ -41,9 +41,11 @@ Getter = Callable[[OverviewRow], Any]
 COLUMNS: tuple[tuple[str, Getter, Getter], ...] = (
     ("Département", lambda r: f"{r.code} {r.nom}", lambda r: r.code),
     ("Alertes", lambda r: r.alerts, lambda r: r.alerts),
-    ("Téléphones (depuis)", lambda r: r.phones, lambda r: r.phone.age if r.phone else None),
+    ("Téléphones", lambda r: r.phones, lambda r: r.phone.age if r.phone else None),
 )
 NUMERIC = (1,)
+PHONES_COLUMN = 2
+PHONES_TIP = "Ce que les téléphones du département affichent, et depuis combien de temps"
 
 
 def overview_rows(activity: Activity, phones: Mapping[str, PhoneEntry]) -> list[OverviewRow]:
@@ -72,8 +74,12 @@ class OverviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole and section == PHONES_COLUMN:
+            return PHONES_TIP
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:

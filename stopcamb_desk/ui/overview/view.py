@@ -144,11 +144,11 @@ class OverviewView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
         small = self.table.font()
         small.setPointSizeF(small.pointSizeF() * 0.88)
         self.table.setFont(small)
-        self.table.verticalHeader().setDefaultSectionSize(int(small.pointSizeF() * 2.3))
+        # « Message de retrait affiché (12 j) » on two lines rather than cut.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

@@ -15,9 +15,10 @@ from enum import StrEnum
 from functools import cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QTextLayout, QTextOption
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF
 
 from stopcamb_desk.domain.rules.text import count_graphemes
+from stopcamb_desk.ui.wrapping import line_spans
 
 UNITS = 4
 """Layout resolution: 4 font pixels per phone point/dp (keeps fractional advances)."""
@@ -212,19 +213,7 @@ def fit_text(text: str, font: QFont, width_units: float, max_lines: int | None) 
     with tail truncation.
     """
     width = width_units * UNITS
-    layout = QTextLayout(text, font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    layout.setTextOption(option)
-    spans: list[tuple[int, int]] = []
-    layout.beginLayout()
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        spans.append((line.textStart(), line.textLength()))
-    layout.endLayout()
+    spans = line_spans(text, font, width)
     total = count_graphemes(text)
     if max_lines is None or len(spans) <= max_lines:
         lines = tuple(text[s : s + n].rstrip(" \u2028") for s, n in spans)
