@@ -10,8 +10,8 @@ minutes and gigabytes; its figure is measured on the cap and extrapolated linear
 such). Goals (issue 5): first page and filter < 100 ms, next page < 20 ms, NOTIFY < 1 s; the
 national overview's 30 days (issue 13, one aggregate query) < 100 ms. A text search must be no
 slower than the same page filtered by the former scan, ``text ILIKE`` (issue 11): the run fails
-otherwise. Both run in turns, 10 times each: PostgreSQL then sees prepared statements, as a
-desk does.
+otherwise. Both run in turns, 10 times each at least: PostgreSQL then sees prepared
+statements, as a desk does.
 """
 
 from __future__ import annotations
@@ -184,13 +184,18 @@ def median_ms(fn: Callable[[], object], repeat: int = 7) -> float:
 
 
 def paired_median_ms(
-    ours: Callable[[], object], base: Callable[[], object], repeat: int = 9
+    ours: Callable[[], object], base: Callable[[], object], repeat: int = 9, budget_s: float = 2.0
 ) -> tuple[float, float]:
-    """Medians of both, run in turns: on a shared machine a burst of load hits both alike."""
+    """Medians of both, run in turns (on a shared machine a burst of load hits both alike):
+    ``repeat`` times, more while under ``budget_s`` (up to 200: a few ms apart, a handful of
+    runs would be noise)."""
     ours()  # warm-up (plans, caches)
     base()
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
+    start = time.perf_counter()
+    while len(times[0]) < repeat or (
+        time.perf_counter() - start < budget_s and len(times[0]) < 200
+    ):
         for fn, spent in zip((ours, base), times, strict=True):
             t0 = time.perf_counter()
             fn()

@@ -139,8 +139,8 @@ _PG_FOLDED = literal_column(f"{Alert.__tablename__}.{search.PG_COLUMN}", String)
 _NEWEST = "newest"
 _NEWEST_COLUMNS = tuple(literal_column(f"{_NEWEST}.{c.name}", c.type) for c in _ROW_COLUMNS)
 _NEWEST_FOLDED = literal_column(f"{_NEWEST}.folded", String)
-_NEWEST_ORDER: tuple[ColumnElement[Any], ...] = tuple(
-    literal_column(f"{_NEWEST}.{name}").desc() for name in ("created_at", "id")
+_NEWEST_ROWS = select(*_NEWEST_COLUMNS).order_by(
+    *(literal_column(f"{_NEWEST}.{name}").desc() for name in ("created_at", "id"))
 )
 # PostgreSQL (see HistoryService._text_page): how many pages of the newest alerts are searched
 # first, and how rare matches among them rule out walking further by date.
@@ -236,20 +236,17 @@ class HistoryService:
         the newest 505), walking on is a bad bet (a rare word found in the statistics' sample
         is taken for one in a hundred) and is ruled out: the index answers, or a scan for a
         word frequent among older alerts; otherwise the planner chooses."""
-        match = _text_clause(session, self._db.dialect, words)
         if self._db.dialect == "postgresql":
             probed = TEXT_PROBE_PAGES * (limit + 1)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
             # planner's estimate this reads at most ``probed`` alerts, newest first.
             newest = query.add_columns(_PG_FOLDED.label("folded")).limit(probed)
             probe: Select[Any] = (
-                select(*_NEWEST_COLUMNS)
-                .select_from(newest.subquery(_NEWEST))
+                _NEWEST_ROWS.select_from(newest.subquery(_NEWEST))
                 .where(_pg_match(_NEWEST_FOLDED, words))
-                .order_by(*_NEWEST_ORDER)
                 .limit(limit + 1)
             )
-            rows = [_row(r) for r in session.execute(probe).all()]
+            rows = [_row(r) for r in session.execute(probe)]
             if len(rows) > limit:
                 return rows
             walk = len(rows) * TEXT_WALK_ONE_IN >= probed
@@ -263,6 +260,7 @@ class HistoryService:
                 ),
                 {"walk": "on" if walk else "off"},
             )
+        match = _text_clause(session, self._db.dialect, words)
         return [_row(r) for r in session.execute(query.where(match))]
 
     def iter_rows(
