@@ -19,7 +19,7 @@ from stopcamb_desk.models import Alert, search
 from stopcamb_desk.models.db import Database, alembic_config, table_names
 from stopcamb_desk.services import history as history_module
 from stopcamb_desk.services.history import HistoryService
-from stopcamb_desk.services.history_model import HistoryFilter
+from stopcamb_desk.services.history_model import AlertRow, HistoryFilter
 
 TEXTS = {
     "chambery": "CHAMBÉRY, vols dans les voitures",
@@ -101,17 +101,28 @@ def test_index_and_scan_paths_give_the_same_results(
     database: Database, admin: Principal, alerts: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite scans instead of using the index when a text matches very many alerts;
-    PostgreSQL walks the newest alerts before its planner chooses. Same pages either way."""
+    PostgreSQL walks the newest alerts before its planner chooses. Same pages either way, the
+    same rows, dates in UTC even from a server on Paris time."""
     queries = ["chambery", "olages", "100%_", '(rue "haute")', "vols AND cambriolages", "la gare"]
+    if database.dialect == "postgresql":
+        with database.engine.connect() as conn:
+            name = conn.execute(text("SELECT current_database()")).scalar()
+            conn.execute(text(f"ALTER DATABASE \"{name}\" SET timezone = 'Europe/Paris'"))
+            conn.commit()
+        database.engine.dispose()  # new connections, on Paris time
 
-    def pages(limit: int) -> list[list[int]]:
+    def pages(limit: int) -> list[list[tuple[AlertRow, object, object]]]:
         service = HistoryService(database)
         return [
-            [r.id for r in service.page(admin, HistoryFilter(text=q), limit=limit).rows]
+            [
+                (r, r.created_at.tzinfo, r.sent_at and r.sent_at.tzinfo)
+                for r in service.page(admin, HistoryFilter(text=q), limit=limit).rows
+            ]
             for q in queries
         ]
 
     indexed = {limit: pages(limit) for limit in (1, 2, 1000)}
+    assert {zone for page in indexed[1000] for _row, *zones in page for zone in zones} == {UTC}
     monkeypatch.setattr(history_module, "FTS_CANDIDATES_CAP", 1)
     monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 0)  # the planner always chooses
     assert {limit: pages(limit) for limit in (1, 2, 1000)} == indexed

@@ -69,7 +69,7 @@ _ROW_COLUMNS = (
     Alert.topic,
     Alert.replaces_id,
     Alert.version,
-    is_retraction_sql(),
+    is_retraction_sql().label("retraction"),
 )
 
 
@@ -134,6 +134,14 @@ FTS_CANDIDATES_CAP = 2000
 _FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
 # Outside the ORM (see models/search.py), like the other search objects.
 _PG_FOLDED = literal_column(f"{Alert.__tablename__}.{search.PG_COLUMN}", String)
+# The row columns (and the folded text) of the probe's subquery, by name and type: SQLAlchemy's
+# own columns for a subquery take longer to build (0.5 ms) than PostgreSQL takes to answer.
+_NEWEST = "newest"
+_NEWEST_COLUMNS = tuple(literal_column(f"{_NEWEST}.{c.name}", c.type) for c in _ROW_COLUMNS)
+_NEWEST_FOLDED = literal_column(f"{_NEWEST}.folded", String)
+_NEWEST_ROWS = select(*_NEWEST_COLUMNS).order_by(
+    *(literal_column(f"{_NEWEST}.{name}").desc() for name in ("created_at", "id"))
+)
 # PostgreSQL (see HistoryService._text_page): how many pages of the newest alerts are searched
 # first, and how rare matches among them rule out walking further by date.
 TEXT_PROBE_PAGES = 5
@@ -228,25 +236,17 @@ class HistoryService:
         the newest 505), walking on is a bad bet (a rare word found in the statistics' sample
         is taken for one in a hundred) and is ruled out: the index answers, or a scan for a
         word frequent among older alerts; otherwise the planner chooses."""
-        match = _text_clause(session, self._db.dialect, words)
         if self._db.dialect == "postgresql":
             probed = TEXT_PROBE_PAGES * (limit + 1)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
             # planner's estimate this reads at most ``probed`` alerts, newest first.
             newest = query.add_columns(_PG_FOLDED.label("folded")).limit(probed)
-            newest = newest.subquery("newest")
-            # ``*`` and names: SQLAlchemy's columns for a subquery take longer to build than
-            # PostgreSQL takes to answer (0.5 ms).
             probe: Select[Any] = (
-                select(literal_column("*"))
-                .select_from(newest)
-                .where(_pg_match(literal_column("newest.folded", String), words))
-                .order_by(
-                    literal_column("newest.created_at").desc(), literal_column("newest.id").desc()
-                )
+                _NEWEST_ROWS.select_from(newest.subquery(_NEWEST))
+                .where(_pg_match(_NEWEST_FOLDED, words))
                 .limit(limit + 1)
             )
-            rows = [_row(r[:-1]) for r in session.execute(probe)]  # without the folded text
+            rows = [_row(r) for r in session.execute(probe)]
             if len(rows) > limit:
                 return rows
             walk = len(rows) * TEXT_WALK_ONE_IN >= probed
@@ -260,6 +260,7 @@ class HistoryService:
                 ),
                 {"walk": "on" if walk else "off"},
             )
+        match = _text_clause(session, self._db.dialect, words)
         return [_row(r) for r in session.execute(query.where(match))]
 
     def iter_rows(
