@@ -30,6 +30,7 @@ from stopcamb_desk.ui.tasks import QtTaskRunner
 SAMPLE = Path(__file__).with_name("data") / "unites-gendarmerie-exemple.csv"
 MEYTHET = (6.09422, 45.91836)  # lon, lat
 ANNECY = (6.1294, 45.8992)
+CHAMONIX = (6.8694, 45.9237)
 CHAMBERY = (5.9178, 45.5646)  # Savoie (73)
 BOURG = (5.2258, 46.2052)  # Ain (01)
 SAINT_DENIS_REUNION = (55.4504, -20.8789)
@@ -359,8 +360,26 @@ def test_click_gives_the_nearest_brigade_and_markers_tell_name_and_phone(
         qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=at.toPoint())
     text = view.nearest_label.toPlainText()
     assert text.index("Seynod") < text.index("Ensuite")
-    assert "04 50 00 00 02" in text and "74 — Haute-Savoie" in text and "km à vol d'oiseau" in text
+    assert "04 50 00 00 02" in text and "Haute-Savoie (74)" in text and "km à vol d'oiseau" in text
     assert canvas.nearest_key == "1009102"
+
+
+def test_a_click_far_from_every_brigade_proposes_none_like_the_finder(
+    qtbot: QtBot, db: Database
+) -> None:
+    chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+    import_sample(db)
+    view = make_view(qtbot, db, chef)
+    canvas = view.canvas
+    at = canvas.to_screen(*CHAMONIX)  # 58 km from Annecy, the nearest brigade of the sample
+    assert at is not None
+    with qtbot.waitSignal(view.nearest_shown, timeout=5000):
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=at.toPoint())
+    text = " ".join(view.nearest_label.toPlainText().split())
+    assert view.nearest == [] and canvas.nearest_key is None
+    assert text.startswith("Point choisi : position 45,92")
+    assert "— Haute-Savoie (74) : aucune brigade de l'annuaire à moins de 40 km ; la plus " in text
+    assert "proche, Brigade territoriale autonome d'Annecy (74), est à 58 km : vérifiez" in text
 
 
 def test_keyboard_zoom_and_pick_at_the_centre(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -379,7 +398,7 @@ def test_keyboard_zoom_and_pick_at_the_centre(qtbot, db: Database) -> None:  # t
     with qtbot.waitSignal(view.nearest_shown, timeout=5000):
         qtbot.keyClick(canvas, Qt.Key.Key_Return)
     # No brigade imported: the panel says so and who can fix it.
-    assert "un administrateur doit importer" in view.nearest_label.toPlainText()
+    assert "un administrateur doit l'importer" in view.nearest_label.toPlainText()
 
 
 def test_national_map_offers_one_departement_at_a_time_too(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

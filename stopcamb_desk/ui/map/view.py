@@ -495,24 +495,21 @@ class MapView(QWidget):
         self.nearest_label.setHtml("Recherche de la brigade la plus proche…")
         service = self.brigade_service
 
-        def work() -> tuple[str, list[BrigadeHit]]:
-            from stopcamb_desk.geo.departements import departement_at
-
-            dep = departement_at(lon, lat)
-            where = f"{dep.code} — {dep.nom}" if dep else "hors des départements français"
-            return where, service.nearest(lat, lon, 3)
-
+        # The finder of « Trouver la brigade »: no brigade beyond its radius, and the same
+        # French reason when there is none.
         self.tasks.run_db(
-            work, lambda r: self._show_nearest(lat, lon, *r), self._failed, owner=self
+            lambda: service.find_for_position(lat, lon, 3),
+            lambda r: self._show_nearest(*r),
+            self._failed,
+            owner=self,
         )
 
-    def _show_nearest(self, lat: float, lon: float, where: str, hits: list[BrigadeHit]) -> None:
+    def _show_nearest(self, where: str, hits: list[BrigadeHit]) -> None:
         self.nearest = list(hits)
         self.canvas.set_nearest(hits[0].brigade.id if hits else None)
-        coords = f"lat. {lat:.4f} — long. {lon:.4f}".replace(".", ",").replace("lat,", "lat.")
-        position = f"Point choisi : {coords.replace('long,', 'long.')} ({escape(where)})"
-        if not hits:
-            self.nearest_label.setHtml(f"{position}<br><br>{NO_BRIGADES}")
+        position = f"Point choisi : {escape(_lower_first(where))}"
+        if not hits:  # ``where`` says why (nothing within the radius, directory empty…)
+            self.nearest_label.setHtml(position)
         else:
             first, others = hits[0], hits[1:]
             b = first.brigade
