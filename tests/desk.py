@@ -7,6 +7,8 @@ the audit key, as real desks sharing a PostgreSQL database do.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import text
@@ -32,3 +34,38 @@ def tamper(session: Session, statement: str, params: dict[str, object] | None = 
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL session_replication_role = replica"))
     session.execute(text(statement), params or {})
+
+
+class Pause:
+    """Where desk A's work stops (``here()``, called by one of its collaborators) until the
+    test lets it go: two desks interleaved at a chosen point, without sleeps."""
+
+    def __init__(self) -> None:
+        self.inside, self.go_on = threading.Event(), threading.Event()
+
+    def here(self) -> None:
+        self.inside.set()
+        assert self.go_on.wait(60), "the test never let desk A go on"
+
+
+def interleaved(pause: Pause, desk_a: Callable[[], object], desk_b: Callable[[], object]) -> object:
+    """Run ``desk_a`` on a thread until it reaches ``pause``, then ``desk_b`` here, then let
+    desk A finish; return what desk A returned or raised."""
+    outcome: list[object] = []
+
+    def run_a() -> None:
+        try:
+            outcome.append(desk_a())
+        except BaseException as exc:  # reported to the caller
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run_a)
+    thread.start()
+    try:
+        assert pause.inside.wait(60), "desk A never reached the pause"
+        desk_b()
+    finally:
+        pause.go_on.set()
+        thread.join()
+    (result,) = outcome
+    return result

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from desk import desk_db
+from desk import Pause, desk_db, interleaved
 from sqlalchemy import func, select
 
 from stopcamb_desk.cli import main
@@ -286,6 +286,54 @@ def test_two_desks_editing_the_same_brigade_on_postgresql(pg_url: str) -> None:
         b.nearest(43.67, 4.13)
         a.update(ADMIN, "1009402", 2, lat=43.60, lon=4.00)
         assert b.nearest(43.60, 4.00, 1)[0].distance_km == 0.0
+    finally:
+        desk_a.dispose()
+        desk_b.dispose()
+
+
+class PausedClock:
+    """Desk A's clock: its edit stops when it dates the change — the fiche already read and
+    its version checked — until the test lets it go, so that desk B saves in between."""
+
+    def __init__(self) -> None:
+        self.pause = Pause()
+
+    def __call__(self) -> datetime:
+        self.pause.here()
+        return datetime.now(UTC)
+
+
+def test_two_desks_editing_the_same_brigade_at_once_on_one_sqlite_file(sqlite_url: str) -> None:
+    """Two desks (two engines) on one SQLite file both read version 1 of a fiche; desk B saves
+    first; desk A's save must be refused in French, not overwrite B's telephone."""
+    desk_a, desk_b = desk_db(sqlite_url), desk_db(sqlite_url)
+    paused = PausedClock()
+    try:
+        with SAMPLE.open("rb") as fh:
+            BrigadeService(desk_b).import_csv(ADMIN, fh, skip_invalid=True)
+
+        def save_on_desk_b() -> None:  # while desk A, having read version 1, dates its change
+            b = BrigadeService(desk_b)
+            assert b.update(ADMIN, "1009402", 1, telephone="04 67 22 22 22").version == 2
+
+        lost = interleaved(
+            paused.pause,
+            lambda: BrigadeService(desk_a, clock=paused).update(
+                ADMIN, "1009402", 1, telephone="04 67 11 11 11"
+            ),
+            save_on_desk_b,
+        )
+        assert isinstance(lost, BrigadeError), repr(lost)
+        assert lost.message == (
+            "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
+        )
+        kept = {x.id: x for x in BrigadeService(desk_a).brigades("34")}["1009402"]
+        assert (kept.telephone, kept.version) == ("04 67 22 22 22", 2)
+        with desk_a.session() as session:
+            edits = session.scalars(
+                select(AuditEvent.details_json).where(AuditEvent.action == "brigade_modifiee")
+            ).all()
+        assert len(edits) == 1 and "04 67 22 22 22" in edits[0]  # nothing of desk A's save
     finally:
         desk_a.dispose()
         desk_b.dispose()

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pytest
-from desk import desk_db
+from desk import Pause, desk_db, interleaved
 from outbox_fixtures import add_operator
 from sqlalchemy import select, text
 
@@ -193,11 +192,10 @@ class PausedPlaces:
         from stopcamb_desk.geo.places import ReferencePlaceFinder
 
         self.real = ReferencePlaceFinder()
-        self.inside, self.go_on = threading.Event(), threading.Event()
+        self.pause = Pause()
 
     def find_places(self, text: str, *, headings: bool = False) -> list[PlaceMatch]:
-        self.inside.set()
-        assert self.go_on.wait(60), "the test never let desk A go on"
+        self.pause.here()
         return self.real.find_places(text, headings=headings)
 
 
@@ -211,27 +209,21 @@ def test_two_desks_saving_the_same_template_at_once_the_second_is_told_in_french
     other = desk_db(database.url)  # desk A: its own engine and connections
     paused = PausedPlaces()
     desk_a = TemplateService(other, places=paused)
-    outcome: list[BaseException | object] = []
 
-    def save_on_desk_a() -> None:
-        try:
-            outcome.append(desk_a.update(chef, row.id, TemplateDraft("A", MEYTHET, "74"), 1))
-        except BaseException as exc:  # reported to the test below
-            outcome.append(exc)
-
-    thread = threading.Thread(target=save_on_desk_a)
-    thread.start()
-    try:
-        assert paused.inside.wait(60)  # desk A has read version 1 and checks its text
+    def save_on_desk_b() -> None:  # while desk A, having read version 1, checks its text
         saved = TemplateService(database).update(
             admin, row.id, TemplateDraft("B", MEYTHET, "74"), 1
         )
         assert saved.row.version == 2
+
+    try:
+        lost = interleaved(
+            paused.pause,
+            lambda: desk_a.update(chef, row.id, TemplateDraft("A", MEYTHET, "74"), 1),
+            save_on_desk_b,
+        )
     finally:
-        paused.go_on.set()
-        thread.join()
         other.dispose()
-    (lost,) = outcome
     assert isinstance(lost, TemplateConflict), repr(lost)
     assert "a été modifié entre-temps par admin" in lost.message
     assert "Rechargez-le" in lost.message and "rien n'a été enregistré" in lost.message

@@ -61,6 +61,10 @@ class Brigade(Base):
     geocodage_y: Mapped[str] = mapped_column(String(40), default="")
     geocodage_epsg: Mapped[str] = mapped_column(String(40), default="")
 
+    # Every UPDATE matches the version read and increments it: another desk's change committed
+    # meanwhile makes the write match no row (StaleDataError), on SQLite as on PostgreSQL.
+    __mapper_args__ = {"version_id_col": version}
+
 
 class BrigadePublished(Base):
     """What the app's Realtime Database holds after the last publication: one fingerprint of

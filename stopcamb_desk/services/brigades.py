@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from stopcamb_desk.domain.brigades import BrigadeCsvReader, BrigadeRow, LineError
 from stopcamb_desk.domain.errors import DeskError
@@ -47,6 +49,7 @@ NEIGHBOUR_RADIUS_KM = 40.0
 _CHECK_ADDRESS = "l'adresse avec l'appelant (numéro, rue, commune, code postal)"
 _CHECK_COMMUNE = "la commune avec l'appelant (homonyme ? précisez le code postal)"
 _CHECK_POSITION = "la position (latitude puis longitude, en degrés décimaux)"
+CHANGED_MEANWHILE = "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
 BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
 EDITABLE_FIELDS = (
     "service",
@@ -205,7 +208,10 @@ class BrigadeService:
         errors: list[LineError] = []
         seen: dict[str, int] = {}
         now = self._clock()
-        with self._db.session() as session:
+        with self._writing(
+            "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : rien n'a "
+            "été importé. Relancez l'import."
+        ) as session:
             rows = iter(reader)
             while batch := list(islice(rows, BATCH_ROWS)):
                 valid = self._check_batch(batch, seen, errors, report, fix_swapped)
@@ -295,8 +301,7 @@ class BrigadeService:
             elif any(getattr(brigade, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(brigade, key, value)
-                brigade.updated_at = now
-                brigade.version += 1
+                brigade.updated_at = now  # the mapper increments the version
                 report.updated += 1
             else:
                 report.unchanged += 1
@@ -318,14 +323,12 @@ class BrigadeService:
         changes = _edit_values(changes)
         if not str(changes.get("service", "x")).strip():
             raise BrigadeError("Le nom de l'unité ne peut pas être vide.")
-        with self._db.session() as session:
+        with self._writing(CHANGED_MEANWHILE) as session:
             brigade = session.get(Brigade, brigade_id, with_for_update=True)
             if brigade is None:
                 raise BrigadeError(f"La brigade {brigade_id} n'existe plus.")
             if brigade.version != expected_version:
-                raise BrigadeError(
-                    "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
-                )
+                raise BrigadeError(CHANGED_MEANWHILE)
             problems = self.check(brigade, **changes)
             if problems:
                 raise BrigadeError(
@@ -341,11 +344,22 @@ class BrigadeService:
             }
             for key, (_, value) in diff.items():
                 setattr(brigade, key, value)
-            if diff:
-                brigade.version += 1
+            if diff:  # the mapper increments the version
                 brigade.updated_at = self._clock()
                 audit.record(session, actor.login, "brigade_modifiee", "brigade", brigade_id, diff)
             return brigade
+
+    @contextmanager
+    def _writing(self, changed_meanwhile: str) -> Iterator[Session]:
+        """A transaction changing brigades: when another desk's change committed after this
+        one read a fiche, the write matches no row (version column, as for templates) — rolled
+        back, and refused with ``changed_meanwhile`` (French)."""
+        try:
+            with self._db.session() as session:
+                yield session
+                session.flush()  # the version check runs here, inside the transaction
+        except StaleDataError:
+            raise BrigadeError(changed_meanwhile) from None
 
     # -- reading ------------------------------------------------------------------------------
     def brigades(self, departement: str | None = None) -> list[Brigade]:
