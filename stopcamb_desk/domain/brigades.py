@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from stopcamb_desk.domain.departements import known_departement, normalize_departement
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.domain.spreadsheet import SafeCsvWriter, typed_cell
 
 # Every column of the data.gouv.fr file, in its order (the export writes them all).
 CSV_COLUMNS = (
@@ -120,8 +121,8 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
 
 
 def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
-    def get(name: str) -> str:
-        return (record.get(name) or "").strip()
+    def get(name: str) -> str:  # the desk's own export wrote formula-like cells as « '= »
+        return typed_cell((record.get(name) or "").strip())
 
     ident = get("identifiant_public_unite")
     if not ident:
@@ -277,10 +278,11 @@ def csv_record(row: BrigadeRow) -> list[str]:
 
 
 def write_brigades_csv(rows: Iterable[BrigadeRow], out: io.TextIOBase) -> int:
-    """Write the data.gouv.fr format (BOM, ``;``, CRLF like the official file); returns the
-    number of units written. ``out`` is a text stream opened with ``newline=""``."""
+    """Write the data.gouv.fr format (BOM, ``;``, CRLF like the official file; formula-like
+    cells prefixed with « ' », which the import takes off); returns the number of units
+    written. ``out`` is a text stream opened with ``newline=""``."""
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:

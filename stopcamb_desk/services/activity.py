@@ -28,7 +28,7 @@ from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.status import ACCEPTED_STATUSES, phones_label
 from stopcamb_desk.models import Alert, utcnow
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.services.exports import safe_cell, spreadsheet_csv
+from stopcamb_desk.services.exports import spreadsheet_csv
 from stopcamb_desk.services.history import HistoryService, visibility_clause
 from stopcamb_desk.services.history_model import PhoneEntry
 from stopcamb_desk.services.retraction import is_retraction_sql
@@ -295,16 +295,13 @@ def write_overview_csv(
             entry = shown.get(code)
             writer.writerow(
                 [
-                    safe_cell(v)
-                    for v in (
-                        code,
-                        DEPARTEMENT_NAMES.get(code, ""),
-                        row.alerts,
-                        row.withdrawn,
-                        *row.per_day,
-                        phones_label(entry is not None, entry is not None and entry.retraction),
-                        entry.alert.id if entry is not None else "",
-                    )
+                    code,
+                    DEPARTEMENT_NAMES.get(code, ""),
+                    row.alerts,
+                    row.withdrawn,
+                    *row.per_day,
+                    phones_label(entry is not None, entry is not None and entry.retraction),
+                    entry.alert.id if entry is not None else "",
                 ]
             )
             count += 1

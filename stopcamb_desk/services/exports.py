@@ -2,7 +2,7 @@
 
 - CSV: French headers, « ; » separator and UTF-8 with BOM (what Excel expects in France), local
   times of the desk plus UTC, cells starting with = + - @ (or a tab/CR) prefixed with « ' » so
-  that a spreadsheet never runs them as formulas.
+  that a spreadsheet never runs them as formulas (:mod:`stopcamb_desk.domain.spreadsheet`).
 - CAP 1.2 (OASIS Common Alerting Protocol): one ``<alert>`` per alert. A first alert is
   ``Alert``; an alert that replaces another is ``Update``; the neutral message of a retraction
   (it replaces an alert now ``retiree``) is ``Cancel``; both carry ``references`` to the
@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -20,10 +19,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import IO
 
 from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.roles import Principal
+from stopcamb_desk.domain.spreadsheet import SafeCsvWriter
 from stopcamb_desk.domain.status import kind_label
 from stopcamb_desk.models import Alert
 from stopcamb_desk.models.db import Database
@@ -49,46 +49,36 @@ CSV_HEADERS = (
     "Texte",
     "Remplace l'alerte n°",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # -- CSV ------------------------------------------------------------------------------------
-def safe_cell(value: object) -> str:
-    """Text of a CSV cell that a spreadsheet shows as typed (no formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _local(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S") if moment else ""
 
 
-def csv_record(row: AlertRow) -> list[str]:
+def csv_record(row: AlertRow) -> list[object]:
     return [
-        safe_cell(v)
-        for v in (
-            row.id,
-            _local(row.created_at),
-            _local(row.sent_at),
-            row.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            row.departement or "national",
-            row.kind_label,
-            row.status_label,
-            "oui" if row.exercise else "non",
-            f"{row.author_nom} ({row.author_login})",
-            row.text,
-            row.replaces_id or "",
-        )
+        row.id,
+        _local(row.created_at),
+        _local(row.sent_at),
+        row.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        row.departement or "national",
+        row.kind_label,
+        row.status_label,
+        "oui" if row.exercise else "non",
+        f"{row.author_nom} ({row.author_login})",
+        row.text,
+        row.replaces_id or "",
     ]
 
 
 @contextmanager
-def spreadsheet_csv(out: IO[bytes]) -> Iterator[Any]:
-    """A ``csv.writer`` in the desk's spreadsheet dialect (BOM, « ; », CRLF) over ``out``,
-    which stays open for the caller."""
+def spreadsheet_csv(out: IO[bytes]) -> Iterator[SafeCsvWriter]:
+    """A CSV writer in the desk's spreadsheet dialect (BOM, « ; », CRLF, formulas neutralised)
+    over ``out``, which stays open for the caller."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     try:
-        yield csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        yield SafeCsvWriter(text)
         text.flush()
     finally:
         text.detach()

@@ -1,0 +1,50 @@
+"""CSV cells that a spreadsheet shows as typed: the one rule of every CSV the desk writes.
+
+A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula
+by Excel or LibreOffice (« =cmd|' /C calc'!A0 » launches a program). As OWASP advises, such a
+cell is written with a leading « ' ». Every CSV export writes through :class:`SafeCsvWriter`; a CSV
+the desk reads back (the brigade directory) takes that prefix off with :func:`typed_cell`, so
+export → import gives the values back: a value that itself starts with « ' » before a formula
+character gets one more « ' », taken off likewise.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import Protocol
+
+_FORMULA_STARTS = "=+-@\t\r"
+
+
+class TextOut(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def _needs_prefix(text: str) -> bool:
+    """``text`` starts with a formula character, possibly behind apostrophes."""
+    first = text.lstrip("'")[:1]
+    return first != "" and first in _FORMULA_STARTS
+
+
+def safe_cell(value: object) -> str:
+    """Text of a CSV cell that a spreadsheet shows as typed (no formula injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if _needs_prefix(text) else text
+
+
+def typed_cell(text: str) -> str:
+    """The value :func:`safe_cell` wrote as ``text`` (its « ' » prefix taken off)."""
+    return text[1:] if text.startswith("'") and _needs_prefix(text[1:]) else text
+
+
+class SafeCsvWriter:
+    """A ``csv.writer`` whose every cell goes through :func:`safe_cell`."""
+
+    def __init__(self, out: TextOut, *, delimiter: str = ";", lineterminator: str = "\r\n") -> None:
+        self._writer = csv.writer(
+            out, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator=lineterminator
+        )
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([safe_cell(value) for value in row])
