@@ -113,3 +113,22 @@ def test_markup_is_refused_then_nettoyer_removes_it_and_says_what(
     assert code == 0 and isinstance(result, dict)
     assert len(result["retire"]) == 2
     assert_no_markup(desk.value("/"))
+
+
+def test_nettoyer_leaves_plain_text_from_nested_and_unclosed_tags(
+    desk: RtdbTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = f"<b><i>{TEXT}</b></i> <scr<script>ipt>alert(1)</script> <img src=x onerror=alert(1)"
+    title = f"<b>{TITLE}"  # never closed
+    args = ["news", "publish", "--operateur", "opp34", "--titre", title, "--texte", body]
+    code, result = run_json(capsys, *args, "--nettoyer")
+    assert code == 0 and isinstance(result, dict), result
+    assert_no_markup(desk.value("/"))
+    (entry,) = desk.value("/flux_actualite").values()
+    assert (entry["titre"], entry["texte"]) == (TITLE, f"{TEXT} ipt>alert(1)")
+
+    # A tag split by an invisible character is left by the cleaning and refused, said why.
+    hidden = ["news", "publish", "--operateur", "opp34", "--titre", TITLE, "--texte"]
+    assert main([*hidden, f"{TEXT} <\u200bscript>alert(1)", "--nettoyer"]) == 1
+    assert "U+200B" in capsys.readouterr().err
+    assert len(desk.value("/flux_actualite")) == 1

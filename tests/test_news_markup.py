@@ -138,3 +138,38 @@ def test_whatever_is_typed_the_cleaned_text_is_plain(text: str) -> None:
     title = clean_text(text, paragraphs=False, links=False)
     assert markup_in(title.text) == []
     assert "\n" not in title.text or not title.removals  # a line break alone: check_news says
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("<b><i>gras italique</b></i>", "gras italique"),  # crossed tags
+        ("<scr<script>ipt>alert(1)</script>", "ipt>alert(1)"),  # « scr<script » is one tag
+        ("<scr<b></b>ipt>alert(1)</script>", "ipt>alert(1)"),
+        ("<b>jamais fermée", "jamais fermée"),
+        ("<i>fermée <b>deux fois</i></i>", "fermée deux fois"),
+        ("<img src=x onerror=alert(1)", ""),  # an unclosed tag runs to the end
+        ("<b <i>x", "x"),
+        ("<script><script>a</script>b</script>", "b"),  # a script ends at its first </script>
+        ("<a href='https://ok.fr'>lien <b>gras</a></b>", "lien gras (https://ok.fr)"),
+        ("&lt;b&gt;<b>&lt;</b>i&gt;x", "x"),  # markup that appears once decoded
+        ("<</script>", "<"),
+    ],
+)
+def test_nested_and_malformed_tags_leave_plain_text(text: str, left: str) -> None:
+    cleaned = clean_text(text)
+    assert cleaned.text == left and cleaned.removals
+    assert markup_in(cleaned.text) == []
+    assert clean_text(cleaned.text).removals == ()
+
+
+@pytest.mark.parametrize("invisible", ["\x00", "\u200b", "\ufeff"])
+def test_a_tag_split_by_an_invisible_character_is_never_published(invisible: str) -> None:
+    """« <\\x00script> » is text for a browser, but a client that drops the invisible character
+    would read a tag: the cleaning leaves it, and the draft stays refused, saying why."""
+    body = f"Fermez vos volets. <{invisible}script>alert(1)</script> Bonnes vacances."
+    cleaned, _ = NewsDraft("Vacances", body).cleaned()
+    assert f"<{invisible}script>" in cleaned.body
+    problems = [p for p in check_news(cleaned) if p.blocking]
+    assert [p.rule for p in problems] == ["caracteres_invisibles"]
+    assert "Supprimez-le" in problems[0].message
