@@ -72,6 +72,9 @@ def lazy_module(name: str) -> ModuleType:
 
 
 __all__ = [
+    "alembic_command",
+    "alembic_configuration",
+    "alembic_migration",
     "confusables",
     "firebase_admin",
     "firebase_credentials",
@@ -91,7 +94,9 @@ __all__ = [
     "lazy_module",
     "log_handlers",
     "numpy",
+    "phonenumbers",
     "platformdirs",
+    "psycopg",
     "requests",
     "requests_adapters",
     "shapely",
@@ -107,6 +112,9 @@ __all__ = [
 if TYPE_CHECKING:
     import logging.handlers as log_handlers
 
+    import alembic.command as alembic_command
+    import alembic.config as alembic_configuration
+    import alembic.runtime.migration as alembic_migration
     import confusable_homoglyphs.confusables as confusables
     import cryptography.hazmat.primitives.serialization as key_serialization
     import firebase_admin as firebase_admin
@@ -123,7 +131,9 @@ if TYPE_CHECKING:
     import google.auth.transport.requests as google_requests
     import holidays as holidays
     import numpy as numpy
+    import phonenumbers as phonenumbers
     import platformdirs as platformdirs
+    import psycopg as psycopg
     import requests as requests
     import requests.adapters as requests_adapters
     import shapely as shapely
@@ -138,6 +148,18 @@ else:
     platformdirs = lazy_module("platformdirs")
     # 140 ms: config.describe_database parses a PostgreSQL URL with it (the statusbar, the CLI).
     sqlalchemy = lazy_module("sqlalchemy")
+
+    # The database (models/, services/), once SQLAlchemy is there.
+    # 105 ms: migrating (db.upgrade, when the services open with upgrade=True and `db upgrade`),
+    # `db current`; the commands that open the services without migrating never load it.
+    alembic_command = lazy_module("alembic.command")
+    alembic_configuration = lazy_module("alembic.config")
+    alembic_migration = lazy_module("alembic.runtime.migration")
+    # 80 ms: the change feed of a PostgreSQL desk (services/sync, LISTEN); a desk on its
+    # embedded SQLite file never loads it.
+    psycopg = lazy_module("psycopg")
+    # 13 ms: the first telephone number checked or formatted (services/brigade_checks).
+    phonenumbers = lazy_module("phonenumbers")
 
     # The rule checker (domain/): the desk warms them up at login, on a worker thread.
     # 40 ms, then ~0.25 s for its French dictionary: the first word looked up (morphology).

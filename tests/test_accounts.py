@@ -10,7 +10,7 @@ from sqlalchemy import select
 from stopcamb_desk.domain.roles import PermissionDenied, Role
 from stopcamb_desk.models import AuditEvent, Operator
 from stopcamb_desk.models.db import Database
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.accounts import AccountError, AccountService, AuthError
 
 
@@ -85,7 +85,7 @@ def test_every_login_attempt_is_audited_in_an_intact_chain(
     with database.session() as session:
         actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
         assert actions == ["compte_cree", "connexion_refusee", "connexion"]
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
 
 
 def test_account_rules(accounts: AccountService) -> None:
@@ -112,7 +112,7 @@ def test_database_gone_at_login_is_a_french_database_error() -> None:
 def _actions(database: Database, login: str) -> list[tuple[str, str]]:
     """(actor, action) of the audit events about the account ``login``, oldest first."""
     with database.session() as session:
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
         query = (
             select(AuditEvent.actor, AuditEvent.action)
             .where(AuditEvent.object_id == login, AuditEvent.action != "connexion")

@@ -25,7 +25,7 @@ from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import AuditEvent, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.simulation import SimulationGateway
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit, audit_alerts
 from stopcamb_desk.services.audit_keys import Anchor, HeadAnchor, rotate_key
 from stopcamb_desk.services.container import open_services
 from stopcamb_desk.services.outbox import Outbox
@@ -51,13 +51,13 @@ def sent(database: Database, chef: Principal, tmp_path: Path) -> Iterator[list[i
         outbox.deliver(alert_id)
         ids.append(alert_id)
     with database.session() as session:
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
     yield ids
 
 
 def _verify(database: Database) -> audit.ChainReport:
     with database.session() as session:
-        return audit.verify(session)
+        return audit_alerts.verify(session)
 
 
 def _events(database: Database) -> list[AuditEvent]:
@@ -266,7 +266,7 @@ def test_events_of_an_older_version_are_sealed_by_the_first_key(sqlite_url: str)
         with services.db.session() as session:
             seal = session.scalars(select(AuditEvent).where(AuditEvent.id == 4)).one()
             assert seal.action == audit.SEAL_ACTION and seal.key_id is not None
-            assert audit.verify(session).ok
+            assert audit_alerts.verify(session).ok
         last = _events(services.db)[-1]
         forged = AuditEvent(
             id=last.id + 1,

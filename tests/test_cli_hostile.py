@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from stopcamb_desk.cli import main
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.models import Alert
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.container import desk_database
 
 PASSWORD = "Un-mot-de-passe-solide-74"
@@ -366,7 +366,7 @@ def test_hostile_arguments_and_bytes_never_crash(
     db = desk_database(load_settings())
     try:
         with db.session() as session:
-            report = audit.verify(session)  # every alert row matches its audited events
+            report = audit_alerts.verify(session)  # every alert row matches its audited events
             stuck = session.scalar(select(func.count(Alert.id)).where(Alert.status == "envoi"))
     finally:
         db.dispose()

@@ -9,7 +9,7 @@ from desk import tamper
 from sqlalchemy import text
 
 from stopcamb_desk.models.db import Database, current_revision, table_names
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit, audit_alerts
 
 EXPECTED_TABLES = {
     "alembic_version",
@@ -49,10 +49,10 @@ def test_audit_chain_detects_modified_and_deleted_rows(database: Database) -> No
         for i in range(5):
             audit.record(session, "admin", "brigade_modifiee", "brigade", i, {"nom": f"B{i}"})
     with database.session() as session:
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
         tamper(session, "UPDATE audit_events SET details_json = '{}' WHERE id = 3")
     with database.session() as session:
-        report = audit.verify(session)
+        report = audit_alerts.verify(session)
     assert not report.ok and report.broken_at == 3
 
 
@@ -63,7 +63,7 @@ def test_audit_chain_detects_deleted_row(database: Database) -> None:
         session.flush()
         tamper(session, "DELETE FROM audit_events WHERE id = 2")
     with database.session() as session:
-        report = audit.verify(session)
+        report = audit_alerts.verify(session)
     assert not report.ok and report.broken_at == 3
 
 

@@ -18,13 +18,18 @@ import pytest
 from stopcamb_desk.cli import COMMANDS, main
 
 PACKAGE = Path(__file__).resolve().parents[1] / "stopcamb_desk"
-# Where imports are written at the top of modules. services/, ui/ and models/ join once their
-# own function-level imports are moved.
-SCOPE = ("cli", "push", "geo", "domain")
+# Where imports are written at the top of modules. ui/ joins once its own function-level
+# imports are moved.
+SCOPE = ("cli", "push", "geo", "domain", "services", "models")
 # Imports that must stay inside a function: (module path, imported module) → why. Keep it short:
 # a library too heavy for the start goes in stopcamb_desk/lazy.py, an import cycle is fixed by
 # moving the code to its proper home.
-ALLOWED: dict[tuple[str, str], str] = {}
+ALLOWED: dict[tuple[str, str], str] = {
+    ("stopcamb_desk/services/outbox.py", "stopcamb_desk.services.schedule"): (
+        "moved by the send-path work"
+    ),
+    ("stopcamb_desk/services/outbox.py", "stopcamb_desk.models"): "moved by the send-path work",
+}
 
 
 def _scoped_files() -> list[Path]:

@@ -17,7 +17,7 @@ from stopcamb_desk.models import AuditEvent, NewsItem
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
 from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
-from stopcamb_desk.services.audit import verify
+from stopcamb_desk.services.audit_alerts import verify
 from stopcamb_desk.services.news_draft import NewsDraft, NewsRefused
 from stopcamb_desk.services.news_service import NewsService
 from stopcamb_desk.services.news_state import NewsConflict, NewsStatus

@@ -282,9 +282,9 @@ def test_a_desk_that_lost_its_lease_never_sends(
     assert _sent_ids(server) == [b]
     assert [x.outcome for x in attempts(database, a)] == ["inconnu", "non_envoye"]
     with database.session() as session:
-        from stopcamb_desk.services import audit
+        from stopcamb_desk.services import audit_alerts
 
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
 
 
 def test_a_desk_that_lost_its_lease_to_a_newer_alert_queued_meanwhile(

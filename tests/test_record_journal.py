@@ -37,7 +37,7 @@ from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.fcm import FcmGateway
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.container import open_services
 from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.outbox import Outbox
@@ -170,7 +170,7 @@ def test_an_answer_journaled_before_a_power_cut_is_recorded_at_the_next_start(
     assert audit_actions(database, alert_id) == ["envoi", "acceptee"]
     assert desk_journal(database).pending() == []
     with database.session() as session:
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
     assert len(server.received) == 1
 
 
@@ -217,7 +217,7 @@ def test_database_cut_while_fcm_accepts_loses_nothing(
         assert [a.outcome for a in attempts(db, 1)] == ["journal"]
         assert desk_journal(db).pending() == []
         with db.session() as session:
-            report = audit.verify(session)
+            report = audit_alerts.verify(session)
         assert report.ok, report.reason
         db.dispose()
     assert len(server.accepted) == 1

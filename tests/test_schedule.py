@@ -18,7 +18,7 @@ from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.fcm import FcmGateway
 from stopcamb_desk.push.payload import payload_from_json
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.schedule import ScheduleError, ScheduleService
 from stopcamb_desk.services.schedule_model import Schedule
@@ -67,7 +67,7 @@ def _plan(outbox: Outbox, opp: Principal, at: datetime, text: str = SUMMER, hour
 
 def _verify(database: Database) -> None:
     with database.session() as session:
-        report = audit.verify(session)
+        report = audit_alerts.verify(session)
     assert report.ok, report.reason
 
 

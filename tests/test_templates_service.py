@@ -16,7 +16,7 @@ from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.models import AuditEvent, Template
 from stopcamb_desk.models.db import Database, alembic_config
-from stopcamb_desk.services.audit import verify
+from stopcamb_desk.services.audit_alerts import verify
 from stopcamb_desk.services.templates import (
     TemplateConflict,
     TemplateDraft,

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from stopcamb_desk.models import AuditEvent
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.accounts import AuthError
 from stopcamb_desk.ui.accounts.view import STATE_COLUMN, AccountsView
 
@@ -88,7 +88,7 @@ def test_an_administrator_creates_moves_disables_and_resets_an_account(
     )
 
     with desk.services.db.session() as session:
-        assert audit.verify(session).ok
+        assert audit_alerts.verify(session).ok
         query = select(AuditEvent.actor, AuditEvent.action).where(
             AuditEvent.object_id == "chef73", AuditEvent.actor == "admin"
         )

@@ -17,9 +17,8 @@ from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.status import audit_action_label
 from stopcamb_desk.models import AuditEvent
-from stopcamb_desk.services import audit
+from stopcamb_desk.services import audit, audit_alerts
 from stopcamb_desk.services.audit_journal import AuditFilter, audit_page
-from stopcamb_desk.services.audit_keys import rotate_key_as
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +52,7 @@ def _verify(args: argparse.Namespace) -> int:
     services = open_services(push=False)
     try:
         with services.db.session() as session:
-            report = audit.verify(session)
+            report = audit_alerts.verify(session)
             broken = session.get(AuditEvent, report.broken_at) if report.broken_at else None
     finally:
         services.close()
@@ -98,7 +97,7 @@ def _rotate(args: argparse.Namespace) -> int:
     try:
         principal = login_operator(services, args.operateur)
         try:
-            key_id = rotate_key_as(services.db, principal, services.settings.audit_key_path)
+            key_id = audit.rotate_key_as(services.db, principal, services.settings.audit_key_path)
         except PermissionDenied as exc:
             raise CliError(exc.message) from exc
     finally:

@@ -13,7 +13,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from stopcamb_desk.config import describe_database
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import alembic_command, alembic_configuration, alembic_migration
 from stopcamb_desk.private_files import tighten
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -110,8 +112,6 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
 
 def explain_failure(exc: Exception, url: str) -> str:
     """Turn a driver error into a French sentence for the operator (no password inside)."""
-    from stopcamb_desk.config import describe_database
-
     where = describe_database(url)
     detail = str(getattr(exc, "orig", exc)).lower()
     if isinstance(exc, OperationalError) and "readonly" in detail:
@@ -202,9 +202,7 @@ class Database:
 
 
 def alembic_config(engine: Engine) -> Any:
-    from alembic.config import Config
-
-    cfg = Config()
+    cfg = alembic_configuration.Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg
@@ -212,19 +210,15 @@ def alembic_config(engine: Engine) -> Any:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to ``revision`` (idempotent)."""
-    from alembic import command
-
     try:
-        command.upgrade(alembic_config(engine), revision)
+        alembic_command.upgrade(alembic_config(engine), revision)
     except SQLAlchemyError as exc:
         raise DatabaseError(explain_failure(exc, str(engine.url))) from exc
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return alembic_migration.MigrationContext.configure(conn).get_current_revision()
 
 
 def table_names(engine: Engine) -> set[str]:

@@ -9,7 +9,7 @@ SQL on the database but cannot read the desk's private files (:mod:`.audit_keys`
 - events deleted at the end are detected against the head anchor this desk keeps outside the
   database (the newest event it wrote or verified);
 - an alert whose recorded content (text, target, kind, procedure, payload) or status differs
-  from what its events say is detected by :func:`verify` (:mod:`.audit_alerts`).
+  from what its events say is detected by :func:`.audit_alerts.verify`.
 
 Events written before keys existed (plain SHA-256, ``key_id`` NULL) are accepted only as the
 prefix that the first keyed event, ``journal_scelle``, seals (their count and last hash).
@@ -21,16 +21,27 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import AuditEvent, utcnow
-from stopcamb_desk.services.audit_keys import Anchor, AuditKeyError, AuditSecrets
+from stopcamb_desk.services.audit_keys import (
+    Anchor,
+    AuditKeyError,
+    AuditSecrets,
+    load_or_create_keyring,
+    rotate_key,
+)
+
+if TYPE_CHECKING:
+    from stopcamb_desk.models.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -328,21 +339,19 @@ def verify_events(events: Iterable[AuditEvent], secrets: AuditSecrets) -> ChainR
     return ChainReport(True, chain.count, head=head)
 
 
-def verify(session: Session) -> ChainReport:
-    """The whole check: chain, anchor, then every alert against its events."""
-    from stopcamb_desk.services.audit_alerts import verify_alerts
-
-    secrets = secrets_of(session)
-    result = session.execute(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    )
-    try:
-        report = verify_events(result.scalars(), secrets)
-    finally:
-        result.close()
-    if not report.ok:
-        return report
-    report = verify_alerts(session, report)
-    if report.ok and report.head is not None:
-        secrets.anchor.advance(report.head)
-    return report
+def rotate_key_as(db: Database, principal: Principal, path: Path) -> str:
+    """An administrator rotates the key of ``db``'s trail; the rotation is its first event."""
+    require(principal, Permission.MANAGE_SETTINGS)
+    old = load_or_create_keyring(path)[0].current
+    ring = rotate_key(path)
+    with db.session() as session:
+        session.info[SESSION_KEY] = replace(secrets_of(session), keyring=ring, created=False)
+        record(
+            session,
+            principal.login,
+            "cle_audit_renouvelee",
+            "reglages",
+            "audit",
+            {"ancienne_cle": old, "nouvelle_cle": ring.current},
+        )
+    return ring.current

@@ -11,17 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
 from stopcamb_desk.models import Alert, AuditEvent
+from stopcamb_desk.services import audit
 from stopcamb_desk.services.alert_record import content_of
-
-if TYPE_CHECKING:
-    from stopcamb_desk.services.audit import ChainReport
+from stopcamb_desk.services.audit import ChainReport
 
 QUEUED_ACTIONS = frozenset({"envoi", "remplacement", "retrait", "programmation"})
 PENDING = "en_cours"
@@ -215,8 +214,6 @@ _CONTENT_EVENT = (
 def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: str) -> str | None:
     """Why ``payload_json`` must not be handed to FCM: it is not the payload the alert's
     latest authenticated event bound (a row forged or edited by SQL). None when it is."""
-    from stopcamb_desk.services import audit
-
     row = session.execute(_CONTENT_EVENT, {"b_object": str(alert_id)}).first()
     event = AuditEvent(**row._mapping) if row is not None else None
     refused = (
@@ -235,3 +232,21 @@ def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: s
     if content.get("empreinte_message") != fingerprint or content.get("topic") != topic:
         return refused
     return None
+
+
+def verify(session: Session) -> ChainReport:
+    """The whole check: chain, anchor, then every alert against its events."""
+    secrets = audit.secrets_of(session)
+    result = session.execute(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    )
+    try:
+        report = audit.verify_events(result.scalars(), secrets)
+    finally:
+        result.close()
+    if not report.ok:
+        return report
+    report = verify_alerts(session, report)
+    if report.ok and report.head is not None:
+        secrets.anchor.advance(report.head)
+    return report

@@ -22,18 +22,13 @@ import json
 import os
 import secrets
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.private_files import ensure_private_dir, write_private
-
-if TYPE_CHECKING:
-    from stopcamb_desk.models.db import Database
 
 KEY_BYTES = 32
 
@@ -147,28 +142,6 @@ def missing_key_error(key_file: Path) -> AuditKeyError:
         "sauvegarde du poste, ou copiez celui d'un autre poste de la même base (droits 600), "
         "puis relancez. Aucune action n'est enregistrée sans cette clé (voir docs/audit.md)."
     )
-
-
-def rotate_key_as(db: Database, principal: Principal, path: Path) -> str:
-    """An administrator rotates the key of ``db``'s trail; the rotation is its first event."""
-    from stopcamb_desk.services import audit
-
-    require(principal, Permission.MANAGE_SETTINGS)
-    old = load_or_create_keyring(path)[0].current
-    ring = rotate_key(path)
-    with db.session() as session:
-        session.info[audit.SESSION_KEY] = replace(
-            audit.secrets_of(session), keyring=ring, created=False
-        )
-        audit.record(
-            session,
-            principal.login,
-            "cle_audit_renouvelee",
-            "reglages",
-            "audit",
-            {"ancienne_cle": old, "nouvelle_cle": ring.current},
-        )
-    return ring.current
 
 
 @dataclass(frozen=True, slots=True)

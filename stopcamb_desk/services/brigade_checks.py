@@ -12,10 +12,17 @@ the problem carries the fix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
+from stopcamb_desk.domain.french import de
 from stopcamb_desk.domain.opening_hours import HoursError, parse_hours
+from stopcamb_desk.geo.communes import communes_by_code, names_of_code
+from stopcamb_desk.geo.departements import departement_at, within
+from stopcamb_desk.geo.text import name_key
+from stopcamb_desk.lazy import phonenumbers
 
 # phonenumbers region of each overseas département (metropolitan France and Corsica: FR).
 PHONE_REGIONS: dict[str, str] = {
@@ -85,8 +92,6 @@ def phone_region(departement: str) -> str:
 
 
 def check_phone(telephone: str, departement: str) -> Problem | None:
-    import phonenumbers
-
     if not telephone.strip():
         return None  # not every unit publishes one; the table says « non renseigné »
     try:
@@ -108,8 +113,6 @@ def check_phone(telephone: str, departement: str) -> Problem | None:
 
 def e164(telephone: str, departement: str) -> str | None:
     """« +33467000006 » for the app's « appeler » button; None when absent or invalid."""
-    import phonenumbers
-
     try:
         number = phonenumbers.parse(telephone, phone_region(departement))
     except phonenumbers.NumberParseException:
@@ -121,8 +124,6 @@ def e164(telephone: str, departement: str) -> str | None:
 
 def check_url(url: str) -> Problem | None:
     """The unit's web page, published as a link in the app: empty, or an http(s) address."""
-    from urllib.parse import urlsplit
-
     if not url.strip():
         return None
     parts = urlsplit(url.strip())
@@ -141,8 +142,6 @@ def check_url(url: str) -> Problem | None:
 
 def check_hidden(field: str, value: str) -> Problem | None:
     """A control or invisible character in a text field (a line break only in the hours)."""
-    import unicodedata
-
     allowed = "\n" if field == "horaires" else ""
     bad = next(
         (c for c in value if c not in allowed and unicodedata.category(c) in _HIDDEN_CATEGORIES),
@@ -166,8 +165,6 @@ def check_hours(horaires: str) -> Problem | None:
 
 
 def check_postcode(code_postal: str, code_insee: str, departement: str) -> Problem | None:
-    from stopcamb_desk.geo.communes import communes_by_code
-
     if not _POSTCODE.match(code_postal):
         return Problem(
             "code_postal", f"code postal « {code_postal} » invalide (5 chiffres attendus)."
@@ -203,10 +200,6 @@ def check_commune(commune: str, code_insee: str) -> Problem | None:
     """The commune named must be the one of the code INSEE (reference data), written in any
     case, with or without accents and hyphens, « St » for « Saint », a « CEDEX » suffix; the
     commune it is attached to or one of its communes déléguées also fits."""
-    from stopcamb_desk.domain.french import de
-    from stopcamb_desk.geo.communes import names_of_code
-    from stopcamb_desk.geo.text import name_key
-
     names = names_of_code(code_insee) if code_insee else []
     if not names or not commune.strip():
         return None  # no reference to compare with (an unknown code is check_postcode's)
@@ -225,15 +218,11 @@ def check_commune(commune: str, code_insee: str) -> Problem | None:
 
 
 def _where(lon: float, lat: float) -> str:
-    from stopcamb_desk.geo.departements import departement_at
-
     found = departement_at(lon, lat)
     return f"dans le département {found.code} — {found.nom}" if found else "hors de France"
 
 
 def check_position(lat: float | None, lon: float | None, departement: str) -> Problem | None:
-    from stopcamb_desk.geo.departements import within
-
     if (lat is None) != (lon is None):
         return Problem(
             "position",

@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from stopcamb_desk.domain.brigades import BrigadeCsvReader, BrigadeRow, LineError
+from stopcamb_desk.domain.departements import departement_name, known_departement
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.french import de
 from stopcamb_desk.domain.opening_hours import (
@@ -32,14 +33,15 @@ from stopcamb_desk.domain.opening_hours import (
     parse_hours,
 )
 from stopcamb_desk.domain.roles import Permission, Principal, require
+from stopcamb_desk.geo.communes import communes_by_code, search_communes
+from stopcamb_desk.geo.departements import departement_at
+from stopcamb_desk.geo.distance import PointIndex
+from stopcamb_desk.geo.geocoding import MIN_SCORE, AddressGeocoder, GeocodingError
+from stopcamb_desk.geo.places import ReferencePlaceFinder
 from stopcamb_desk.models import Brigade, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services import audit
-from stopcamb_desk.services.brigade_checks import Problem, check_brigade, describe
-
-if TYPE_CHECKING:
-    from stopcamb_desk.geo.distance import PointIndex
-    from stopcamb_desk.geo.geocoding import AddressGeocoder
+from stopcamb_desk.services.brigade_checks import Problem, check_brigade, check_position, describe
 
 # « Trouver la brigade » proposes no unit further than this from the place asked about
 # (address, commune, position): a unit 200 km away is a wrong place — a homonym commune, a
@@ -167,8 +169,6 @@ def _canonical_hours(row: BrigadeRow) -> BrigadeRow:
 
 
 def _located_validly(brigade: Brigade) -> bool:
-    from stopcamb_desk.services.brigade_checks import check_position
-
     return check_position(brigade.lat, brigade.lon, brigade.departement) is None
 
 
@@ -396,8 +396,6 @@ class BrigadeService:
 
     def located_index(self) -> PointIndex[Brigade]:
         """Index of the brigades whose position is valid (rebuilt when the directory changed)."""
-        from stopcamb_desk.geo.distance import PointIndex
-
         with self._db.session() as session:
             fingerprint = self._fingerprint(session)
             with self._index_lock:
@@ -447,8 +445,6 @@ class BrigadeService:
         coast), never one hundreds of km away; without any, the description says why. A
         position outside France whose latitude and longitude look swapped is said so instead.
         """
-        from stopcamb_desk.geo.departements import departement_at
-
         where = f"Position {_degrees(lat)}, {_degrees(lon)}"
         found = departement_at(lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
         if found is not None:
@@ -480,8 +476,6 @@ class BrigadeService:
 
         Returns the commune description (French; without brigades, why) and the brigades.
         """
-        from stopcamb_desk.geo.communes import search_communes
-
         found = search_communes(query, limit=1)
         qualified = None if found else _qualified_commune(query)
         if qualified is not None:
@@ -540,8 +534,6 @@ class BrigadeService:
 
     def locate_address(self, query: str) -> tuple[str, float, float, bool, str] | None:
         """(label, lat, lon, precise, note) of an address; the commune's position as a fallback."""
-        from stopcamb_desk.geo.geocoding import MIN_SCORE, GeocodingError
-
         note = ""
         if self._geocoder is None:
             note = "Géocodage non configuré"
@@ -589,9 +581,6 @@ _QUALIFIER = re.compile(r"^(?P<name>.*?)[\s,]*\(?\s*(?P<code>\d{5}|\d{2,3}|2[AB]
 def _qualified_commune(query: str) -> tuple[str, str, list[Any]] | None:
     """Homonyms: « Saint-Denis (93) », « Saint-Denis 93 », « Saint-Denis 93200 » → (name, where
     it was looked for in French, the communes of that name there); None without a qualifier."""
-    from stopcamb_desk.domain.departements import departement_name, known_departement
-    from stopcamb_desk.geo.communes import search_communes
-
     match = _QUALIFIER.match(query.strip())
     if match is None or not match["name"].strip():
         return None
@@ -643,8 +632,6 @@ def _coordinate(label: str, value: object) -> float | None:
 def _homonyms_note(commune: Any, query: str) -> str:
     """« Attention : plusieurs communes s'appellent Saint-Denis … » when the text did not say
     which (no postal code); empty otherwise."""
-    from stopcamb_desk.geo.communes import search_communes
-
     if re.search(r"\b\d{5}\b", query):
         return ""
     same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
@@ -659,9 +646,6 @@ def _homonyms_note(commune: Any, query: str) -> str:
 
 def _commune_in(text: str) -> Any:
     """The commune named in a free address (postal code first, then the last name found)."""
-    from stopcamb_desk.geo.communes import search_communes
-    from stopcamb_desk.geo.places import ReferencePlaceFinder
-
     found = ReferencePlaceFinder().find_places(text)
     postcode = re.search(r"\b(\d{5})\b", text)
     if postcode:
@@ -675,8 +659,6 @@ def _commune_in(text: str) -> Any:
         if by_code and not found:
             return by_code[0]
     if found:
-        from stopcamb_desk.geo.communes import communes_by_code
-
         entries = communes_by_code(found[-1].code_insee)
         match = [c for c in entries if c.nom == found[-1].nom] or entries
         return match[0] if match else None

@@ -33,6 +33,13 @@ from stopcamb_desk.domain.rules.model import (
     Severity,
     Verdict,
 )
+from stopcamb_desk.push.payload import (
+    MAX_TTL_HOURS,
+    AlertPush,
+    PayloadError,
+    build_payload,
+    title_for,
+)
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
@@ -94,8 +101,6 @@ def permitted_kinds(principal: Principal) -> list[MessageKind]:
 
 def banner_title(draft: Draft) -> str:
     """The push title the phones will show (« Gendarmerie — Haute-Savoie (74) »)."""
-    from stopcamb_desk.push.payload import title_for
-
     national = draft.kind is MessageKind.PREVENTION or draft.departement is None
     return title_for(None if national else draft.departement, exercise=draft.exercise)
 
@@ -116,7 +121,6 @@ def payload_size_finding(draft: Draft, text_to_send: str) -> Finding | None:
     the largest ids and options it may carry."""
     if len(text_to_send) <= _PAYLOAD_SAFE_LENGTH or not text_to_send.strip():
         return None
-    from stopcamb_desk.push.payload import MAX_TTL_HOURS, AlertPush, PayloadError, build_payload
 
     largest = 2**31 - 1
     national = draft.kind is MessageKind.PREVENTION

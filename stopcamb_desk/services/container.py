@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from stopcamb_desk.config import Settings
+from stopcamb_desk.models import utcnow
 from stopcamb_desk.models.db import Database, DatabaseError, database_identity, explain_failure
 from stopcamb_desk.private_files import ensure_private_dir
+from stopcamb_desk.push import gateway_from_settings
+from stopcamb_desk.push.gateway import PushError, PushGateway
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.accounts import AccountService
 from stopcamb_desk.services.audit_keys import (
@@ -20,12 +23,11 @@ from stopcamb_desk.services.audit_keys import (
     missing_key_error,
 )
 from stopcamb_desk.services.changes import ChangeHub
+from stopcamb_desk.services.demo import seed_demo
+from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.outbox_journal import AcceptJournal
-
-if TYPE_CHECKING:
-    from stopcamb_desk.push.gateway import PushGateway
-    from stopcamb_desk.services.outbox import Outbox
-    from stopcamb_desk.services.outbox_worker import OutboxWorker
+from stopcamb_desk.services.outbox_recovery import recover
+from stopcamb_desk.services.outbox_worker import OutboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +70,6 @@ class Services:
 def _push(
     settings: Settings, db: Database, journal: AcceptJournal, changes: ChangeHub
 ) -> tuple[PushGateway | None, Outbox | None, str | None]:
-    from stopcamb_desk.push import gateway_from_settings
-    from stopcamb_desk.push.gateway import PushError
-    from stopcamb_desk.services.outbox import Outbox
-
     skew = clock_skew_refusal(db)
     if skew is not None:
         return None, None, skew
@@ -93,9 +91,6 @@ def clock_skew_refusal(db: Database) -> str | None:
     """Why this desk must not send: its clock is far from the shared database server's."""
     if db.dialect != "postgresql":
         return None  # the embedded database runs on this very machine
-    from sqlalchemy import text
-
-    from stopcamb_desk.models import utcnow
 
     with db.session() as session:
         server = session.scalar(text("SELECT statement_timestamp()"))
@@ -135,8 +130,6 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
     that cannot be built (broken credentials) does not stop the desk: sending is then refused
     with ``push_error``.
     """
-    from stopcamb_desk.services.outbox_recovery import recover
-
     ensure_private_dir(settings.data_dir)  # key, journal, logs, SQLite file: owner-only
     secrets = desk_secrets(settings)
     db = desk_database(settings, secrets)
@@ -155,8 +148,6 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
             log.warning("Envois interrompus passés « à vérifier » : %s", recovered)
         accounts = AccountService(db)
         if settings.demo:
-            from stopcamb_desk.services.demo import seed_demo
-
             seed_demo(db, accounts, settings)
     except SQLAlchemyError as exc:
         db.dispose()
@@ -170,7 +161,5 @@ def open_services(settings: Settings, *, upgrade: bool = True, push: bool = True
             settings, db, journal, services.changes
         )
         if services.outbox is not None:
-            from stopcamb_desk.services.outbox_worker import OutboxWorker
-
             services.outbox_worker = OutboxWorker(services.outbox)
     return services

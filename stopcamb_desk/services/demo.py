@@ -7,15 +7,19 @@ and the news through :class:`~stopcamb_desk.services.news_service.NewsService`, 
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
 from stopcamb_desk.domain.roles import Principal, Role
-from stopcamb_desk.models import Operator, Template
+from stopcamb_desk.geo.data import read_resource
+from stopcamb_desk.models import Brigade, Operator, Template
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.services.accounts import AccountService
+from stopcamb_desk.services.brigades import BrigadeService
+from stopcamb_desk.services.demo_history import seed_demo_history
 from stopcamb_desk.services.templates import TemplateDraft, TemplateService
 
 if TYPE_CHECKING:
@@ -86,8 +90,6 @@ def seed_demo(db: Database, accounts: AccountService, settings: Settings | None 
             )
     seed_demo_brigades(db)
     if settings is not None:
-        from stopcamb_desk.services.demo_history import seed_demo_history
-
         seed_demo_history(db, settings)
 
 
@@ -96,12 +98,6 @@ DEMO_BRIGADES = "demo/unites-gendarmerie-demo.csv"  # data.gouv.fr format, illus
 
 def seed_demo_brigades(db: Database) -> None:
     """A few brigades (74, 34, 38, 2A, 973) so that the map and the directory are not empty."""
-    import io
-
-    from stopcamb_desk.geo.data import read_resource
-    from stopcamb_desk.models import Brigade
-    from stopcamb_desk.services.brigades import BrigadeService
-
     with db.session() as session:
         if session.scalar(select(func.count(Brigade.id))):
             return

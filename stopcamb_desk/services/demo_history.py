@@ -20,10 +20,16 @@ from sqlalchemy import func, select
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ProcedureType
-from stopcamb_desk.models import Alert, NewsItem, Operator, utcnow
+from stopcamb_desk.models import Alert, NewsItem, Operator, OperatorDepartement, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.gateway import SIMULATION_LABEL, PermanentPushError, SendResult
+from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
 from stopcamb_desk.push.simulation import JOURNAL_NAME, SimulationGateway
+from stopcamb_desk.services.composer import Draft, validate_for_send
+from stopcamb_desk.services.news_draft import NewsDraft
+from stopcamb_desk.services.news_service import NewsService
+from stopcamb_desk.services.outbox import Outbox
+from stopcamb_desk.services.outbox_journal import AcceptJournal
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
@@ -170,9 +176,6 @@ def seed_demo_history(db: Database, settings: Settings) -> None:
     chef74, chef34, opp = (_principal(db, x) for x in ("chef74", "chef34", "opp34"))
     if chef74 is None or chef34 is None or opp is None:
         return
-    from stopcamb_desk.services.composer import Draft, validate_for_send
-    from stopcamb_desk.services.outbox import Outbox
-    from stopcamb_desk.services.outbox_journal import AcceptJournal
 
     now = utcnow().replace(second=0, microsecond=0)
     clock = _Clock(now)
@@ -234,8 +237,6 @@ def seed_demo_history(db: Database, settings: Settings) -> None:
 
 def _demo_corg(db: Database) -> Principal:
     """The author of the other CORG's alerts: a deactivated account (nobody logs in with it)."""
-    from stopcamb_desk.models import OperatorDepartement
-
     codes = tuple(code for code, _town, _n in ACTIVITY)
     with db.session() as session:
         operator = Operator(
@@ -268,10 +269,6 @@ def _day(today: date) -> date:
 
 
 def _seed_news(db: Database, settings: Settings, opp: Principal, now: datetime) -> None:
-    from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
-    from stopcamb_desk.services.news_draft import NewsDraft
-    from stopcamb_desk.services.news_service import NewsService
-
     with db.session() as session:
         if session.scalar(select(func.count(NewsItem.id))):
             return

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from stopcamb_desk.domain.rules.model import SMS_LIMIT
 from stopcamb_desk.domain.rules.text import count_graphemes
+from stopcamb_desk.geo.communes import search_communes
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,5 @@ class CommuneChoice:
 
 def commune_choices(query: str, departement: str, limit: int = 12) -> list[CommuneChoice]:
     """Communes of ``departement`` whose name starts with ``query`` (the form's completer)."""
-    from stopcamb_desk.geo.communes import search_communes
-
     found = search_communes(query, limit, departements={departement})
     return [CommuneChoice(c.nom, c.label) for c in found]

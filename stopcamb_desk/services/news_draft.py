@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.rules import catalog
+from stopcamb_desk.domain.rules.checker import check
 from stopcamb_desk.domain.rules.model import MessageKind, Severity
 from stopcamb_desk.domain.rules.text import count_graphemes
 from stopcamb_desk.services.news_markup import Removal, clean_text, describe, https_links
@@ -190,8 +191,6 @@ def _imitates_latin(ch: str) -> bool:
 
 def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[NewsProblem]:
     """Every problem of ``draft`` (as typed), blocking or not; pure, fast enough per keystroke."""
-    from stopcamb_desk.domain.rules.checker import check
-
     oversized = _oversized(draft)
     if oversized:
         return oversized  # a whole file pasted: say so at once, the other checks would take seconds

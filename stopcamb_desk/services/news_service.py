@@ -35,6 +35,7 @@ from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.rules.model import Severity
 from stopcamb_desk.models import NewsItem, Operator, utcnow
 from stopcamb_desk.models.db import Database
+from stopcamb_desk.push.news_feed import news_feed_for
 from stopcamb_desk.push.news_feed_base import NewsFeed, NewsFeedError, new_key
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.news_atom import atom_feed, published_rows
@@ -380,6 +381,4 @@ class NewsService:
 
 def open_news_service(services: Any, *, places: PlaceFinder | None = None) -> NewsService:
     """The desk's news service: the feed chosen from the settings, built on first use."""
-    from stopcamb_desk.push.news_feed import news_feed_for
-
     return NewsService(services.db, lambda: news_feed_for(services.settings), places=places)

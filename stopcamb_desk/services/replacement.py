@@ -30,9 +30,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select, text, update
+
 from stopcamb_desk.domain.lifecycle import resend_refusal
 from stopcamb_desk.domain.roles import PermissionDenied, Principal
-from stopcamb_desk.domain.rules.model import Attestation, MessageKind, ParquetAuthorisation
+from stopcamb_desk.domain.rules.model import (
+    Attestation,
+    MessageKind,
+    ParquetAuthorisation,
+    ProcedureType,
+)
+from stopcamb_desk.models import Alert, utcnow
 from stopcamb_desk.services.composer import (
     Draft,
     SendRefused,
@@ -41,6 +49,7 @@ from stopcamb_desk.services.composer import (
     refusal_reason,
     validate_for_send,
 )
+from stopcamb_desk.services.outbox_policy import OutboxError
 from stopcamb_desk.services.outbox_sql import newer_blocking
 from stopcamb_desk.services.replacement_checks import (
     ReplacementConflict,
@@ -155,8 +164,6 @@ class ReplacementService:
             check_replaceable(session, alert, None)
             attestation = None
             if alert.procedure_type and alert.procedure_number and alert.procedure_date:
-                from stopcamb_desk.domain.rules.model import ProcedureType
-
                 attestation = Attestation(
                     ProcedureType(alert.procedure_type),
                     alert.procedure_number,
@@ -223,9 +230,6 @@ class ReplacementService:
             # The row lock is held until the new alert is committed (by the outbox, on its own
             # connection): a second desk waits here, then sees the new head. FOR NO KEY UPDATE
             # lets the new alert's foreign key (FOR KEY SHARE) through.
-            from sqlalchemy import select
-
-            from stopcamb_desk.models import Alert
 
             with self.db.session() as session:
                 session.execute(
@@ -235,8 +239,6 @@ class ReplacementService:
                 return self._enqueue(principal, alert_id, draft, verdict, retraction)
         with process_lock(self.db.url):
             with self.db.session() as session:
-                from sqlalchemy import text
-
                 session.execute(text("BEGIN IMMEDIATE"))
                 self._check_and_bump(session, principal, alert_id, expected_version, draft)
             return self._enqueue(principal, alert_id, draft, verdict, retraction)
@@ -249,10 +251,6 @@ class ReplacementService:
         expected_version: int,
         draft: Draft,
     ) -> None:
-        from sqlalchemy import update
-
-        from stopcamb_desk.models import Alert, utcnow
-
         alert = load_alert(session, principal, alert_id)
         check_role(principal, alert)
         check_replaceable(session, alert, expected_version)
@@ -286,8 +284,6 @@ class ReplacementService:
         verdict: Verdict,
         retraction: bool,
     ) -> int:
-        from stopcamb_desk.services.outbox_policy import OutboxError
-
         try:
             return self.outbox.enqueue(
                 principal, draft, verdict, replaces_id=alert_id, retraction=retraction

@@ -14,11 +14,17 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from stopcamb_desk.domain.departements import departement_name
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.lifecycle import replace_status_refusal
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, require
+from stopcamb_desk.domain.rules.text import EXERCISE_PREFIX
 from stopcamb_desk.domain.status import HEAD_STATUSES, status_label
+from stopcamb_desk.models import Alert, Operator
+from stopcamb_desk.services.history import may_see
+from stopcamb_desk.services.history_model import loads_object
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -69,9 +75,6 @@ def process_lock(url: str) -> Iterator[None]:
 
 def load_alert(session: Session, principal: Principal, alert_id: int) -> Any:
     """The alert ``alert_id`` as stored now, if ``principal`` may see it."""
-    from stopcamb_desk.models import Alert
-    from stopcamb_desk.services.history import may_see
-
     alert = session.get(Alert, alert_id, populate_existing=True)
     if alert is None or not may_see(principal, alert.departement):
         raise ReplacementError(f"Alerte n° {alert_id} introuvable dans votre historique.")
@@ -90,10 +93,6 @@ def check_role(principal: Principal, alert: Any) -> None:
 
 def topic_head(session: Session, topic: str) -> Any:
     """The newest alert of ``topic`` that is (or will be) on the phones, with its author."""
-    from sqlalchemy import select
-
-    from stopcamb_desk.models import Alert, Operator
-
     return session.execute(
         select(
             Alert.id,
@@ -134,8 +133,6 @@ def check_replaceable(session: Session, alert: Any, expected_version: int | None
 
 def conflict(alert_id: int, head: Any) -> ReplacementConflict:
     """Who replaced or withdrew ``alert_id``, or which newer alert took its place, and when."""
-    from stopcamb_desk.services.history_model import loads_object
-
     data = (loads_object(head.payload_json).get("message") or {}).get("data") or {}
     who = f"{head.nom} ({head.login})" if head.nom and head.nom != head.login else head.login
     when = local_time(head.created_at)
@@ -166,8 +163,6 @@ def conflict(alert_id: int, head: Any) -> ReplacementConflict:
 
 def typed_text(stored: str, exercise: bool) -> str:
     """The stored text without the « EXERCICE » prefix the checker adds again."""
-    from stopcamb_desk.domain.rules.text import EXERCISE_PREFIX
-
     if exercise and stored.startswith(EXERCISE_PREFIX):
         return stored[len(EXERCISE_PREFIX) :]
     return stored

@@ -30,6 +30,8 @@ from stopcamb_desk.push.payload import AlertPush, build_payload, payload_to_json
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.alert_record import content_of
 from stopcamb_desk.services.composer import Draft, validate_for_send
+from stopcamb_desk.services.outbox_payload import stop_older
+from stopcamb_desk.services.outbox_sql import lock_outbox
 from stopcamb_desk.services.schedule_model import Schedule
 
 if TYPE_CHECKING:
@@ -88,8 +90,6 @@ def _payload(alert: Alert, sequence: int, now: datetime, ttl_hours: int) -> str:
 def release_due(session: Session, *, now: datetime, ttl_hours: int) -> list[tuple[int, str]]:
     """Queue (or expire) the planned messages due at ``now``; the caller holds the outbox
     lock. Returns (alert id, new status) for every alert changed."""
-    from stopcamb_desk.services.outbox_payload import stop_older
-
     due = session.scalars(
         select(Alert)
         .where(Alert.status == "programmee", Alert.scheduled_for <= now)
@@ -190,8 +190,6 @@ class ScheduleService:
     def _planned_row(
         self, session: Session, principal: Principal, alert_id: int, version: int | None
     ) -> Alert:
-        from stopcamb_desk.services.outbox_sql import lock_outbox
-
         require(principal, Permission.SEND_PREVENTION)
         lock_outbox(session)
         alert = session.get(Alert, alert_id, populate_existing=True)

@@ -19,12 +19,14 @@ Callbacks run on the listener thread; the desk publishes them on its change bus
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from stopcamb_desk.lazy import psycopg
 from stopcamb_desk.services.changes import Change
 
 log = logging.getLogger(__name__)
@@ -117,8 +119,6 @@ class ChangeListener:
         return self._url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     def _run_postgresql(self) -> None:
-        import psycopg
-
         failures = 0
         first = True
         while not self._stop.is_set():
@@ -167,8 +167,6 @@ class ChangeListener:
 
     # -- SQLite -------------------------------------------------------------------------------
     def _run_sqlite(self) -> None:
-        import sqlite3
-
         path = self._url.database or ""
         failures = 0
         while not self._stop.is_set():

@@ -102,11 +102,11 @@ class AuditView(QWidget):
 
     @Slot()
     def verify_chain(self) -> None:
-        from stopcamb_desk.services import audit
+        from stopcamb_desk.services import audit_alerts
 
         def check() -> Any:
             with self._db.session() as session:
-                return audit.verify(session)
+                return audit_alerts.verify(session)
 
         def show(report: Any) -> None:
             advice = "" if report.ok else " Prévenez l'administrateur de la base."
