@@ -7,9 +7,10 @@ Run: ``.venv/bin/python bench/send.py`` (about 20 s; PostgreSQL part skipped if 
   same server work for both columns.
 * Baseline: ``requests.Session().post`` of the stored request body to the same URL with the
   same bearer token (keep-alive connection, like ours).
-* Ours: ``Outbox.enqueue`` (commit « en attente » with payload and audit event) +
-  ``Outbox.deliver`` (claim under lock, POST through firebase-admin's messaging client, record
-  the attempt, the status and the audit event) — the whole path, after the rule check.
+* Ours: ``Outbox.enqueue(claim=True)`` — « Envoyer maintenant » (commit the alert with payload
+  and audit event, claimed in the same transaction) + ``Outbox.deliver`` (lease check, POST
+  through firebase-admin's messaging client, journal, record the attempt, the status and the
+  audit event) — the whole path, after the rule check.
 * Runs interleaved (baseline, ours, baseline, …) so that the shared 2-core machine's noise
   hits both. Medians and p90 in milliseconds; « ajouté » = ours − baseline at the median.
 * First send after login: a fresh gateway prepared (``prepare()``: token, service, FCM dry
@@ -75,7 +76,7 @@ def _bench(label: str, db: Database, server: FcmTestServer, credentials: Path) -
     try:
         for i in range(WARMUP + ROUNDS):
             t0 = time.perf_counter()
-            alert_id = outbox.enqueue(chef, message_draft, verdict)
+            alert_id = outbox.enqueue(chef, message_draft, verdict, claim=True)
             outcome = outbox.deliver(alert_id)
             t1 = time.perf_counter()
             assert outcome is not None and outcome.status == "envoyee", outcome
@@ -121,7 +122,7 @@ def _first_send(db: Database, server: FcmTestServer, credentials: Path) -> bool:
             for key in ("premier", "second") if prepared else ("sans",):
                 time.sleep(IDLE_SECONDS)
                 t0 = time.perf_counter()
-                outcome = outbox.deliver(outbox.enqueue(chef, message_draft, verdict))
+                outcome = outbox.deliver(outbox.enqueue(chef, message_draft, verdict, claim=True))
                 times[key].append(time.perf_counter() - t0)
                 assert outcome is not None and outcome.status == "envoyee"
             gateway.close()

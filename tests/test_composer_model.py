@@ -71,7 +71,10 @@ def test_send_job_commits_to_the_outbox_and_says_so(services: Services) -> None:
     model.evaluate(draft())
     alert_id = model.send_job(draft())()  # what the database worker runs
     assert services.outbox is not None
-    assert services.outbox.status(alert_id)[0] == "en_attente"
+    # Claimed in the commit (« Envoyer maintenant »), handed to this desk's sender.
+    assert services.outbox.status(alert_id)[0] == "envoi"
+    assert [o.alert_id for o in services.outbox.process_due()] == [alert_id]
+    assert services.outbox.status(alert_id)[0] == "envoyee"
     message = model.sent(alert_id, SEED, "74 — Haute-Savoie")
     assert message.startswith(f"✓ Alerte n° {alert_id} enregistrée et confiée à l'envoi")
     assert model.last_sent_id == alert_id

@@ -170,7 +170,11 @@ def test_ctrl_enter_confirmation_restates_departement_kind_text_and_mode(
 
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     [alert] = desk.sent
-    assert (alert.status, alert.departement, alert.text) == ("en_attente", "74", SEED)
+    assert (alert.status, alert.departement, alert.text) == (
+        "envoi",
+        "74",
+        SEED,
+    )  # claimed at once, handed to the sender
     assert alert.procedure_number == "2024/001234"
     assert json.loads(alert.verdict_json)["sendable"]
     assert "confiée à l'envoi (74 — Haute-Savoie)" in view.status.text()

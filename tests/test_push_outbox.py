@@ -31,6 +31,7 @@ from stopcamb_desk.push.simulation import SimulationGateway
 from stopcamb_desk.services.composer import SendRefused
 from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.outbox_policy import OutboxError, RetryPolicy
+from stopcamb_desk.services.outbox_worker import OutboxWorker
 
 POLICY = RetryPolicy(base_delay=2.0, max_attempts=3, jitter=0.0, lease_seconds=60.0)
 
@@ -338,3 +339,44 @@ def test_simulation_outcomes_are_flagged(
     outcome = outbox.deliver(alert_id)
     assert outcome is not None and outcome.simulated
     assert alert_row(database, alert_id).gateway == "simulation"
+
+
+def test_send_now_claims_in_the_commit_and_the_sender_of_this_desk_sends_it(
+    outbox: Outbox, chef: Principal, server: FcmTestServer, database: Database
+) -> None:
+    alert_id = _enqueue(outbox, chef, claim=True)
+    assert server.received == []  # still nothing on the network
+    row = alert_row(database, alert_id)
+    assert (row.status, row.attempt_count) == ("envoi", 1)  # claimed in the same commit
+    other_desk = Outbox(database, outbox.gateway, journal=desk_journal(database), policy=POLICY)
+    assert other_desk.process_due() == []  # this desk's turn: no one else sends it
+    outcome = outbox.deliver(alert_id)
+    assert outcome is not None and outcome.status == "envoyee"
+    (received,) = server.received
+    assert received.body == json.loads(row.payload_json)
+    assert audit_actions(database, alert_id) == ["envoi", "acceptee"]
+    assert outbox.process_due() == [] and len(server.received) == 1  # handed once
+
+
+def test_send_now_waits_its_turn_behind_an_alert_of_its_topic_in_flight(
+    outbox: Outbox, chef: Principal, database: Database
+) -> None:
+    first = _enqueue(outbox, chef, claim=True)
+    second = _enqueue(outbox, chef, claim=True)  # the first is « envoi »: the second waits
+    assert [alert_row(database, i).status for i in (first, second)] == ["envoi", "en_attente"]
+    # The handed one first, then the second, claimed once the first was answered.
+    assert [o.alert_id for o in outbox.process_due()] == [first, second]
+    assert [alert_row(database, i).status for i in (first, second)] == ["remplacee", "envoyee"]
+
+
+def test_a_desk_that_stops_before_sending_gives_its_claim_back_to_the_queue(
+    outbox: Outbox, chef: Principal, server: FcmTestServer, database: Database
+) -> None:
+    alert_id = _enqueue(outbox, chef, claim=True)
+    OutboxWorker(outbox).stop()  # the desk quits before its sender ran
+    row = alert_row(database, alert_id)
+    assert row.status == "en_attente" and server.received == []
+    assert [a.outcome for a in attempts(database, alert_id)] == ["non_envoye"]
+    next_desk = Outbox(database, outbox.gateway, journal=desk_journal(database), policy=POLICY)
+    assert [o.status for o in next_desk.process_due()] == ["envoyee"]  # at once, no check
+    assert outbox.deliver(alert_id) is None and len(server.received) == 1

@@ -177,7 +177,9 @@ def _race(url: str, tmp_path: Path, chef: Principal, other: Principal, first: in
             version = service.actions(principal, first).version
             barrier.wait(10)
             try:
-                results[index] = service.replace(principal, first, version, draft("74", CORRECTION))
+                won = service.replace(principal, first, version, draft("74", CORRECTION))
+                results[index] = won
+                service.outbox.deliver(won)  # claimed when queued: this desk's sender sends it
             except ReplacementConflict as exc:
                 results[index] = exc
         finally:
@@ -210,7 +212,6 @@ def test_two_desks_racing_exactly_one_wins(db_url: str, tmp_path: Path) -> None:
             winner_name = "CHEF74B (chef74b)" if loser_is_chef else "CHEF74 (chef74)"
             assert lost.head_id == won
             assert f"déjà été remplacée par {winner_name}" in lost.message
-            make_service(db, tmp_path).outbox.deliver(won)
             assert alert_row(db, first).status == "remplacee"
             first = won  # next round: race on the new head
     finally:

@@ -290,7 +290,7 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
     gateway = services.gateway
     try:
         # Replacing goes through `stopcamb-desk replace`, which checks the chain's head.
-        alert_id = outbox.enqueue(principal, draft, verdict)
+        alert_id = outbox.enqueue(principal, draft, verdict, claim=True)
     except OutboxError as exc:
         raise CliError(exc.message) from exc
     status = wait_final(outbox, alert_id, args.attendre)

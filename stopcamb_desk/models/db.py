@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, Executable, Row, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,8 +66,9 @@ def _tighten_sqlite_files(path: Path) -> None:
         tighten(path.with_name(path.name + suffix))
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite files get their directory, WAL and foreign keys."""
+def make_engine(url: str, *, autocommit: bool = False) -> Engine:
+    """Create the engine; SQLite files get their directory, WAL and foreign keys. With
+    ``autocommit`` (PostgreSQL only), each statement is its own transaction."""
     sqlite_file = _sqlite_file(url)
     if make_url(url).get_backend_name() == "sqlite":
         if sqlite_file is not None:
@@ -79,7 +80,8 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(
         url,
-        pool_size=5,
+        pool_size=1 if autocommit else 5,
+        isolation_level="AUTOCOMMIT" if autocommit else None,
         connect_args={"connect_timeout": 5, "application_name": "stopcamb-desk"},
     )
     event.listen(engine, "connect", _mark_used)
@@ -174,6 +176,12 @@ class Database:
         self.sessions = sessionmaker(
             self.engine, expire_on_commit=False, info=dict(session_info or {})
         )
+        # PostgreSQL reads outside a transaction (:meth:`read_one`); connects when first used.
+        self._autocommit = (
+            make_engine(self.engine.url.render_as_string(False), autocommit=True)
+            if self.dialect == "postgresql"
+            else None
+        )
 
     @property
     def identity(self) -> str:
@@ -194,11 +202,25 @@ class Database:
                 session.rollback()
                 raise
 
+    def read_one(self, statement: Executable, params: Mapping[str, Any]) -> Row[Any]:
+        """The one row of a read-only ``statement``, outside any transaction: on PostgreSQL
+        one round trip instead of three (``BEGIN``, the statement, ``COMMIT``), on a small
+        pool of its own set to autocommit once for all (switching a pooled connection to
+        autocommit and back costs more round trips than it saves). SQLite opens no
+        transaction for a read."""
+        if self._autocommit is None:
+            with self.sessions() as session:
+                return session.execute(statement, params).one()
+        with self._autocommit.connect() as connection:
+            return connection.execute(statement, params).one()
+
     def upgrade(self) -> None:
         upgrade(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -120,7 +120,7 @@ class ComposerModel:
             )
         principal, target = self.principal, self.replacing
         if target is None:
-            return lambda: outbox.enqueue(principal, draft, verdict)
+            return lambda: outbox.enqueue(principal, draft, verdict, claim=True)
         service = self._replacement_service()
         return lambda: service.replace(principal, target.alert_id, target.version, draft)
 

@@ -16,7 +16,11 @@ never an older one after a newer one was queued or accepted.
 
 - :meth:`Outbox.enqueue` commits the alert ``en_attente`` with text, target, author,
   attestation, verdict and the exact FCM request body, plus its audit event, in one
-  transaction; nothing touches the network.
+  transaction; nothing touches the network. « Envoyer maintenant » (``claim=True``) also claims
+  it in that transaction when its topic lets it go: the alert is committed ``envoi`` and handed
+  to this process's sender (:meth:`Outbox.deliver`, :meth:`Outbox.process_due`) — one durable
+  transaction less before the phones hear of it. If this process dies before sending it, its
+  lease runs out like any claim's.
 - :meth:`Outbox.claim` moves due alerts ``en_attente → envoi`` under a row lock: PostgreSQL
   ``SELECT … FOR UPDATE SKIP LOCKED``; SQLite ``BEGIN IMMEDIATE`` (one writer at a time). Two
   desks never claim the same alert. The claim sets a lease (``next_attempt_at`` = now +
@@ -45,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,7 +62,7 @@ from stopcamb_desk.domain.lifecycle import MAX_LEASE_SECONDS
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.rules.model import Verdict
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, SCHEDULED_STATUSES
-from stopcamb_desk.models import Alert, utcnow
+from stopcamb_desk.models import Alert, Operator, utcnow
 from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.push.gateway import PermanentPushError, PushError, PushGateway, SendResult
 from stopcamb_desk.push.payload import payload_from_json
@@ -76,6 +81,7 @@ from stopcamb_desk.services.outbox_payload import queue_alert
 from stopcamb_desk.services.outbox_policy import Claimed, Outcome, RetryPolicy, desk_name
 from stopcamb_desk.services.outbox_recovery import recover
 from stopcamb_desk.services.outbox_resend import requeue
+from stopcamb_desk.services.schedule import release_due
 from stopcamb_desk.services.schedule_model import Schedule
 
 log = logging.getLogger(__name__)
@@ -114,6 +120,9 @@ class Outbox:
         self.changes = changes if changes is not None else ChangeHub()
         # Set once an alert queued here is committed: the database's mode is then settled.
         self._mode_settled = False
+        # Alerts claimed when queued (« Envoyer maintenant »), waiting for this process's sender.
+        self._handed: dict[int, Claimed] = {}
+        self._handed_lock = threading.Lock()
 
     # -- notifications ------------------------------------------------------------------------
     def notify(self, alert_id: int, status: str) -> None:
@@ -134,15 +143,19 @@ class Outbox:
         replaces_id: int | None = None,
         retraction: bool = False,
         schedule: Schedule | None = None,
+        claim: bool = False,
     ) -> int:
         """Commit the alert « en attente » with its exact payload and audit event; no network.
         Older alerts of its topic still waiting become « remplacée avant envoi ».
 
         With ``schedule`` the alert is « programmée » instead: out of its topic's order until
-        it falls due (:mod:`.schedule` releases it)."""
+        it falls due (:mod:`.schedule` releases it). With ``claim`` (« Envoyer maintenant »)
+        it is claimed in the same transaction if its topic lets it go now, and handed to this
+        process's sender: :meth:`deliver` or :meth:`process_due` sends it."""
         check_target(principal, draft)
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
+        handed: Claimed | None = None
         with self.db.session() as session:
             sql.lock_outbox(session)
             queued = queue_alert(
@@ -158,19 +171,26 @@ class Outbox:
                 schedule=schedule,
                 mode_checked=self._mode_settled,
             )
+            if claim and schedule is None:
+                # Built and authenticated in this very transaction: nothing to check again.
+                found = self._claim_rows(session, queued.alert_id, 1, authenticate=False)
+                handed = found[0] if found else None
         self._mode_settled = True
         alert_id = queued.alert_id
         for old in queued.stopped:
             self.notify(old, "remplacee_attente")
-        self.notify(alert_id, "programmee" if schedule else "en_attente")
+        if handed is not None:
+            with self._handed_lock:
+                self._handed[alert_id] = handed
+            self.notify(alert_id, "envoi")
+        else:
+            self.notify(alert_id, "programmee" if schedule else "en_attente")
         return alert_id
 
     # -- planned messages ---------------------------------------------------------------------
     def release_due(self) -> list[tuple[int, str]]:
         """Planned messages that fell due go into their topic's order (or expire); returns
         (id, new status). Run by every sender before claiming, under the outbox lock."""
-        from stopcamb_desk.services.schedule import release_due
-
         with self.db.session() as session:
             sql.lock_outbox(session)
             changed = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
@@ -183,6 +203,23 @@ class Outbox:
         """Move due alerts ``en_attente → envoi`` (or just ``alert_id``) in one statement,
         in per-topic order (see ``outbox_sql.claim_statement``). The new ``next_attempt_at``
         is the claim's lease (see :func:`recover`)."""
+        with self.db.session() as session:
+            sql.lock_outbox(session)
+            stale = self._expire_stale(session, self.clock())
+            claimed = self._claim_rows(session, alert_id, limit, authenticate=True)
+        for alert_id in stale:
+            self.notify(alert_id, "echec")
+        for c in claimed:
+            self.notify(c.id, "envoi")
+        return claimed
+
+    def _claim_rows(
+        self, session: Session, alert_id: int | None, limit: int, *, authenticate: bool
+    ) -> list[Claimed]:
+        """The claim statement in the caller's locked transaction, oldest first. With
+        ``authenticate``, each body is checked against the audit trail here, in the transaction
+        that read it — the exact bytes handed to FCM later: only what the trail authenticates
+        reaches the phones."""
         now = self.clock()
         one = alert_id is not None
         statement = sql.claim_statement(self.db.dialect == "postgresql", one, 1 if one else limit)
@@ -193,29 +230,20 @@ class Outbox:
             "b_gateway": self.gateway.name,
             "b_id": alert_id,
         }
-        with self.db.session() as session:
-            sql.lock_outbox(session)
-            stale = self._expire_stale(session, now)
-            rows = session.execute(statement, params).all()
-            # Only what the audit trail authenticates reaches the phones: the body is checked
-            # here, in the transaction that read it — the exact bytes handed to FCM later.
-            claimed = sorted(
-                (
-                    Claimed(
-                        *(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7]),
-                        lease_until=lease,
-                        payload_json=r[6],
-                        forged=payload_refusal(session, r[0], r[1], r[6]),
-                    )
-                    for r in rows
-                ),
-                key=lambda c: c.id,
-            )
-        for alert_id in stale:
-            self.notify(alert_id, "echec")
-        for c in claimed:
-            self.notify(c.id, "envoi")
-        return claimed
+        rows = session.execute(statement, params).all()
+        return sorted(
+            (
+                Claimed(
+                    *(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7]),
+                    lease_until=lease,
+                    payload_json=r[6],
+                    forged=payload_refusal(session, r[0], r[1], r[6]) if authenticate else None,
+                    gateway=self.gateway.name,
+                )
+                for r in rows
+            ),
+            key=lambda c: c.id,
+        )
 
     def _expire_stale(self, session: Session, now: datetime) -> list[int]:
         """Queued alerts older than the push lifetime fail instead of going out stale."""
@@ -248,13 +276,21 @@ class Outbox:
 
     # -- delivery -----------------------------------------------------------------------------
     def deliver(self, alert_id: int) -> Outcome | None:
-        """Claim ``alert_id`` if due and send it; None if it was not ours to send (now)."""
-        claimed = self.claim(alert_id)
+        """Send ``alert_id`` if it was handed to this process when queued, else claim it if due
+        and send it; None if it was not ours to send (now)."""
+        with self._handed_lock:
+            handed = self._handed.pop(alert_id, None)
+        claimed = [handed] if handed is not None else self.claim(alert_id)
         return self.send_claimed(claimed[0]) if claimed else None
 
     def process_due(self, limit: int = CLAIM_BATCH) -> list[Outcome]:
-        """Claim and send every due alert (oldest first)."""
-        return [self.send_claimed(c) for c in self.claim(limit=limit)]
+        """Send what was handed to this process when queued, then claim and send every due
+        alert (oldest first)."""
+        with self._handed_lock:
+            handed = sorted(self._handed.values(), key=lambda c: c.id)
+            self._handed.clear()
+        outcomes = [self.send_claimed(c) for c in handed]
+        return outcomes + [self.send_claimed(c) for c in self.claim(limit=limit)]
 
     def send_claimed(self, claimed: Claimed) -> Outcome:
         lost = self._lease_lost(claimed)
@@ -279,16 +315,29 @@ class Outbox:
         alert went nowhere: it goes back in the queue (or « remplacée avant envoi » if a newer
         one of its topic took its place) — even if recovery meanwhile said « à vérifier »."""
         lease_ok = claimed.lease_until is None or self.clock() < claimed.lease_until
-        with self.db.session() as session:
-            row = session.execute(sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id}).one()
+        row = self.db.read_one(sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id})
         if lease_ok and (row.status, row.version) == ("envoi", claimed.version):
             return None
+        return self._give_back(claimed)
+
+    def _give_back(self, claimed: Claimed) -> Outcome:
+        """``claimed`` never reached FCM from here: back in the queue (see
+        :func:`return_lost_turn`)."""
         with self.db.session() as session:
             sql.lock_outbox(session)
             outcome, changed = return_lost_turn(session, claimed, desk=self.desk, now=self.clock())
         if changed:
             self.notify(claimed.id, outcome.status)
         return outcome
+
+    def give_back_handed(self) -> list[Outcome]:
+        """This process's sender stops (the desk quits): what was claimed when queued and not
+        sent yet goes back in the queue at once — the next sender on this database sends it,
+        instead of waiting for the lease to run out and asking an operator to check it."""
+        with self._handed_lock:
+            handed = sorted(self._handed.values(), key=lambda c: c.id)
+            self._handed.clear()
+        return [self._give_back(claimed) for claimed in handed]
 
     def _finish(self, claimed: Claimed, result: SendResult | PushError) -> Outcome:
         """Journal an acceptance durably, then record the attempt and its outcome (retried on
@@ -327,7 +376,7 @@ class Outbox:
                 with self.db.session() as session:
                     sql.lock_outbox(session)
                     if acceptance is not None:
-                        return record_acceptance(session, acceptance)
+                        return record_acceptance(session, acceptance, claimed=claimed)
                     assert isinstance(result, PushError)
                     return record_failure(
                         session,
@@ -406,8 +455,6 @@ class PendingAlert:
 
 def pending_alerts(db: Database) -> list[PendingAlert]:
     """Queued, in flight and « à vérifier » alerts, oldest first."""
-    from stopcamb_desk.models import Operator
-
     statuses = sorted(IN_PROGRESS_STATUSES | {"a_verifier"})
     query = (
         select(

@@ -190,36 +190,62 @@ def record_failure(
     return Outcome(claimed.id, status, error=message)
 
 
+def _accept_params(
+    acceptance: Acceptance,
+    topic: str,
+    withdrawn: int | None,
+    applies: frozenset[str] | tuple[str, ...],
+) -> dict[str, Any]:
+    return {
+        "b_id": acceptance.alert_id,
+        "b_topic": topic,
+        "b_now": acceptance.at,
+        "b_message_id": acceptance.message_id,
+        "b_withdrawn": withdrawn,
+        "b_from": sorted(applies),
+    }
+
+
 def record_acceptance(
-    session: Session, acceptance: Acceptance, *, from_journal: bool = False
+    session: Session,
+    acceptance: Acceptance,
+    *,
+    from_journal: bool = False,
+    claimed: Claimed | None = None,
 ) -> Outcome:
     """FCM accepted ``acceptance``: the alert is what the phones show (``envoyee``), the others
     of its topic shown before are replaced or withdrawn; the attempt, with FCM's message id,
     and an audit event are written. Idempotent per message id (the journal replays it).
 
     A live answer applies to an alert still ``envoi``/``a_verifier``; a journaled one to any
-    alert not yet accepted since (otherwise it is recorded as a further acceptance)."""
-    alert = session.execute(
-        sql.ACCEPTANCE_ROW, {"b_id": acceptance.alert_id, "b_message_id": acceptance.message_id}
-    ).one()
-    if alert.already:
-        return Outcome(acceptance.alert_id, str(alert.status), acceptance.message_id)
-    withdrawn = alert.replaces_id if is_retraction(payload_from_json(alert.payload_json)) else None
-    params = {
-        "b_id": acceptance.alert_id,
-        "b_topic": alert.topic,
-        "b_now": acceptance.at,
-        "b_message_id": acceptance.message_id,
-        "b_withdrawn": withdrawn,
-        "b_from": sorted(sql.JOURNAL_APPLIES if from_journal else sql.LIVE),
-        "b_gateway": alert.gateway,
-    }
-    status = session.scalar(sql.ACCEPT_LATE if from_journal else sql.ACCEPT_LIVE, params)
+    alert not yet accepted since (otherwise it is recorded as a further acceptance). A live
+    answer to ``claimed`` whose row is still at the claim's version (nothing recorded it, no
+    one touched it since) is applied from what the claim read, without reading the row again."""
+    status = None
+    recorded_id: str | None = None  # the message id the row held before, when read
+    if claimed is not None and not from_journal:
+        params = _accept_params(acceptance, claimed.topic, claimed.withdrawn_id, sql.LIVE)
+        params |= {"b_version": claimed.version, "b_gateway": claimed.gateway}
+        status = session.scalar(sql.ACCEPT_CLAIMED, params)
+    if status is None:
+        alert = session.execute(
+            sql.ACCEPTANCE_ROW,
+            {"b_id": acceptance.alert_id, "b_message_id": acceptance.message_id},
+        ).one()
+        if alert.already:
+            return Outcome(acceptance.alert_id, str(alert.status), acceptance.message_id)
+        payload = payload_from_json(alert.payload_json)
+        withdrawn = alert.replaces_id if is_retraction(payload) else None
+        applies = sql.JOURNAL_APPLIES if from_journal else sql.LIVE
+        params = _accept_params(acceptance, alert.topic, withdrawn, applies)
+        params["b_gateway"] = alert.gateway
+        status = session.scalar(sql.ACCEPT_LATE if from_journal else sql.ACCEPT_LIVE, params)
+        recorded_id = alert.fcm_message_id
     others: list[tuple[int, str]] = []
-    kept_id = acceptance.message_id
+    kept_id: str | None = acceptance.message_id
     if status is None:  # accepted again, or changed by an operator or another desk meanwhile
         status = current_status(session, acceptance.alert_id)
-        kept_id = alert.fcm_message_id
+        kept_id = recorded_id
     elif status == "envoyee":
         others = [(int(i), str(s)) for i, s in session.execute(sql.RETIRE_OTHERS, params)]
     insert_attempt(

@@ -61,6 +61,7 @@ class Claimed:
     lease_until: datetime | None = None  # this desk may send it only until then
     payload_json: str = ""  # the stored request body, as authenticated by the audit trail
     forged: str | None = None  # why the claim found ``payload_json`` unauthenticated
+    gateway: str = ""  # the mode it was queued in and claimed for (``alerts.gateway``)
 
     @property
     def withdrawn_id(self) -> int | None:

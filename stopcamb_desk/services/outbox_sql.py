@@ -131,6 +131,8 @@ def _accept(status: Any) -> Any:
 
 
 ACCEPT_LIVE = _accept("envoyee")
+# A live answer to a claim whose row is exactly as the claim left it.
+ACCEPT_CLAIMED = ACCEPT_LIVE.where(T.c.version == bindparam("b_version"))
 ACCEPT_LATE = _accept(case((_shown_later, "remplacee"), else_="envoyee"))
 
 # The alerts of the topic shown (or possibly shown: « à vérifier ») before leave the phones:

@@ -2,7 +2,7 @@
 
 One daemon thread per desk. It is the only place that waits for a retry time: the GUI thread
 only commits (``Outbox.enqueue``); the change bus wakes the sender when an alert of this process
-becomes due (queued, planned, « Renvoyer »).
+becomes due (queued, planned, « Renvoyer ») or was claimed when queued (« Envoyer maintenant »).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 5.0  # look for other desks' retries and crashed leases this often
 DB_ERROR_PAUSE_SECONDS = 5.0
-# Local changes that give the sender something to do.
-WAKING_STATUSES = frozenset({"en_attente", "programmee"})
+# Local changes that give the sender something to do (« envoi »: an alert claimed when it was
+# queued here, handed to this sender).
+WAKING_STATUSES = frozenset({"en_attente", "programmee", "envoi"})
 
 
 class OutboxWorker:
@@ -63,7 +64,13 @@ class OutboxWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                return  # still sending: its claims stay its own (their lease protects them)
             self._thread = None
+        try:
+            self.outbox.give_back_handed()
+        except SQLAlchemyError:  # the lease runs out instead: « à vérifier » for an operator
+            log.exception("File d'envoi : remise dans la file impossible à l'arrêt")
 
     @property
     def running(self) -> bool:

@@ -286,7 +286,7 @@ class ReplacementService:
     ) -> int:
         try:
             return self.outbox.enqueue(
-                principal, draft, verdict, replaces_id=alert_id, retraction=retraction
+                principal, draft, verdict, replaces_id=alert_id, retraction=retraction, claim=True
             )
         except OutboxError as exc:
             raise ReplacementError(exc.message) from exc
