@@ -178,7 +178,9 @@ class MainWindow(QMainWindow):
             page = create_view(spec, self.ctx)
             self._pages[key] = page
             self.stack.addWidget(page)
-            if isinstance(page, ui.MapView):  # click-to-target: the composer's département
+            # Click-to-target: the composer's département. Only the map's page is asked for its
+            # class, so that opening the composer does not wait for the map view's import.
+            if spec.view == "MapView" and isinstance(page, ui.MapView):
                 page.target_chosen.connect(self._set_composer_target)
         return self._pages[key]
 
