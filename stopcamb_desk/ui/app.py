@@ -62,17 +62,13 @@ class Desk(QObject):
         """While the operator types: import the shell and let views prepare their caches."""
 
         def warm() -> None:
-            from stopcamb_desk.ui.views import prepare_views
-
             ui.MainWindow  # noqa: B018 (imports the shell now)
-            prepare_views(services)
+            ui.prepare_views(services)
 
         self.tasks.run_net(warm)
 
     def open_shell(self, services: Services, principal: Principal) -> MainWindow:
-        from stopcamb_desk.ui.context import ShellContext
-
-        ctx = ShellContext(self.settings, services, principal, self.tasks, self.errors)
+        ctx = ui.ShellContext(self.settings, services, principal, self.tasks, self.errors)
         previous = self.window
         self.window = ui.MainWindow(ctx)
         self.window.operator_changed.connect(lambda successor: self.open_shell(services, successor))

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
+from stopcamb_desk.ui.changes import ChangeBus
+
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
     from stopcamb_desk.domain.roles import Principal
     from stopcamb_desk.domain.rules.model import MessageKind
     from stopcamb_desk.services.container import Services
     from stopcamb_desk.services.replacement import ReplacementTarget
-    from stopcamb_desk.ui.changes import ChangeBus
     from stopcamb_desk.ui.errors import ErrorHandler
     from stopcamb_desk.ui.tasks import TaskRunner
 
@@ -54,6 +55,4 @@ class ShellContext:
     @cached_property
     def changes(self) -> ChangeBus:
         """The shell's one listener for alert changes (other desks included), shared by views."""
-        from stopcamb_desk.ui.changes import ChangeBus
-
         return ChangeBus(self.services.changes, self.services.db.url)

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from stopcamb_desk import ui
 from stopcamb_desk.domain.errors import DeskError
 
 log = logging.getLogger("stopcamb_desk")
@@ -82,9 +83,7 @@ class ErrorHandler(QObject):
     @property
     def presenter(self) -> ErrorPresenter:
         if self._presenter is None:  # dialogs are built only when an error happens
-            from stopcamb_desk.ui.error_dialogs import DialogErrorPresenter
-
-            self._presenter = DialogErrorPresenter()
+            self._presenter = ui.DialogErrorPresenter()
         return self._presenter
 
     # -- hooks ------------------------------------------------------------------------------

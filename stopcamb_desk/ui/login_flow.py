@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+import stopcamb_desk.services
 from stopcamb_desk.ui.errors import ErrorHandler, expected_message
 from stopcamb_desk.ui.login import LoginDialog
 from stopcamb_desk.ui.tasks import TaskRunner
@@ -31,21 +32,8 @@ Opener = Callable[["Settings"], "Services"]
 
 def default_opener(settings: Settings) -> Services:
     """Open the services (heavy imports happen here, on the database worker)."""
-    from stopcamb_desk.services.container import open_services
-
-    return open_services(settings)
-
-
-def _authenticate(services: Services, login: str, password: str) -> Principal:
-    """Runs on the database worker; a database failure becomes its French explanation."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from stopcamb_desk.models.db import DatabaseError, explain_failure
-
-    try:
-        return services.accounts.authenticate(login, password)
-    except SQLAlchemyError as exc:
-        raise DatabaseError(explain_failure(exc, services.settings.database_url)) from exc
+    services: Services = stopcamb_desk.services.open_services(settings)
+    return services
 
 
 class LoginFlow(QObject):
@@ -134,7 +122,8 @@ class LoginFlow(QObject):
         assert services is not None
         self._dialog.set_busy(BUSY_LOGIN)
         self._tasks.run_db(
-            lambda: _authenticate(services, login, password),
+            # A database failure comes back as its French explanation (DatabaseError).
+            lambda: services.accounts.authenticate(login, password),
             self._on_authenticated,
             self._on_refused,
             owner=self._dialog,

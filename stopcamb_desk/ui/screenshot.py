@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,12 +26,17 @@ from stopcamb_desk.config import Settings
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS, DemoAccount
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.domain.rules.model import Attestation, ProcedureType
+from stopcamb_desk.services.composer import Draft, validate_for_send
+from stopcamb_desk.services.container import Services, open_services
+from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.errors import ErrorHandler
+from stopcamb_desk.ui.geometry import ui_settings
+from stopcamb_desk.ui.login import LoginDialog
+from stopcamb_desk.ui.shell import DEFAULT_SIZE, MainWindow
 from stopcamb_desk.ui.tasks import ImmediateTaskRunner
 from stopcamb_desk.ui.theme import apply_theme
-
-if TYPE_CHECKING:
-    from stopcamb_desk.services.container import Services
+from stopcamb_desk.ui.views import spec_for
 
 LOGIN_VIEW = "login"
 LOCK_VIEW = "verrouillage"  # the lock screen, over the composer
@@ -93,9 +97,6 @@ def _settle_until(app: QApplication, done: Callable[[], bool], what: str) -> Non
 
 def _colleague_sends(services: Services, principal: Principal) -> int:
     """A colleague of ``principal``, on another desk, sends an alert for their département."""
-    from stopcamb_desk.domain.rules.model import Attestation, ProcedureType
-    from stopcamb_desk.services.composer import Draft, validate_for_send
-
     if (
         principal.role is not Role.CHEF_DE_QUART
         or not principal.departements
@@ -149,8 +150,6 @@ def render(
 
 
 def _render_login(app: QApplication, out: Path, size: tuple[int, int] | None) -> Path:
-    from stopcamb_desk.ui.login import LoginDialog
-
     dialog = LoginDialog(DEMO_ACCOUNTS)
     dialog.adjustSize()
     if size is not None:
@@ -173,12 +172,6 @@ def _render_shell(
     operator: str | None,
     notification: bool,
 ) -> Path:
-    from stopcamb_desk.services.container import open_services
-    from stopcamb_desk.ui.context import ShellContext
-    from stopcamb_desk.ui.geometry import ui_settings
-    from stopcamb_desk.ui.shell import DEFAULT_SIZE, MainWindow
-    from stopcamb_desk.ui.views import spec_for
-
     locked = view == LOCK_VIEW
     if locked:
         view = "composer"

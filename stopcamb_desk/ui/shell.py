@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stopcamb_desk import __version__
+from stopcamb_desk import __version__, ui
+from stopcamb_desk.services.outbox import sends_in_flight
 from stopcamb_desk.ui.awareness import NoticeBanner
 from stopcamb_desk.ui.context import ShellContext
 from stopcamb_desk.ui.geometry import restore_window, save_window, ui_settings
+from stopcamb_desk.ui.lock import LockScreen
 from stopcamb_desk.ui.statusbar import DeskStatusBar, push_mode
 from stopcamb_desk.ui.views import Activated, ViewSpec, create_view, visible_views
 
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.rules.model import MessageKind
     from stopcamb_desk.services.replacement import ReplacementTarget
     from stopcamb_desk.ui.composer.view import ComposerView
-    from stopcamb_desk.ui.lock import LockScreen
 
 DEFAULT_SIZE = (1280, 800)
 
@@ -177,9 +178,9 @@ class MainWindow(QMainWindow):
             page = create_view(spec, self.ctx)
             self._pages[key] = page
             self.stack.addWidget(page)
-            from stopcamb_desk.ui.map.view import MapView
-
-            if isinstance(page, MapView):  # click-to-target: the composer's département
+            # Click-to-target: the composer's département. Only the map's page is asked for its
+            # class, so that opening the composer does not wait for the map view's import.
+            if spec.view == "MapView" and isinstance(page, ui.MapView):
                 page.target_chosen.connect(self._set_composer_target)
         return self._pages[key]
 
@@ -195,18 +196,15 @@ class MainWindow(QMainWindow):
         return page
 
     def composer(self) -> ComposerView:
-        from stopcamb_desk.ui.composer.view import ComposerView
-
-        page = self.view("composer")
-        assert isinstance(page, ComposerView)
+        composer = self.view("composer")
+        assert isinstance(composer, ui.ComposerView)
+        page: ComposerView = composer
         return page
 
     # -- the navigator of the views (ui/context.py) ------------------------------------------
     def show_alert(self, alert_id: int) -> None:
-        from stopcamb_desk.ui.history.view import HistoryView
-
         page = self.show_view("historique")
-        assert isinstance(page, HistoryView)
+        assert isinstance(page, ui.HistoryView)
         page.show_detail(alert_id)
 
     def start_replacement(self, target: ReplacementTarget) -> None:
@@ -218,20 +216,16 @@ class MainWindow(QMainWindow):
         self.composer().set_kind(kind)
 
     def show_help(self, topic: str | None) -> None:
-        from stopcamb_desk.ui.help.view import HelpView
-
         page = self.show_view("aide")
-        assert isinstance(page, HelpView)
+        assert isinstance(page, ui.HelpView)
         page.show_topic(topic)
 
     @Slot()
     def _show_context_help(self) -> None:
         """F1: the section of the rule the current view points at, else the rules page."""
-        from stopcamb_desk.ui.help.view import RULES, HelpTopic
-
         page = self.stack.currentWidget()
-        topic = page.help_topic() if isinstance(page, HelpTopic) else None
-        self.show_help(topic or RULES)
+        topic = page.help_topic() if isinstance(page, ui.HelpTopic) else None
+        self.show_help(topic or ui.RULES)
 
     @Slot(str)
     def _set_composer_target(self, code: str) -> None:
@@ -259,8 +253,6 @@ class MainWindow(QMainWindow):
         self._cover(change_operator=True)
 
     def _cover(self, *, change_operator: bool) -> None:
-        from stopcamb_desk.ui.lock import LockScreen
-
         if self.lock_screen is None:
             self.lock_screen = LockScreen(self.ctx)
             self.lock_screen.authenticated.connect(self._on_authenticated)
@@ -353,9 +345,7 @@ class MainWindow(QMainWindow):
 
     def _add_phone_action(self, menu: QMenu) -> None:
         """« Téléphone simulé » (Ctrl+T), offered only when sending is simulated."""
-        from stopcamb_desk.ui.phone.window import simulation_gateway
-
-        if simulation_gateway(self.ctx.services.gateway) is None:
+        if ui.simulation_gateway(self.ctx.services.gateway) is None:
             return
         action = QAction("&Téléphone simulé", self)
         action.setShortcut(QKeySequence("Ctrl+T"))
@@ -370,15 +360,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_phone(self) -> QWidget | None:
         """Open (or bring back) the simulated phone window."""
-        from stopcamb_desk.ui.phone.window import PhoneWindow, phone_geometry, simulation_gateway
-
-        gateway = simulation_gateway(self.ctx.services.gateway)
+        gateway = ui.simulation_gateway(self.ctx.services.gateway)
         if gateway is None:
             return None
         if self.phone_window is None:
-            self.phone_window = PhoneWindow(gateway, self.ctx.principal, self)
+            self.phone_window = ui.PhoneWindow(gateway, self.ctx.principal, self)
             self.phone_window.setGeometry(
-                phone_geometry(self.screen().availableGeometry(), self.phone_window.sizeHint())
+                ui.phone_geometry(self.screen().availableGeometry(), self.phone_window.sizeHint())
             )
         self.phone_window.show()
         self.phone_window.raise_()
@@ -408,8 +396,6 @@ class MainWindow(QMainWindow):
     def _nothing_in_flight(self) -> bool:
         """True when the count of sends in flight came back at once and is zero. Otherwise the
         count goes on in the background and its answer asks, or quits, when it arrives."""
-        from stopcamb_desk.services.outbox import sends_in_flight
-
         if self.quit_box is not None:
             self.quit_box.raise_()
             return False

@@ -10,13 +10,11 @@ tests may pass :class:`ImmediateTaskRunner`, which runs everything synchronously
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 from shiboken6 import isValid
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 Success = Callable[[Any], None]
@@ -81,7 +79,7 @@ class QtTaskRunner:
     def __init__(self, on_unhandled: Failure | None = None, net_workers: int = 4) -> None:
         self._on_unhandled = on_unhandled or _report_default
         self._net_workers = net_workers
-        # Pools are created on first use: nothing to import or start before the first paint.
+        # Pools are created on first use: nothing to start before the first paint.
         self._db: ThreadPoolExecutor | None = None
         self._net: ThreadPoolExecutor | None = None
         self._dispatcher = _Dispatcher()
@@ -89,8 +87,6 @@ class QtTaskRunner:
 
     def _pools(self) -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
         if self._db is None or self._net is None:
-            from concurrent.futures import ThreadPoolExecutor
-
             self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stopcamb-db")
             self._net = ThreadPoolExecutor(
                 max_workers=self._net_workers, thread_name_prefix="stopcamb-net"
@@ -186,8 +182,6 @@ class ImmediateTaskRunner:
         on_success: Callable[[T], None] | None,
         on_failure: Failure | None,
     ) -> Future[T]:
-        from concurrent.futures import Future
-
         future: Future[T] = Future()
         try:
             result = fn()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission, Principal
+from stopcamb_desk.geo.geocoding import AddressGeocoder, GeocodingError
 from stopcamb_desk.models import Brigade
 from stopcamb_desk.push.brigade_directory import directory_target_for
 from stopcamb_desk.services.brigade_publication import BrigadePublisher, PublicationPreview
@@ -232,8 +233,6 @@ class BrigadesView(QWidget):
 
     @staticmethod
     def _geocoder(settings: Any) -> Any:
-        from stopcamb_desk.geo.geocoding import AddressGeocoder, GeocodingError
-
         try:
             return AddressGeocoder(settings.geocoder_url)
         except GeocodingError:  # unusable URL: the finder uses communes and says so

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -374,8 +374,6 @@ class Checklist(QFrame):
 
     def problems_text(self) -> str:
         """The « what to correct » list as plain text."""
-        from PySide6.QtGui import QTextDocumentFragment
-
         return QTextDocumentFragment.fromHtml(self._problems_html).toPlainText()
 
 

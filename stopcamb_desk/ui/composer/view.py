@@ -33,9 +33,12 @@ from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.places import PlaceFinder
 from stopcamb_desk.domain.rules.catalog import RULES
 from stopcamb_desk.domain.rules.model import MessageKind
+from stopcamb_desk.domain.rules.morphology import warm_up
+from stopcamb_desk.geo.places import ReferencePlaceFinder, default_index
 from stopcamb_desk.services.composer import DepartementChoice, Draft, banner_title, push_is_real
 from stopcamb_desk.services.composer_model import ComposerModel
 from stopcamb_desk.services.replacement import ReplacementTarget
+from stopcamb_desk.services.schedule import ScheduleService
 from stopcamb_desk.services.templates import TemplateRow, TemplateService
 from stopcamb_desk.ui.composer.attestation import AttestationFields
 from stopcamb_desk.ui.composer.checklist import Checklist, Gauge
@@ -584,8 +587,6 @@ class ComposerView(QWidget):
     @Slot()
     def open_schedule(self) -> None:
         """« Programmer… »: plan this national prevention message for later."""
-        from stopcamb_desk.services.schedule import ScheduleService
-
         outbox = self.ctx.services.outbox
         if outbox is None:
             why = self.ctx.services.push_error or "la file d'envoi n'est pas disponible"
@@ -608,16 +609,11 @@ class ComposerView(QWidget):
 
 
 def _default_places(ctx: ShellContext) -> PlaceFinder:
-    from stopcamb_desk.geo.places import ReferencePlaceFinder
-
     return ReferencePlaceFinder(prefer_departements=ctx.principal.departements)
 
 
 def prepare(services: Services) -> None:
     """Warm the commune index and the French lemmatiser on a worker thread so the first
     keystroke is instant."""
-    from stopcamb_desk.domain.rules.morphology import warm_up
-    from stopcamb_desk.geo.places import default_index
-
     default_index()
     warm_up()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 
+from stopcamb_desk.services.composer import push_is_real
 from stopcamb_desk.services.replacement import ActionState, ReplacementTarget, for_services
 from stopcamb_desk.services.replacement_checks import ReplacementConflict, target_label
 from stopcamb_desk.ui.errors import expected_message
@@ -134,8 +135,6 @@ class AlertActions(QWidget):
         )
 
     def _confirm_retraction(self, target: ReplacementTarget) -> None:
-        from stopcamb_desk.services.composer import push_is_real
-
         assert self.service is not None
         real = push_is_real(self.ctx.settings)
         exercise = " (EXERCICE)" if target.draft.exercise else ""

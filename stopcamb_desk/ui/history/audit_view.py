@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.status import audit_action_label
 from stopcamb_desk.models.db import Database
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.audit_journal import AuditFilter, AuditRow, audit_page
 from stopcamb_desk.ui.history.model import Column, LazyTableModel
 from stopcamb_desk.ui.tasks import TaskRunner
@@ -102,8 +103,6 @@ class AuditView(QWidget):
 
     @Slot()
     def verify_chain(self) -> None:
-        from stopcamb_desk.services import audit_alerts
-
         def check() -> Any:
             with self._db.session() as session:
                 return audit_alerts.verify(session)

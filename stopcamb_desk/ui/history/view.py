@@ -31,9 +31,15 @@ from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.history_model import AlertRow, HistoryFilter
 from stopcamb_desk.ui.errors import expected_message
 from stopcamb_desk.ui.history.actions import AlertActions
+from stopcamb_desk.ui.history.audit_view import AuditView
 from stopcamb_desk.ui.history.detail import detail_html
 from stopcamb_desk.ui.history.model import Column, LazyTableModel
 from stopcamb_desk.ui.history.phones import OnPhonesPanel
+from stopcamb_desk.ui.history.printing import (
+    export_cap_dialog,
+    export_csv_dialog,
+    export_pdf_dialog,
+)
 
 if TYPE_CHECKING:
     from stopcamb_desk.ui.context import ShellContext
@@ -94,8 +100,6 @@ class HistoryView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_history_tab(), "Historique")
         if self.principal.can(Permission.VIEW_AUDIT):
-            from stopcamb_desk.ui.history.audit_view import AuditView
-
             self.audit_view = AuditView(ctx.services.db, self.principal, self.runner)
             self.tabs.addTab(self.audit_view, "Journal d'audit")
         layout = QVBoxLayout(self)
@@ -309,17 +313,11 @@ class HistoryView(QWidget):
 
     # -- exports ------------------------------------------------------------------------------
     def _export_csv(self) -> None:
-        from stopcamb_desk.ui.history.printing import export_csv_dialog
-
         self.export_job = export_csv_dialog(self, self.ctx, self.history, self.current_filter())
 
     def _export_cap(self) -> None:
-        from stopcamb_desk.ui.history.printing import export_cap_dialog
-
         if self._current_id is not None:
             self.export_job = export_cap_dialog(self, self.ctx, self._current_id)
 
     def _export_pdf(self) -> None:
-        from stopcamb_desk.ui.history.printing import export_pdf_dialog
-
         self.export_job = export_pdf_dialog(self, self.ctx, self.history, self.current_filter())

@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QTransform
 
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
+from stopcamb_desk.geo.departements import departement_at
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.ui.map.labels import LabelSpec, PlacedLabel, leader_end, place_labels
 from stopcamb_desk.ui.map.legend import (
@@ -154,8 +155,6 @@ class Composition:
 
     def departement_at(self, point: QPointF) -> str | None:
         """The département under ``point`` (spatial index of the outlines, see geo/)."""
-        from stopcamb_desk.geo.departements import departement_at
-
         view = self.view_at(point)
         if view is None or view.frame.key == LOCATOR:
             return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPolygonF
 
+from stopcamb_desk.geo.departements import departement
 from stopcamb_desk.geo.projection import ProjectedArea, ProjectedShape, Ring, projected_area
 
 
@@ -56,7 +57,6 @@ def area_paths(key: str) -> AreaPaths:
         cached = _cache.get(key)
         if cached is not None:
             return cached
-        from stopcamb_desk.geo.departements import departement
 
         area = projected_area(key)
         paths = {code: shape_path(shape) for code, shape in area.shapes.items()}

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.domain.departements import DEPARTEMENT_NAMES
 from stopcamb_desk.domain.roles import Permission, PermissionDenied, Principal, Role
 from stopcamb_desk.domain.status import PHONES_NOTHING
+from stopcamb_desk.geo.communes import search_communes
+from stopcamb_desk.geo.departements import departement_at
 from stopcamb_desk.geo.model import Commune
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.models import utcnow
@@ -86,8 +88,6 @@ def focus_choices(principal: Principal) -> list[tuple[str, str]]:
 
 def find_communes(query: str, focus: tuple[str, ...]) -> list[Commune]:
     """Communes named like ``query``: those of the shown département(s) first."""
-    from stopcamb_desk.geo.communes import search_communes
-
     located = [c for c in search_communes(query, 8, departements=focus) if c.has_coordinates]
     return located or [c for c in search_communes(query, 8) if c.has_coordinates]
 
@@ -95,8 +95,6 @@ def find_communes(query: str, focus: tuple[str, ...]) -> list[Commune]:
 def load_areas(keys: tuple[str, ...]) -> dict[str, AreaPaths]:
     """Trace the areas (worker thread) and build the outlines' spatial index used to find the
     département under the pointer."""
-    from stopcamb_desk.geo.departements import departement_at
-
     paths = all_area_paths(keys)
     departement_at(2.35, 48.85)  # first call builds the STRtree: here, not on the first hover
     return paths
@@ -537,7 +535,4 @@ class MapView(QWidget):
 def prepare(services: Services) -> None:
     """Trace France and the overseas départements once, on a worker thread, while the operator
     logs in (the national map needs them all; a chef de quart's needs metropolitan France)."""
-    from stopcamb_desk.geo.projection import METROPOLE
-    from stopcamb_desk.ui.map.sheet import OVERSEAS
-
     load_areas((METROPOLE, *OVERSEAS))

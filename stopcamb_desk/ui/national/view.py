@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from stopcamb_desk.domain.rules.model import MessageKind
+from stopcamb_desk.geo.places import ReferencePlaceFinder, default_index
 from stopcamb_desk.services.national_model import NationalModel
 from stopcamb_desk.services.news_draft import NewsDraft
 from stopcamb_desk.services.news_service import open_news_service
@@ -354,13 +355,9 @@ class NationalView(QWidget):
 
 
 def _place_finder() -> Any:
-    from stopcamb_desk.geo.places import ReferencePlaceFinder
-
     return ReferencePlaceFinder()
 
 
 def prepare(services: Services) -> None:
     """Warm the commune index (identity rule) on a worker thread, as the composer does."""
-    from stopcamb_desk.geo.places import default_index
-
     default_index()

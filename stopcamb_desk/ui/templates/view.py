@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.domain.rules.model import Severity
 from stopcamb_desk.domain.status import kind_label
+from stopcamb_desk.geo.places import ReferencePlaceFinder
 from stopcamb_desk.services.templates import (
     TemplateConflict,
     TemplateDraft,
@@ -249,8 +250,6 @@ class TemplatesView(QWidget):
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def _place_finder(self) -> Any:
-        from stopcamb_desk.geo.places import ReferencePlaceFinder
-
         return ReferencePlaceFinder(prefer_departements=self.principal.departements)
 
     def _set_places(self, places: Any) -> None:
