@@ -273,9 +273,10 @@ def test_formula_like_cells_are_neutralised_and_come_back_on_import(
         "''=HYPERLINK(\"x\")",  # a value starting with « '= » keeps its own « ' »
         "34400",
     ]
-    assert rows["1009301"][12] == "'-54.0333"  # a negative longitude too (« -1+1 » would run)
+    assert rows["1009301"][12] == "-54.0333"  # a negative longitude is a number, left as is
     every = [cell for row in rows.values() for cell in row]
-    assert not [c for c in every if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    formulas = [c for c in every if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert formulas == ["-54.0333"]  # only the number
 
     other = desk_db(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     try:

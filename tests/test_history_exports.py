@@ -92,12 +92,13 @@ def test_cap_of_another_departement_is_refused(database: Database) -> None:
 def test_safe_cell_neutralises_formulas() -> None:
     assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("+33 6") == "'+33 6"
-    assert safe_cell("-1") == "'-1"
+    assert safe_cell("-1") == "-1" and safe_cell("-4,25") == "-4,25"  # a number runs nothing
+    assert safe_cell("-1+1") == "'-1+1"
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("ANNECY = vigilance") == "ANNECY = vigilance"
     assert safe_cell("\tx") == "'\tx" and safe_cell("\rx") == "'\rx"
     assert safe_cell("'=x") == "''=x" and safe_cell("'oui") == "'oui"
-    for typed in ("=x", "'=x", "''-1", "'oui", "'", "", "ANNECY"):  # what the import gets back
+    for typed in ("=x", "'=x", "''-1", "'-1", "-1", "-54.03", "'oui", "'", "", "ANNECY"):
         assert typed_cell(safe_cell(typed)) == typed
 
 

@@ -379,7 +379,8 @@ def test_a_click_far_from_every_brigade_proposes_none_like_the_finder(
     assert view.nearest == [] and canvas.nearest_key is None
     assert text.startswith("Point choisi : position 45,92")
     assert "— Haute-Savoie (74) : aucune brigade de l'annuaire à moins de 40 km ; la plus " in text
-    assert "proche, Brigade territoriale autonome d'Annecy (74), est à 58 km : vérifiez" in text
+    assert "proche, Brigade territoriale autonome d'Annecy (74), est à 58 km : " in text
+    assert "vérifiez le point choisi sur la carte, ou que l'annuaire" in text
 
 
 def test_keyboard_zoom_and_pick_at_the_centre(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 
 A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula
 by Excel or LibreOffice (« =cmd|' /C calc'!A0 » launches a program). As OWASP advises, such a
-cell is written with a leading « ' ». Every CSV export writes through :class:`SafeCsvWriter`; a CSV
+cell is written with a leading « ' » — except a plain number such as « -4.4861 », which no
+spreadsheet runs. Every CSV export writes through :class:`SafeCsvWriter`; a CSV
 the desk reads back (the brigade directory) takes that prefix off with :func:`typed_cell`, so
 export → import gives the values back: a value that itself starts with « ' » before a formula
 character gets one more « ' », taken off likewise.
@@ -11,10 +12,13 @@ character gets one more « ' », taken off likewise.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
 _FORMULA_STARTS = "=+-@\t\r"
+# A plain number (« -4.4861 », a longitude in Brittany) is no formula: written as it is.
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 class TextOut(Protocol):
@@ -22,9 +26,10 @@ class TextOut(Protocol):
 
 
 def _needs_prefix(text: str) -> bool:
-    """``text`` starts with a formula character, possibly behind apostrophes."""
+    """``text`` starts with a formula character, possibly behind apostrophes, and is not a
+    plain number."""
     first = text.lstrip("'")[:1]
-    return first != "" and first in _FORMULA_STARTS
+    return first != "" and first in _FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(text)
 
 
 def safe_cell(value: object) -> str:

@@ -51,6 +51,7 @@ NEIGHBOUR_RADIUS_KM = 40.0
 _CHECK_ADDRESS = "l'adresse avec l'appelant (numéro, rue, commune, code postal)"
 _CHECK_COMMUNE = "la commune avec l'appelant (homonyme ? précisez le code postal)"
 _CHECK_POSITION = "la position (latitude puis longitude, en degrés décimaux)"
+CHECK_MAP_POINT = "le point choisi sur la carte"  # a click: the position itself is right
 CHANGED_MEANWHILE = "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
 BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
 EDITABLE_FIELDS = (
@@ -437,13 +438,14 @@ class BrigadeService:
         )
 
     def find_for_position(
-        self, lat: float, lon: float, limit: int = 3
+        self, lat: float, lon: float, limit: int = 3, *, check: str = _CHECK_POSITION
     ) -> tuple[str, list[BrigadeHit]]:
         """« Trouver la brigade » from a position: (where it is, in French; nearest brigades).
 
         Only brigades within :data:`NEIGHBOUR_RADIUS_KM` are proposed (in France or off its
-        coast), never one hundreds of km away; without any, the description says why. A
-        position outside France whose latitude and longitude look swapped is said so instead.
+        coast), never one hundreds of km away; without any, the description says why and
+        what to ``check``. A position outside France whose latitude and longitude look swapped
+        is said so instead.
         """
         where = f"Position {_degrees(lat)}, {_degrees(lon)}"
         found = departement_at(lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
@@ -451,7 +453,7 @@ class BrigadeService:
             where = f"{where} — {found.nom} ({found.code})"
             near = self._near(lat, lon, limit)
             if not near:
-                return f"{where} : {self.none_near(lat, lon, _CHECK_POSITION)}", []
+                return f"{where} : {self.none_near(lat, lon, check)}", []
             return where, near
         swapped = departement_at(lat, lon) if -90 <= lon <= 90 else None
         if swapped is not None:

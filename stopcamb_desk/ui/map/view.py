@@ -41,7 +41,7 @@ from stopcamb_desk.geo.model import Commune
 from stopcamb_desk.geo.projection import METROPOLE, area_of
 from stopcamb_desk.models import utcnow
 from stopcamb_desk.services.activity import Activity, ActivityService, Briefing
-from stopcamb_desk.services.brigades import BrigadeHit, BrigadeService
+from stopcamb_desk.services.brigades import CHECK_MAP_POINT, BrigadeHit, BrigadeService
 from stopcamb_desk.services.composer import target_departement
 from stopcamb_desk.services.history_model import PhoneEntry, format_age
 from stopcamb_desk.ui.changes import LiveReload
@@ -496,7 +496,7 @@ class MapView(QWidget):
         # The finder of « Trouver la brigade »: no brigade beyond its radius, and the same
         # French reason when there is none.
         self.tasks.run_db(
-            lambda: service.find_for_position(lat, lon, 3),
+            lambda: service.find_for_position(lat, lon, 3, check=CHECK_MAP_POINT),
             lambda r: self._show_nearest(*r),
             self._failed,
             owner=self,
