@@ -217,8 +217,10 @@ def test_a_frequent_word_is_answered_from_the_newest_alerts(
     statements.clear()
     page = HistoryService(database).page(admin, HistoryFilter(text="roulotte"), limit=10)
     assert [r.id for r in page.rows] == ids[::-1][:10]
-    searches = [s for s in statements if "ORDER BY" in s[0]]
+    # (SQLite first reads the date that bounds the newest pages: an OFFSET on the date index.)
+    searches = [s for s in statements if "ORDER BY" in s[0] and "OFFSET" not in s[0]]
     assert len(searches) == 1
+    assert not [s for s in statements if "MATCH" in s[0]]  # the FTS index is not asked
     if database.dialect == "postgresql":
         assert search.PG_INDEX not in _plan(database, *searches[0], "seqscan", "indexscan")
 

@@ -243,7 +243,11 @@ class HistoryService:
         if fewer than one in ``TEXT_WALK_ONE_IN`` of them match (pages of 100: at most one of
         the newest 505), walking on is a bad bet (a rare word found in the statistics' sample
         is taken for one in a hundred) and is ruled out: the index answers, or a scan for a
-        word frequent among older alerts; otherwise the planner chooses."""
+        word frequent among older alerts; otherwise the planner chooses.
+
+        SQLite walks the same newest pages (bounded by the date of the oldest of them, a range
+        on the date index); a full page is the page, matches at least that dense walk on, and
+        rarer ones go to the FTS index (:func:`_text_clause`)."""
         if self._db.dialect == "postgresql":
             probed = TEXT_PROBE_PAGES * (limit + 1)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
@@ -273,12 +277,17 @@ class HistoryService:
             # fills the page there, without counting its matches in the FTS index first.
             probed = TEXT_PROBE_PAGES * (limit + 1)
             bound = query.with_only_columns(Alert.created_at).offset(probed).limit(1)
-            oldest = bound.scalar_subquery()
-            recent = or_(oldest.is_(None), Alert.created_at >= oldest)
+            oldest = session.scalar(bound)  # a range on the date index, not a filter
             scan = _sqlite_scan(search.fold(words))
-            rows = [_row(r) for r in session.execute(query.where(recent, scan))]
-            if len(rows) > limit:
+            if oldest is not None:
+                query_recent = query.where(Alert.created_at >= oldest, scan)
+            else:
+                query_recent = query.where(scan)
+            rows = [_row(r) for r in session.execute(query_recent)]
+            if len(rows) > limit or oldest is None:  # a full page, or every alert was walked
                 return rows
+            if len(rows) * TEXT_WALK_ONE_IN >= probed:  # dense enough: walking on pays
+                return [_row(r) for r in session.execute(query.where(scan))]
         match = _text_clause(session, self._db.dialect, words)
         return [_row(r) for r in session.execute(query.where(match))]
 
