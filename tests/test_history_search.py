@@ -217,8 +217,8 @@ def test_a_frequent_word_is_answered_from_the_newest_alerts(
     statements.clear()
     page = HistoryService(database).page(admin, HistoryFilter(text="roulotte"), limit=10)
     assert [r.id for r in page.rows] == ids[::-1][:10]
-    # (SQLite first reads the date that bounds the newest pages: an OFFSET on the date index.)
-    searches = [s for s in statements if "ORDER BY" in s[0] and "OFFSET" not in s[0]]
+    # (SQLite first reads the date that bounds the newest pages, no row: the date index.)
+    searches = [s for s in statements if "ORDER BY" in s[0] and "alerts.text" in s[0]]
     assert len(searches) == 1
     assert not [s for s in statements if "MATCH" in s[0]]  # the FTS index is not asked
     if database.dialect == "postgresql":
