@@ -25,8 +25,8 @@ from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import AuditEvent, utcnow
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.simulation import SimulationGateway
-from stopcamb_desk.services import audit, audit_alerts
-from stopcamb_desk.services.audit_keys import Anchor, HeadAnchor, rotate_key
+from stopcamb_desk.services import audit, audit_alerts, audit_keys
+from stopcamb_desk.services.audit_keys import Anchor, AuditKeyError, HeadAnchor, rotate_key
 from stopcamb_desk.services.container import open_services
 from stopcamb_desk.services.outbox import Outbox
 
@@ -421,4 +421,34 @@ def test_the_anchor_follows_what_another_process_on_this_desk_wrote(tmp_path: Pa
     assert cli.get() == Anchor(7, "a7") and desk.get() == Anchor(7, "a7")
     desk.advance(Anchor(8, "a8"))
     assert other_base.get() == Anchor(2, "p2")  # the other database's entry is kept
-    assert json.loads(path.read_text())["sqlite:/base"] == {"id": 8, "mac": "a8"}
+    assert HeadAnchor(path, "sqlite:/base").get() == Anchor(8, "a8")  # what a new process reads
+
+
+def test_the_anchor_survives_a_torn_line_an_older_file_and_its_compaction(tmp_path: Path) -> None:
+    """The anchor file is appended to at every commit: a line a power cut left half-written
+    is skipped (the anchor lags, never jumps), the single object an older version wrote is
+    still read and rewritten as lines, and a long file is compacted without losing a base."""
+    path = tmp_path / "ancre.json"
+    path.write_text(
+        json.dumps({"sqlite:/base": {"id": 4, "mac": "a4"}, "pg": {"id": 9, "mac": "p9"}})
+    )
+    desk = HeadAnchor(path, "sqlite:/base")
+    assert desk.get() == Anchor(4, "a4")
+    desk.advance(Anchor(5, "a5"))
+    assert path.read_text().splitlines() == [
+        '{"db":"pg","id":9,"mac":"p9"}',
+        '{"db":"sqlite:/base","id":5,"mac":"a5"}',
+    ]
+    with path.open("ab") as f:
+        f.write(b'{"db":"sqlite:/base","id":6,"ma')  # the power went
+    assert HeadAnchor(path, "sqlite:/base").get() == Anchor(5, "a5")
+    desk.advance(Anchor(7, "a7"))  # starts on a fresh line
+    assert HeadAnchor(path, "sqlite:/base").get() == Anchor(7, "a7")
+    for event_id in range(8, 2000):
+        desk.advance(Anchor(event_id, f"a{event_id}"))
+    assert path.stat().st_size <= audit_keys.ANCHOR_COMPACT_BYTES
+    again = (HeadAnchor(path, "sqlite:/base"), HeadAnchor(path, "pg"))
+    assert [a.get() for a in again] == [Anchor(1999, "a1999"), Anchor(9, "p9")]
+    path.write_text("rien de lisible\n")
+    with pytest.raises(AuditKeyError, match="illisible"):
+        HeadAnchor(path, "sqlite:/base").get()

@@ -46,6 +46,23 @@ def fold(text: str) -> str:
     return text.lower().translate(_FOLD_TABLE)
 
 
+# ASCII characters no folding produces from another one (neither a letter an accent is taken
+# off to give, nor a letter): in the raw text they are what they are in the folded one, up to
+# ASCII case, which SQLite's ``LIKE`` ignores.
+_UNFOLDED = frozenset(chr(c) for c in range(32, 127)) - set(FOLD_TO)
+
+
+def unfolded_run(folded: str) -> str:
+    """The longest run of ``folded`` that the alert's raw text must contain as it is (up to
+    ASCII case): ``unfolded_run("74, nombreux")`` == ``"74, "``."""
+    best, current = "", ""
+    for char in folded:
+        current = current + char if char in _UNFOLDED else ""
+        if len(current) > len(best):
+            best = current
+    return best
+
+
 PG_FOLD_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

@@ -28,7 +28,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.private_files import ensure_private_dir, write_private
+from stopcamb_desk.private_files import append_private, ensure_private_dir, write_private
 
 KEY_BYTES = 32
 
@@ -151,7 +151,15 @@ class Anchor:
 
 
 class HeadAnchor:
-    """The newest event this desk wrote or verified, per database, in a private file."""
+    """The newest event this desk wrote or verified, per database, in a private file.
+
+    Every commit of an audit event advances it, so it is an append-only file of JSON lines
+    (``{"db", "id", "mac"}``; per database the highest id wins): one write per advance, not a
+    rename (:func:`~stopcamb_desk.private_files.append_private`). Past
+    :data:`ANCHOR_COMPACT_BYTES` it is rewritten with one line per database. A line a power
+    cut left half-written is skipped (the anchor then lags by one event, never moves on); an
+    older version's single JSON object is still read and rewritten as lines at the first
+    advance."""
 
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
@@ -160,57 +168,104 @@ class HeadAnchor:
         # The file's content as last read or written here, with the identity of that version
         # (inode, size, modification and change times): every append reads the anchor and
         # every commit advances it, so the file is parsed again only when another process
-        # (the CLI, a second desk window) replaced it.
-        self._known: tuple[tuple[int, int, int, int], dict[str, dict[str, object]]] | None = None
+        # (the CLI, a second desk window) wrote to it.
+        self._known: tuple[tuple[int, int, int, int], dict[str, Anchor]] | None = None
 
     @staticmethod
     def _version(found: os.stat_result) -> tuple[int, int, int, int]:
         return (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
-    def _read(self) -> dict[str, dict[str, object]]:
+    def _unreadable(self) -> AuditKeyError:
+        return AuditKeyError(
+            f"L'ancre du journal d'audit {self.path} est illisible : restaurez-la depuis la "
+            "sauvegarde (ou supprimez-la pour repartir sans contrôle de troncature)."
+        )
+
+    def _parse(self, raw: bytes) -> tuple[dict[str, Anchor], bool]:
+        """(anchor per database, whether ``raw`` is an older version's single object)."""
+        try:
+            whole = json.loads(raw)
+        except ValueError:
+            whole = None
+        if isinstance(whole, dict) and "db" not in whole:  # {database: {"id", "mac"}}
+            return {db: a for db, e in whole.items() if (a := _anchor_of(e)) is not None}, True
+        found: dict[str, Anchor] = {}
+        for line in raw.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a power cut
+            anchor = _anchor_of(entry)
+            if anchor is None or not isinstance(entry.get("db"), str):
+                continue
+            known = found.get(entry["db"])
+            if known is None or anchor.event_id > known.event_id:
+                found[entry["db"]] = anchor
+        if raw.strip() and not found:
+            raise self._unreadable()
+        return found, False
+
+    def _read(self) -> tuple[dict[str, Anchor], bool]:
         try:
             version = self._version(os.stat(self.path))
         except FileNotFoundError:
-            return {}
+            return {}, False
         if self._known is not None and self._known[0] == version:
-            return dict(self._known[1])
+            return dict(self._known[1]), False
         try:
             raw = self.path.read_bytes()
             after = self._version(os.stat(self.path))
-            data = json.loads(raw)
         except FileNotFoundError:
-            return {}
-        except ValueError:
-            raise AuditKeyError(
-                f"L'ancre du journal d'audit {self.path} est illisible : restaurez-la depuis la "
-                "sauvegarde (ou supprimez-la pour repartir sans contrôle de troncature)."
-            ) from None
-        data = data if isinstance(data, dict) else {}
-        if after == version:  # not replaced while it was read
+            return {}, False
+        data, legacy = self._parse(raw)
+        if after == version and not legacy:  # not written to while it was read
             self._known = (version, data)
-        return dict(data)
+        return dict(data), legacy
 
     def get(self) -> Anchor | None:
-        # No lock: the file is only ever replaced whole (``write_private``).
-        entry = self._read().get(self.database)
-        if not isinstance(entry, dict):
-            return None
-        try:
-            return Anchor(int(str(entry["id"])), str(entry["mac"]))
-        except (KeyError, ValueError):
-            return None
+        # No lock: lines are appended whole, the file is only ever replaced whole.
+        return self._read()[0].get(self.database)
 
     def advance(self, anchor: Anchor) -> None:
         """Remember ``anchor`` unless a newer one is already known."""
         ensure_private_dir(self.path.parent)
         with self._lock:
-            data = self._read()
+            data, legacy = self._read()
             known = data.get(self.database)
-            if isinstance(known, dict) and int(str(known.get("id", 0))) >= anchor.event_id:
+            if known is not None and known.event_id >= anchor.event_id:
                 return
-            data[self.database] = {"id": anchor.event_id, "mac": anchor.mac}
-            write_private(self.path, json.dumps(data, indent=2).encode(), durable=False)
+            data[self.database] = anchor
+            if legacy:
+                self._rewrite(data)
+                return
+            size = append_private(self.path, _anchor_line(self.database, anchor), durable=False)
+            if size > ANCHOR_COMPACT_BYTES:
+                self._rewrite(data)
+                return
             self._known = (self._version(os.stat(self.path)), data)
+
+    def _rewrite(self, data: dict[str, Anchor]) -> None:
+        """One line per database, replacing the file atomically (under the lock)."""
+        lines = b"".join(_anchor_line(db, a) for db, a in sorted(data.items()))
+        write_private(self.path, lines, durable=False)
+        self._known = (self._version(os.stat(self.path)), data)
+
+
+ANCHOR_COMPACT_BYTES = 64 * 1024  # about 500 advances between two rewrites
+
+
+def _anchor_of(entry: object) -> Anchor | None:
+    if not isinstance(entry, dict):
+        return None
+    try:
+        return Anchor(int(str(entry["id"])), str(entry["mac"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _anchor_line(database: str, anchor: Anchor) -> bytes:
+    entry = {"db": database, "id": anchor.event_id, "mac": anchor.mac}
+    return (json.dumps(entry, separators=(",", ":")) + "\n").encode()
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,18 +164,26 @@ def _text_clause(session: Session, dialect: str, text: str) -> ColumnElement[boo
     if dialect == "postgresql":
         return _pg_match(_PG_FOLDED, text)
     folded = search.fold(text)
-    pattern = f"%{escape_like(folded)}%"
     if len(folded) >= search.MIN_INDEXED_CHARS:
         phrase = '"' + folded.replace('"', '""') + '"'
         matches = select(_FTS.c.rowid).where(_FTS.c.body.op("MATCH")(phrase))
         many = select(func.count()).select_from(matches.limit(FTS_CANDIDATES_CAP).subquery())
         if (session.scalar(many) or 0) < FTS_CANDIDATES_CAP:
             return Alert.id.in_(matches)
-    # Scan (newest first, stops at the page size): one rowid lookup in the FTS table per alert.
+    return _sqlite_scan(folded)
+
+
+def _sqlite_scan(folded: str) -> ColumnElement[bool]:
+    """SQLite's scan (newest first, stops at the page size): one rowid lookup in the FTS table
+    per alert, behind a cheap ``LIKE`` on the alert's own text when the folded words hold a
+    run of characters folding leaves alone (see :func:`search.unfolded_run`)."""
     same_row = select(_FTS.c.rowid).where(
-        _FTS.c.rowid == Alert.id, _FTS.c.body.like(pattern, escape="\\")
+        _FTS.c.rowid == Alert.id, _FTS.c.body.like(f"%{escape_like(folded)}%", escape="\\")
     )
-    return same_row.exists()
+    run = search.unfolded_run(folded)
+    if len(run) < 2:
+        return same_row.exists()
+    return and_(Alert.text.like(f"%{escape_like(run)}%", escape="\\"), same_row.exists())
 
 
 def _after(cursor: Cursor, dialect: str) -> ColumnElement[bool]:
@@ -235,7 +243,11 @@ class HistoryService:
         if fewer than one in ``TEXT_WALK_ONE_IN`` of them match (pages of 100: at most one of
         the newest 505), walking on is a bad bet (a rare word found in the statistics' sample
         is taken for one in a hundred) and is ruled out: the index answers, or a scan for a
-        word frequent among older alerts; otherwise the planner chooses."""
+        word frequent among older alerts; otherwise the planner chooses.
+
+        SQLite walks the same newest pages (bounded by the date of the oldest of them, a range
+        on the date index); a full page is the page, matches at least that dense walk on, and
+        rarer ones go to the FTS index (:func:`_text_clause`)."""
         if self._db.dialect == "postgresql":
             probed = TEXT_PROBE_PAGES * (limit + 1)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
@@ -260,6 +272,22 @@ class HistoryService:
                 ),
                 {"walk": "on" if walk else "off"},
             )
+        else:
+            # The newest pages first, as on PostgreSQL: a word found in many recent alerts
+            # fills the page there, without counting its matches in the FTS index first.
+            probed = TEXT_PROBE_PAGES * (limit + 1)
+            bound = query.with_only_columns(Alert.created_at).offset(probed).limit(1)
+            oldest = session.scalar(bound)  # a range on the date index, not a filter
+            scan = _sqlite_scan(search.fold(words))
+            if oldest is not None:
+                query_recent = query.where(Alert.created_at >= oldest, scan)
+            else:
+                query_recent = query.where(scan)
+            rows = [_row(r) for r in session.execute(query_recent)]
+            if len(rows) > limit or oldest is None:  # a full page, or every alert was walked
+                return rows
+            if len(rows) * TEXT_WALK_ONE_IN >= probed:  # dense enough: walking on pays
+                return [_row(r) for r in session.execute(query.where(scan))]
         match = _text_clause(session, self._db.dialect, words)
         return [_row(r) for r in session.execute(query.where(match))]
 

@@ -28,7 +28,7 @@ from typing import Any
 from filelock import FileLock
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.private_files import write_all
+from stopcamb_desk.private_files import append_private, write_all
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,6 @@ class AcceptedNotRecorded(DeskError):
                 "prévenez l'administrateur. Ne la renvoyez pas."
             )
         self.alert_id = alert_id
-
-
-def _torn(fd: int) -> bool:
-    """True when the file does not end with a newline (its last append was cut short)."""
-    if os.fstat(fd).st_size == 0:
-        return False
-    os.lseek(fd, -1, os.SEEK_END)  # (no pread on Windows; writes still go to the end)
-    return os.read(fd, 1) != b"\n"
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, int, str]:
@@ -122,16 +114,8 @@ class AcceptJournal:
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._lock:
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                if _torn(fd):  # a power cut left half a line: start on a fresh one
-                    line = b"\n" + line
-                write_all(fd, line)
-                if durable:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
-            if not durable and self.path.stat().st_size > COMPACT_ABOVE_BYTES:
+            size = append_private(self.path, line, durable=durable)
+            if not durable and size > COMPACT_ABOVE_BYTES:
                 self._compact_locked()
 
     # -- reading ----------------------------------------------------------------------------
