@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desk import desk_journal
+from desk import desk_db, desk_journal
 from fcm_script import close, delay, error, revoke_tokens
 from fcm_server import FcmTestServer
 from outbox_fixtures import (
@@ -22,6 +22,8 @@ from outbox_fixtures import (
     draft,
     sendable,
 )
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models.db import Database
@@ -380,3 +382,33 @@ def test_a_desk_that_stops_before_sending_gives_its_claim_back_to_the_queue(
     next_desk = Outbox(database, outbox.gateway, journal=desk_journal(database), policy=POLICY)
     assert [o.status for o in next_desk.process_due()] == ["envoyee"]  # at once, no check
     assert outbox.deliver(alert_id) is None and len(server.received) == 1
+
+
+def test_a_claim_survives_the_database_going_away_before_the_send(
+    pg_url: str, gateway: FcmGateway, server: FcmTestServer
+) -> None:
+    """Claimed in the commit, then the server drops every connection before the sender's
+    lease check: nothing went out, and the same sender sends it once the database answers."""
+    database = desk_db(pg_url)
+    try:
+        database.upgrade()
+        chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
+        outbox = Outbox(database, gateway, journal=desk_journal(database), policy=POLICY)
+        first = _enqueue(outbox, chef, claim=True)
+        outbox.deliver(first)  # the lease check's own connection is open now
+        alert_id = _enqueue(outbox, chef, claim=True)
+        with database.engine.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        with pytest.raises(DBAPIError):
+            outbox.process_due()
+        assert server.received[1:] == [] and alert_row(database, alert_id).status == "envoi"
+        [outcome] = outbox.process_due()  # the pool reconnects: the handed claim goes
+        assert (outcome.alert_id, outcome.status) == (alert_id, "envoyee")
+        assert len(server.received) == 2
+    finally:
+        database.dispose()

@@ -180,8 +180,7 @@ class Outbox:
         for old in queued.stopped:
             self.notify(old, "remplacee_attente")
         if handed is not None:
-            with self._handed_lock:
-                self._handed[alert_id] = handed
+            self._hand([handed])
             self.notify(alert_id, "envoi")
         else:
             self.notify(alert_id, "programmee" if schedule else "en_attente")
@@ -289,11 +288,25 @@ class Outbox:
         with self._handed_lock:
             handed = sorted(self._handed.values(), key=lambda c: c.id)
             self._handed.clear()
-        outcomes = [self.send_claimed(c) for c in handed]
+        outcomes = []
+        for index, claimed in enumerate(handed):
+            try:
+                outcomes.append(self.send_claimed(claimed))
+            except BaseException:  # the database went away: the rest stay this sender's
+                self._hand(handed[index + 1 :])
+                raise
         return outcomes + [self.send_claimed(c) for c in self.claim(limit=limit)]
 
+    def _hand(self, claims: list[Claimed]) -> None:
+        with self._handed_lock:
+            self._handed.update((c.id, c) for c in claims)
+
     def send_claimed(self, claimed: Claimed) -> Outcome:
-        lost = self._lease_lost(claimed)
+        try:
+            lost = self._lease_lost(claimed)
+        except SQLAlchemyError:  # nothing sent: this sender tries again while its lease runs
+            self._hand([claimed])
+            raise
         if lost is not None:  # never hand it to FCM once another process may have taken over
             return lost
         if claimed.forged is not None:  # not authenticated when claimed: it never goes out
