@@ -279,7 +279,7 @@ def test_two_desks_editing_the_same_brigade_on_postgresql(pg_url: str) -> None:
             a.import_csv(ADMIN, fh, skip_invalid=True)
         seen_by_b = {x.id: x for x in b.brigades("34")}["1009402"]
         a.update(ADMIN, "1009402", 1, telephone="04 67 11 11 11")
-        with pytest.raises(BrigadeError, match="modifiée entre-temps par un autre poste"):
+        with pytest.raises(BrigadeError, match="1009402 a été modifiée entre-temps par admin le "):
             b.update(ADMIN, "1009402", seen_by_b.version, telephone="04 67 22 22 22")
         assert {x.id: x for x in b.brigades("34")}["1009402"].telephone == "04 67 11 11 11"
         # B's finder sees A's change of position at once (its index is rebuilt).
@@ -324,8 +324,10 @@ def test_two_desks_editing_the_same_brigade_at_once_on_one_sqlite_file(sqlite_ur
             save_on_desk_b,
         )
         assert isinstance(lost, BrigadeError), repr(lost)
-        assert lost.message == (
-            "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
+        # Who and when, from the trail (desk B saved as admin).
+        assert lost.message.startswith("La fiche 1009402 a été modifiée entre-temps par admin le ")
+        assert lost.message.endswith(
+            " : rien n'a été enregistré. Rechargez-la pour voir ses nouvelles valeurs."
         )
         kept = {x.id: x for x in BrigadeService(desk_a).brigades("34")}["1009402"]
         assert (kept.telephone, kept.version) == ("04 67 22 22 22", 2)

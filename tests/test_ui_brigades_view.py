@@ -213,7 +213,7 @@ def test_stale_edit_shows_the_conflict_and_reload_fixes_it(
     view.form.horaires.setPlainText("Lundi : 8h00-12h00")
     qtbot.mouseClick(view.form.save_button, Qt.MouseButton.LeftButton)
     feedback = view.form.feedback.text()
-    assert "modifiée entre-temps par un autre poste" in feedback and "rechargez" in feedback
+    assert "modifiée entre-temps par admin le " in feedback and "Rechargez-la" in feedback
     assert "ne sont pas enregistrées" in feedback
     qtbot.mouseClick(view.form.reload_button, Qt.MouseButton.LeftButton)
     assert view.form.fields["telephone"].text() == "04 50 00 11 11"

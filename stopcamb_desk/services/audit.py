@@ -194,6 +194,29 @@ def record(
     return event
 
 
+def last_change(
+    session: Session, object_type: str, object_id: str | int, actions: Iterable[str]
+) -> AuditEvent | None:
+    """The newest of ``actions`` on one object in the trail: who changed it last, and when."""
+    return session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id == str(object_id),
+            AuditEvent.action.in_(sorted(actions)),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def changed_by(event: AuditEvent | None) -> str:
+    """« par chef74 le 02/12/2026 à 19:05 » (local time), or « sur un autre poste »."""
+    if event is None:
+        return "sur un autre poste"
+    return f"par {event.actor} le {event.at.astimezone().strftime('%d/%m/%Y à %H:%M')}"
+
+
 def has_keyed_events(session: Session) -> bool:
     """The trail already holds events authenticated by a key."""
     return (

@@ -52,7 +52,8 @@ _CHECK_ADDRESS = "l'adresse avec l'appelant (numéro, rue, commune, code postal)
 _CHECK_COMMUNE = "la commune avec l'appelant (homonyme ? précisez le code postal)"
 _CHECK_POSITION = "la position (latitude puis longitude, en degrés décimaux)"
 CHECK_MAP_POINT = "le point choisi sur la carte"  # a click: the position itself is right
-CHANGED_MEANWHILE = "Cette fiche a été modifiée entre-temps par un autre poste : rechargez-la."
+# What the trail says changed a fiche (its own edits, and the imports that rewrite them).
+_FICHE_CHANGES = ("brigade_modifiee",)
 BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
 EDITABLE_FIELDS = (
     "service",
@@ -210,8 +211,10 @@ class BrigadeService:
         seen: dict[str, int] = {}
         now = self._clock()
         with self._writing(
-            "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : rien n'a "
-            "été importé. Relancez l'import."
+            lambda: (
+                "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : "
+                "rien n'a été importé. Relancez l'import."
+            )
         ) as session:
             rows = iter(reader)
             while batch := list(islice(rows, BATCH_ROWS)):
@@ -324,12 +327,12 @@ class BrigadeService:
         changes = _edit_values(changes)
         if not str(changes.get("service", "x")).strip():
             raise BrigadeError("Le nom de l'unité ne peut pas être vide.")
-        with self._writing(CHANGED_MEANWHILE) as session:
+        with self._writing(lambda: self._changed_meanwhile(brigade_id)) as session:
             brigade = session.get(Brigade, brigade_id, with_for_update=True)
             if brigade is None:
                 raise BrigadeError(f"La brigade {brigade_id} n'existe plus.")
             if brigade.version != expected_version:
-                raise BrigadeError(CHANGED_MEANWHILE)
+                raise BrigadeError(self._changed_meanwhile(brigade_id, session))
             problems = self.check(brigade, **changes)
             if problems:
                 raise BrigadeError(
@@ -351,16 +354,28 @@ class BrigadeService:
             return brigade
 
     @contextmanager
-    def _writing(self, changed_meanwhile: str) -> Iterator[Session]:
+    def _writing(self, changed_meanwhile: Callable[[], str]) -> Iterator[Session]:
         """A transaction changing brigades: when another desk's change committed after this
         one read a fiche, the write matches no row (version column, as for templates) — rolled
-        back, and refused with ``changed_meanwhile`` (French)."""
+        back, and refused with ``changed_meanwhile()`` (French)."""
         try:
             with self._db.session() as session:
                 yield session
                 session.flush()  # the version check runs here, inside the transaction
         except StaleDataError:
-            raise BrigadeError(changed_meanwhile) from None
+            raise BrigadeError(changed_meanwhile()) from None
+
+    def _changed_meanwhile(self, brigade_id: str, session: Session | None = None) -> str:
+        """« La fiche 1009301 a été modifiée entre-temps par chef74 le … à … : … » — who and
+        when from the audit trail."""
+        if session is None:
+            with self._db.session() as reading:
+                return self._changed_meanwhile(brigade_id, reading)
+        event = audit.last_change(session, "brigade", brigade_id, _FICHE_CHANGES)
+        return (
+            f"La fiche {brigade_id} a été modifiée entre-temps {audit.changed_by(event)} : "
+            "rien n'a été enregistré. Rechargez-la pour voir ses nouvelles valeurs."
+        )
 
     # -- reading ------------------------------------------------------------------------------
     def brigades(self, departement: str | None = None) -> list[Brigade]:

@@ -454,15 +454,8 @@ class TemplateService:
 
 def _last_change(session: Session, template_id: int) -> AuditEvent | None:
     """The last modification or deletion of the template in the audit trail."""
-    return session.scalar(
-        select(AuditEvent)
-        .where(
-            AuditEvent.object_type == OBJECT_TYPE,
-            AuditEvent.object_id == str(template_id),
-            AuditEvent.action.in_(("modele_modifie", "modele_supprime")),
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
+    return audit.last_change(
+        session, OBJECT_TYPE, template_id, ("modele_modifie", "modele_supprime")
     )
 
 
@@ -470,15 +463,14 @@ def _changed_meanwhile(session: Session, template_id: int) -> TemplateRefused:
     """« Le modèle n° 3 a été modifié entre-temps par chef74 (le … à …) : rechargez… », or
     « introuvable : supprimé par … » — who and when from the audit trail."""
     event = _last_change(session, template_id)
-    when = "" if event is None else event.at.astimezone().strftime(" le %d/%m/%Y à %H:%M")
     if event is not None and event.action == "modele_supprime":
         return TemplateRefused(
-            f"Modèle n° {template_id} introuvable : supprimé par {event.actor}{when}. "
+            f"Modèle n° {template_id} introuvable : supprimé {audit.changed_by(event)}. "
             "Rechargez la liste des modèles."
         )
-    who = " sur un autre poste" if event is None else f" par {event.actor}{when}"
     return TemplateConflict(
-        f"Le modèle n° {template_id} a été modifié entre-temps{who} : rien n'a été enregistré."
+        f"Le modèle n° {template_id} a été modifié entre-temps {audit.changed_by(event)} : "
+        "rien n'a été enregistré."
     )
 
 
