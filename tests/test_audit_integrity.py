@@ -452,3 +452,16 @@ def test_the_anchor_survives_a_torn_line_an_older_file_and_its_compaction(tmp_pa
     path.write_text("rien de lisible\n")
     with pytest.raises(AuditKeyError, match="illisible"):
         HeadAnchor(path, "sqlite:/base").get()
+
+
+def test_an_anchor_file_whose_only_line_was_cut_short_does_not_block_the_desk(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ancre.json"
+    path.write_bytes(b'{"db":"sqlite:/base","id":1,"m')  # the first append, cut by a power cut
+    desk = HeadAnchor(path, "sqlite:/base")
+    assert desk.get() is None  # no anchor yet, not « illisible »
+    desk.advance(Anchor(2, "a2"))
+    assert HeadAnchor(path, "sqlite:/base").get() == Anchor(2, "a2")
+    path.write_bytes(b"\0" * 40)  # a block of zeros, no newline
+    assert HeadAnchor(path, "sqlite:/base").get() is None

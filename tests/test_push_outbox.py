@@ -412,3 +412,30 @@ def test_a_claim_survives_the_database_going_away_before_the_send(
         assert len(server.received) == 2
     finally:
         database.dispose()
+
+
+def test_a_claim_without_time_left_for_the_request_is_not_sent_but_requeued(
+    outbox: Outbox, chef: Principal, server: FcmTestServer, database: Database, clock: Clock
+) -> None:
+    """A claim that waited (handed when queued, behind a slow batch) must still have time for
+    the request to end before its lease does, or another desk could take it for lost and send
+    a newer alert of the topic while this one is in flight."""
+    alert_id = _enqueue(outbox, chef, claim=True)
+    clock.advance(POLICY.lease_seconds - POLICY.send_margin + 1)  # lease not over, margin gone
+    outcomes = outbox.process_due()  # back in the queue, then claimed afresh and sent
+    assert [(o.alert_id, o.status) for o in outcomes] == [
+        (alert_id, "en_attente"),
+        (alert_id, "envoyee"),
+    ]
+    assert [a.outcome for a in attempts(database, alert_id)] == ["non_envoye", "succes"]
+    assert len(server.received) == 1
+
+
+def test_a_send_committed_after_the_sender_stopped_goes_back_to_the_queue(
+    outbox: Outbox, chef: Principal, database: Database
+) -> None:
+    """The desk quits while a « Envoyer maintenant » job is still committing: its claim goes
+    back to the queue for the next sender instead of waiting to be « à vérifier »."""
+    OutboxWorker(outbox).stop()
+    alert_id = _enqueue(outbox, chef, claim=True)
+    assert alert_row(database, alert_id).status == "en_attente"

@@ -190,18 +190,22 @@ class HeadAnchor:
         if isinstance(whole, dict) and "db" not in whole:  # {database: {"id", "mac"}}
             return {db: a for db, e in whole.items() if (a := _anchor_of(e)) is not None}, True
         found: dict[str, Anchor] = {}
-        for line in raw.splitlines():
+        # What follows the last newline is empty, or an append a power cut left half-written.
+        lines = raw.split(b"\n")[:-1]
+        broken = False
+        for line in lines:
             try:
                 entry = json.loads(line)
             except ValueError:
-                continue  # a line cut short by a power cut
+                broken = broken or bool(line.strip())
+                continue
             anchor = _anchor_of(entry)
             if anchor is None or not isinstance(entry.get("db"), str):
                 continue
             known = found.get(entry["db"])
             if known is None or anchor.event_id > known.event_id:
                 found[entry["db"]] = anchor
-        if raw.strip() and not found:
+        if broken and not found:  # whole lines, none readable: not a torn append
             raise self._unreadable()
         return found, False
 

@@ -123,6 +123,7 @@ class Outbox:
         # Alerts claimed when queued (« Envoyer maintenant »), waiting for this process's sender.
         self._handed: dict[int, Claimed] = {}
         self._handed_lock = threading.Lock()
+        self._closed = False  # the sender stopped: nothing is handed any more
 
     # -- notifications ------------------------------------------------------------------------
     def notify(self, alert_id: int, status: str) -> None:
@@ -288,23 +289,34 @@ class Outbox:
         with self._handed_lock:
             handed = sorted(self._handed.values(), key=lambda c: c.id)
             self._handed.clear()
+        outcomes = self._send_all(handed)
+        return outcomes + self._send_all(self.claim(limit=limit))
+
+    def _send_all(self, claims: list[Claimed]) -> list[Outcome]:
+        """Send ``claims`` in order; if the database goes away, the unsent rest stay this
+        sender's (tried again while their lease runs) rather than wait to be « à vérifier »."""
         outcomes = []
-        for index, claimed in enumerate(handed):
+        for index, claimed in enumerate(claims):
             try:
                 outcomes.append(self.send_claimed(claimed))
-            except BaseException:  # the database went away: the rest stay this sender's
-                self._hand(handed[index + 1 :])
+            except BaseException:
+                self._hand(claims[index + 1 :])
                 raise
-        return outcomes + [self.send_claimed(c) for c in self.claim(limit=limit)]
+        return outcomes
 
     def _hand(self, claims: list[Claimed]) -> None:
+        """Keep ``claims`` for this process's sender; once it stopped, back in the queue."""
         with self._handed_lock:
-            self._handed.update((c.id, c) for c in claims)
+            if not self._closed:
+                self._handed.update((c.id, c) for c in claims)
+                return
+        for claimed in claims:  # a send committed while the desk quits: the next sender's
+            self._give_back(claimed)
 
     def send_claimed(self, claimed: Claimed) -> Outcome:
         try:
             lost = self._lease_lost(claimed)
-        except SQLAlchemyError:  # nothing sent: this sender tries again while its lease runs
+        except OperationalError:  # connection lost, nothing sent: this sender tries again
             self._hand([claimed])
             raise
         if lost is not None:  # never hand it to FCM once another process may have taken over
@@ -324,10 +336,12 @@ class Outbox:
         return self._finish(claimed, result)
 
     def _lease_lost(self, claimed: Claimed) -> Outcome | None:
-        """None while this desk still holds ``claimed`` (same version, lease running). Else the
-        alert went nowhere: it goes back in the queue (or « remplacée avant envoi » if a newer
-        one of its topic took its place) — even if recovery meanwhile said « à vérifier »."""
-        lease_ok = claimed.lease_until is None or self.clock() < claimed.lease_until
+        """None while this desk still holds ``claimed`` (same version, enough lease left for the
+        request to end before the lease does: ``send_margin``). Else the alert went nowhere: it
+        goes back in the queue (or « remplacée avant envoi » if a newer one of its topic took
+        its place) — even if recovery meanwhile said « à vérifier »."""
+        margin = timedelta(seconds=self.policy.send_margin)
+        lease_ok = claimed.lease_until is None or self.clock() + margin < claimed.lease_until
         row = self.db.read_one(sql.CURRENT_STATUS_VERSION, {"b_id": claimed.id})
         if lease_ok and (row.status, row.version) == ("envoi", claimed.version):
             return None
@@ -346,8 +360,10 @@ class Outbox:
     def give_back_handed(self) -> list[Outcome]:
         """This process's sender stops (the desk quits): what was claimed when queued and not
         sent yet goes back in the queue at once — the next sender on this database sends it,
-        instead of waiting for the lease to run out and asking an operator to check it."""
+        instead of waiting for the lease to run out and asking an operator to check it. What a
+        job still running commits afterwards goes back likewise (:meth:`_hand`)."""
         with self._handed_lock:
+            self._closed = True
             handed = sorted(self._handed.values(), key=lambda c: c.id)
             self._handed.clear()
         return [self._give_back(claimed) for claimed in handed]

@@ -39,6 +39,13 @@ class RetryPolicy:
     max_attempts: int = 6
     lease_seconds: float = MAX_LEASE_SECONDS  # an « envoi » older than this is « à vérifier »
 
+    @property
+    def send_margin(self) -> float:
+        """Seconds of lease a claim must still have to be handed to FCM: the request (token
+        and POST, each bounded by the gateway's timeout) must end before another desk may take
+        the alert for lost (30 s of the 120 s lease)."""
+        return self.lease_seconds / 4
+
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
         """Seconds before attempt ``attempt + 1`` (``attempt`` ≥ 1 already made)."""
         backoff = min(self.max_delay, self.base_delay * self.factor ** max(0, attempt - 1))
