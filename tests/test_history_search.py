@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from desk import desk_db
 from history_fixtures import add_alert, add_operator
-from sqlalchemy import MetaData, Table, delete, event, insert, text, update
+from sqlalchemy import MetaData, Table, delete, event, insert, inspect, text, update
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import Alert, search
@@ -104,7 +104,7 @@ def test_index_and_scan_paths_give_the_same_results(
     PostgreSQL walks the newest alerts before its planner chooses. Same pages either way, the
     same rows, dates in UTC even from a server on Paris time."""
     queries = ["chambery", "olages", "100%_", '(rue "haute")', "vols AND cambriolages", "la gare"]
-    queries += ["chambery, vols", "THONES : C", "ppelez le 17"]  # SQLite's scan prefilters these
+    queries += ["chambery, vols", "THONES : C", "ppelez le 17"]
     if database.dialect == "postgresql":
         with database.engine.connect() as conn:
             name = conn.execute(text("SELECT current_database()")).scalar()
@@ -130,15 +130,6 @@ def test_index_and_scan_paths_give_the_same_results(
     monkeypatch.setattr(history_module, "TEXT_PROBE_PAGES", 1)
     monkeypatch.setattr(history_module, "TEXT_WALK_ONE_IN", 10**6)  # walking ruled out
     assert {limit: pages(limit) for limit in (1, 2, 1000)} == indexed
-
-
-def test_the_scan_prefilter_only_keeps_what_folding_leaves_alone() -> None:
-    """SQLite's scan first asks the raw text for a run of the folded words that no accent or
-    case folding could have produced otherwise (ASCII ``LIKE`` ignores case)."""
-    assert search.unfolded_run(search.fold("74, nombreux")) == "74, "
-    assert search.unfolded_run(search.fold("THÔNES : cambriolages")) == "s : "
-    assert search.unfolded_run(search.fold("n° 12345")) == " 12345"
-    assert search.unfolded_run("éàç") == ""
 
 
 def test_an_edited_text_is_searched_by_its_new_words(
@@ -188,8 +179,12 @@ def _plan(database: Database, statement: str, params: Any, *off: str) -> str:
 def test_the_search_query_uses_the_text_index(
     database: Database, admin: Principal, alerts: dict[str, int], statements: list[Any]
 ) -> None:
-    # A rare word: on PostgreSQL the newest alerts hold less than a page, the index answers.
-    assert found(database, admin, "chambéry") == {alerts["chambery"]}
+    # A rare word: the newest pages of alerts hold less than a page of it, the index answers.
+    for i in range(10):
+        add_alert(database, admin, minutes=10 + i, text=f"ANNECY : vols à la roulotte n° {i}")
+    statements.clear()
+    page = HistoryService(database).page(admin, HistoryFilter(text="chambéry"), limit=1)
+    assert [r.id for r in page.rows] == [alerts["chambery"]]
     searches = [s for s in statements if "ORDER BY" in s[0]]
     # The query that answered the page (without seq and date-index scans on PostgreSQL).
     plan = _plan(database, *searches[-1], "seqscan", "indexscan")
@@ -198,7 +193,7 @@ def test_the_search_query_uses_the_text_index(
         return
     # The stored folded column and its index: nothing is folded while searching.
     assert f"Bitmap Index Scan on {search.PG_INDEX}" in plan, plan
-    assert f"{search.PG_COLUMN} ~~ " in plan and search.PG_FUNCTION not in plan, plan
+    assert f"{search.FOLDED_COLUMN} ~~ " in plan and search.PG_FUNCTION not in plan, plan
     # Before it, the walk over the newest alerts, which the trigram index cannot serve.
     probe = _plan(database, *searches[0], "seqscan")
     assert "Index Scan Backward using ix_alerts_created_id" in probe, probe
@@ -308,18 +303,27 @@ def test_a_search_leaves_the_connection_settings_as_they_were(pg_url: str) -> No
         db.dispose()
 
 
-def _pg_search_objects(db: Database) -> tuple[bool, set[str]]:
-    """(is the folded column there, the names of the indexes on ``alerts``)."""
+def _search_objects(db: Database) -> tuple[bool, set[str]]:
+    """(is the folded column there, the names of the indexes on ``alerts`` — PostgreSQL — or of
+    its triggers — SQLite)."""
+    columns = {c["name"] for c in inspect(db.engine).get_columns("alerts")}
     with db.engine.connect() as conn:
-        column = conn.execute(
-            text(
-                "SELECT 1 FROM information_schema.columns "
-                "WHERE table_name = 'alerts' AND column_name = :c"
-            ),
-            {"c": search.PG_COLUMN},
-        ).scalar()
-        indexes = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'alerts'"))
-        return column is not None, set(indexes.scalars())
+        if db.dialect == "sqlite":
+            names = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'alerts'"
+                )
+            )
+        else:
+            names = conn.execute(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'alerts'")
+            )
+        return search.FOLDED_COLUMN in columns, set(names.scalars())
+
+
+def _fts_ids(db: Database) -> set[int]:
+    with db.engine.connect() as conn:
+        return set(conn.execute(text(f"SELECT rowid FROM {search.FTS_TABLE}")).scalars())
 
 
 OLD_PG_INDEX = "ix_alerts_text_trgm"  # revision 0004's, on stopcamb_fold(text)
@@ -328,48 +332,98 @@ OLD_PG_INDEX = "ix_alerts_text_trgm"  # revision 0004's, on stopcamb_fold(text)
 def test_upgrade_from_0008_folds_the_existing_alerts_and_downgrade_restores_the_index(
     db_url: str,
 ) -> None:
+    """Back to 0008 (before the folded column on either backend) and up again: the alerts
+    written meanwhile are folded by the upgrade; on SQLite the FTS index follows the alerts
+    at every revision (0004's triggers survive 0008's downgrade)."""
     from alembic import command
 
     db = desk_db(db_url)
     try:
         config = alembic_config(db.engine)
-        command.downgrade(config, "0008_schedule")
-        if db.dialect == "postgresql":
-            has_column, indexes = _pg_search_objects(db)
-            assert not has_column and OLD_PG_INDEX in indexes
         chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+        head_alert = add_alert(db, chef, text="ANNECY : vols à la roulotte")
+        command.downgrade(config, "0008_schedule")
+        has_column, names = _search_objects(db)
+        assert not has_column
+        if db.dialect == "postgresql":
+            assert OLD_PG_INDEX in names
+        else:
+            assert names == set(search.SQLITE_TRIGGERS)
+        command.downgrade(config, "0007_brigades")
+        if db.dialect == "sqlite":
+            assert _search_objects(db)[1] == set(search.SQLITE_TRIGGERS)
+        command.upgrade(config, "0008_schedule")
         body = "THÔNES : cambriolages à Évian, soyez vigilants"
         old = _alert_of_revision_0003(db, chef.operator_id, body)
+        if db.dialect == "sqlite":  # 0004's triggers index it
+            assert _fts_ids(db) == {head_alert, old}
+            with db.engine.begin() as conn:  # an index out of step, as older downgrades left it
+                conn.execute(text(f"DELETE FROM {search.FTS_TABLE} WHERE rowid = :i"), {"i": old})
         db.upgrade()  # the existing alert gets its folded text
+        has_column, names = _search_objects(db)
+        assert has_column
         if db.dialect == "postgresql":
-            has_column, indexes = _pg_search_objects(db)
-            assert has_column and search.PG_INDEX in indexes and OLD_PG_INDEX not in indexes
-            with db.engine.connect() as conn:
-                stored = conn.execute(
-                    text(f"SELECT {search.PG_COLUMN} FROM alerts WHERE id = :i"), {"i": old}
-                ).scalar()
-                # The planner knows the column at once (no wait for autovacuum).
+            assert search.PG_INDEX in names and OLD_PG_INDEX not in names
+        else:
+            assert names == set(search.SQLITE_TRIGGERS)
+            assert _fts_ids(db) == {head_alert, old}  # refilled from the column
+        with db.engine.connect() as conn:
+            stored = conn.execute(
+                text(f"SELECT {search.FOLDED_COLUMN} FROM alerts WHERE id = :i"), {"i": old}
+            ).scalar()
+            if db.dialect == "postgresql":  # the planner knows the column at once
                 analyzed = conn.execute(
                     text("SELECT 1 FROM pg_stats WHERE tablename = 'alerts' AND attname = :c"),
-                    {"c": search.PG_COLUMN},
+                    {"c": search.FOLDED_COLUMN},
                 ).scalar()
-            assert stored == "thones : cambriolages a evian, soyez vigilants"
-            assert analyzed == 1
-        for query in ("thones", "THÔNES", "à évian", "A EVIAN", "cambriolages à"):
-            assert found(db, chef, query) == {old}, query
+                assert analyzed == 1
+        assert stored == "thones : cambriolages a evian, soyez vigilants"
+        for query in ("thones", "THÔNES", "à évian", "A EVIAN", "cambriolages à", "roulotte"):
+            expected = {head_alert} if query == "roulotte" else {old}
+            assert found(db, chef, query) == expected, query
 
         command.downgrade(config, "0008_schedule")
+        has_column, names = _search_objects(db)
+        assert not has_column
         if db.dialect == "postgresql":
-            has_column, indexes = _pg_search_objects(db)
-            assert not has_column and OLD_PG_INDEX in indexes and search.PG_INDEX not in indexes
+            assert OLD_PG_INDEX in names and search.PG_INDEX not in names
             with db.engine.connect() as conn:  # 0004's query, on its index
                 hits = conn.execute(
                     text("SELECT id FROM alerts WHERE stopcamb_fold(text) ILIKE '%a evian%'")
                 )
                 assert list(hits.scalars()) == [old]
-        else:
-            assert search.FTS_TABLE in table_names(db.engine)
+        else:  # 0004's triggers are back: a new alert is indexed, an edited one re-indexed
+            assert names == set(search.SQLITE_TRIGGERS)
+            newer = _alert_of_revision_0003(db, chef.operator_id, "SÉVRIER, vols")
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE alerts SET text = 'MENTHON, vols' WHERE id = :i"), {"i": old}
+                )
+                bodies = dict(
+                    conn.execute(text(f"SELECT rowid, body FROM {search.FTS_TABLE}")).all()
+                )
+            assert bodies[newer] == "sevrier, vols" and bodies[old] == "menthon, vols"
         db.upgrade()
-        assert found(db, chef, "Évian") == {old}
+        expected = {old} if db.dialect == "sqlite" else set()
+        assert found(db, chef, "menthon") == expected
+        assert found(db, chef, "Évian") == ({old} if db.dialect == "postgresql" else set())
     finally:
         db.dispose()
+
+
+def test_the_sqlite_folded_column_follows_each_alert(database: Database, admin: Principal) -> None:
+    """Written by the triggers on insert and on an edit of the text (both backends keep it)."""
+    alert = add_alert(database, admin, text="CHAMBÉRY, vols dans les voitures")
+
+    def stored() -> str:
+        with database.engine.connect() as conn:
+            query = text(f"SELECT {search.FOLDED_COLUMN} FROM alerts WHERE id = :i")
+            return str(conn.execute(query, {"i": alert}).scalar())
+
+    assert stored() == "chambery, vols dans les voitures"
+    with database.session() as session:
+        session.execute(update(Alert).where(Alert.id == alert).values(text="ÉVIAN, vols"))
+    assert stored() == "evian, vols"
+    with database.session() as session:  # another column: the text stays folded as it was
+        session.execute(update(Alert).where(Alert.id == alert).values(status="remplacee"))
+    assert stored() == "evian, vols"

@@ -1,24 +1,25 @@
 """Indexed text search over the alerts: accent/case folding and the database objects behind it.
 
-Both backends index a *folded* copy of ``alerts.text`` (lower case, French accents removed:
-« Échec » → « echec ») so that a substring typed with or without accents finds the alert:
+Both backends keep a *folded* copy of ``alerts.text`` (lower case, French accents removed:
+« Échec » → « echec ») in the column :data:`FOLDED_COLUMN`, computed once when an alert is
+written, so that a substring typed with or without accents finds the alert and the search
+compares it with a plain ``LIKE '%…%'`` (the pattern folded by :func:`fold`; folding in the
+query cost ~13 µs an alert, more than the scan it replaced):
 
-- PostgreSQL: the SQL function :data:`PG_FOLD_FUNCTION` computes the folded text once, when an
-  alert is written, into the STORED generated column :data:`PG_COLUMN`
-  (``stopcamb_fold(text)``, migration 0009), which carries the pg_trgm GIN index
-  :data:`PG_INDEX`. The history filters with ``text_folded LIKE '%…%'``, the pattern folded
-  by :func:`fold`: folding in the query cost ~13 µs an alert, more than the scan it replaced.
+- PostgreSQL: a STORED generated column (``stopcamb_fold(text)``, the SQL function
+  :data:`PG_FOLD_FUNCTION`, migration 0009) carrying the pg_trgm GIN index :data:`PG_INDEX`.
   Without the pg_trgm extension the index is absent and the same query scans.
-- SQLite: an FTS5 table :data:`FTS_TABLE` (``tokenize='trigram'``: substring matching) whose
-  rowid is the alert id and whose ``body`` is the folded text, kept in sync by triggers on
-  ``alerts`` (insert, update of the text, delete).
+- SQLite: a plain column (migration 0010) that triggers on ``alerts`` fill when an alert is
+  inserted or its text changes (a generated column cannot be added to an existing table, nor
+  nest the 60 ``replace`` calls of the folding). The same triggers keep an FTS5 table
+  :data:`FTS_TABLE` (``tokenize='trigram'``: substring matching) whose rowid is the alert id
+  and whose ``body`` is the folded text: the index for rare words.
 
 These objects live outside the ORM metadata (the ORM neither reads nor writes the column):
 :func:`include_name` hides them from Alembic's autogenerate comparison. Changing
-:data:`FOLD_FROM` needs a new migration recomputing the column (``ALTER TABLE … DROP
-COLUMN``/``ADD COLUMN``) and rebuilding the FTS table. Beware: a SQLite « batch » migration that
-recreates ``alerts`` drops its triggers; it must recreate them
-(:func:`sqlite_trigger_statements`).
+:data:`FOLD_FROM` needs a new migration recomputing the column and rebuilding the FTS table.
+Beware: a SQLite « batch » migration that recreates ``alerts`` drops its triggers; it must
+recreate them (:func:`sqlite_trigger_statements`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 FTS_TABLE = "alerts_search"
-PG_COLUMN = "text_folded"
+FOLDED_COLUMN = "text_folded"
 PG_INDEX = "ix_alerts_text_folded_trgm"
 PG_FUNCTION = "stopcamb_fold"
 SQLITE_TRIGGERS = ("alerts_search_insert", "alerts_search_update", "alerts_search_delete")
@@ -44,23 +45,6 @@ _FOLD_TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
 def fold(text: str) -> str:
     """The Python twin of the SQL folding: ``fold("CHAMBÉRY")`` == ``"chambery"``."""
     return text.lower().translate(_FOLD_TABLE)
-
-
-# ASCII characters no folding produces from another one (neither a letter an accent is taken
-# off to give, nor a letter): in the raw text they are what they are in the folded one, up to
-# ASCII case, which SQLite's ``LIKE`` ignores.
-_UNFOLDED = frozenset(chr(c) for c in range(32, 127)) - set(FOLD_TO)
-
-
-def unfolded_run(folded: str) -> str:
-    """The longest run of ``folded`` that the alert's raw text must contain as it is (up to
-    ASCII case): ``unfolded_run("74, nombreux")`` == ``"74, "``."""
-    best, current = "", ""
-    for char in folded:
-        current = current + char if char in _UNFOLDED else ""
-        if len(current) > len(best):
-            best = current
-    return best
 
 
 PG_FOLD_FUNCTION = f"""
@@ -87,9 +71,26 @@ def sqlite_fold_select(rowid: str, value: str, source: str = "") -> str:
     return query
 
 
-def sqlite_trigger_statements() -> list[str]:
+def sqlite_fold_value(value: str) -> str:
+    """A scalar subquery: the folded ``value`` (an expression of the enclosing statement)."""
+    return f"(SELECT t FROM ({sqlite_fold_select('NULL', value)}))"
+
+
+def sqlite_trigger_statements(*, folded_column: bool = True) -> list[str]:
+    """The triggers that keep the folded text of each alert: in the column
+    :data:`FOLDED_COLUMN` (from which the FTS row is copied) or, as revision 0004 made them
+    (``folded_column=False``), in the FTS table only."""
     insert, update, delete = SQLITE_TRIGGERS
-    add_new = f"INSERT INTO {FTS_TABLE}(rowid, body) {sqlite_fold_select('new.id', 'new.text')};"
+    if folded_column:
+        add_new = (
+            f"UPDATE alerts SET {FOLDED_COLUMN} = {sqlite_fold_value('new.text')} "
+            f"WHERE id = new.id; INSERT INTO {FTS_TABLE}(rowid, body) "
+            f"SELECT id, {FOLDED_COLUMN} FROM alerts WHERE id = new.id;"
+        )
+    else:
+        add_new = (
+            f"INSERT INTO {FTS_TABLE}(rowid, body) {sqlite_fold_select('new.id', 'new.text')};"
+        )
     return [
         f"CREATE TRIGGER {insert} AFTER INSERT ON alerts BEGIN {add_new} END",
         f"""CREATE TRIGGER {update} AFTER UPDATE OF id, text ON alerts BEGIN
@@ -100,7 +101,19 @@ def sqlite_trigger_statements() -> list[str]:
 
 
 def sqlite_backfill_statement() -> str:
+    """Revision 0004's: the FTS table filled from the existing alerts."""
     return f"INSERT INTO {FTS_TABLE}(rowid, body) {sqlite_fold_select('id', 'text', 'alerts')}"
+
+
+def sqlite_backfill_column_statements() -> list[str]:
+    """Revision 0010's: the folded column computed for the existing alerts, and the FTS table
+    refilled from it (healing an index whose triggers an older downgrade had dropped)."""
+    fold = sqlite_fold_select("id", "text", "alerts")
+    return [
+        f"UPDATE alerts SET {FOLDED_COLUMN} = f.t FROM ({fold}) AS f WHERE f.r = alerts.id",
+        f"DELETE FROM {FTS_TABLE}",
+        f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id, {FOLDED_COLUMN} FROM alerts",
+    ]
 
 
 _ParentName = Literal["schema_name", "table_name", "schema_qualified_table_name"]
@@ -113,6 +126,6 @@ def include_name(
     folded column and its index."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False
-    if type_ == "column" and name == PG_COLUMN:
+    if type_ == "column" and name == FOLDED_COLUMN:
         return parent_names.get("table_name") != "alerts"
     return not (type_ == "index" and name == PG_INDEX)

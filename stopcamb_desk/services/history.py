@@ -11,7 +11,7 @@ administrators (``Permission.VIEW_ALL_HISTORY``) see everything.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,9 +19,11 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     column,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -115,8 +117,8 @@ def _filter_clauses(principal: Principal, flt: HistoryFilter) -> list[ColumnElem
         clauses.append(Alert.departement == flt.departement)
     if flt.statuses:
         clauses.append(Alert.status.in_(flt.statuses))
-    if flt.author:
-        clauses.append(Operator.login == flt.author)
+    if flt.author:  # without the join: the walk's date bound (SQLite) reads only alerts
+        clauses.append(Alert.author_id.in_(select(Operator.id).where(Operator.login == flt.author)))
     if flt.since is not None:
         clauses.append(Alert.created_at >= flt.since)
     if flt.until is not None:
@@ -133,7 +135,7 @@ def _filter_clauses(principal: Principal, flt: HistoryFilter) -> list[ColumnElem
 FTS_CANDIDATES_CAP = 2000
 _FTS = table(search.FTS_TABLE, column("rowid"), column("body"))
 # Outside the ORM (see models/search.py), like the other search objects.
-_PG_FOLDED = literal_column(f"{Alert.__tablename__}.{search.PG_COLUMN}", String)
+_FOLDED = literal_column(f"{Alert.__tablename__}.{search.FOLDED_COLUMN}", String)
 # The row columns (and the folded text) of the probe's subquery, by name and type: SQLAlchemy's
 # own columns for a subquery take longer to build (0.5 ms) than PostgreSQL takes to answer.
 _NEWEST = "newest"
@@ -142,13 +144,13 @@ _NEWEST_FOLDED = literal_column(f"{_NEWEST}.folded", String)
 _NEWEST_ROWS = select(*_NEWEST_COLUMNS).order_by(
     *(literal_column(f"{_NEWEST}.{name}").desc() for name in ("created_at", "id"))
 )
-# PostgreSQL (see HistoryService._text_page): how many pages of the newest alerts are searched
-# first, and how rare matches among them rule out walking further by date.
+# (see HistoryService._text_page): how many pages of the newest alerts are searched first, and
+# how rare matches among them rule out walking further by date.
 TEXT_PROBE_PAGES = 5
 TEXT_WALK_ONE_IN = 300
 
 
-def _pg_match(folded: ColumnElement[str], text: str) -> ColumnElement[bool]:
+def _match(folded: ColumnElement[str], text: str) -> ColumnElement[bool]:
     """``folded LIKE '%…%'``: the column is lower case already, so ``LIKE`` compares bytes
     where ``ILIKE`` would lower every row again (the cost the stored column removes)."""
     return folded.like(f"%{escape_like(search.fold(text))}%", escape="\\")
@@ -157,33 +159,38 @@ def _pg_match(folded: ColumnElement[str], text: str) -> ColumnElement[bool]:
 def _text_clause(session: Session, dialect: str, text: str) -> ColumnElement[bool]:
     """Case- and accent-insensitive substring search; % _ " * ( ) AND NEAR are literal.
 
-    PostgreSQL: the stored folded column ``LIKE`` the folded text; its pg_trgm index serves it.
-    SQLite: the trigram FTS table, queried with the folded text as one quoted phrase (a
-    substring); texts shorter than a trigram, or matching very many alerts, use a scan.
+    The stored folded column ``LIKE`` the folded text. PostgreSQL: its pg_trgm index serves
+    it. SQLite: the trigram FTS table answers instead, queried with the folded text as one
+    quoted phrase (a substring), unless the text is shorter than a trigram or matches very
+    many alerts (the walk by date is faster then).
     """
-    if dialect == "postgresql":
-        return _pg_match(_PG_FOLDED, text)
     folded = search.fold(text)
-    if len(folded) >= search.MIN_INDEXED_CHARS:
+    if dialect == "sqlite" and len(folded) >= search.MIN_INDEXED_CHARS:
         phrase = '"' + folded.replace('"', '""') + '"'
         matches = select(_FTS.c.rowid).where(_FTS.c.body.op("MATCH")(phrase))
         many = select(func.count()).select_from(matches.limit(FTS_CANDIDATES_CAP).subquery())
         if (session.scalar(many) or 0) < FTS_CANDIDATES_CAP:
             return Alert.id.in_(matches)
-    return _sqlite_scan(folded)
+    return _match(_FOLDED, text)
 
 
-def _sqlite_scan(folded: str) -> ColumnElement[bool]:
-    """SQLite's scan (newest first, stops at the page size): one rowid lookup in the FTS table
-    per alert, behind a cheap ``LIKE`` on the alert's own text when the folded words hold a
-    run of characters folding leaves alone (see :func:`search.unfolded_run`)."""
-    same_row = select(_FTS.c.rowid).where(
-        _FTS.c.rowid == Alert.id, _FTS.c.body.like(f"%{escape_like(folded)}%", escape="\\")
-    )
-    run = search.unfolded_run(folded)
-    if len(run) < 2:
-        return same_row.exists()
-    return and_(Alert.text.like(f"%{escape_like(run)}%", escape="\\"), same_row.exists())
+# SQLite's walk bound (see HistoryService._text_page): the date of the ``b_probed``-th newest
+# alert that the filters keep. Uncorrelated (SQLite computes it once for the statement, with no
+# query of its own) and without the join to the authors (in a scalar subquery SQLite would
+# start the join from them).
+_NTH_DATE = (
+    select(Alert.created_at)
+    .order_by(Alert.created_at.desc(), Alert.id.desc())
+    .offset(bindparam("b_probed"))
+    .limit(1)
+    .correlate(None)
+)
+# Before every alert: the bound when fewer alerts than the probe are kept.
+_DAWN = literal(datetime.min.replace(tzinfo=UTC), Alert.created_at.type)
+
+
+def _sqlite_walk_bound(clauses: list[ColumnElement[bool]]) -> ColumnElement[Any]:
+    return func.coalesce(_NTH_DATE.where(*clauses).scalar_subquery(), _DAWN)
 
 
 def _after(cursor: Cursor, dialect: str) -> ColumnElement[bool]:
@@ -223,14 +230,21 @@ class HistoryService:
         )
         with self._db.session() as session:
             if flt is not None and flt.text and flt.text.strip():
-                rows = self._text_page(session, query, flt.text.strip(), limit)
+                rows = self._text_page(session, clauses, query, flt.text.strip(), limit)
             else:
                 rows = [_row(r) for r in session.execute(query)]
         more = len(rows) > limit
         rows = rows[:limit]
         return Page(tuple(rows), rows[-1].cursor if more and rows else None)
 
-    def _text_page(self, session: Session, query: Any, words: str, limit: int) -> list[AlertRow]:
+    def _text_page(
+        self,
+        session: Session,
+        clauses: list[ColumnElement[bool]],
+        query: Any,
+        words: str,
+        limit: int,
+    ) -> list[AlertRow]:
         """A text-filtered page. On PostgreSQL two plans compete: walking the date index newest
         first until the page is full (best when matches are dense among the newest alerts;
         cheap per alert since the folded text is stored) and collecting every match from the
@@ -246,16 +260,16 @@ class HistoryService:
         word frequent among older alerts; otherwise the planner chooses.
 
         SQLite walks the same newest pages (bounded by the date of the oldest of them, a range
-        on the date index); a full page is the page, matches at least that dense walk on, and
-        rarer ones go to the FTS index (:func:`_text_clause`)."""
+        on the date index); a full page is the page, matches at least that dense walk on from
+        there, and rarer ones go to the FTS index (:func:`_text_clause`)."""
         if self._db.dialect == "postgresql":
             probed = TEXT_PROBE_PAGES * (limit + 1)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
             # planner's estimate this reads at most ``probed`` alerts, newest first.
-            newest = query.add_columns(_PG_FOLDED.label("folded")).limit(probed)
+            newest = query.add_columns(_FOLDED.label("folded")).limit(probed)
             probe: Select[Any] = (
                 _NEWEST_ROWS.select_from(newest.subquery(_NEWEST))
-                .where(_pg_match(_NEWEST_FOLDED, words))
+                .where(_match(_NEWEST_FOLDED, words))
                 .limit(limit + 1)
             )
             rows = [_row(r) for r in session.execute(probe)]
@@ -276,18 +290,16 @@ class HistoryService:
             # The newest pages first, as on PostgreSQL: a word found in many recent alerts
             # fills the page there, without counting its matches in the FTS index first.
             probed = TEXT_PROBE_PAGES * (limit + 1)
-            bound = query.with_only_columns(Alert.created_at).offset(probed).limit(1)
-            oldest = session.scalar(bound)  # a range on the date index, not a filter
-            scan = _sqlite_scan(search.fold(words))
-            if oldest is not None:
-                query_recent = query.where(Alert.created_at >= oldest, scan)
-            else:
-                query_recent = query.where(scan)
-            rows = [_row(r) for r in session.execute(query_recent)]
-            if len(rows) > limit or oldest is None:  # a full page, or every alert was walked
+            bound = _sqlite_walk_bound(clauses)
+            scan = _match(_FOLDED, words)
+            params = {"b_probed": probed}
+            recent = query.where(Alert.created_at >= bound, scan)
+            rows = [_row(r) for r in session.execute(recent, params)]
+            if len(rows) > limit:
                 return rows
             if len(rows) * TEXT_WALK_ONE_IN >= probed:  # dense enough: walking on pays
-                return [_row(r) for r in session.execute(query.where(scan))]
+                older = query.where(Alert.created_at < bound, scan).limit(limit + 1 - len(rows))
+                return rows + [_row(r) for r in session.execute(older, params)]
         match = _text_clause(session, self._db.dialect, words)
         return [_row(r) for r in session.execute(query.where(match))]
 

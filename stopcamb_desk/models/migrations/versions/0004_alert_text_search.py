@@ -70,7 +70,7 @@ def upgrade() -> None:
         return
     op.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(body, tokenize='trigram')")
     op.execute(sqlite_backfill_statement())
-    for statement in sqlite_trigger_statements():
+    for statement in sqlite_trigger_statements(folded_column=False):
         op.execute(statement)
 
 

@@ -32,6 +32,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_audit_events_object", table_name="audit_events")
     op.drop_index("ix_alerts_gateway", table_name="alerts")
-    with op.batch_alter_table("alerts") as batch:
-        batch.drop_column("valid_until")
-        batch.drop_column("scheduled_for")
+    if op.get_bind().dialect.name == "sqlite":
+        # In place (SQLite ≥ 3.35): a batch would recreate ``alerts`` without the search
+        # triggers of 0004, and the FTS index would stop following the alerts.
+        op.execute("ALTER TABLE alerts DROP COLUMN valid_until")
+        op.execute("ALTER TABLE alerts DROP COLUMN scheduled_for")
+        return
+    op.drop_column("alerts", "valid_until")
+    op.drop_column("alerts", "scheduled_for")
