@@ -1,7 +1,8 @@
 """A loopback TCP relay in front of PostgreSQL, that a test can cut like a network failure.
 
 ``cut()`` closes every relayed connection and refuses new ones (the database « went away »);
-``restore()`` accepts again. The desk talks to the real server through it.
+``restore()`` accepts again; ``refused`` is set once a connection was refused while cut. The desk
+talks to the real server through it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class TcpProxy:
         self._sockets: list[socket.socket] = []
         self._open = True
         self._closed = False
+        self.refused = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -36,6 +38,7 @@ class TcpProxy:
             with self._lock:
                 if not self._open:
                     client.close()
+                    self.refused.set()
                     continue
                 try:
                     upstream = socket.create_connection(self.target, timeout=5)

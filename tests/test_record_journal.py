@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,7 @@ from outbox_fixtures import (
 )
 from tcp_proxy import tcp_proxy
 
+from stopcamb_desk.cli.send import wait_final
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models.db import Database
@@ -172,6 +174,33 @@ def test_an_answer_journaled_before_a_power_cut_is_recorded_at_the_next_start(
     with database.session() as session:
         assert audit_alerts.verify(session).ok
     assert len(server.received) == 1
+
+
+@pytest.mark.postgres
+def test_the_command_line_waits_for_a_database_gone_before_the_request(
+    pg_url: str, server: FcmTestServer, credentials: Path
+) -> None:
+    """« send »/« replace » committed and claimed the alert, then the database went away
+    before the request: nothing reached FCM, the command waits for the database and sends the
+    alert once — not left « envoi » to become « à vérifier »."""
+    with tcp_proxy() as proxy:
+        db = desk_db(proxy.url(pg_url.rsplit("/", 1)[1]))
+        chef = add_operator(db, "chef74", Role.CHEF_DE_QUART, ("74",))
+        outbox = Outbox(
+            db, FcmGateway(credentials, endpoint=server.base_url), journal=desk_journal(db)
+        )
+        alert_id = outbox.enqueue(chef, *sendable(chef, draft("74")), claim=True)
+        proxy.cut()
+        final: list[str] = []
+        command = threading.Thread(target=lambda: final.append(wait_final(outbox, alert_id, 60)))
+        command.start()
+        assert proxy.refused.wait(30)  # the lease check met the database gone
+        proxy.restore()
+        command.join(60)
+        assert final == ["envoyee"]
+        assert len(server.received) == 1
+        assert alert_row(db, alert_id).status == "envoyee"
+        db.dispose()
 
 
 @pytest.mark.postgres

@@ -9,11 +9,14 @@ still waiting (another desk's sender will retry it); 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stopcamb_desk.cli.common import (
     EXIT_OK,
@@ -328,16 +331,30 @@ def _send(services: Any, settings: Any, principal: Any, draft: Any, verdict: Any
 
 
 def wait_final(outbox: Any, alert_id: int, patience: float) -> str:
-    """Send now, then retry when due, until a final status or ``patience`` seconds."""
+    """Send now, then retry when due, until a final status or ``patience`` seconds.
+
+    A database that goes away before the request (nothing reached FCM: the claim stays this
+    process's) is waited for likewise. When the command stops, what it claimed and did not
+    send goes back in the queue, so that the next sender sends it at once rather than leave it
+    « envoi » until its lease runs out and an operator must check it."""
     deadline = time.monotonic() + max(0.0, patience)
-    while True:
-        outcome = outbox.deliver(alert_id)
-        status = outcome.status if outcome is not None else outbox.status(alert_id)[0]
-        if status not in ("en_attente", "envoi"):
-            return str(status)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return str(status)
-        when = outcome.next_attempt_at if outcome is not None else None
-        pause = (when - outbox.clock()).total_seconds() if when is not None else 0.5
-        time.sleep(min(remaining, max(0.05, pause)))  # the CLI's own thread: it waits by design
+    try:
+        while True:
+            try:
+                outcome = outbox.deliver(alert_id)
+                status = outcome.status if outcome is not None else outbox.status(alert_id)[0]
+            except OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                outcome, status = None, None
+            if status is not None and status not in ("en_attente", "envoi"):
+                return str(status)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and status is not None:
+                return str(status)
+            when = outcome.next_attempt_at if outcome is not None else None
+            pause = (when - outbox.clock()).total_seconds() if when is not None else 0.5
+            time.sleep(max(0.0, min(remaining, max(0.05, pause))))  # the CLI waits by design
+    finally:
+        with contextlib.suppress(SQLAlchemyError):  # still gone: its lease will run out
+            outbox.give_back_handed()
