@@ -17,12 +17,11 @@ Environment variables:
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.lazy import platformdirs, sqlalchemy
+from stopcamb_desk.lazy import platformdirs, sqlalchemy, tomllib
 
 APP_NAME = "stopcamb-desk"
 APP_AUTHOR = "Gendarmerie"

@@ -81,6 +81,7 @@ __all__ = [
     "firebase_db",
     "firebase_errors",
     "firebase_messaging",
+    "futures",
     "geopy_distance",
     "geopy_errors",
     "geopy_geocoders",
@@ -102,6 +103,7 @@ __all__ = [
     "shapely",
     "simplemma",
     "sqlalchemy",
+    "tomllib",
     "urllib3_retry",
 ]
 
@@ -110,7 +112,9 @@ __all__ = [
 # statements of the block below); at run time each name is a lazy module. Keep the two lists
 # in step (tests/test_lazy_imports.py checks it).
 if TYPE_CHECKING:
+    import concurrent.futures as futures
     import logging.handlers as log_handlers
+    import tomllib as tomllib
 
     import alembic.command as alembic_command
     import alembic.config as alembic_configuration
@@ -143,6 +147,11 @@ if TYPE_CHECKING:
 else:
     # 10 ms (sockets, pickle, queues): logs.py; the GUI opens its log after the first paint.
     log_handlers = lazy_module("logging.handlers")
+    # 6 ms (its regular expressions, datetime): config reads the settings file, when there is one.
+    tomllib = lazy_module("tomllib")
+    # 4 ms (threads, queues): ui/tasks starts its worker pools with the first task, after the
+    # login window has painted.
+    futures = lazy_module("concurrent.futures")
     # 3 ms on the start path: config asks it where settings and data go unless the environment
     # says (STOPCAMB_CONFIG, STOPCAMB_DATA_DIR).
     platformdirs = lazy_module("platformdirs")

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from stopcamb_desk.cli.common import (
-    EXIT_OK,
-    EXIT_REFUSED,
-    CliError,
-    add_operator_argument,
-    count,
-    print_json,
-)
+from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, CliError, add_operator_argument, count
 from stopcamb_desk.cli.history import local_text, parse_moment
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.domain.status import audit_action_label

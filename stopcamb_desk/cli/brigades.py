@@ -8,13 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from stopcamb_desk.cli.common import (
-    EXIT_REFUSED,
-    EXIT_USAGE,
-    CliError,
-    add_operator_argument,
-    print_json,
-)
+from stopcamb_desk.cli.common import EXIT_REFUSED, EXIT_USAGE, CliError, add_operator_argument
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.brigades import BrigadeFileError
 from stopcamb_desk.domain.roles import PermissionDenied

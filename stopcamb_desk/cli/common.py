@@ -1,4 +1,4 @@
-"""Helpers shared by the sub-commands: exit codes, errors, argument types, JSON output.
+"""Helpers shared by the sub-commands: exit codes, errors, argument types.
 
 Light (argparse and the standard library): the command-line dispatcher imports it before any
 command. Opening the services and logging the operator in are in :mod:`.session`.
@@ -7,7 +7,6 @@ command. Opening the services and logging the operator in are in :mod:`.session`
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from typing import Any
@@ -79,11 +78,6 @@ def read_text_argument(value: str) -> str:
             "enregistrez le texte en UTF-8 puis recommencez. Rien n'a été envoyé.",
             EXIT_USAGE,
         ) from None
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 def add_operator_argument(parser: Any) -> None:

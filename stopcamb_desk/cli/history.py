@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, time, timedelta
 
-from stopcamb_desk.cli.common import EXIT_USAGE, CliError, add_operator_argument, count, print_json
+from stopcamb_desk.cli.common import EXIT_USAGE, CliError, add_operator_argument, count
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.departements import normalize_departement
 from stopcamb_desk.domain.roles import PermissionDenied

@@ -10,14 +10,8 @@ import argparse
 from datetime import date, datetime
 from typing import Any
 
-from stopcamb_desk.cli.common import (
-    EXIT_OK,
-    EXIT_REFUSED,
-    EXIT_USAGE,
-    CliError,
-    print_json,
-    read_text_argument,
-)
+from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, read_text_argument
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.domain.departements import known_departement
 from stopcamb_desk.domain.rules.catalog import RULES_BY_ID
 from stopcamb_desk.domain.rules.model import MessageKind, ParquetAuthorisation, Severity

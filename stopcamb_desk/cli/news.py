@@ -12,9 +12,9 @@ from stopcamb_desk.cli.common import (
     EXIT_REFUSED,
     CliError,
     add_operator_argument,
-    print_json,
     record_id,
 )
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.services.news_atom import AtomExportError, write_atom

@@ -13,8 +13,9 @@ import signal
 import sys
 import threading
 
-from stopcamb_desk.cli.common import EXIT_OK, CliError, print_json, seconds
+from stopcamb_desk.cli.common import EXIT_OK, CliError, seconds
 from stopcamb_desk.cli.history import local_text
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import open_services
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, status_label
 from stopcamb_desk.services.changes import Change

@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, count, print_json
+from stopcamb_desk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, CliError, count
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.domain.french import de
 from stopcamb_desk.geo.communes import search_communes
 from stopcamb_desk.geo.departements import UnknownDepartementError, departement, departements

@@ -16,11 +16,11 @@ from stopcamb_desk.cli.common import (
     EXIT_REFUSED,
     CliError,
     add_operator_argument,
-    print_json,
     read_text_argument,
     record_id,
 )
 from stopcamb_desk.cli.lint import _place_finder, add_confirm_place_argument
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.send import add_wait_argument, parse_fait, wait_final
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.roles import PermissionDenied

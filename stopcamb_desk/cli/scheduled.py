@@ -8,10 +8,10 @@ from stopcamb_desk.cli.common import (
     EXIT_OK,
     CliError,
     add_operator_argument,
-    print_json,
     read_text_argument,
     record_id,
 )
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.send import parse_local_moment
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.status import excerpt

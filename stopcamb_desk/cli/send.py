@@ -24,7 +24,6 @@ from stopcamb_desk.cli.common import (
     EXIT_USAGE,
     CliError,
     add_operator_argument,
-    print_json,
     read_text_argument,
     seconds,
 )
@@ -34,6 +33,7 @@ from stopcamb_desk.cli.lint import (
     add_confirm_place_argument,
     known_departement_arg,
 )
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.config import ConfigError, load_settings
 from stopcamb_desk.domain.lifecycle import DEFAULT_VALIDITY_HOURS

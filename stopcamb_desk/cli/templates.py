@@ -11,15 +11,9 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from stopcamb_desk.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    add_operator_argument,
-    print_json,
-    record_id,
-)
+from stopcamb_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_operator_argument, record_id
 from stopcamb_desk.cli.lint import _place_finder
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services
 from stopcamb_desk.domain.roles import PermissionDenied
 from stopcamb_desk.services.templates import TemplateDraft, TemplateRefused, TemplateService

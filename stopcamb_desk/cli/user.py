@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from stopcamb_desk.cli.common import EXIT_USAGE, CliError, add_operator_argument, print_json
+from stopcamb_desk.cli.common import EXIT_USAGE, CliError, add_operator_argument
+from stopcamb_desk.cli.output import print_json
 from stopcamb_desk.cli.session import login_operator, open_services, read_password
 from stopcamb_desk.domain.roles import PermissionDenied, Role
 from stopcamb_desk.services.accounts import AccountError

@@ -10,11 +10,12 @@ tests may pass :class:`ImmediateTaskRunner`, which runs everything synchronously
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 from shiboken6 import isValid
+
+from stopcamb_desk.lazy import futures
 
 T = TypeVar("T")
 Success = Callable[[Any], None]
@@ -31,7 +32,7 @@ class TaskRunner(Protocol):
         on_failure: Failure | None = None,
         *,
         owner: QObject | None = None,
-    ) -> Future[T]:
+    ) -> futures.Future[T]:
         """Run ``fn`` on the database worker; the callbacks run on the GUI thread.
 
         Without ``on_failure`` an exception goes to the application's error handler. When
@@ -47,7 +48,7 @@ class TaskRunner(Protocol):
         on_failure: Failure | None = None,
         *,
         owner: QObject | None = None,
-    ) -> Future[T]:
+    ) -> futures.Future[T]:
         """Same as :meth:`run_db`, on the network pool (calls may run in parallel)."""
         ...
 
@@ -80,15 +81,15 @@ class QtTaskRunner:
         self._on_unhandled = on_unhandled or _report_default
         self._net_workers = net_workers
         # Pools are created on first use: nothing to start before the first paint.
-        self._db: ThreadPoolExecutor | None = None
-        self._net: ThreadPoolExecutor | None = None
+        self._db: futures.ThreadPoolExecutor | None = None
+        self._net: futures.ThreadPoolExecutor | None = None
         self._dispatcher = _Dispatcher()
         self._closed = False
 
-    def _pools(self) -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+    def _pools(self) -> tuple[futures.ThreadPoolExecutor, futures.ThreadPoolExecutor]:
         if self._db is None or self._net is None:
-            self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stopcamb-db")
-            self._net = ThreadPoolExecutor(
+            self._db = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="stopcamb-db")
+            self._net = futures.ThreadPoolExecutor(
                 max_workers=self._net_workers, thread_name_prefix="stopcamb-net"
             )
         return self._db, self._net
@@ -100,7 +101,7 @@ class QtTaskRunner:
         on_failure: Failure | None = None,
         *,
         owner: QObject | None = None,
-    ) -> Future[T]:
+    ) -> futures.Future[T]:
         return self._submit(self._pools()[0], fn, on_success, on_failure, owner)
 
     def run_net(
@@ -110,7 +111,7 @@ class QtTaskRunner:
         on_failure: Failure | None = None,
         *,
         owner: QObject | None = None,
-    ) -> Future[T]:
+    ) -> futures.Future[T]:
         return self._submit(self._pools()[1], fn, on_success, on_failure, owner)
 
     def shutdown(self) -> None:
@@ -122,12 +123,12 @@ class QtTaskRunner:
 
     def _submit(
         self,
-        pool: ThreadPoolExecutor,
+        pool: futures.ThreadPoolExecutor,
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None,
         on_failure: Failure | None,
         owner: QObject | None,
-    ) -> Future[T]:
+    ) -> futures.Future[T]:
         failure = on_failure or self._on_unhandled
 
         def post(callback: Callable[[], None]) -> None:
@@ -168,7 +169,7 @@ class ImmediateTaskRunner:
         on_failure: Failure | None = None,
         *,
         owner: QObject | None = None,
-    ) -> Future[T]:
+    ) -> futures.Future[T]:
         return self._run(fn, on_success, on_failure)
 
     run_net = run_db
@@ -181,8 +182,8 @@ class ImmediateTaskRunner:
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None,
         on_failure: Failure | None,
-    ) -> Future[T]:
-        future: Future[T] = Future()
+    ) -> futures.Future[T]:
+        future: futures.Future[T] = futures.Future()
         try:
             result = fn()
         except Exception as exc:
