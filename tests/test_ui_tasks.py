@@ -90,6 +90,25 @@ def _alive(widget: QWidget) -> bool:
     return isValid(widget)
 
 
+@pytest.mark.parametrize("used_before", [False, True])
+def test_work_asked_for_after_shutdown_is_dropped(
+    qtbot: QtBot, runner: RecordingRunner, used_before: bool
+) -> None:
+    """A change notice that reaches a view while the desk closes asks for a refresh: nothing
+    runs, nothing raises (the pools are not started again either)."""
+    if used_before:
+        done: list[int] = []
+        runner.run_db(lambda: 1, done.append)
+        qtbot.waitUntil(lambda: done == [1])
+    runner.shutdown()
+    ran: list[str] = []
+    for run in (runner.run_db, runner.run_net):
+        future = run(lambda: ran.append("ran"), lambda _r: ran.append("callback"))
+        assert future.cancelled()
+    assert ran == [] and runner.unhandled == []
+    assert (runner._db is None) is not used_before
+
+
 def test_immediate_runner_runs_work_and_callbacks_synchronously() -> None:
     results: list[int] = []
     failures: list[BaseException] = []

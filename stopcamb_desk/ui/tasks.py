@@ -102,7 +102,7 @@ class QtTaskRunner:
         *,
         owner: QObject | None = None,
     ) -> futures.Future[T]:
-        return self._submit(self._pools()[0], fn, on_success, on_failure, owner)
+        return self._submit(0, fn, on_success, on_failure, owner)
 
     def run_net(
         self,
@@ -112,7 +112,7 @@ class QtTaskRunner:
         *,
         owner: QObject | None = None,
     ) -> futures.Future[T]:
-        return self._submit(self._pools()[1], fn, on_success, on_failure, owner)
+        return self._submit(1, fn, on_success, on_failure, owner)
 
     def shutdown(self) -> None:
         """Drop pending callbacks and stop accepting work (running jobs finish on their own)."""
@@ -123,12 +123,17 @@ class QtTaskRunner:
 
     def _submit(
         self,
-        pool: futures.ThreadPoolExecutor,
+        pool_index: int,
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None,
         on_failure: Failure | None,
         owner: QObject | None,
     ) -> futures.Future[T]:
+        if self._closed:  # the desk is closing (a late change notice): the work is dropped
+            dropped: futures.Future[T] = futures.Future()
+            dropped.cancel()
+            return dropped
+        pool = self._pools()[pool_index]
         failure = on_failure or self._on_unhandled
 
         def post(callback: Callable[[], None]) -> None:
