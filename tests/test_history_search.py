@@ -427,3 +427,48 @@ def test_the_sqlite_folded_column_follows_each_alert(database: Database, admin: 
     with database.session() as session:  # another column: the text stays folded as it was
         session.execute(update(Alert).where(Alert.id == alert).values(status="remplacee"))
     assert stored() == "evian, vols"
+
+
+@pytest.mark.parametrize("change", ["a new alert", "an alert leaves the filter"])
+def test_a_search_page_holds_each_match_once_when_the_history_changes_meanwhile(
+    database: Database, admin: Principal, change: str
+) -> None:
+    """A word found in a few of the newest alerts and further back takes more than one
+    statement; whatever another desk writes between them, the page is the history as it was
+    before the change or as it is after: each match once, in order, none skipped."""
+    probed = history_module._probe_size(10)
+    matching = set(range(0, probed, probed // 4)) | set(range(probed, probed + 12))
+    ids = [
+        add_alert(
+            database,
+            admin,
+            minutes=probed + 12 - i,
+            text=f"ANNECY : {'roulotte' if i in matching else 'maison'} n° {i}",
+        )
+        for i in range(probed + 12)
+    ]
+    flt = HistoryFilter(text="roulotte", statuses=("envoyee",))
+    service = HistoryService(database)
+    before = [r.id for r in service.page(admin, flt, limit=10).rows]
+    assert before == [ids[i] for i in sorted(matching)][:10]
+    other = desk_db(database.engine.url.render_as_string(False))
+    searches: list[str] = []
+
+    def meanwhile(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "LIKE" in statement and "ORDER BY" in statement:
+            searches.append(statement)
+            if len(searches) == 2 and change == "a new alert":
+                add_alert(other, admin, minutes=probed + 20, text="ANNECY : roulotte, neuve")
+            elif len(searches) == 2:
+                with other.session() as session:
+                    session.execute(update(Alert).where(Alert.id == ids[1]).values(status="echec"))
+
+    event.listen(database.engine, "before_cursor_execute", meanwhile)
+    try:
+        during = [r.id for r in service.page(admin, flt, limit=10).rows]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", meanwhile)
+        other.dispose()
+    assert len(searches) >= 2  # the search did take more than one statement
+    after = [r.id for r in service.page(admin, flt, limit=10).rows]
+    assert during in (before, after), (during, before, after)

@@ -150,6 +150,13 @@ TEXT_PROBE_PAGES = 5
 TEXT_WALK_ONE_IN = 300
 
 
+def _probe_size(limit: int) -> int:
+    """How many of the newest alerts are searched first: ``TEXT_PROBE_PAGES`` pages, never
+    fewer than for a default page (for a page of ten, one match among 55 would otherwise be
+    "dense" and a rare word walked through the whole history)."""
+    return TEXT_PROBE_PAGES * (max(limit, DEFAULT_PAGE_SIZE) + 1)
+
+
 def _match(folded: ColumnElement[str], text: str) -> ColumnElement[bool]:
     """``folded LIKE '%…%'``: the column is lower case already, so ``LIKE`` compares bytes
     where ``ILIKE`` would lower every row again (the cost the stored column removes)."""
@@ -263,7 +270,7 @@ class HistoryService:
         on the date index); a full page is the page, matches at least that dense walk on from
         there, and rarer ones go to the FTS index (:func:`_text_clause`)."""
         if self._db.dialect == "postgresql":
-            probed = TEXT_PROBE_PAGES * (limit + 1)
+            probed = _probe_size(limit)
             # LIMIT in a subquery: the filter cannot be pushed under it, so whatever the
             # planner's estimate this reads at most ``probed`` alerts, newest first.
             newest = query.add_columns(_FOLDED.label("folded")).limit(probed)
@@ -289,7 +296,7 @@ class HistoryService:
         else:
             # The newest pages first, as on PostgreSQL: a word found in many recent alerts
             # fills the page there, without counting its matches in the FTS index first.
-            probed = TEXT_PROBE_PAGES * (limit + 1)
+            probed = _probe_size(limit)
             bound = _sqlite_walk_bound(clauses)
             scan = _match(_FOLDED, words)
             params = {"b_probed": probed}
@@ -297,9 +304,12 @@ class HistoryService:
             rows = [_row(r) for r in session.execute(recent, params)]
             if len(rows) > limit:
                 return rows
-            if len(rows) * TEXT_WALK_ONE_IN >= probed:  # dense enough: walking on pays
-                older = query.where(Alert.created_at < bound, scan).limit(limit + 1 - len(rows))
-                return rows + [_row(r) for r in session.execute(older, params)]
+            if rows and len(rows) * TEXT_WALK_ONE_IN >= probed:  # dense: walking on pays
+                # On from the last row found, not from the bound: the two statements see the
+                # history at two moments, and an alert written or changed in between would
+                # move the bound (a row twice, or one skipped).
+                older = query.where(_after(rows[-1].cursor, "sqlite"), scan)
+                return rows + [_row(r) for r in session.execute(older.limit(limit + 1 - len(rows)))]
         match = _text_clause(session, self._db.dialect, words)
         return [_row(r) for r in session.execute(query.where(match))]
 
