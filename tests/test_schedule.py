@@ -19,6 +19,7 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.fcm import FcmGateway
 from stopcamb_desk.push.payload import payload_from_json
 from stopcamb_desk.services import audit_alerts
+from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.schedule import ScheduleError, ScheduleService
 from stopcamb_desk.services.schedule_model import Schedule
@@ -284,3 +285,28 @@ def test_the_opp_plans_from_the_composer(qtbot, tmp_path: Path) -> None:  # type
         assert refused.plan_button.isEnabled()
     finally:
         services.close()
+
+
+def test_a_planned_message_due_before_a_newer_send_never_covers_it(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock, server: FcmTestServer
+) -> None:
+    """No sender ran at the planned time; the OPP then sends a newer message « maintenant »:
+    the planned one, due before it, must not land over it on the phones afterwards."""
+    planned = ScheduleService(outbox).plan(
+        opp, draft(None, SUMMER), Schedule(clock() + timedelta(hours=1), 12)
+    )
+    clock.advance(2 * HOUR)  # the planned time is past: no desk was open
+    newer = outbox.enqueue(opp, *sendable(opp, draft(None, OTV)), claim=True)
+    outcome = outbox.deliver(newer)
+    assert outcome is not None and outcome.status == "envoyee"
+
+    outbox.release_due()  # a sender starts
+    outbox.process_due()
+    assert [r.message["notification"]["body"] for r in server.received] == [
+        OTV
+    ]  # the newer push stays on the phones
+    assert alert_row(database, newer).status == "envoyee"
+    assert alert_row(database, planned).status == "remplacee_attente"
+    (shown,) = [s for s in HistoryService(database, clock=clock).on_phones(opp)]
+    assert shown.alert.id == newer
+    _verify(database)

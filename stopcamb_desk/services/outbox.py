@@ -159,6 +159,9 @@ class Outbox:
         handed: Claimed | None = None
         with self.db.session() as session:
             sql.lock_outbox(session)
+            # Planned messages due by now enter their topic's order first: queued after them,
+            # this alert is the newer one (it stops them), never covered by them later.
+            released = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
             queued = queue_alert(
                 session,
                 principal,
@@ -178,6 +181,8 @@ class Outbox:
                 handed = found[0] if found else None
         self._mode_settled = True
         alert_id = queued.alert_id
+        for old, status in released:
+            self.notify(old, status)
         for old in queued.stopped:
             self.notify(old, "remplacee_attente")
         if handed is not None:
@@ -436,6 +441,8 @@ class Outbox:
         """« Renvoyer » an alert in ``echec`` or ``a_verifier``: the same stored payload."""
         with self.db.session() as session:
             sql.lock_outbox(session)
+            # A planned message due by now is newer than this resend: it goes first in order.
+            released = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
             requeue(
                 session,
                 principal,
@@ -444,6 +451,8 @@ class Outbox:
                 ttl_hours=self.ttl_hours,
                 gateway=self.gateway.name,
             )
+        for other, status in released:
+            self.notify(other, status)
         self.notify(alert_id, "en_attente")
 
     # -- queries ----------------------------------------------------------------------------
