@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from desk import desk_db, desk_journal
+from desk import desk_db, desk_journal, tamper
 from fcm_server import FcmTestServer
 from outbox_fixtures import OTV, Clock, add_operator, alert_row, audit_actions, draft, sendable
 
@@ -310,3 +310,40 @@ def test_a_planned_message_due_before_a_newer_send_never_covers_it(
     (shown,) = [s for s in HistoryService(database, clock=clock).on_phones(opp)]
     assert shown.alert.id == newer
     _verify(database)
+
+
+def test_a_planned_text_edited_by_sql_is_never_sent(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock, server: FcmTestServer
+) -> None:
+    """The payload of a planned message is built when it falls due: a text edited in the
+    table by SQL meanwhile must not be turned into an authenticated push."""
+    planned = ScheduleService(outbox).plan(
+        opp, draft(None, SUMMER), Schedule(clock() + timedelta(hours=1), 12)
+    )
+    with database.session() as session:
+        tamper(session, "UPDATE alerts SET text = 'Évacuez' WHERE id = :a", {"a": planned})
+    clock.advance(HOUR)
+    outbox.release_due()
+    outbox.process_due()
+    assert server.received == []  # nothing went out
+    row = alert_row(database, planned)
+    assert row.status == "echec"
+    assert "journal d'audit" in (row.last_error or "")
+    with database.session() as session:
+        report = audit_alerts.verify(session)
+    assert not report.ok and report.alert_id == planned  # the edit stays detected
+
+
+def test_an_edit_never_binds_a_planned_text_edited_by_sql(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock
+) -> None:
+    """Moving a planned message whose text was edited by SQL would bind that text in a new
+    authenticated event: refused, and the message can still be cancelled."""
+    service = ScheduleService(outbox)
+    planned = service.plan(opp, draft(None, SUMMER), Schedule(clock() + timedelta(hours=1), 12))
+    with database.session() as session:
+        tamper(session, "UPDATE alerts SET text = 'Évacuez' WHERE id = :a", {"a": planned})
+    with pytest.raises(ScheduleError, match="ne correspond plus au journal d'audit"):
+        service.edit(opp, planned, at=clock() + timedelta(hours=3))
+    service.cancel(opp, planned)
+    assert alert_row(database, planned).status == "annulee"
