@@ -335,6 +335,20 @@ def test_a_row_forged_by_sql_is_never_sent(
     assert (tmp_path / "simulation-push.jsonl").read_text(encoding="utf-8") == before
 
 
+def test_a_queued_text_edited_by_sql_is_not_sent_under_the_authentic_payload(
+    database: Database, chef: Principal, tmp_path: Path
+) -> None:
+    """Only the text column edited: sending the authentic payload would leave a history that
+    says « Évacuez » was pushed. Nothing goes out and the record says why."""
+    outbox = Outbox(database, SimulationGateway(tmp_path), journal=desk_journal(database))
+    queued = outbox.enqueue(chef, *sendable(chef, draft("74", OTHER)))
+    with database.session() as session:
+        tamper(session, "UPDATE alerts SET text = 'Évacuez' WHERE id = :a", {"a": queued})
+    (outcome,) = outbox.process_due()
+    assert outcome.status == "echec" and "refusée par ce poste" in (outcome.error or "")
+    assert not (tmp_path / "simulation-push.jsonl").exists()
+
+
 def test_a_truncation_stays_detected_after_later_writes(
     database: Database, sent: list[int]
 ) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from desk import desk_db, desk_journal
+from desk import Pause, desk_db, desk_journal, interleaved
 from outbox_fixtures import MEYTHET, add_operator, alert_row, audit_actions, draft
 
 from stopcamb_desk.config import DEFAULT_RETRACTION_TEXT
@@ -16,6 +17,7 @@ from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.payload import payload_from_json
 from stopcamb_desk.push.simulation import SimulationGateway
+from stopcamb_desk.services import audit_alerts
 from stopcamb_desk.services.composer import Draft, SendRefused, validate_for_send
 from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.replacement import ReplacementService
@@ -216,3 +218,57 @@ def test_two_desks_racing_exactly_one_wins(db_url: str, tmp_path: Path) -> None:
             first = won  # next round: race on the new head
     finally:
         db.dispose()
+
+
+class _PausedOutbox(Outbox):
+    """Desk A's outbox: stops when asked to queue, until the test lets it go."""
+
+    pause: Pause
+
+    def enqueue(self, *args: Any, **kwargs: Any) -> int:
+        self.pause.here()
+        return super().enqueue(*args, **kwargs)
+
+
+@pytest.mark.postgres
+def test_a_replacement_and_a_send_of_its_topic_on_two_desks_never_lock_each_other(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Desk A replaces the alert on the phones while desk B sends a new alert of the topic and
+    records FCM's answer: neither waits for the other for ever (desk B waits at most a few
+    seconds for a row lock here, instead of hanging), and the record follows the phones."""
+    db_a, db_b = desk_db(pg_url), desk_db(f"{pg_url}?options=-c%20lock_timeout%3D3000")
+    try:
+        chef = add_operator(db_a, "chef74", Role.CHEF_DE_QUART, ("74",))
+        other = add_operator(db_a, "chef74b", Role.CHEF_DE_QUART, ("74",))
+        service_a = make_service(db_a, tmp_path / "a")
+        first = sent(service_a, chef)
+        version = service_a.actions(chef, first).version
+        pause = Pause()
+        paused = _PausedOutbox(db_a, SimulationGateway(tmp_path / "a"), journal=desk_journal(db_a))
+        paused.pause = pause
+        service_a = ReplacementService(
+            db_a, paused, retraction_text=DEFAULT_RETRACTION_TEXT, today=TODAY
+        )
+        outbox_b = Outbox(db_b, SimulationGateway(tmp_path / "b"), journal=desk_journal(db_b))
+        d = draft("74", CORRECTION)
+        newer: list[int] = []
+
+        def desk_b() -> None:
+            newer.append(outbox_b.enqueue(other, d, validate_for_send(other, d, None, TODAY)))
+            outcome = outbox_b.deliver(newer[0])
+            assert outcome is not None and outcome.status == "envoyee"
+
+        result = interleaved(
+            pause, lambda: service_a.replace(chef, first, version, draft("74")), desk_b
+        )
+        assert isinstance(result, ReplacementConflict), result
+        assert result.head_id == newer[0]
+        assert alert_row(db_a, first).status == "remplacee"
+        assert alert_row(db_a, newer[0]).status == "envoyee"
+        with db_a.session() as session:
+            report = audit_alerts.verify(session)
+        assert report.ok, report.reason
+    finally:
+        db_a.dispose()
+        db_b.dispose()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from desk import desk_db, desk_journal
+from desk import desk_db, desk_journal, tamper
 from fcm_server import FcmTestServer
 from outbox_fixtures import OTV, Clock, add_operator, alert_row, audit_actions, draft, sendable
 
@@ -19,6 +19,7 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.fcm import FcmGateway
 from stopcamb_desk.push.payload import payload_from_json
 from stopcamb_desk.services import audit_alerts
+from stopcamb_desk.services.history import HistoryService
 from stopcamb_desk.services.outbox import Outbox
 from stopcamb_desk.services.schedule import ScheduleError, ScheduleService
 from stopcamb_desk.services.schedule_model import Schedule
@@ -284,3 +285,65 @@ def test_the_opp_plans_from_the_composer(qtbot, tmp_path: Path) -> None:  # type
         assert refused.plan_button.isEnabled()
     finally:
         services.close()
+
+
+def test_a_planned_message_due_before_a_newer_send_never_covers_it(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock, server: FcmTestServer
+) -> None:
+    """No sender ran at the planned time; the OPP then sends a newer message « maintenant »:
+    the planned one, due before it, must not land over it on the phones afterwards."""
+    planned = ScheduleService(outbox).plan(
+        opp, draft(None, SUMMER), Schedule(clock() + timedelta(hours=1), 12)
+    )
+    clock.advance(2 * HOUR)  # the planned time is past: no desk was open
+    newer = outbox.enqueue(opp, *sendable(opp, draft(None, OTV)), claim=True)
+    outcome = outbox.deliver(newer)
+    assert outcome is not None and outcome.status == "envoyee"
+
+    outbox.release_due()  # a sender starts
+    outbox.process_due()
+    assert [r.message["notification"]["body"] for r in server.received] == [
+        OTV
+    ]  # the newer push stays on the phones
+    assert alert_row(database, newer).status == "envoyee"
+    assert alert_row(database, planned).status == "remplacee_attente"
+    (shown,) = [s for s in HistoryService(database, clock=clock).on_phones(opp)]
+    assert shown.alert.id == newer
+    _verify(database)
+
+
+def test_a_planned_text_edited_by_sql_is_never_sent(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock, server: FcmTestServer
+) -> None:
+    """The payload of a planned message is built when it falls due: a text edited in the
+    table by SQL meanwhile must not be turned into an authenticated push."""
+    planned = ScheduleService(outbox).plan(
+        opp, draft(None, SUMMER), Schedule(clock() + timedelta(hours=1), 12)
+    )
+    with database.session() as session:
+        tamper(session, "UPDATE alerts SET text = 'Évacuez' WHERE id = :a", {"a": planned})
+    clock.advance(HOUR)
+    outbox.release_due()
+    outbox.process_due()
+    assert server.received == []  # nothing went out
+    row = alert_row(database, planned)
+    assert row.status == "echec"
+    assert "journal d'audit" in (row.last_error or "")
+    with database.session() as session:
+        report = audit_alerts.verify(session)
+    assert not report.ok and report.alert_id == planned  # the edit stays detected
+
+
+def test_an_edit_never_binds_a_planned_text_edited_by_sql(
+    database: Database, outbox: Outbox, opp: Principal, clock: Clock
+) -> None:
+    """Moving a planned message whose text was edited by SQL would bind that text in a new
+    authenticated event: refused, and the message can still be cancelled."""
+    service = ScheduleService(outbox)
+    planned = service.plan(opp, draft(None, SUMMER), Schedule(clock() + timedelta(hours=1), 12))
+    with database.session() as session:
+        tamper(session, "UPDATE alerts SET text = 'Évacuez' WHERE id = :a", {"a": planned})
+    with pytest.raises(ScheduleError, match="ne correspond plus au journal d'audit"):
+        service.edit(opp, planned, at=clock() + timedelta(hours=3))
+    service.cancel(opp, planned)
+    assert alert_row(database, planned).status == "annulee"

@@ -8,7 +8,6 @@ the one its first event bound (:mod:`.alert_record`). The first alert that diffe
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -211,27 +210,51 @@ _CONTENT_EVENT = (
 )
 
 
-def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: str) -> str | None:
-    """Why ``payload_json`` must not be handed to FCM: it is not the payload the alert's
-    latest authenticated event bound (a row forged or edited by SQL). None when it is."""
+REFUSED_UNAUTHENTICATED = (
+    "Alerte n° {alert_id} refusée par ce poste avant l'envoi : son message ne correspond à "
+    "aucun enregistrement authentifié du journal d'audit (ligne ajoutée ou modifiée hors de "
+    "l'application ?). Rien n'est parti. Prévenez l'administrateur (stopcamb-desk audit "
+    "verify)."
+)
+
+
+def bound_content(session: Session, alert_id: int) -> dict[str, Any] | None:
+    """The content the alert's latest content-binding event authenticates, or None when no
+    event authenticated by the audit key binds any (a row forged by SQL)."""
     row = session.execute(_CONTENT_EVENT, {"b_object": str(alert_id)}).first()
-    event = AuditEvent(**row._mapping) if row is not None else None
-    refused = (
-        f"Alerte n° {alert_id} refusée par ce poste avant l'envoi : son message ne correspond à "
-        "aucun enregistrement authentifié du journal d'audit (ligne ajoutée ou modifiée hors de "
-        "l'application ?). Rien n'est parti. Prévenez l'administrateur (stopcamb-desk audit "
-        "verify)."
-    )
-    if event is None or event.key_id is None:
-        return refused
+    if row is None:
+        return None
+    event = AuditEvent(**row._mapping)
+    if event.key_id is None:
+        return None
     secrets = audit.secrets_of(session)
     if not secrets.keyring.matches(event.key_id, audit.canonical(event), event.hash):
-        return refused
-    content = json.loads(event.details_json).get("contenu") or {}
-    fingerprint = hashlib.sha256(payload_json.encode()).hexdigest()
-    if content.get("empreinte_message") != fingerprint or content.get("topic") != topic:
-        return refused
+        return None
+    content = json.loads(event.details_json).get("contenu")
+    return content if isinstance(content, dict) else None
+
+
+def content_refusal(session: Session, alert: Alert) -> str | None:
+    """Why the stored ``alert`` must not reach the phones nor be bound again: its row (text,
+    target, sequence, payload…) is not what its latest authenticated event bound. Checked
+    before a payload is handed to FCM, and before a planned message's payload is built from
+    its row. None when the row is authentic."""
+    content = bound_content(session, alert.id)
+    stored = content_of(alert)
+    if content is None or any(stored.get(key) != content.get(key) for key in _FIELD_LABELS):
+        return REFUSED_UNAUTHENTICATED.format(alert_id=alert.id)
     return None
+
+
+def payload_refusal(session: Session, alert_id: int, topic: str, payload_json: str) -> str | None:
+    """Why ``payload_json`` (read by the claim, in this transaction) must not be handed to FCM:
+    the alert's row, this payload included, is not what its latest authenticated event bound
+    (a row forged or edited by SQL: the record would say another text than the phones got).
+    None when it is."""
+    alert = session.get(Alert, alert_id, populate_existing=True)
+    if alert is None or alert.payload_json != payload_json or alert.topic != topic:
+        return REFUSED_UNAUTHENTICATED.format(alert_id=alert_id)
+    return content_refusal(session, alert)
 
 
 def verify(session: Session) -> ChainReport:

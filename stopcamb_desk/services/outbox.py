@@ -145,6 +145,7 @@ class Outbox:
         retraction: bool = False,
         schedule: Schedule | None = None,
         claim: bool = False,
+        precheck: Callable[[Session], None] | None = None,
     ) -> int:
         """Commit the alert « en attente » with its exact payload and audit event; no network.
         Older alerts of its topic still waiting become « remplacée avant envoi ».
@@ -152,13 +153,22 @@ class Outbox:
         With ``schedule`` the alert is « programmée » instead: out of its topic's order until
         it falls due (:mod:`.schedule` releases it). With ``claim`` (« Envoyer maintenant »)
         it is claimed in the same transaction if its topic lets it go now, and handed to this
-        process's sender: :meth:`deliver` or :meth:`process_due` sends it."""
+        process's sender: :meth:`deliver` or :meth:`process_due` sends it.
+
+        ``precheck`` runs first in the same locked transaction (a replacement checks there
+        that its alert is still the head and bumps its version): what it checked cannot change
+        before the alert is committed, and no other lock is held meanwhile."""
         check_target(principal, draft)
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
         handed: Claimed | None = None
         with self.db.session() as session:
             sql.lock_outbox(session)
+            if precheck is not None:
+                precheck(session)
+            # Planned messages due by now enter their topic's order first: queued after them,
+            # this alert is the newer one (it stops them), never covered by them later.
+            released = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
             queued = queue_alert(
                 session,
                 principal,
@@ -178,6 +188,8 @@ class Outbox:
                 handed = found[0] if found else None
         self._mode_settled = True
         alert_id = queued.alert_id
+        for old, status in released:
+            self.notify(old, status)
         for old in queued.stopped:
             self.notify(old, "remplacee_attente")
         if handed is not None:
@@ -436,6 +448,8 @@ class Outbox:
         """« Renvoyer » an alert in ``echec`` or ``a_verifier``: the same stored payload."""
         with self.db.session() as session:
             sql.lock_outbox(session)
+            # A planned message due by now is newer than this resend: it goes first in order.
+            released = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
             requeue(
                 session,
                 principal,
@@ -444,6 +458,8 @@ class Outbox:
                 ttl_hours=self.ttl_hours,
                 gateway=self.gateway.name,
             )
+        for other, status in released:
+            self.notify(other, status)
         self.notify(alert_id, "en_attente")
 
     # -- queries ----------------------------------------------------------------------------

@@ -14,10 +14,11 @@ Rules:
 - optimistic check: the caller passes the ``Alert.version`` it displayed; if the alert changed
   since (another desk replaced it, resent it…), :class:`ReplacementConflict` says who did what
   and when, and gives the new head's id;
-- two desks racing: PostgreSQL serialises them on a ``FOR NO KEY UPDATE`` lock of the replaced
-  row held until the new alert is committed (the loser then sees the winner's alert); SQLite
-  (one machine) uses a process lock plus the version bump below, so a second process with the
-  same displayed version is refused too;
+- two desks racing: the check and the version bump run in the outbox's own locked transaction,
+  the one that commits the new alert (``Outbox.enqueue(precheck=…)``): SQLite's write lock,
+  PostgreSQL's outbox lock. The loser then sees the winner's alert; no other lock is held
+  meanwhile, so a desk recording FCM's answer for the topic never waits on a replacement that
+  waits on it;
 - the replaced alert's version is bumped when its replacement is committed;
 - a replacement runs every rule again (:func:`validate_for_send`) and keeps the département,
   kind and exercise flag; a retraction sends ``settings.retraction_text`` and needs no
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text, update
+from sqlalchemy import update
 
 from stopcamb_desk.domain.lifecycle import resend_refusal
 from stopcamb_desk.domain.roles import PermissionDenied, Principal
@@ -57,7 +58,6 @@ from stopcamb_desk.services.replacement_checks import (
     check_replaceable,
     check_role,
     load_alert,
-    process_lock,
     target_label,
     topic_head,
     typed_text,
@@ -226,22 +226,21 @@ class ReplacementService:
         verdict: Verdict,
         retraction: bool,
     ) -> int:
-        if self.db.dialect == "postgresql":
-            # The row lock is held until the new alert is committed (by the outbox, on its own
-            # connection): a second desk waits here, then sees the new head. FOR NO KEY UPDATE
-            # lets the new alert's foreign key (FOR KEY SHARE) through.
+        def check_and_bump(session: Session) -> None:
+            self._check_and_bump(session, principal, alert_id, expected_version, draft)
 
-            with self.db.session() as session:
-                session.execute(
-                    select(Alert.id).where(Alert.id == alert_id).with_for_update(key_share=True)
-                )
-                self._check_and_bump(session, principal, alert_id, expected_version, draft)
-                return self._enqueue(principal, alert_id, draft, verdict, retraction)
-        with process_lock(self.db.url):
-            with self.db.session() as session:
-                session.execute(text("BEGIN IMMEDIATE"))
-                self._check_and_bump(session, principal, alert_id, expected_version, draft)
-            return self._enqueue(principal, alert_id, draft, verdict, retraction)
+        try:
+            return self.outbox.enqueue(
+                principal,
+                draft,
+                verdict,
+                replaces_id=alert_id,
+                retraction=retraction,
+                claim=True,
+                precheck=check_and_bump,
+            )
+        except OutboxError as exc:
+            raise ReplacementError(exc.message) from exc
 
     def _check_and_bump(
         self,
@@ -271,25 +270,10 @@ class ReplacementService:
             .returning(Alert.id)
             .execution_options(synchronize_session=False)
         )
-        if bumped is None:  # pragma: no cover - the row is locked and was just checked
+        if bumped is None:  # pragma: no cover - checked just now, under the outbox lock
             raise ReplacementConflict(
                 f"L'alerte n° {alert_id} vient d'être modifiée : recommencez.", head_id=None
             )
-
-    def _enqueue(
-        self,
-        principal: Principal,
-        alert_id: int,
-        draft: Draft,
-        verdict: Verdict,
-        retraction: bool,
-    ) -> int:
-        try:
-            return self.outbox.enqueue(
-                principal, draft, verdict, replaces_id=alert_id, retraction=retraction, claim=True
-            )
-        except OutboxError as exc:
-            raise ReplacementError(exc.message) from exc
 
 
 def for_services(

@@ -2,15 +2,11 @@
 
 The rules are described in :mod:`stopcamb_desk.services.replacement`; this module holds the
 checks (:func:`load_alert`, :func:`check_role`, :func:`topic_head`, :func:`check_replaceable`),
-the French :class:`ReplacementError`/:class:`ReplacementConflict` they raise, and the process
-lock that serialises replacements on SQLite.
+and the French :class:`ReplacementError`/:class:`ReplacementConflict` they raise.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +24,6 @@ from stopcamb_desk.services.history_model import loads_object
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-_SQLITE_LOCKS: dict[str, threading.Lock] = {}
-_SQLITE_LOCKS_GUARD = threading.Lock()
 
 
 class ReplacementError(DeskError):
@@ -62,15 +55,6 @@ def local_time(moment: datetime) -> str:
 
 def target_label(departement: str | None) -> str:
     return "national" if departement is None else f"{departement} — {departement_name(departement)}"
-
-
-@contextmanager
-def process_lock(url: str) -> Iterator[None]:
-    """One replacement at a time per database URL in this process (SQLite)."""
-    with _SQLITE_LOCKS_GUARD:
-        lock = _SQLITE_LOCKS.setdefault(url, threading.Lock())
-    with lock:
-        yield
 
 
 def load_alert(session: Session, principal: Principal, alert_id: int) -> Any:

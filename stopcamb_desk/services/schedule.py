@@ -29,6 +29,7 @@ from stopcamb_desk.models import Alert, Operator
 from stopcamb_desk.push.payload import AlertPush, build_payload, payload_to_json
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.alert_record import content_of
+from stopcamb_desk.services.audit_alerts import content_refusal
 from stopcamb_desk.services.composer import Draft, validate_for_send
 from stopcamb_desk.services.outbox_payload import stop_older
 from stopcamb_desk.services.outbox_sql import lock_outbox
@@ -109,6 +110,24 @@ def release_due(session: Session, *, now: datetime, ttl_hours: int) -> list[tupl
             )
             audit.record(session, audit.SYSTEM_ACTOR, "expiree", "alerte", alert.id, at=now)
             changed.append((alert.id, "expiree"))
+            continue
+        # Its push is built from the row now: a row edited by SQL since its authenticated
+        # event would otherwise go out, and be bound, as if the OPP had planned it.
+        refused = content_refusal(session, alert)
+        if refused is not None:
+            alert.status = "echec"
+            alert.next_attempt_at = None
+            alert.last_error = refused
+            audit.record(
+                session,
+                audit.SYSTEM_ACTOR,
+                "echec",
+                "alerte",
+                alert.id,
+                {"erreur": refused},
+                at=now,
+            )
+            changed.append((alert.id, "echec"))
             continue
         sequence: int = (
             session.scalar(
@@ -223,6 +242,13 @@ class ScheduleService:
         with self.outbox.db.session() as session:
             alert = self._planned_row(session, principal, alert_id, version)
             assert alert.scheduled_for is not None and alert.valid_until is not None
+            if content_refusal(session, alert) is not None:  # never bind a row edited by SQL
+                raise ScheduleError(
+                    f"Le message programmé n° {alert_id} ne correspond plus au journal d'audit "
+                    "(modifié hors de l'application ?) : il ne peut pas être modifié. Annulez-le, "
+                    "programmez-en un nouveau et prévenez l'administrateur (stopcamb-desk audit "
+                    "verify)."
+                )
             hours = (
                 validity_hours
                 if validity_hours is not None  # 0 is refused below, not taken as « unchanged »
