@@ -10,6 +10,10 @@ column is narrower than its heading or a cell (a wrapped column: when a row is t
 cell's lines); only long free text, whole in a detail pane beside, is cut on purpose. The map
 sheet (Carte, Tableau national) fails when its title, subtitle, source or a legend row does
 not come back whole from the lines the painter draws, or these lines do not fit their room.
+
+The composer, at 1366×768 (a common CORG screen) and 1920×1080 with the banner of a colleague's
+send shown, fails when the text box, its gauge, « Envoyer… », a rule of the checklist, the
+verdict or a phone preview needs scrolling to be seen.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from collections.abc import Iterator
 
 import pytest
 from composer_desk import Desk
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from outbox_fixtures import MEYTHET, draft, sendable
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -38,6 +43,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from stopcamb_desk.domain.demo import DEMO_ACCOUNTS
+from stopcamb_desk.domain.roles import Role
+from stopcamb_desk.ui.composer.view import ComposerView
 from stopcamb_desk.ui.elided import ElidedLabel
 from stopcamb_desk.ui.login import LoginDialog
 from stopcamb_desk.ui.map.canvas import MapCanvas
@@ -311,3 +318,60 @@ def test_the_login_window_shows_every_demo_account_after_a_wrong_password(
         assert table.viewport().rect().contains(rect), account.login
         bottom = table.viewport().mapTo(dialog, rect.bottomLeft()).y()
         assert bottom < dialog.height(), account.login
+
+
+def _out_of_sight(composer: ComposerView) -> list[str]:
+    """The composer's widgets an officer must see at once, when part of one needs scrolling
+    (outside the scroll area's viewport) or lies beyond the window."""
+    viewport = composer.page_scroll.viewport()
+    window = composer.window()
+    wanted: list[tuple[str, QWidget]] = [
+        ("texte", composer.editor),
+        ("jauge", composer.gauge.label),
+        ("barre de la jauge", composer.gauge.bar),
+        ("Envoyer…", composer.send_bar.button),
+        ("verdict", composer.send_bar.reason),
+        ("à corriger", composer.checklist.problems),
+        ("procédure", composer.attestation),
+    ]
+    for rule_id, item in composer.checklist.items.items():
+        wanted += [(f"règle {rule_id}", item.symbol), (f"règle {rule_id} (titre)", item.title)]
+    for key, banner in composer.preview.banners.items():
+        wanted += [(f"aperçu {key}", banner.card), (f"aperçu {key} (légende)", banner.caption)]
+    problems = []
+    for name, widget in wanted:
+        if not widget.isVisible():
+            problems.append(f"{name} : masqué")
+            continue
+        in_view = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+        in_window = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        if not viewport.rect().contains(in_view) or not window.rect().contains(in_window):
+            problems.append(f"{name} : {in_view.getRect()} hors de {viewport.rect().getRect()}")
+    return problems
+
+
+@pytest.mark.parametrize("size", ((1366, 768), (1920, 1080)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_composer_shows_text_gauge_checklist_previews_and_send_without_scrolling(
+    qtbot: QtBot, desk: Desk, themed: None, size: tuple[int, int]
+) -> None:
+    window = desk.window(qtbot, "chef74")
+    window.resize(*size)
+    colleague = desk.services.accounts.create(
+        "chef74b", "mot-de-passe-b", Role.CHEF_DE_QUART, ("74",), nom="MDL Blanc (CORG 74)"
+    )
+    outbox = desk.services.outbox
+    assert outbox is not None
+    sent = outbox.enqueue(colleague, *sendable(colleague, draft("74")))
+    assert outbox.deliver(sent) is not None
+    banner = window.notices
+    qtbot.waitUntil(lambda: banner.current is not None and banner.current.alert_id == sent)
+    assert banner.isVisible()
+
+    composer = window.composer()
+    composer.set_text(MEYTHET)  # no procedure yet: blocked, and the checklist says why
+    QApplication.processEvents()
+    assert composer.checklist.problems_text() and not composer.send_bar.button.isEnabled()
+    assert window.size() == QSize(*size)
+    assert composer.page_scroll.verticalScrollBar().maximum() == 0
+    assert _out_of_sight(composer) == []
+    assert clipped(window) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -86,6 +87,28 @@ def _default_size() -> tuple[int, int]:
     )
 
 
+NAVIGATION_SLACK = 16  # pixels beyond the longest title, so that it never touches the edge
+
+
+class NavigationList(QListWidget):
+    """The view list on the left, as wide as its longest title (with the theme's padding and
+    coloured border, measured by the list itself each time the layout asks) and no wider: the
+    views get the rest of the screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:
+        self.ensurePolished()
+        width = max(self.sizeHintForColumn(0), 0) + NAVIGATION_SLACK + 2 * self.frameWidth()
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
+
+
 class MainWindow(QMainWindow):
     """``operator_changed(principal)``: another operator logged in on the lock screen; the desk
     opens a new window for them and retires this one."""
@@ -116,10 +139,9 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.navigation = QListWidget()
+        self.navigation = NavigationList()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Navigation")
-        self.navigation.setFixedWidth(260)
         self.stack = QStackedWidget()
         self.notices = NoticeBanner(self.ctx, lambda: self.current_view_key() == "composer")
         self.notices.opened.connect(self.show_alert)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent, QTextDocumentFragment
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -62,25 +61,46 @@ STATE_WORDS: dict[RuleState, str] = {
 }
 
 
+GAUGE_WIDEST = "888 / 160"
+GAUGE_PADDING = 2 * 8  # the label's style sheet: « padding: 0 8px »
+
+
+class _GaugeLabel(QLabel):
+    """« n / 160 », never narrower than the widest count in its own (style sheet) font: a
+    narrow window must not cut off the hundreds."""
+
+    def minimumSizeHint(self) -> QSize:
+        self.ensurePolished()
+        widest = QFontMetrics(self.font()).horizontalAdvance(GAUGE_WIDEST) + GAUGE_PADDING + 4
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), widest), hint.height())
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint().expandedTo(self.minimumSizeHint())
+
+
 class Gauge(QWidget):
-    """Big « n / 160 » and a bar; green, then orange near the limit, red beyond it."""
+    """Big « n / 160 » above a bar; green, then orange near the limit, red beyond it.
+
+    Stacked, the two fit the height of « Envoyer… » beside them and leave the row narrow
+    enough for the previews at 1280 pixels."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gauge")
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         self.bar = QProgressBar()
         self.bar.setRange(0, SMS_LIMIT)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(12)
         self.bar.setMinimumWidth(48)
-        self.label = QLabel()
+        self.label = _GaugeLabel()
         self.label.setObjectName("gaugeLabel")
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.label.setMinimumWidth(146)  # « 888 / 160 » at 20 pt, padding included
-        layout.addWidget(self.bar, 1)
         layout.addWidget(self.label)
+        layout.addWidget(self.bar)
         self.level = GaugeLevel.NEUTRE
         self.count = -1
         self.set_count(0)
@@ -176,6 +196,12 @@ class _Item:
 
 
 WAITING_ITEM = "Le texte est à rédiger : le fait, le lieu, le conseil."
+SYMBOL_WIDTH = 22
+# The rules go on as many columns as the width holds: four across a 1366-pixel composer keep
+# the whole list (and its verdict) on screen with the previews; never fewer than two.
+MAX_COLUMNS = 4
+MIN_COLUMNS = 2
+COLUMN_GAP = 8  # at least this much between the end of a title and the next symbol
 _PROBLEM_ORDER = (RuleState.ECHEC, RuleState.AVERTISSEMENT)
 
 
@@ -200,32 +226,29 @@ class Checklist(QFrame):
         super().__init__(parent)
         self._departements = frozenset(departements)
         self.setObjectName("checklist")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(8, 6, 8, 6)
-        outer.setSpacing(4)
+        outer = self._outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setSpacing(3)
         heading = QLabel("Contrôles")
         heading.setObjectName("sectionTitle")
         outer.addWidget(heading)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(4)
-        grid.setVerticalSpacing(1)
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(4)
+        self._grid.setVerticalSpacing(0)
         self.items: dict[str, _Item] = {}
-        half = (len(rules) + 1) // 2
-        for i, rule in enumerate(rules):
+        for rule in rules:
             item = _Item(rule)
             self.items[rule.id] = item
             for label in (item.symbol, item.title):
                 label.clicked.connect(lambda rule_id=rule.id: self.help_requested.emit(rule_id))
-            row, column = i % half, (i // half) * 2
-            grid.addWidget(item.symbol, row, column)
-            grid.addWidget(item.title, row, column + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        outer.addLayout(grid)
+        self.columns = 0
+        self._arrange(MIN_COLUMNS)
+        outer.addLayout(self._grid)
         self.problems = QLabel()
         self.problems.setObjectName("checkProblems")
         self.problems.setWordWrap(True)
         self.problems.setTextFormat(Qt.TextFormat.RichText)
+        self.problems.setVisible(False)  # an empty list takes no room
         outer.addWidget(self.problems)
         self._problems_html = ""
         self.place_confirm = QCheckBox("Je &confirme le lieu pour ce département")
@@ -248,6 +271,56 @@ class Checklist(QFrame):
         self._shown_fixes: tuple[Fix, ...] = ()
         outer.addWidget(self.fixes)
         self.fixes.setVisible(False)
+
+    # -- the rules on columns ----------------------------------------------------------------
+    def _arrange(self, columns: int) -> None:
+        """The rules in catalogue order, top to bottom then left to right, on ``columns``."""
+        grid = self._grid
+        rows = -(-len(self.items) // columns)
+        for i, item in enumerate(self.items.values()):
+            row, column = i % rows, (i // rows) * 2
+            grid.addWidget(item.symbol, row, column)  # moves it when already in the grid
+            grid.addWidget(item.title, row, column + 1)
+        for column in range(2 * MAX_COLUMNS):
+            grid.setColumnStretch(column, 1 if column % 2 and column < 2 * columns else 0)
+        self.columns = columns
+
+    @staticmethod
+    def _title_width(item: _Item) -> int:
+        """Room for the title as shown, and in bold (a failing rule's title is bold)."""
+        bold = QFont(item.title.font())
+        bold.setBold(True)
+        advance = QFontMetrics(bold).horizontalAdvance(item.title.text())
+        return max(item.title.sizeHint().width(), advance + 2)
+
+    def width_for(self, columns: int) -> int:
+        """The width the checklist needs to show its rules whole on ``columns``."""
+        items = list(self.items.values())
+        rows = -(-len(items) // columns)
+        spacing = self._grid.horizontalSpacing()
+        needed = 0
+        for start in range(0, len(items), rows):
+            widest = max(self._title_width(item) for item in items[start : start + rows])
+            needed += SYMBOL_WIDTH + spacing + widest
+        margins = self.contentsMargins() + self._outer.contentsMargins()
+        return needed + (columns - 1) * COLUMN_GAP + margins.left() + margins.right()
+
+    def _fit(self, width: int) -> None:
+        columns = next(
+            (n for n in range(MAX_COLUMNS, MIN_COLUMNS, -1) if self.width_for(n) <= width),
+            MIN_COLUMNS,
+        )
+        if columns != self.columns:
+            self._arrange(columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit(event.size().width())
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as two columns: a narrower window gets fewer columns, not a cut list."""
+        hint = super().minimumSizeHint()
+        return QSize(self.width_for(MIN_COLUMNS), hint.height())
 
     @staticmethod
     def _problem_line(
@@ -304,6 +377,7 @@ class Checklist(QFrame):
             self.problems.setVisible(bool(html))
         self._show_fixes(verdict)
         self.place_confirm.setVisible(bool(self._foreign_places) or self.place_confirm.isChecked())
+        self._fit(self.width())  # the SMS line's words may have grown
 
     # -- one-click fixes ---------------------------------------------------------------------
     def _show_fixes(self, verdict: Verdict) -> None:

@@ -12,6 +12,7 @@ STYLE = f"""
 QWidget#composerView {{ font-size: 12pt; }}
 QLabel#viewTitle {{ font-size: 18pt; font-weight: bold; color: {NAVY}; }}
 QLabel#sectionTitle {{ font-size: 13pt; font-weight: bold; color: {NAVY}; }}
+QLabel#checkTitle {{ font-size: 11pt; }}
 QPlainTextEdit#composerText {{
     border: 2px solid #9aa0a6; border-radius: 4px; padding: 4px;
     background: white; color: black;

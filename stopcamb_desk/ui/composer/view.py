@@ -78,9 +78,10 @@ PLACEHOLDERS: dict[MessageKind, str] = {
 
 
 class ColumnScroll(QScrollArea):
-    """A vertical scroll area that asks for the width of its column: the layout gives it that
-    before the previews get more than their minimum, so nothing hides behind its scroll bar.
-    A window narrower than the screens the desk is laid out for scrolls sideways instead."""
+    """The composer's vertical scroll area, asking for the width of its page (the writing
+    column, the previews at their smallest, the checklist on two columns), so that nothing
+    hides behind its scroll bar. A window narrower than the screens the desk is laid out for
+    scrolls sideways instead."""
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -126,21 +127,34 @@ class ComposerView(QWidget):
 
     # -- construction ------------------------------------------------------------------------
     def _build(self) -> None:
-        root = QHBoxLayout(self)
-        root.setContentsMargins(12, 8, 8, 8)
-        root.setSpacing(12)
+        # Two rows in one scroll area: the writing column beside the phone previews, then the
+        # checklist across the whole width (its rules on as many columns as it holds). At
+        # 1366×768, notification banner shown, the text and its gauge, « Envoyer… », every rule
+        # with its verdict and the four previews are all on screen without scrolling.
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        page = QWidget()
+        page.setObjectName("composerPage")
+        rows = QVBoxLayout(page)
+        rows.setContentsMargins(12, 4, 8, 4)
+        rows.setSpacing(4)
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        rows.addLayout(top)
         column = QWidget()
         column.setObjectName("composerColumn")
         left = QVBoxLayout(column)
-        left.setContentsMargins(0, 0, 6, 0)
+        left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(5)
-        left_scroll = ColumnScroll()
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        left_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        left_scroll.setWidget(column)
-        root.addWidget(left_scroll, 3)
+        top.addWidget(column, 1)
+        self.page_scroll = ColumnScroll()
+        self.page_scroll.setObjectName("composerScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.page_scroll.setWidget(page)
+        root.addWidget(self.page_scroll)
 
         self.exercise_banner = QLabel("EXERCICE — préfixe « EXERCICE », sujets d'exercice")
         self.exercise_banner.setObjectName("exerciseBanner")
@@ -214,23 +228,20 @@ class ComposerView(QWidget):
 
         self.attestation = AttestationFields(self._today)
         left.addWidget(self.attestation)
-        self.checklist = Checklist(RULES, [d.code for d in self._departements])
-        left.addWidget(self.checklist)
         left.addStretch(1)
 
-        self.preview = PreviewPanel(columns=1)
-        scroll = QScrollArea()
-        scroll.setObjectName("previewScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.preview)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setMinimumWidth(340)
-        scroll.setMaximumWidth(470)
+        self.preview = PreviewPanel(columns=2)
         # Its own size hint would take width from the column: it grows only with what is left.
-        scroll.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        root.addWidget(scroll, 2)
+        policy = self.preview.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.preview.setSizePolicy(policy)
+        self.preview.setMinimumWidth(self.preview.minimumSizeHint().width())
+        self.preview.setMaximumWidth(self.preview.full_size_width())
+        top.addWidget(self.preview, 1, Qt.AlignmentFlag.AlignTop)
+
+        self.checklist = Checklist(RULES, [d.code for d in self._departements])
+        rows.addWidget(self.checklist)
+        rows.addStretch(1)
 
         self.setTabOrder(self.departement, self.kind)
         self.setTabOrder(self.kind, self.templates)

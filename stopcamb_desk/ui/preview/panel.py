@@ -28,6 +28,8 @@ QLabel#exerciseBadge { background: #6a1b9a; color: white; font-weight: bold; pad
 """
 
 ORDER: tuple[BannerSpec, ...] = (IOS_LOCK_SCREEN, IOS_BANNER, ANDROID_COLLAPSED, ANDROID_EXPANDED)
+_CARD_ROOM = max(spec.card_width for spec in ORDER) + 20  # a card and its wallpaper, at zoom 1
+_COLUMN_SPACING = 14
 
 
 def models_note() -> str:
@@ -79,7 +81,7 @@ class PreviewPanel(QWidget):
         self.dark_toggle.toggled.connect(lambda _checked: self._refresh())
 
         grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
+        grid.setHorizontalSpacing(_COLUMN_SPACING)
         grid.setVerticalSpacing(8)
         self.banners: dict[str, BannerWidget] = {}
         for i, spec in enumerate(ORDER):
@@ -117,10 +119,14 @@ class PreviewPanel(QWidget):
         for banner in self.banners.values():
             banner.show_message(self._title, self._body, dark=self.dark, zoom=self._zoom)
 
+    def full_size_width(self) -> int:
+        """The width at which the cards reach their full size (zoom 1): no use going wider."""
+        return int(_CARD_ROOM * self._columns + _COLUMN_SPACING * (self._columns - 1))
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        card = max(spec.card_width for spec in ORDER) + 20
-        room = (event.size().width() - 14 * (self._columns - 1)) / self._columns
+        card = _CARD_ROOM
+        room = (event.size().width() - _COLUMN_SPACING * (self._columns - 1)) / self._columns
         zoom = min(1.0, max(0.6, room / card))
         zoom = round(zoom, 2)
         if abs(zoom - self._zoom) >= 0.01:
