@@ -1,0 +1,131 @@
+"""Adversarial pass on the rule checker: texts an officer in a hurry, or someone slipping an
+unlawful text through, could write — suspicion, identifying details, topics out of the field
+and spellings that dodge the word rules — are refused by the rule they break, with a French
+message; the lawful texts written in the same words stay sendable."""
+
+from __future__ import annotations
+
+import pytest
+
+from stopcamb_desk.domain.rules.checker import check
+from stopcamb_desk.domain.rules.model import MessageKind, Severity
+from stopcamb_desk.domain.rules.simple_places import sample_place_finder
+from stopcamb_desk.domain.rules.typography import apply_suggestions
+
+PLACES = sample_place_finder()
+HEAD = "Annecy : cambriolages hier soir, "
+TAIL = ". Appelez le 17."
+
+
+def _blocking(text: str) -> dict[str, list[str]]:
+    verdict = check(text, departement="74", places=PLACES)
+    found: dict[str, list[str]] = {}
+    for f in verdict.blocking:
+        found.setdefault(f.rule, []).append(text[f.start : f.end])
+    return found
+
+
+# --- spellings that dodge the word rules ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "susp3cts",
+        "5u5pect5",
+        "$uspect$",
+        "s-u-s-p-e-c-t-s",
+        "s.u.s.p.e.c.t.s",
+        "sus-pects",
+        "sus_pects",
+        "sus*pects",
+        "s\u0333u\u0333s\u0333p\u0333e\u0333c\u0333t\u0333s",  # combining low line
+        "s\ufe0fuspects",  # variation selector
+        "sus\u034fpects",  # combining grapheme joiner
+        "sus\u3164pects",  # Hangul filler
+        "sus\u2800pects",  # Braille blank
+        "su\u1e61pects",  # « ṡ »
+        "\ua731uspects",  # small capital « ꜱ »
+        "s\u1d1cspects",  # small capital « ᴜ »
+        "ⓢⓤⓢⓟⓔⓒⓣⓢ",  # circled letters
+        "🅂🅄🅂🄿🄴🄲🅃🅂",  # squared letters
+    ],
+)
+def test_a_disguised_suspicion_word_is_refused_like_the_plain_word(word: str) -> None:
+    text = HEAD + "individus " + word + TAIL
+    found = _blocking(text)
+    assert "soupcon" in found, found
+    # the underline is on what was typed
+    assert any(word in words or words in word for words in found["soupcon"]), found
+
+
+@pytest.mark.parametrize("word", ["Dr0gue", "g1tans", "R0ms"])
+def test_other_disguised_words_are_refused_by_their_own_rule(word: str) -> None:
+    assert set(_blocking(HEAD + "des " + word + " au parc" + TAIL)) & {
+        "hors_champ",
+        "identification",
+    }
+
+
+def test_a_disguised_word_is_explained_and_its_plain_form_offered() -> None:
+    text = HEAD + "individus susp3cts" + TAIL
+    verdict = check(text, departement="74", places=PLACES)
+    [said] = [f for f in verdict.findings if "est lu comme" in f.message]
+    assert said.rule == "caracteres_invisibles" and said.severity is Severity.AVERTISSEMENT
+    assert "« susp3cts » est lu comme « suspects »" in said.message
+    assert apply_suggestions(text, [said]) == HEAD + "individus suspects" + TAIL
+
+
+def test_a_stray_combining_mark_blocks_and_its_removal_is_offered() -> None:
+    text = "Annecy : cambriolages dans les maiso\u0333ns cette nuit" + TAIL
+    verdict = check(text, departement="74", places=PLACES)
+    [stray] = [f for f in verdict.blocking if "Caractère caché" in f.message]
+    assert "U+0333" in stray.message and "supprimez-le" in stray.message
+    fixed = apply_suggestions(text, [stray])
+    assert fixed == "Annecy : cambriolages dans les maisons cette nuit" + TAIL
+    assert check(fixed, departement="74", places=PLACES).sendable
+
+
+# --- the lawful texts written with the same words stay sendable ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MEYTHET, nombreux cambriolages dans les maisons, en fin de journée : prenez vos "
+        "précautions et soyez vigilants, faites passer l'info !",
+        "Annecy : plusieurs maisons cambriolées par des inconnus cette nuit. Fermez vos portes.",
+        "Annecy : cambriolages hier soir, signalez toute présence inhabituelle au 17.",
+        "Annecy : cambriolages avec dégradations dans des maisons cette nuit. Fermez à clé.",
+        "Annecy : vols d'enceintes et de téléviseurs dans des maisons cette semaine.",
+        "Annecy : vols de sacs et de lunettes de soleil dans les boutiques, fermez à clé.",
+        "Annecy : cambriolages de maisons avec vol de 4x4 dans les garages. Rangez vos clés.",
+        "Annecy : cambriolages de maisons le long de la RD 1508 hier. Fermez à clé.",
+        "Annecy : cambriolages dans les maisons, 3e cas cette semaine. Fermez à clé.",
+        "Annecy : cambriolages de maisons ce week-end. Fermez à clé, même pour 5 min.",
+        "Annecy : cambriolages de maisons par la porte-fenêtre hier après-midi. Fermez à clé.",
+        "Annecy : de faux agents EDF volent des bijoux chez des personnes âgées. Appelez le 17.",
+        "Annecy : cambriolages de maisons cette nuit. Appelez le 17 ou le 112.",
+        "Annecy : cambriolages de maisons cette nuit 🏠🔒 : fermez à clé, appelez le 17 ☎️.",
+        "Annecy : cambriolages de commerces cette nuit 1️⃣ alarme 2️⃣ caisse vide.",
+        "Annecy : cambriolages de maisons hier, les auteurs sont en fuite. Appelez le 17.",
+        "Annecy : cambriolages dans des maisons rue Victor Hugo cette nuit. Fermez à clé.",
+    ],
+)
+def test_lawful_alerts_in_the_same_words_stay_sendable(text: str) -> None:
+    verdict = check(text, departement="74", places=PLACES)
+    assert verdict.sendable, [(text[f.start : f.end], f.message) for f in verdict.blocking]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bientôt les départs en vacances, pensez à vous inscrire à votre brigade dans le cadre "
+        "des opérations tranquillité vacances",
+        "Vacances : signalez votre absence à la brigade (OTV) et simulez une présence.",
+        "Ne laissez jamais vos clés sous le paillasson, dans la boîte aux lettres ou sous un pot.",
+    ],
+)
+def test_lawful_prevention_messages_stay_sendable(text: str) -> None:
+    verdict = check(text, kind=MessageKind.PREVENTION, places=PLACES)
+    assert verdict.sendable, [(text[f.start : f.end], f.message) for f in verdict.blocking]
