@@ -25,6 +25,144 @@ def _blocking(text: str) -> dict[str, list[str]]:
     return found
 
 
+# --- suspicion: a presence, a sighting, a look-out is not an offence --------------------------
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "présence de véhicules inconnus dans le quartier",
+        "des personnes inconnues ont été aperçues",
+        "un individu au comportement douteux a été vu",
+        "individus douteux signalés",
+        "des guetteurs ont été repérés",
+        "des individus font le guet",
+        "des individus prennent des photos des maisons",
+        "des inconnus passent pour vérifier si vous êtes absents",
+        "plusieurs signalements d'individus",
+        "des individus seraient dans le secteur",
+    ],
+)
+def test_a_presence_or_a_sighting_is_refused_as_suspicion(detail: str) -> None:
+    assert "soupcon" in _blocking(HEAD + detail + TAIL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a report of a suspicion is not a call to report one
+        "Annecy : cambriolages hier. On nous signale des individus suspects. Appelez le 17.",
+        "Annecy : cambriolages hier. Des voisins ont signalé des rôdeurs. Appelez le 17.",
+        # a condition that a comma closes does not govern what follows
+        "Annecy : cambriolages hier. En cas de doute, des individus suspects rôdent.",
+        "Annecy : cambriolage présumé hier soir dans une maison. Fermez vos portes.",
+    ],
+)
+def test_a_suspicion_reported_or_presumed_is_refused(text: str) -> None:
+    assert "soupcon" in _blocking(text)
+
+
+# --- identifying details, in the spellings the first pass missed ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("detail", "underlined"),
+    [
+        ("véhicule AB.123.CD", "AB.123.CD"),
+        ("véhicule AB–123–CD", "AB–123–CD"),
+        ("véhicule AB\u00a0123\u00a0CD", "AB\u00a0123\u00a0CD"),
+        ("véhicule AB\u2011123\u2011CD", "AB\u2011123\u2011CD"),
+        ("véhicule AB/123/CD", "AB/123/CD"),
+        ("véhicule 1234\u00a0AB\u00a074", "1234\u00a0AB\u00a074"),
+        ("véhicule GE 123456", "GE 123456"),
+        ("plaque commençant par AB", "plaque commençant"),
+        ("plaques belges", "plaques belges"),
+        ("immat AB-12", "immat"),
+        ("témoins : 06 12 345 678", "06 12 345 678"),
+        ("témoins : 04/50/12/34/56", "04/50/12/34/56"),
+        ("témoins : 0 800 12 34 56", "0 800 12 34 56"),
+        ("témoins : +41 22 123 45 67", "+41 22 123 45 67"),
+        ("une 206 blanche a été vue", "une 206 blanche"),
+        ("les auteurs avaient une Golf noire", "une Golf noire"),
+        ("un Master blanc", "un Master blanc"),
+        ("un Partner gris", "un Partner gris"),
+        ("deux hommes grands et minces", "grands et minces"),
+        ("un homme portant des lunettes", "portant des lunettes"),
+        ("une femme voilée", "femme voilée"),
+        ("un homme boitant", "boitant"),
+        ("un homme avec un fort accent", "fort accent"),
+        ("des hommes parlant une langue étrangère", "parlant une langue étrangère"),
+        ("un Noir et un Blanc", "un Noir"),
+        ("des Blacks", "des Blacks"),
+        ("deux adolescents", "deux adolescents"),
+        ("des mineurs", "des mineurs"),
+        ("des jeunes du quartier", "jeunes du quartier"),
+        ("un homme de trente ans", "homme de trente ans"),
+        ("un certain Kevin", "un certain Kevin"),
+        ("l'auteur, Kévin D., est en fuite", "Kévin D."),
+        ("l'auteur, J. Dupont, est en fuite", "J. Dupont"),
+        ("Dupont Kevin est recherché", "Dupont Kevin"),
+        ("un individu défavorablement connu", "défavorablement connu"),
+        ("un récidiviste", "récidiviste"),
+        ("l'auteur habite le quartier", "l'auteur habite"),
+        ("l'auteur est un employé de la mairie", "l'auteur est un employé"),
+        ("le fils du boulanger est en cause", "le fils du boulanger"),
+        ("deux individus cagoulés", "cagoulés"),
+        ("des gens pas du coin", "pas du coin"),
+        ("la bande à Kevin", "bande à Kevin"),
+    ],
+)
+def test_an_identifying_detail_is_refused_and_underlined(detail: str, underlined: str) -> None:
+    found = _blocking(HEAD + detail + TAIL)
+    assert "identification" in found, found
+    assert any(underlined in words for words in found["identification"]), found
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        "des migrants",
+        "des réfugiés",
+        "des musulmans",
+        "un SDF",
+        "des forains",
+        "près de l'aire d'accueil",
+    ],
+)
+def test_a_community_or_a_status_is_refused_even_for_a_witness_appeal(detail: str) -> None:
+    found = _blocking(HEAD + detail + TAIL)
+    assert "identification" in found, found
+
+
+# --- topics out of the field --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "Consommation de shit au parc",
+        "Chichon au parc",
+        "Protoxyde d'azote au parc",
+        "Vitesse excessive rue des Lilas",
+        "Chauffard en fuite",
+        "Conducteurs ivres",
+        "Course poursuite en ville",
+        "Vandalisme au stade",
+        "Tags sur la mairie",
+        "Incendies de poubelles",
+        "Voitures brûlées cette nuit",
+        "Exhibitionniste au parc",
+        "Attouchements près de l'école",
+        "Élection municipale dimanche",
+        "La gendarmerie recrute",
+        "Délinquance des mineurs",
+    ],
+)
+def test_a_topic_out_of_the_field_is_refused_next_to_a_burglary(topic: str) -> None:
+    found = _blocking("Annecy : cambriolages hier. " + topic + TAIL)
+    assert "hors_champ" in found, found
+
+
 # --- spellings that dodge the word rules ----------------------------------------------------
 
 
@@ -110,6 +248,12 @@ def test_a_stray_combining_mark_blocks_and_its_removal_is_offered() -> None:
         "Annecy : cambriolages de commerces cette nuit 1️⃣ alarme 2️⃣ caisse vide.",
         "Annecy : cambriolages de maisons hier, les auteurs sont en fuite. Appelez le 17.",
         "Annecy : cambriolages dans des maisons rue Victor Hugo cette nuit. Fermez à clé.",
+        # calls to report suspicious behaviour are advice, not an alert on a suspicion
+        "Annecy : cambriolages hier soir. Signalez au 17 tout comportement suspect.",
+        "Annecy : cambriolages hier soir. Signalez au 17, sans attendre, les véhicules suspects.",
+        "Annecy : cambriolages hier soir. Appelez le 17 si vous voyez des individus suspects.",
+        "Annecy : cambriolages hier soir. En cas de comportement suspect, appelez le 17.",
+        "Annecy : cambriolages hier soir. N'hésitez pas à signaler au 17 les démarcheurs louches.",
     ],
 )
 def test_lawful_alerts_in_the_same_words_stay_sendable(text: str) -> None:

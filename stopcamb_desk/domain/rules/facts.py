@@ -304,6 +304,15 @@ _EPISTEMIC = frozenset(
         "susceptible",
         "prevoir",
         "prevision",
+        # an offence « présumé » or « supposé » is not established
+        "presume",
+        "presumee",
+        "presumes",
+        "presumees",
+        "suppose",
+        "supposee",
+        "supposes",
+        "supposees",
         "pronostic",
         "annoncer",
     }
