@@ -60,6 +60,37 @@ def test_communes_named_like_rule_words_are_places_not_faults(finder: ReferenceP
     assert verdict.sendable and not verdict.by_rule("lieu"), verdict.findings
 
 
+def test_a_commune_named_like_a_word_heads_an_alert_of_its_departement(
+    finder: ReferencePlaceFinder,
+) -> None:
+    """« Cluses » (74) is also a word (« une cluse »): heading an alert of the 74 it is where
+    the burglaries happened; elsewhere it is no place."""
+    text = "Cluses : cambriolages dans les commerces, soyez vigilants."
+    verdict = check(text, departement="74", places=finder)
+    assert verdict.sendable, [f.message for f in verdict.blocking]
+    assert not verdict.by_rule("lieu"), verdict.by_rule("lieu")
+    elsewhere = check(text, departement="34", places=finder)
+    assert any(f.rule == "fait_avere" for f in elsewhere.blocking)
+    assert not [f for f in elsewhere.by_rule("lieu") if f.severity is Severity.BLOQUANT]
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["la nuit du 01/02 au 02/02", "le 1.2.2026", "dans la nuit du 31/12/25 au 1/1/26"],
+)
+def test_a_date_in_figures_says_when_the_offence_happened(
+    finder: ReferencePlaceFinder, when: str
+) -> None:
+    text = f"Cambriolages dans les commerces {when} : soyez vigilants."
+    assert check(text, departement="74", places=finder).sendable
+    # Figures that are no date (a phone number's groups, a 13th month) say nothing of when.
+    for figures in ("au 06.12.34.56.78", "le 12/13"):
+        verdict = check(
+            f"Cambriolages dans les commerces {figures}.", departement="74", places=finder
+        )
+        assert any(f.rule == "fait_avere" for f in verdict.blocking), figures
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts, departement=st.sampled_from([None, "74", "34", "2A", "974"]))
 def test_spans_stay_inside_the_typed_text_with_real_communes(

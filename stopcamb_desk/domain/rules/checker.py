@@ -134,11 +134,20 @@ def check(
         applicable.discard(c.ATTESTATION)
     findings += markup_findings(wt)
     # A national message names no commune: there, « Cluses : … » is read as one (it would
-    # make the message local), where an alert only takes a sure name for its target check.
+    # make the message local), where an alert only takes a sure name for its target check
+    # (or one of its own département, below).
     national = kind is MessageKind.PREVENTION
     matches = _find_places(places, wt.text, national) if places is not None else []
     if places is not None:
         matches += _territories(wt, matches)
+    if places is not None and not national:
+        # « Cluses : … » heading an alert: a commune named like an ordinary word is taken when
+        # it is one of the target département (never to say the alert misses its target).
+        matches += [
+            m
+            for m in _find_places(places, wt.text, True)
+            if m.departement == departement and m not in matches
+        ]
     place_spans = [(m.start, m.end) for m in matches]
     reading = read(wt.text, place_spans)
     if kind is MessageKind.OPERATIONNEL and not retraction:

@@ -36,6 +36,7 @@ lieu »).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -986,13 +987,25 @@ def _modality(
     return Modality.GENERIC, None
 
 
+# A date in figures, day then month (« le 01/02 », « du 1.2.2026 au 2/2 ») — not a group of
+# a phone number (« 04.50.… »: neither preceded nor followed by another group of figures).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d./])(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2])(?:[/.](?:\d{4}|\d{2}))?"
+    r"(?![\d]|[./]\d)"
+)
+
+
 def read(text: str, place_spans: Sequence[tuple[int, int]] = ()) -> Reading:
     """The mentions of offences in the NFC ``text``; ``place_spans`` are its communes."""
     tokens = tokenize(text)
     place_tokens = frozenset(
         i for i, t in enumerate(tokens) if any(s < t.end and t.start < e for s, e in place_spans)
     )
-    anchored = _anchored(tokens, place_tokens)
+    dates = [m.span() for m in _NUMERIC_DATE.finditer(text)]
+    date_tokens = frozenset(
+        i for i, t in enumerate(tokens) if any(s <= t.start and t.end <= e for s, e in dates)
+    )
+    anchored = bool(date_tokens) or _anchored(tokens, place_tokens)
     sentence, clause = _segments(tokens)
     spans = _merge(tokens, _words(tokens, place_tokens))
     mentions: list[Mention] = []
@@ -1011,7 +1024,10 @@ def read(text: str, place_spans: Sequence[tuple[int, int]] = ()) -> Reading:
         modality, marker = _modality(tokens, span, sentence, clause, anchored)
         first, last = tokens[span.first], tokens[span.last]
         s_idx = [i for i in range(len(tokens)) if sentence[i] == sentence[span.first]]
-        recent = _recent(tokens, s_idx)
+        in_sentence = (tokens[s_idx[0]].start, tokens[s_idx[-1]].end)
+        recent = _recent(tokens, s_idx) or next(
+            (d for d in dates if in_sentence[0] <= d[0] and d[1] <= in_sentence[1]), None
+        )
         mentions.append(
             Mention(first.start, last.end, span.kind, field, modality, marker, out_words, recent)
         )
