@@ -43,14 +43,29 @@ _COLOURS = (
 )
 
 # --- on the typed text (case matters) -----------------------------------------------------
-# Between the groups of a plate: a hyphen of any width, a dot, a slash, an underscore; or
-# spaces of any kind (non-breaking, thin) for the upper-case spellings.
-_PLATE_MARK = r"[-.\/_\u2010-\u2015\u2212]"
+# Between the groups of a plate: a hyphen of any width, a dot (middle dot and bullet too), a
+# slash, an underscore; or spaces of any kind (non-breaking, thin) for the upper-case spellings,
+# or a mark between spaces (« AB - 123 - CD »), each gap as it comes (« AB123 CD »).
+_PLATE_MARK = r"[-.\/_\u2010-\u2015\u2212\u00b7\u2022\u2219]"
 _PLATE_GAP = r"(?:" + _PLATE_MARK + r"|[^\S\n]+)"
 _PLATE_SIV = re.compile(
     r"(?<![\w-])[A-Za-z]{2}" + _PLATE_MARK + r"?\d{3}" + _PLATE_MARK + r"?[A-Za-z]{2}(?![\w-])"
 )
-_PLATE_SIV_SPACED = re.compile(r"(?<![\w-])([A-Z]{2})[^\S\n]+\d{3}[^\S\n]+([A-Z]{2})(?![\w-])")
+_PLATE_SPACE_GAP = r"[^\S\n]{0,3}" + _PLATE_MARK + r"?[^\S\n]{0,3}"
+_PLATE_SIV_SPACED = re.compile(
+    r"(?<![\w-])([A-Z]{2})"
+    + _PLATE_SPACE_GAP
+    + r"\d{3}"
+    + _PLATE_SPACE_GAP
+    + r"([A-Z]{2})(?![\w-])"
+)
+# In lower case only after what names a vehicle or its plate (« véhicule ab 123 cd »): read on
+# the folded text, where « la 123 de » is not a plate.
+_PLATE_SIV_NAMED = re.compile(
+    r"\b(?:vehicules?|voitures?|autos?|fourgons?|fourgonnettes?|camionnettes?|utilitaires?|"
+    r"camions?|motos?|scooters?|vans?|plaques?|immatricul\w*|immats?)[^\S\n]+(?:[\w-]+[^\S\n]+)?"
+    r"(?P<plate>[a-z]{2}" + _PLATE_SPACE_GAP + r"\d{3}" + _PLATE_SPACE_GAP + r"[a-z]{2})(?![\w-])"
+)
 _PLATE_FNI = re.compile(
     r"(?<![\w-])\d{1,4}"
     + _PLATE_GAP
@@ -62,7 +77,7 @@ _PLATE_FNI = re.compile(
 # Vaud and Neuchâtel. Three digits at least, so that « BE 2 » or « FR 3 » is not read as one.
 _PLATE_SWISS = re.compile(
     r"(?<![\w-])(?:AG|AI|AR|BE|BL|BS|FR|GE|GL|GR|JU|LU|NE|NW|OW|SG|SH|SO|SZ|TG|TI|UR|VD|VS|ZG|ZH)"
-    r"[^\S\n]?" + _PLATE_MARK + r"?[^\S\n]?\d{3}(?:[^\S\n]?\d){0,3}(?![\w-])"
+    r"[^\S\n]?" + _PLATE_MARK + r"?[^\S\n]?\d(?:[^\S\n]?\d){2,5}(?![\w-])"
 )
 _NOT_PLATE_LETTERS = frozenset(
     [
@@ -87,15 +102,39 @@ _NOT_PLATE_LETTERS = frozenset(
         "E",
     ]
 )
-# Ten digits from a 0 however grouped (« 06 12 345 678 », « 0 800 12 34 56 », « 04/50/… »),
-# or an international number (« +33 6… », « 0041 22… », « +41 22 123 45 67 »).
+# An international number (« +33 6… », « 0041 22… », « +41 22 123 45 67 »).
 _PHONE_GAP = r"[^\S\n]?[.\/-]?[^\S\n]?"
 _PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)[^\S\n]?33" + _PHONE_GAP + r"(?:\(0\)" + _PHONE_GAP + r")?[1-9]"
     r"(?:" + _PHONE_GAP + r"\d){8}"
-    r"|(?:\+|00)[^\S\n]?[1-9]\d{0,2}(?:" + _PHONE_GAP + r"\(?\d\)?){7,12}"
-    r"|0(?:" + _PHONE_GAP + r"\d){9})(?!\d)"
+    r"|(?:\+|00)[^\S\n]?[1-9]\d{0,2}(?:" + _PHONE_GAP + r"\(?\d\)?){7,12})(?!\d)"
 )
+# A French number: ten figures from a 0, grouped as one likes (« 06 12 345 678 »,
+# « 0 800 12 34 56 », « 06,12,34,56,78 », « (06) 12 34 56 78 ») but with one separator
+# throughout — a date range mixes them (« 01/02/2026 - 03/02/2026 », « 01/02 - 02/02 »). Not a
+# group inside a longer run of figures (« 10 000 000 »). The count is checked in code.
+_PHONE_SEPARATOR = r"[^\S\n]{0,3}[-.\/,_\u2010-\u2015\u2212\u00b7][^\S\n]{0,3}|[^\S\n]{1,3}"
+_PHONE_NATIONAL = re.compile(
+    r"(?<![\d+\w])(?<!\d[^\S\n])(?<!\d[-.\/,_])(?:\(0\d\)[^\S\n]{0,3}|0)\d*"
+    r"(?:(?P<sep>" + _PHONE_SEPARATOR + r")\d+(?:(?P=sep)\d+)*)?"
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def _phones(text: str) -> list[tuple[int, int]]:
+    """International numbers, and French ones: the first ten figures of a group run."""
+    spans = [m.span() for m in _PHONE.finditer(text)]
+    for m in _PHONE_NATIONAL.finditer(text):
+        count = 0
+        for group in _DIGITS.finditer(text, m.start(), m.end()):
+            count += len(group.group())
+            if count >= 10:
+                if count == 10 and not any(s < group.end() and m.start() < e for s, e in spans):
+                    spans.append((m.start(), group.end()))
+                break
+    return spans
+
+
 _CIVILITY = re.compile(
     r"(?<!\w)(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Maître|Me|"
     r"Dr\.?|Docteur)\s+(?!(?:Le|La|Les|Du|De|Des|L['’])\b)[A-ZÀ-Ý][\w'’-]*"
@@ -199,9 +238,11 @@ _AGE = _words(
     r"(?:homme|femme|individu|garcon|fille|jeune|personne)s?\s+(?:de\s+|d'environ\s+)?"
     r"(?:quinze|seize|vingt|trente|quarante|cinquante|soixante)(?:-\w+)?\s+ans",
     r"jeunes?\s+(?:hommes?|femmes?|filles?|garcons?)",
-    # the authors as minors or teenagers (and the juvenile-delinquency topic they bring)
-    r"(?:un|une|des|deux|trois|quatre|plusieurs|par\s+des|les)\s+(?:adolescente?s?|ados|"
-    r"mineure?s?|gamins?|gamines?)",
+    # the authors as minors or teenagers (and the juvenile-delinquency topic they bring); not an
+    # arrest, which describes nobody (« un mineur interpellé »)
+    r"(?:un|une|des|deux|trois|quatre|plusieurs|par\s+des|les|\d{1,2})\s+(?:adolescente?s?|ados|"
+    r"mineure?s?|gamins?|gamines?)(?!\s+(?:a\s+ete\s+|ont\s+ete\s+)?(?:interpelle|arrete|"
+    r"place|defere|mis\s+en\s+(?:examen|cause))\w*)",
     r"jeunes\s+(?:du|de\s+la|des)\s+(?:quartier|cite|village|coin|secteur|lotissement)",
 )
 _PHYSIQUE = _words(
@@ -243,7 +284,8 @@ _FEATURES = _words(
     # worn, not stolen (« vols de lunettes de soleil dans les boutiques »)
     r"(?:portant|porte|portent|portait|portaient)\s+(?:des\s+)?lunettes",
     _PERSON + r"\s+(?:avec\s+des|a)\s+lunettes",
-    r"femmes?\s+enceintes?",
+    # one woman described, not those the advice is for (« les femmes enceintes : prévenez … »)
+    r"(?:une|la|cette)\s+femme\s+enceinte",
     r"boit(?:ant|ait|aient|ille|illant)",
     _PERSON + r"\s+voilee?s?",
     r"portant\s+(?:le|un)\s+voile",
@@ -261,8 +303,8 @@ _CLOTHING = _words(
     r"(?:[\w-]+\s+)?" + _GARMENTS,
     _GARMENTS + r"(?:\s+a\s+capuche)?\s+(?:de\s+couleur\s+)?" + _COLOURS,
     r"(?:sweat|pull|veste|blouson|manteau|gilet)s?\s+a\s+capuche",
-    r"cagoule(?:e|s|es)?",
-    r"(?:masque|gante)(?:e|s|es)",
+    # not a hood, a mask or gloves (« les voleurs étaient cagoulés »): they hide a face and
+    # fingerprints and let nobody recognise anyone
     r"a\s+capuche",
     r"(?:tenue|uniforme|vetements?|habits?)s?\s+"
     r"(?:sombres?|noire?s?|claire?s?|de\s+sport|militaires?|camouflage)",
@@ -401,7 +443,7 @@ _VEHICLE = _words(
     r"(?:suisse|belge|allemande|italienne|espagnole|polonaise|roumaine|bulgare|neerlandaise|"
     r"hollandaise|luxembourgeoise|anglaise|britannique|portugaise|lituanienne|lettone|"
     r"ukrainienne|moldave|albanaise|serbe|croate|hongroise|tcheque|slovaque|autrichienne|"
-    r"monegasque|andorrane)s?|(?:[a-z]{1,3}[-\s]?)?\d)",
+    r"monegasque|andorrane)s?|(?:[a-z]{1,3}[-\s]?)?\d+)",
 )
 
 # --- identifiable victims: a street number, a business named by its sign ---------------------
@@ -586,23 +628,38 @@ _LABELS: dict[str, str] = {
 }
 _APPEAL = frozenset({"plaque", "age", "physique", "tenue", "vehicule"})
 # A person's record or life: « défavorablement connu », « récidiviste », « il habite … ».
+# Who the author is ties a relative to the author (« l'auteur est le fils du boulanger »): the
+# neighbour or the daughter of the victim gave the alert and is nobody's suspect.
+_AUTHOR = (
+    r"(?:l'auteure?|les\s+auteurs|l'un\s+des\s+auteurs|le\s+suspect|les\s+suspects|"
+    r"l'individu|le\s+voleur|les\s+voleurs|le\s+cambrioleur|les\s+cambrioleurs|"
+    r"le\s+malfaiteur|les\s+malfaiteurs)"
+)
+_RELATIVES = (
+    r"(?:fils|filles?|neveux?|nieces?|freres?|soeurs?|cousine?s?|epouse|mari|compagnon|compagne|"
+    r"voisine?s?|gendre|employee?s?|apprentie?s?|gardienne?s?|concierges?|livreurs?|"
+    r"locataires?|amie?s?|ex)"
+)
 _RECORD = _words(
     r"defavorablement\s+connue?s?",
-    r"(?:bien\s+|deja\s+)?connue?s?\s+(?:des|de\s+la|de\s+nos)\s+(?:services|gendarmerie|police|"
-    r"justice|forces\s+de\s+l'ordre|enqueteurs)",
+    r"(?:bien\s+|deja\s+)?connue?s?\s+(?:des|de\s+la|de\s+nos|du)\s+(?:services|"
+    r"gendarmerie|gendarmes|police|policiers|justice|forces\s+de\s+l'ordre|enqueteurs|"
+    r"autorites|fichier)",
     r"recidivistes?",
     r"(?:deja|plusieurs\s+fois)\s+condamnee?s?",
     r"multirecidivistes?",
     r"fiche(?:e|s|es)?\s+s",
-    r"(?:l'auteure?|les\s+auteurs|le\s+suspect|l'individu|le\s+voleur|les\s+voleurs|"
-    r"le\s+cambrioleur|les\s+cambrioleurs)\s+(?:habite|habitent|reside|resident|vit|vivent|"
-    r"loge|logent|travaille|travaillent)\b",
-    # who the author is: « l'auteur est un employé de la mairie », « le fils du boulanger »
-    r"(?:l'auteure?|le\s+suspect|l'individu|le\s+voleur|le\s+cambrioleur)\s+"
-    r"(?:est|serait|etait)\s+(?:un|une|le|la|l')\s*[\w-]+",
-    r"(?:le|la|l')\s*(?:fils|fille|neveu|niece|frere|soeur|cousine?|epouse|mari|compagnon|"
-    r"compagne|voisine?|gendre|employee?|apprentie?|gardienne?|concierge|livreur|locataire)\s+"
-    r"(?:du|de\s+la|de\s+l')\s*[\w-]+",
+    _AUTHOR + r"\s+(?:(?:habit|resid|log|travaill)(?:e|ent|ait|aient|erait|eraient)|"
+    r"vi(?:t|vent|vait|vaient|vrait|vraient))\b",
+    # who the author is: « l'auteur est un employé de la mairie », « l'auteur : le fils du … »
+    _AUTHOR + r"\s*(?:(?:est|serait|etait|sont|seraient|etaient)\s+|[,:(-]\s*)"
+    r"(?:un|une|le|la|l'|les|des)\s*" + _RELATIVES + r"(?:\s+(?:du|de\s+la|de\s+l'|des|de|d')"
+    r"\s*[\w-]+)?",
+    # or a relative the text accuses: « le fils du boulanger est en cause »
+    r"(?:le|la|l'|les)\s*" + _RELATIVES + r"\s+(?:du|de\s+la|de\s+l'|des|d')\s*[\w-]+\s+"
+    r"(?:est|sont|serait|seraient|a\s+ete|ont\s+ete|aurait\s+ete|auraient\s+ete)\s+"
+    r"(?:en\s+cause|mise?s?\s+en\s+cause|l'auteur|les\s+auteurs|soupconne\w*|suspecte\w*|"
+    r"implique\w*|interpelle\w*|arrete\w*|recherche\w*)",
 )
 _PATTERNS_FOLDED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("age", _AGE),
@@ -669,13 +726,15 @@ def _detect(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[i
     for m in _PLATE_SIV_SPACED.finditer(text):
         if m.group(1) not in _NOT_PLATE_LETTERS and m.group(2) not in _NOT_PLATE_LETTERS:
             hits.append((m.start(), m.end(), "plaque"))
+    for m in _PLATE_SIV_NAMED.finditer(folded):
+        hits.append((m.start("plate"), m.end("plate"), "plaque"))
     for m in _PLATE_FNI.finditer(text):
         if m.group(1) not in _NOT_PLATE_LETTERS:
             hits.append((m.start(), m.end(), "plaque"))
     for m in _PLATE_SWISS.finditer(text):
         hits.append((m.start(), m.end(), "plaque"))
-    for m in _PHONE.finditer(text):
-        hits.append((m.start(), m.end(), "telephone"))
+    for start, end in _phones(text):
+        hits.append((start, end, "telephone"))
     for category, pattern in _PATTERNS_FOLDED:
         for m in pattern.finditer(folded):
             if m.end() > m.start() and not _overlaps(m.start(), m.end(), place_spans):
