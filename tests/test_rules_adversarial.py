@@ -55,6 +55,9 @@ def test_a_presence_or_a_sighting_is_refused_as_suspicion(detail: str) -> None:
         "Annecy : cambriolages hier. Des voisins ont signalé des rôdeurs. Appelez le 17.",
         # a condition that a comma closes does not govern what follows
         "Annecy : cambriolages hier. En cas de doute, des individus suspects rôdent.",
+        # advice does not reach past a colon or a comma that opens a statement
+        "Annecy : cambriolages hier. Méfiez-vous : des individus suspects rôdent.",
+        "Annecy : cambriolages hier. Soyez vigilants, des individus suspects rôdent.",
         "Annecy : cambriolage présumé hier soir dans une maison. Fermez vos portes.",
     ],
 )
@@ -271,6 +274,23 @@ def test_a_stray_combining_mark_blocks_and_its_removal_is_offered() -> None:
         "Annecy : cambriolages hier soir. Appelez le 17 si vous voyez des individus suspects.",
         "Annecy : cambriolages hier soir. En cas de comportement suspect, appelez le 17.",
         "Annecy : cambriolages hier soir. N'hésitez pas à signaler au 17 les démarcheurs louches.",
+        # a call to report interrupted by an aside still governs what it asks to report
+        "Annecy : cambriolages de maisons cette nuit. Si vous constatez, la nuit, des allées et "
+        "venues suspectes, appelez le 17.",
+        "Annecy : cambriolages de maisons cette nuit. Si vous voyez, près de chez vous, un "
+        "véhicule suspect : 17.",
+        "Annecy : cambriolages de maisons cette nuit. Merci de signaler au 17, de jour comme de "
+        "nuit, les véhicules suspects.",
+        # advice on whom to distrust, and a question followed by a call to the 17
+        "Annecy : cambriolages de maisons. Ne laissez pas entrer de démarcheurs inconnus. "
+        "Appelez le 17.",
+        "Annecy : cambriolages de maisons. Méfiez-vous des démarcheurs inconnus. 17.",
+        "Annecy : cambriolages de maisons. Méfiez-vous des faux démarcheurs, qui veulent savoir "
+        "si vous êtes absents. 17.",
+        "Annecy : cambriolages de maisons cette nuit. Vous voyez une voiture inconnue stationnée "
+        "longtemps ? Appelez le 17.",
+        "Annecy : cambriolages de maisons cette nuit. Ayez le réflexe 17 face à un comportement "
+        "suspect.",
         # a range of dates in figures is no phone number
         "Annecy : cambriolages de maisons du 01/02/2026 - 03/02/2026. Fermez vos portes, "
         "appelez le 17.",

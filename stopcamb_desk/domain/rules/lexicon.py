@@ -72,14 +72,37 @@ SUSPICION = _words(
     r"pourrai(?:en)?t\s+(?:etre\s+des|s'agir\s+de)\s+(?:cambrioleurs?|voleurs?|malfaiteurs?)",
 )
 # « Signalez tout comportement suspect au 17 » is advice, not an alert on a suspicion.
-# The call must govern the words: an imperative anywhere before in the sentence (« Signalez
-# au 17, sans attendre, les véhicules suspects »), or an infinitive or a condition a few words
-# before and not across a comma (« En cas de doute, des individus suspects rôdent » states a
-# suspicion). « On nous signale des individus suspects » reports one.
+# The call must govern the words: an imperative, an exhortation (« merci de signaler »,
+# « pensez à appeler ») or a condition on what the reader sees (« si vous constatez ») anywhere
+# before in the sentence, asides included (« Signalez au 17, sans attendre, les véhicules
+# suspects », « Si vous voyez, près de chez vous, un véhicule suspect : 17 »); a bare infinitive
+# or « en cas de » a few words before and not across a comma (« En cas de doute, des individus
+# suspects rôdent » states a suspicion). « On nous signale des individus suspects » reports one.
 _REPORT_CALL = re.compile(
-    r"\b(?:signalez|signalons|appelez|composez|contactez|prevenez|avertissez|informez|n'hesitez)\b"
-    r"|\b(?:signaler|appeler|contacter|prevenir|en\s+cas\s+de|"
-    r"si\s+vous\s+(?:constatez|remarquez|voyez|observez|apercevez))\b(?:\s+[^\s,:]+){0,8}\s*$"
+    r"\b(?:signalez|signalons|appelez|composez|contactez|prevenez|avertissez|informez|n'hesitez|"
+    r"(?:merci|priere)\s+de|pensez\s+a|veuillez|si\s+vous\s+(?:constatez|remarquez|voyez|"
+    r"observez|apercevez|notez|entendez))\b"
+    r"|\b(?:signaler|appeler|contacter|prevenir|en\s+cas\s+de)\b(?:\s+[^\s,:]+){0,8}\s*$"
+)
+# Advice on whom to distrust or keep out (« Méfiez-vous des démarcheurs inconnus », « Ne
+# laissez pas entrer d'inconnus ») governs its clause, and a relative clause after a comma
+# (« Méfiez-vous des faux démarcheurs, qui veulent savoir si vous êtes absents »); not what a
+# colon or another comma opens (« Soyez vigilants : des individus suspects rôdent »).
+_ADVICE_CALL = re.compile(
+    r"\b(?:mefiez-vous|mefiez|ne\s+laissez|n'ouvrez|verifiez|refusez|exigez|"
+    r"ne\s+faites\s+(?:pas\s+)?(?:entrer|confiance)|n'acceptez|ne\s+repondez|n'intervenez|"
+    r"prenez\s+garde|faites\s+attention|ayez\s+le\s+reflexe|soyez\s+(?:attentifs?|attentives?|vigilante?s?|"
+    r"prudente?s?|mefiante?s?)\s+(?:a|aux|au|face|envers|avec)|vigilance\s+(?:face|envers|a|aux|au))"
+    r"\b"
+)
+# Where the advice stops: a colon, or a comma that opens no relative clause.
+_ADVICE_BREAK = re.compile(r":|,(?!\s*(?:qui|que|qu'|dont|lesquel\w*)\b)")
+# A question, then a call to the 17: « Vous voyez une voiture inconnue stationnée longtemps ?
+# Appelez le 17. », « Un véhicule suspect ? Composez le 17. »
+_QUESTION_THEN_CALL = re.compile(
+    r"\?\s*(?:(?:alors\s+)?(?:appelez|composez|faites|contactez|prevenez|signalez|avertissez|"
+    r"informez)(?:-\w+)?\b[^.!?;\n]*?\b(?:17|112|gendarmerie|brigade|gendarmes)\b"
+    r"|(?:au\s+|le\s+)?(?:17|112)\b)"
 )
 _GENERIC_DETERMINER = re.compile(r"\btout(?:e|es|s)?\s+(?:[\w-]+\s+){0,2}$")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
@@ -377,7 +400,17 @@ def _is_advice(folded: str, start: int) -> bool:
     for m in _SENTENCE_END.finditer(folded, 0, start):
         clause_start = m.end()
     before = folded[clause_start:start]
-    return bool(_REPORT_CALL.search(before) or _GENERIC_DETERMINER.search(before))
+    advice_start = 0
+    for m in _ADVICE_BREAK.finditer(before):
+        advice_start = m.end()
+    if (
+        _REPORT_CALL.search(before)
+        or _GENERIC_DETERMINER.search(before)
+        or _ADVICE_CALL.search(before, advice_start)
+    ):
+        return True
+    end = _SENTENCE_END.search(folded, start)
+    return end is not None and bool(_QUESTION_THEN_CALL.match(folded, end.start()))
 
 
 def suspicion_findings(
