@@ -59,6 +59,9 @@ def test_a_presence_or_a_sighting_is_refused_as_suspicion(detail: str) -> None:
         "Annecy : cambriolages hier. Méfiez-vous : des individus suspects rôdent.",
         "Annecy : cambriolages hier. Soyez vigilants, des individus suspects rôdent.",
         "Annecy : cambriolage présumé hier soir dans une maison. Fermez vos portes.",
+        # a question that states a presence is no advice, even before a call to the 17
+        "Annecy : cambriolages hier. Des individus suspects rôdent ? Appelez le 17.",
+        "Annecy : cambriolages hier. Des rôdeurs ? Appelez le 17.",
     ],
 )
 def test_a_suspicion_reported_or_presumed_is_refused(text: str) -> None:
@@ -289,6 +292,8 @@ def test_a_stray_combining_mark_blocks_and_its_removal_is_offered() -> None:
         "si vous êtes absents. 17.",
         "Annecy : cambriolages de maisons cette nuit. Vous voyez une voiture inconnue stationnée "
         "longtemps ? Appelez le 17.",
+        "Annecy : cambriolages de maisons cette nuit. Un véhicule suspect ? Composez le 17.",
+        "Annecy : cambriolages de maisons cette nuit. Des rôdeurs dans votre rue ? Appelez le 17.",
         "Annecy : cambriolages de maisons cette nuit. Ayez le réflexe 17 face à un comportement "
         "suspect.",
         # a range of dates in figures is no phone number

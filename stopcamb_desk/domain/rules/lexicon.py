@@ -391,6 +391,8 @@ _VIGILANTE = _words(
     r"interpellez-les",
     r"poursuivez-les",
 )
+_READER = re.compile(r"\b(?:vous|votre|vos)\b")
+_BARE_SIGHTING = re.compile(r"(?:un|une)(?:\s+[\w'-]+){1,3}")
 _REPEATED_MARKS = re.compile(r"[!?](?:\s?[!?])+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -410,7 +412,12 @@ def _is_advice(folded: str, start: int) -> bool:
     ):
         return True
     end = _SENTENCE_END.search(folded, start)
-    return end is not None and bool(_QUESTION_THEN_CALL.match(folded, end.start()))
+    if end is None or not _QUESTION_THEN_CALL.match(folded, end.start()):
+        return False
+    # The question asks the reader (« Vous voyez… ? », « Un véhicule suspect ? »); one that
+    # states a presence (« Des individus suspects rôdent ? Appelez le 17. ») is no advice.
+    question = folded[clause_start : end.start()]
+    return bool(_READER.search(question) or _BARE_SIGHTING.fullmatch(question.strip()))
 
 
 def suspicion_findings(
