@@ -76,15 +76,22 @@ def test_a_commune_named_like_a_word_heads_an_alert_of_its_departement(
 
 @pytest.mark.parametrize(
     "when",
-    ["la nuit du 01/02 au 02/02", "le 1.2.2026", "dans la nuit du 31/12/25 au 1/1/26"],
+    [
+        "la nuit du 01/02 au 02/02",
+        "le 1.2.2026",
+        "dans la nuit du 31/12/25 au 1/1/26",
+        "du 01/02/2026 - 03/02/2026",
+        "les 01/02 - 02/02 - 03/02",
+    ],
 )
 def test_a_date_in_figures_says_when_the_offence_happened(
     finder: ReferencePlaceFinder, when: str
 ) -> None:
     text = f"Cambriolages dans les commerces {when} : soyez vigilants."
     assert check(text, departement="74", places=finder).sendable
-    # Figures that are no date (a phone number's groups, a 13th month) say nothing of when.
-    for figures in ("au 06.12.34.56.78", "le 12/13"):
+    # Figures that are no date (a phone number's groups, a 13th month, a round-the-clock
+    # service, a decimal) say nothing of when.
+    for figures in ("au 06.12.34.56.78", "le 12/13", "ouverts 24/7", "pour 1.5 million"):
         verdict = check(
             f"Cambriolages dans les commerces {figures}.", departement="74", places=finder
         )

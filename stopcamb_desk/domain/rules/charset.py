@@ -10,7 +10,12 @@ import regex
 
 from stopcamb_desk.domain.rules.catalog import CARACTERES_INVISIBLES, GSM7
 from stopcamb_desk.domain.rules.model import Finding, Severity, SmsInfo
-from stopcamb_desk.domain.rules.text import WorkingText, clean_char
+from stopcamb_desk.domain.rules.text import (
+    BLANK_FILLERS,
+    WorkingText,
+    clean_char,
+    is_emoji_cluster,
+)
 
 # Control, format (bidi, zero width…), private use, surrogate, unassigned, line/paragraph sep.
 _SUSPECT_CHAR = regex.compile(r"[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]")
@@ -99,7 +104,64 @@ def invisible_findings(wt: WorkingText) -> list[Finding]:
             )
         )
     findings += _look_alike_findings(wt)
+    findings += _stray_mark_findings(wt)
+    findings += _disguise_findings(wt)
     return findings
+
+
+def _stray_mark_findings(wt: WorkingText) -> list[Finding]:
+    """Combining marks that compose no French letter (« s̳ », a variation selector on a letter)
+    and blank fillers: the word looks whole on screen and escapes the word rules."""
+    text = wt.raw
+    if text.isascii():
+        return []
+    findings: list[Finding] = []
+    for m in _GRAPHEME.finditer(text):
+        cluster = m.group()
+        if cluster.isascii() or is_emoji_cluster(cluster):
+            continue
+        composed = unicodedata.normalize("NFC", cluster)
+        for ch in composed:
+            if clean_char(ch) != "" or _SUSPECT_CHAR.match(ch):
+                continue  # a letter, or already said by the invisible character rule
+            what = (
+                "caractère de remplissage qui s'affiche comme un blanc"
+                if ch in BLANK_FILLERS
+                else "signe diacritique isolé, qui ne forme aucune lettre française"
+            )
+            start, end = m.span()
+            kept = "".join(c for c in composed if clean_char(c) != "")
+            findings.append(
+                wt.raw_finding(
+                    CARACTERES_INVISIBLES,
+                    Severity.BLOQUANT,
+                    f"Caractère caché en position {start + 1} : {what} (U+{ord(ch):04X}). Il "
+                    "masque le mot au contrôle et s'affiche mal sur les téléphones : "
+                    "supprimez-le (retapez le mot au besoin).",
+                    start,
+                    end,
+                    kept if kept != composed else None,
+                )
+            )
+            break
+    return findings
+
+
+def _disguise_findings(wt: WorkingText) -> list[Finding]:
+    """Words written with digits or separators inside: the rules read them as the plain word;
+    the operator is told how they are read."""
+    return [
+        wt.raw_finding(
+            CARACTERES_INVISIBLES,
+            Severity.AVERTISSEMENT,
+            f"« {wt.raw[start:end]} » est lu comme « {plain} » : écrivez le mot en toutes "
+            "lettres, sans chiffre, point ni tiret au milieu (les abonnés le liraient mal).",
+            start,
+            end,
+            plain,
+        )
+        for start, end, plain in wt.disguised
+    ]
 
 
 def _cluster_at(clusters: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -110,7 +172,8 @@ def _cluster_at(clusters: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return pos, pos + 1
 
 
-_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+# Letters, and symbols that are letters in a circle or a square (« ⓢ », « 🅂 »).
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}\p{So}]+")
 
 
 def _look_alike_findings(wt: WorkingText) -> list[Finding]:
@@ -150,6 +213,11 @@ def _script(ch: str) -> str:
         ("GREEK", "lettre grecque"),
         ("FULLWIDTH", "lettre pleine chasse"),
         ("MATHEMATICAL", "lettre de style mathématique"),
+        ("CIRCLED", "lettre cerclée"),
+        ("PARENTHESIZED", "lettre entre parenthèses"),
+        ("SQUARED", "lettre encadrée"),
+        ("NEGATIVE", "lettre encadrée"),
+        ("LATIN LETTER SMALL CAPITAL", "petite capitale"),
         ("ARMENIAN", "lettre arménienne"),
         ("CHEROKEE", "lettre cherokee"),
     ):

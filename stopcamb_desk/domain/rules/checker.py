@@ -33,6 +33,7 @@ from stopcamb_desk.domain.rules.model import (
     SmsInfo,
     Verdict,
 )
+from stopcamb_desk.domain.rules.morphology import disguised_words
 from stopcamb_desk.domain.rules.text import (
     EXERCISE_PREFIX,
     WorkingText,
@@ -104,7 +105,7 @@ def check(
     kind = MessageKind(kind)
     today = today or date.today()
     analysed = analysed_part(text)
-    wt = WorkingText(analysed)
+    wt = WorkingText(analysed, disguised_words)
     sent = prepare_text(text, exercise=exercise)
     length = count_graphemes(sent)
     findings: list[Finding] = []

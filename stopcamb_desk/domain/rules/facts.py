@@ -305,6 +305,15 @@ _EPISTEMIC = frozenset(
         "susceptible",
         "prevoir",
         "prevision",
+        # an offence « présumé » or « supposé » is not established
+        "presume",
+        "presumee",
+        "presumes",
+        "presumees",
+        "suppose",
+        "supposee",
+        "supposes",
+        "supposees",
         "pronostic",
         "annoncer",
     }
@@ -981,9 +990,28 @@ def _modality(
 # A date in figures, day then month (« le 01/02 », « du 1.2.2026 au 2/2 ») — not a group of
 # a phone number (« 04.50.… »: neither preceded nor followed by another group of figures).
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d./])(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2])(?:[/.](?:\d{4}|\d{2}))?"
+    r"(?<![\d./])(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2])(?P<year>[/.](?:\d{4}|\d{2}))?"
     r"(?![\d]|[./]\d)"
 )
+# Without its year, figures are a date only after a word that introduces one: « 24/7 »,
+# « 1.5 million » say nothing of when. Read on the folded text just before the figures.
+_DATE_INTRO = re.compile(
+    r"\b(?:le|les|du|au|entre|depuis|des|jusqu'au|a\s+partir\s+du|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche)\s+$"
+)
+# A date after another in a list or a range: « les 01/02, 02/02 et 03/02 », « 01/02 - 03/02 ».
+_DATE_CHAIN = re.compile(r"\s*(?:[,/\-\u2010-\u2015]|et|ou|au|a)\s*")
+
+
+def _numeric_dates(text: str) -> list[tuple[int, int]]:
+    """The spans of the dates in figures of ``text``."""
+    dates: list[tuple[int, int]] = []
+    for m in _NUMERIC_DATE.finditer(text):
+        before = fold(text[max(0, m.start() - 20) : m.start()])
+        chained = bool(dates) and _DATE_CHAIN.fullmatch(fold(text[dates[-1][1] : m.start()]))
+        if m.group("year") or _DATE_INTRO.search(before) or chained:
+            dates.append(m.span())
+    return dates
 
 
 def read(text: str, place_spans: Sequence[tuple[int, int]] = ()) -> Reading:
@@ -992,7 +1020,7 @@ def read(text: str, place_spans: Sequence[tuple[int, int]] = ()) -> Reading:
     place_tokens = frozenset(
         i for i, t in enumerate(tokens) if any(s < t.end and t.start < e for s, e in place_spans)
     )
-    dates = [m.span() for m in _NUMERIC_DATE.finditer(text)]
+    dates = _numeric_dates(text)
     date_tokens = frozenset(
         i for i, t in enumerate(tokens) if any(s <= t.start and t.end <= e for s, e in dates)
     )

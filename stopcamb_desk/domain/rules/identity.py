@@ -20,6 +20,7 @@ from stopcamb_desk.domain.rules.model import (
     ParquetAuthorisation,
     Severity,
 )
+from stopcamb_desk.domain.rules.morphology import is_known_word
 from stopcamb_desk.domain.rules.text import WorkingText, fold
 
 
@@ -42,9 +43,42 @@ _COLOURS = (
 )
 
 # --- on the typed text (case matters) -----------------------------------------------------
-_PLATE_SIV = re.compile(r"(?<![\w-])[A-Za-z]{2}-?\d{3}-?[A-Za-z]{2}(?![\w-])")
-_PLATE_SIV_SPACED = re.compile(r"(?<![\w-])([A-Z]{2}) \d{3} ([A-Z]{2})(?![\w-])")
-_PLATE_FNI = re.compile(r"(?<![\w-])\d{1,4}[ -]?([A-Z]{1,3})[ -]?(?:\d{2}|2[AB]|97\d)(?![\w-])")
+# Between the groups of a plate: a hyphen of any width, a dot (middle dot and bullet too), a
+# slash, an underscore; or spaces of any kind (non-breaking, thin) for the upper-case spellings,
+# or a mark between spaces (« AB - 123 - CD »), each gap as it comes (« AB123 CD »).
+_PLATE_MARK = r"[-.\/_\u2010-\u2015\u2212\u00b7\u2022\u2219]"
+_PLATE_GAP = r"(?:" + _PLATE_MARK + r"|[^\S\n]+)"
+_PLATE_SIV = re.compile(
+    r"(?<![\w-])[A-Za-z]{2}" + _PLATE_MARK + r"?\d{3}" + _PLATE_MARK + r"?[A-Za-z]{2}(?![\w-])"
+)
+_PLATE_SPACE_GAP = r"[^\S\n]{0,3}" + _PLATE_MARK + r"?[^\S\n]{0,3}"
+_PLATE_SIV_SPACED = re.compile(
+    r"(?<![\w-])([A-Z]{2})"
+    + _PLATE_SPACE_GAP
+    + r"\d{3}"
+    + _PLATE_SPACE_GAP
+    + r"([A-Z]{2})(?![\w-])"
+)
+# In lower case only after what names a vehicle or its plate (« véhicule ab 123 cd »): read on
+# the folded text, where « la 123 de » is not a plate.
+_PLATE_SIV_NAMED = re.compile(
+    r"\b(?:vehicules?|voitures?|autos?|fourgons?|fourgonnettes?|camionnettes?|utilitaires?|"
+    r"camions?|motos?|scooters?|vans?|plaques?|immatricul\w*|immats?)[^\S\n]+(?:[\w-]+[^\S\n]+)?"
+    r"(?P<plate>[a-z]{2}" + _PLATE_SPACE_GAP + r"\d{3}" + _PLATE_SPACE_GAP + r"[a-z]{2})(?![\w-])"
+)
+_PLATE_FNI = re.compile(
+    r"(?<![\w-])\d{1,4}"
+    + _PLATE_GAP
+    + r"?([A-Z]{1,3})"
+    + _PLATE_GAP
+    + r"?(?:\d{2}|2[AB]|97\d)(?![\w-])"
+)
+# Swiss plates (canton, then up to six digits): Haute-Savoie, Ain and Doubs border Geneva,
+# Vaud and Neuchâtel. Three digits at least, so that « BE 2 » or « FR 3 » is not read as one.
+_PLATE_SWISS = re.compile(
+    r"(?<![\w-])(?:AG|AI|AR|BE|BL|BS|FR|GE|GL|GR|JU|LU|NE|NW|OW|SG|SH|SO|SZ|TG|TI|UR|VD|VS|ZG|ZH)"
+    r"[^\S\n]?" + _PLATE_MARK + r"?[^\S\n]?\d(?:[^\S\n]?\d){2,5}(?![\w-])"
+)
 _NOT_PLATE_LETTERS = frozenset(
     [
         "A",
@@ -68,12 +102,47 @@ _NOT_PLATE_LETTERS = frozenset(
         "E",
     ]
 )
+# An international number (« +33 6… », « 0041 22… », « +41 22 123 45 67 »).
+_PHONE_GAP = r"[^\S\n]?[.\/-]?[^\S\n]?"
 _PHONE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+    r"(?<![\d+])(?:(?:\+|00)[^\S\n]?33" + _PHONE_GAP + r"(?:\(0\)" + _PHONE_GAP + r")?[1-9]"
+    r"(?:" + _PHONE_GAP + r"\d){8}"
+    r"|(?:\+|00)[^\S\n]?[1-9]\d{0,2}(?:" + _PHONE_GAP + r"\(?\d\)?){7,12})(?!\d)"
 )
+# A French number: ten figures from a 0, grouped as one likes (« 06 12 345 678 »,
+# « 0 800 12 34 56 », « 06,12,34,56,78 », « (06) 12 34 56 78 ») but with one separator
+# throughout — a date range mixes them (« 01/02/2026 - 03/02/2026 », « 01/02 - 02/02 »). Not a
+# group inside a longer run of figures (« 10 000 000 »). The count is checked in code.
+_PHONE_SEPARATOR = r"[^\S\n]{0,3}[-.\/,_\u2010-\u2015\u2212\u00b7][^\S\n]{0,3}|[^\S\n]{1,3}"
+_PHONE_NATIONAL = re.compile(
+    r"(?<![\d+\w])(?<!\d[^\S\n])(?<!\d[-.\/,_])(?:\(0\d\)[^\S\n]{0,3}|0)\d*"
+    r"(?:(?P<sep>" + _PHONE_SEPARATOR + r")\d+(?:(?P=sep)\d+)*)?"
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def _phones(text: str) -> list[tuple[int, int]]:
+    """International numbers, and French ones: the first ten figures of a group run."""
+    spans = [m.span() for m in _PHONE.finditer(text)]
+    for m in _PHONE_NATIONAL.finditer(text):
+        count = 0
+        for group in _DIGITS.finditer(text, m.start(), m.end()):
+            count += len(group.group())
+            if count >= 10:
+                if count == 10 and not any(s < group.end() and m.start() < e for s, e in spans):
+                    spans.append((m.start(), group.end()))
+                break
+    return spans
+
+
 _CIVILITY = re.compile(
     r"(?<!\w)(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Maître|Me|"
     r"Dr\.?|Docteur)\s+(?!(?:Le|La|Les|Du|De|Des|L['’])\b)[A-ZÀ-Ý][\w'’-]*"
+)
+# A first name with an initial, or an initial with a surname: « Kévin D. », « J. Dupont ».
+_INITIAL_AFTER = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w-]+)\s+[A-Z]\.(?!\w)")
+_INITIAL_BEFORE = re.compile(
+    r"(?<![\w.])[A-Z]\.\s?(?!(?:Le|La|Les|Du|De|Des)\b)[A-ZÀ-Ý][a-zà-ÿ][\w'’-]+"
 )
 _CAP_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][^\W\d_]*(?:-[A-ZÀ-Ý][^\W\d_]*)*")
 _NOT_SURNAME = frozenset(
@@ -148,10 +217,11 @@ _STREET_WORDS = frozenset(
 # --- on the folded text (lower case, no accents) ------------------------------------------
 _NAMED = re.compile(
     r"\b(?:nomm|denomm|surnomm|prenomm)(?:e|ee|es|ees)\s+(\w+)"
+    r"|\b(?:un|une)\s+(?:certain|certaine|dit|dite|nomme|nommee)\s+(\w+)"
     # a family or a household by its name: « la famille Martin », « les époux Durand »
     r"|\b(?:famille|familles|epoux|epouse|couple|menage|veuve|veuf|freres|soeurs|fils|fille|"
     r"filles|pere|mere|grand-mere|grand-pere|petit-fils|petite-fille|enfants|cousins?|"
-    r"heritiers|proprietaires?|gerante?s?|patron|patronne)\s+(?:de\s+|d')?(\w+)"
+    r"heritiers|proprietaires?|gerante?s?|patron|patronne|bande|clan)\s+(?:de\s+|d'|a\s+)?(\w+)"
 )
 
 _AGE = _words(
@@ -165,7 +235,15 @@ _AGE = _words(
     r"(?:vingt|trent|quarant|cinquant|soixant)enaires?",
     r"(?:homme|femme|individu|garcon|fille|jeune|personne|adolescente?)s?\s+"
     r"(?:de\s+|d'environ\s+)?\d{1,2}\s*ans",
+    r"(?:homme|femme|individu|garcon|fille|jeune|personne)s?\s+(?:de\s+|d'environ\s+)?"
+    r"(?:quinze|seize|vingt|trente|quarante|cinquante|soixante)(?:-\w+)?\s+ans",
     r"jeunes?\s+(?:hommes?|femmes?|filles?|garcons?)",
+    # the authors as minors or teenagers (and the juvenile-delinquency topic they bring); not an
+    # arrest, which describes nobody (« un mineur interpellé »)
+    r"(?:un|une|des|deux|trois|quatre|plusieurs|par\s+des|les|\d{1,2})\s+(?:adolescente?s?|ados|"
+    r"mineure?s?|gamins?|gamines?)(?!\s+(?:a\s+ete\s+|ont\s+ete\s+)?(?:interpelle|arrete|"
+    r"place|defere|mis\s+en\s+(?:examen|cause))\w*)",
+    r"jeunes\s+(?:du|de\s+la|des)\s+(?:quartier|cite|village|coin|secteur|lotissement)",
 )
 _PHYSIQUE = _words(
     r"[12]\s?m\s?\d{2}",
@@ -198,6 +276,21 @@ _PHYSIQUE = _words(
     r"boucles?\s+d'oreilles?",
     r"boit(?:eux|euse)",
 )
+# Features that identify a person without being a body measure.
+_PERSON = r"(?:homme|femme|individu|personne|jeune|garcon|fille|adolescente?)s?"
+_FEATURES = _words(
+    _PERSON + r"\s+(?:[\w-]+\s+)?(?:minces?|maigres?|fluets?|fluettes?|enrobee?s?)",
+    r"(?:grands?|grandes?)\s+et\s+(?:minces?|maigres?|costauds?|forts?|fortes?)",
+    # worn, not stolen (« vols de lunettes de soleil dans les boutiques »)
+    r"(?:portant|porte|portent|portait|portaient)\s+(?:des\s+)?lunettes",
+    _PERSON + r"\s+(?:avec\s+des|a)\s+lunettes",
+    # one woman described, not those the advice is for (« les femmes enceintes : prévenez … »)
+    r"(?:une|la|cette)\s+femme\s+enceinte",
+    r"boit(?:ant|ait|aient|ille|illant)",
+    _PERSON + r"\s+voilee?s?",
+    r"portant\s+(?:le|un)\s+voile",
+    r"aux?\s+cheveux",
+)
 _GARMENTS = (
     r"(?:sweat(?:-?shirt)?s?|capuches?|survetements?|survets?|joggings?|blousons?|doudounes?|"
     r"casquettes?|bonnets?|parkas?|(?:t|tee)-?shirts?|pantalons?|jeans?|baskets|manteaux?|"
@@ -210,6 +303,8 @@ _CLOTHING = _words(
     r"(?:[\w-]+\s+)?" + _GARMENTS,
     _GARMENTS + r"(?:\s+a\s+capuche)?\s+(?:de\s+couleur\s+)?" + _COLOURS,
     r"(?:sweat|pull|veste|blouson|manteau|gilet)s?\s+a\s+capuche",
+    # not a hood, a mask or gloves (« les voleurs étaient cagoulés »): they hide a face and
+    # fingerprints and let nobody recognise anyone
     r"a\s+capuche",
     r"(?:tenue|uniforme|vetements?|habits?)s?\s+"
     r"(?:sombres?|noire?s?|claire?s?|de\s+sport|militaires?|camouflage)",
@@ -255,6 +350,12 @@ _ORIGIN = _words(
     r"(?:homme|femme|individu|personne|jeune|garcon|fille)s?\s+(?:de\s+couleur|noire?s?|"
     r"blanche?s?|black|beurs?|rebeus?|metisse?s?|asiatiques?)",
     r"accent\s+(?!sur\b|mis\b)[\w'-]+",
+    r"(?:un|fort|leger|petit|drole\s+d')\s*accent\b(?!\s+(?:sur|mis)\b)",
+    r"(?:parlant|parlaient|parlait|parlent|s'exprimant|s'exprimaient)\s+(?:en\s+)?"
+    r"(?:une\s+langue\s+etrangere|(?:le\s+)?" + _NATIONALITY + r"|mal\s+le\s+francais)",
+    r"langues?\s+etrangeres?",
+    r"(?:pas|plus)\s+(?:du\s+coin|d'ici|de\s+la\s+region|du\s+pays)",
+    r"etrangere?s?\s+(?:a\s+la\s+(?:commune|region)|au\s+(?:village|quartier|secteur|pays))",
     r"originaires?\s+(?:de|d'|du|des)",
     r"ressortissants?",
     _PEOPLE + r"\s+(?:[\w-]+\s+)?" + _NATIONALITY,
@@ -268,10 +369,22 @@ _ORIGIN = _words(
 # « deux Albanais », « par des Roumains »: the noun of a nationality is written with a capital.
 _NATIONALITY_NOUN = _words(
     r"(?:des|les|deux|trois|quatre|cinq|six|plusieurs|quelques|un|une|\d{1,3})\s+"
-    r"(?:jeunes\s+)?(" + _NATIONALITY + r")"
+    r"(?:jeunes\s+)?(" + _NATIONALITY + r"|noire?s?|blanche?s?|blacks?|beurs?|rebeus?|renois|"
+    r"metisse?s?|gitan" + _E + r")"
 )
 _COMMUNITY = _words(
     r"gens\s+du\s+voyage",
+    r"aires?\s+d'accueil",
+    r"migrants?",
+    r"refugie" + _E,
+    r"sans-papiers",
+    r"clandestins?",
+    r"sdf",
+    r"sans-abris?",
+    r"musulman" + _E,
+    r"juif|juive|juifs|juives",
+    r"israelites?",
+    r"forains?",
     r"roms?",
     r"tziganes?",
     r"gitan" + _E,
@@ -287,6 +400,13 @@ _BRANDS = (
     r"land\s+rover|range\s+rover|suzuki|mazda|honda|mitsubishi|lancia|chevrolet|iveco|yamaha|"
     r"kawasaki|ducati|harley(?:-davidson)?|piaggio|vespa|cupra|jaguar|lexus|subaru|lada|"
     r"ssangyong|chrysler|dodge|mini\s+cooper|ds\s?\d|t-?max)"
+)
+# Models whose name is also a common word (« golf », « master », « partner »), and Peugeot's
+# numbers: a vehicle only with a colour (« un Master blanc », « une 206 grise »).
+_COLOURED_MODELS = (
+    r"(?:golf|polo|partner|trafic|master|transit|expert|boxer|crafter|caddy|espace|picasso|"
+    r"ducato|daily|kangoo|jazz|swift|panda|c-?[1-8]|ds\s?[3-9]|[1-5]0[1-8]|[235]00[1-8]|"
+    r"a[1-8]|q[2-8]|x[1-7]|serie\s+[1-8]|classe\s+[a-z])"
 )
 _MODELS = (
     r"(?:clio|twingo|megane|kangoo|scenic|captur|kadjar|laguna|berlingo|xsara|saxo|jumpy|"
@@ -309,10 +429,21 @@ _VEHICLE = _words(
     + _COLOURS
     + r")?",
     _MODELS + r"(?:\s+(?:de\s+couleur\s+)?" + _COLOURS + r")?",
+    r"(?:un|une|en|leur|sa|d'une?|bord\s+d'une?)\s+"
+    + _COLOURED_MODELS
+    + r"\s+(?:de\s+couleur\s+)?"
+    + _COLOURS,
     _VEHICLE_NOUNS + r"(?:\s+[\w-]+){0,2}?\s+(?:de\s+couleur\s+)?" + _COLOURS,
     _VEHICLE_NOUNS + r"(?:\s+[\w-]+){0,2}?\s+de\s+(?:la\s+)?marque\s+[\w-]+",
     r"immatricul\w*",
+    r"immats?",
     r"plaques?\s+(?:d'immatriculation|mineralogiques?|etrangeres?)",
+    # part of a plate, or its country: « plaque commençant par AB », « plaques belges »
+    r"plaques?\s+(?:partielles?|commencant|finissant|se\s+terminant|en\s+[a-z]{2}\b|"
+    r"(?:suisse|belge|allemande|italienne|espagnole|polonaise|roumaine|bulgare|neerlandaise|"
+    r"hollandaise|luxembourgeoise|anglaise|britannique|portugaise|lituanienne|lettone|"
+    r"ukrainienne|moldave|albanaise|serbe|croate|hongroise|tcheque|slovaque|autrichienne|"
+    r"monegasque|andorrane)s?|(?:[a-z]{1,3}[-\s]?)?\d+)",
 )
 
 # --- identifiable victims: a street number, a business named by its sign ---------------------
@@ -493,11 +624,48 @@ _LABELS: dict[str, str] = {
     "origine": "Origine ou apparence",
     "vehicule": "Description de véhicule",
     "nom": "Nom de personne",
+    "antecedents": "Antécédents ou vie privée d'une personne",
 }
 _APPEAL = frozenset({"plaque", "age", "physique", "tenue", "vehicule"})
+# A person's record or life: « défavorablement connu », « récidiviste », « il habite … ».
+# Who the author is ties a relative to the author (« l'auteur est le fils du boulanger »): the
+# neighbour or the daughter of the victim gave the alert and is nobody's suspect.
+_AUTHOR = (
+    r"(?:l'auteure?|les\s+auteurs|l'un\s+des\s+auteurs|le\s+suspect|les\s+suspects|"
+    r"l'individu|le\s+voleur|les\s+voleurs|le\s+cambrioleur|les\s+cambrioleurs|"
+    r"le\s+malfaiteur|les\s+malfaiteurs)"
+)
+_RELATIVES = (
+    r"(?:fils|filles?|neveux?|nieces?|freres?|soeurs?|cousine?s?|epouse|mari|compagnon|compagne|"
+    r"voisine?s?|gendre|employee?s?|apprentie?s?|gardienne?s?|concierges?|livreurs?|"
+    r"locataires?|amie?s?|ex)"
+)
+_RECORD = _words(
+    r"defavorablement\s+connue?s?",
+    r"(?:bien\s+|deja\s+)?connue?s?\s+(?:des|de\s+la|de\s+nos|du)\s+(?:services|"
+    r"gendarmerie|gendarmes|police|policiers|justice|forces\s+de\s+l'ordre|enqueteurs|"
+    r"autorites|fichier)",
+    r"recidivistes?",
+    r"(?:deja|plusieurs\s+fois)\s+condamnee?s?",
+    r"multirecidivistes?",
+    r"fiche(?:e|s|es)?\s+s",
+    _AUTHOR + r"\s+(?:(?:habit|resid|log|travaill)(?:e|ent|ait|aient|erait|eraient)|"
+    r"vi(?:t|vent|vait|vaient|vrait|vraient))\b",
+    # who the author is: « l'auteur est un employé de la mairie », « l'auteur : le fils du … »
+    _AUTHOR + r"\s*(?:(?:est|serait|etait|sont|seraient|etaient)\s+|[,:(-]\s*)"
+    r"(?:un|une|le|la|l'|les|des)\s*" + _RELATIVES + r"(?:\s+(?:du|de\s+la|de\s+l'|des|de|d')"
+    r"\s*[\w-]+)?",
+    # or a relative the text accuses: « le fils du boulanger est en cause »
+    r"(?:le|la|l'|les)\s*" + _RELATIVES + r"\s+(?:du|de\s+la|de\s+l'|des|d')\s*[\w-]+\s+"
+    r"(?:est|sont|serait|seraient|a\s+ete|ont\s+ete|aurait\s+ete|auraient\s+ete)\s+"
+    r"(?:en\s+cause|mise?s?\s+en\s+cause|l'auteur|les\s+auteurs|soupconne\w*|suspecte\w*|"
+    r"implique\w*|interpelle\w*|arrete\w*|recherche\w*)",
+)
 _PATTERNS_FOLDED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("age", _AGE),
     ("physique", _PHYSIQUE),
+    ("physique", _FEATURES),
+    ("antecedents", _RECORD),
     ("tenue", _CLOTHING),
     ("origine", _ORIGIN),
     ("vehicule", _VEHICLE),
@@ -514,8 +682,15 @@ def _names(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[in
         (m.start(), m.end(), "nom") for m in _CIVILITY.finditer(text)
     ]
     for m in _NAMED.finditer(folded):
-        group = 1 if m.group(1) else 2
+        group = next(g for g in (1, 2, 3) if m.group(g))
         if text[m.start(group)].isupper() and folded[m.start(group) :].find("d'accueil") != 0:
+            hits.append((m.start(), m.end(), "nom"))
+    for m in _INITIAL_AFTER.finditer(text):
+        if m.group(1) in FIRST_NAMES:
+            hits.append((m.start(), m.end(), "nom"))
+    for m in _INITIAL_BEFORE.finditer(text):
+        prefix = text[max(0, m.start() - 2) : m.start()]
+        if not _overlaps(m.start(), m.end(), place_spans) and not prefix.endswith(("M", "Z.")):
             hits.append((m.start(), m.end(), "nom"))
     words = list(_CAP_WORD.finditer(text))
     for first, second in pairwise(words):
@@ -523,7 +698,11 @@ def _names(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[in
             continue
         a, b = first.group(), second.group()
         forward = a in FIRST_NAMES and b not in _NOT_SURNAME and len(b) > 1
-        backward = a.isupper() and len(a) >= 3 and b in FIRST_NAMES
+        backward = (
+            len(a) >= 3
+            and b in FIRST_NAMES
+            and (a.isupper() or (a not in FIRST_NAMES and not is_known_word(a)))
+        )
         if not (forward or backward):
             continue
         start, end = first.start(), second.end()
@@ -547,11 +726,15 @@ def _detect(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[tuple[i
     for m in _PLATE_SIV_SPACED.finditer(text):
         if m.group(1) not in _NOT_PLATE_LETTERS and m.group(2) not in _NOT_PLATE_LETTERS:
             hits.append((m.start(), m.end(), "plaque"))
+    for m in _PLATE_SIV_NAMED.finditer(folded):
+        hits.append((m.start("plate"), m.end("plate"), "plaque"))
     for m in _PLATE_FNI.finditer(text):
         if m.group(1) not in _NOT_PLATE_LETTERS:
             hits.append((m.start(), m.end(), "plaque"))
-    for m in _PHONE.finditer(text):
-        hits.append((m.start(), m.end(), "telephone"))
+    for m in _PLATE_SWISS.finditer(text):
+        hits.append((m.start(), m.end(), "plaque"))
+    for start, end in _phones(text):
+        hits.append((start, end, "telephone"))
     for category, pattern in _PATTERNS_FOLDED:
         for m in pattern.finditer(folded):
             if m.end() > m.start() and not _overlaps(m.start(), m.end(), place_spans):

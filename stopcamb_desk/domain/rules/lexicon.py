@@ -34,9 +34,30 @@ SUSPICION = _words(
     r"sembl(?:e|ent|ait|aient|erait|eraient)",
     r"aurai(?:en)?t\s+ete\s+(?:vu|apercu|signale|observe)" + _E,
     r"seraient?\s+(?:en\s+train\s+de|a\s+la\s+recherche)",
-    r"(?:individus?|personnes?|hommes?|gens|vehicules?|voitures?)\s+"
-    r"(?:bizarres?|etranges?|inquietant" + _E + ")",
-    r"comportements?\s+(?:bizarres?|etranges?|anormal|anormaux|inhabituels?|louches?)",
+    r"(?:individus?|personnes?|hommes?|femmes?|gens|vehicules?|voitures?|camionnettes?|"
+    r"fourgons?|utilitaires?|demarcheurs?)\s+"
+    r"(?:bizarres?|etranges?|inquietant" + _E + r"|douteu(?:x|se|ses)|inconnu" + _E + r")",
+    r"comportements?\s+(?:bizarres?|etranges?|anormal|anormaux|inhabituels?|louches?|douteux)",
+    r"au\s+comportement\s+\w+",
+    # a presence or a sighting, not an offence: « présence de véhicules inconnus »,
+    # « des individus ont été aperçus », « des guetteurs »
+    r"presence\s+(?:de\s+|d')(?:[\w-]+\s+){0,2}?(?:individus?|personnes?|inconnus?|gens|"
+    r"hommes?|femmes?|vehicules?|voitures?|camionnettes?|fourgons?|utilitaires?|demarcheurs?)",
+    r"(?:individus?|personnes?|hommes?|femmes?|gens|inconnus?|inconnues?|vehicules?|voitures?|"
+    r"camionnettes?|fourgons?|utilitaires?|demarcheurs?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:ont|a|auraient|aurait)\s+ete\s+(?:vue?s?|apercue?s?|observee?s?|reperee?s?|"
+    r"signalee?s?|remarquee?s?)",
+    r"guetteu(?:r|rs|se|ses)",
+    r"signalements?\s+(?:de\s+|d')(?:[\w-]+\s+)?(?:individus?|personnes?|inconnus?|gens|"
+    r"hommes?|vehicules?|voitures?|camionnettes?|fourgons?|demarcheurs?|rodeurs?)",
+    r"(?:individus?|personnes?|gens|inconnus?|cambrioleurs?|voleurs?|malfaiteurs?|equipes?|"
+    r"bandes?|vehicules?|voitures?|camionnettes?)\s+(?:[\w-]+\s+)?"
+    r"(?:serai(?:en)?t|pourrai(?:en)?t\s+etre|sont\s+peut-etre|est\s+peut-etre)\b",
+    r"(?:fai(?:t|sai(?:en)?t|sant)|font)\s+le\s+guet",
+    r"(?:pren|prenn)(?:ent|ait|aient|ant|d)\s+(?:des\s+)?photos\s+(?:des|de)\s+"
+    r"(?:maisons|habitations|lieux|commerces|logements|facades|portails|boites\s+aux\s+lettres)",
+    r"(?:verifier|savoir|voir)\s+si\s+(?:les\s+)?(?:maisons|logements|habitants|occupants|"
+    r"proprietaires|vous)\s+(?:etes|sont|est)\s+(?:la|absents?|presents?|chez\s+vous)",
     r"(?:tourn|circul)(?:e|ent|ait|aient|ant)\s+(?:dans|autour\s+de|autour\s+des|autour\s+du)\s+"
     r"(?:le\s+|la\s+|les\s+)?(?:quartier|lotissement|maisons|rues|village|zone|residence)s?",
     r"(?:observ|surveill|photographi|epi)(?:e|ent|ait|aient|ant)\s+(?:les|des)\s+"
@@ -51,9 +72,37 @@ SUSPICION = _words(
     r"pourrai(?:en)?t\s+(?:etre\s+des|s'agir\s+de)\s+(?:cambrioleurs?|voleurs?|malfaiteurs?)",
 )
 # « Signalez tout comportement suspect au 17 » is advice, not an alert on a suspicion.
+# The call must govern the words: an imperative, an exhortation (« merci de signaler »,
+# « pensez à appeler ») or a condition on what the reader sees (« si vous constatez ») anywhere
+# before in the sentence, asides included (« Signalez au 17, sans attendre, les véhicules
+# suspects », « Si vous voyez, près de chez vous, un véhicule suspect : 17 »); a bare infinitive
+# or « en cas de » a few words before and not across a comma (« En cas de doute, des individus
+# suspects rôdent » states a suspicion). « On nous signale des individus suspects » reports one.
 _REPORT_CALL = re.compile(
-    r"\b(?:signal\w*|appel(?:ez|er)|composez|contactez|prevenez|avertissez|informez|"
-    r"en\s+cas\s+de|n'hesitez|si\s+vous\s+(?:constatez|remarquez|voyez|observez|apercevez))\b"
+    r"\b(?:signalez|signalons|appelez|composez|contactez|prevenez|avertissez|informez|n'hesitez|"
+    r"(?:merci|priere)\s+de|pensez\s+a|veuillez|si\s+vous\s+(?:constatez|remarquez|voyez|"
+    r"observez|apercevez|notez|entendez))\b"
+    r"|\b(?:signaler|appeler|contacter|prevenir|en\s+cas\s+de)\b(?:\s+[^\s,:]+){0,8}\s*$"
+)
+# Advice on whom to distrust or keep out (« Méfiez-vous des démarcheurs inconnus », « Ne
+# laissez pas entrer d'inconnus ») governs its clause, and a relative clause after a comma
+# (« Méfiez-vous des faux démarcheurs, qui veulent savoir si vous êtes absents »); not what a
+# colon or another comma opens (« Soyez vigilants : des individus suspects rôdent »).
+_ADVICE_CALL = re.compile(
+    r"\b(?:mefiez-vous|mefiez|ne\s+laissez|n'ouvrez|verifiez|refusez|exigez|"
+    r"ne\s+faites\s+(?:pas\s+)?(?:entrer|confiance)|n'acceptez|ne\s+repondez|n'intervenez|"
+    r"prenez\s+garde|faites\s+attention|ayez\s+le\s+reflexe|soyez\s+(?:attentifs?|attentives?|vigilante?s?|"
+    r"prudente?s?|mefiante?s?)\s+(?:a|aux|au|face|envers|avec)|vigilance\s+(?:face|envers|a|aux|au))"
+    r"\b"
+)
+# Where the advice stops: a colon, or a comma that opens no relative clause.
+_ADVICE_BREAK = re.compile(r":|,(?!\s*(?:qui|que|qu'|dont|lesquel\w*)\b)")
+# A question, then a call to the 17: « Vous voyez une voiture inconnue stationnée longtemps ?
+# Appelez le 17. », « Un véhicule suspect ? Composez le 17. »
+_QUESTION_THEN_CALL = re.compile(
+    r"\?\s*(?:(?:alors\s+)?(?:appelez|composez|faites|contactez|prevenez|signalez|avertissez|"
+    r"informez)(?:-\w+)?\b[^.!?;\n]*?\b(?:17|112|gendarmerie|brigade|gendarmes)\b"
+    r"|(?:au\s+|le\s+)?(?:17|112)\b)"
 )
 _GENERIC_DETERMINER = re.compile(r"\btout(?:e|es|s)?\s+(?:[\w-]+\s+){0,2}$")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
@@ -83,6 +132,12 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"delits?\s+de\s+fuite",
             r"rodeos?",
             r"points?\s+de\s+controle\s+routiers?",
+            r"secu\s+routiere",
+            r"vitesses?\s+(?:excessives?|elevees?|inadaptees?)",
+            r"chauffards?",
+            r"conducteurs?\s+(?:ivres?|alcoolises?|dangereux|sans\s+permis)",
+            r"courses?[\s-]+poursuites?",
+            r"(?:motos?|deux-roues|scooters?|quads?)\s+(?:bruyante?s?|sans\s+casque)",
         ),
     ),
     (
@@ -111,6 +166,14 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"ecstasy",
             r"mdma",
             r"deal(?:ers?|s)?",
+            r"shit",
+            r"chichon",
+            r"beuh",
+            r"resine\s+de\s+cannabis",
+            r"protoxyde\s+d'azote",
+            r"proto",
+            r"gaz\s+hilarant",
+            r"seringues?",
             r"trafic\s+de\s+(?:drogue|stupefiants|stup|produits\s+stupefiants)",
         ),
     ),
@@ -132,6 +195,7 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "la délinquance juvénile",
         _words(
             r"delinquance\s+juvenile",
+            r"delinquance\s+des\s+(?:mineurs|jeunes)",
             r"bandes?\s+de\s+jeunes",
             r"jeunes\s+(?:delinquants|desoeuvres|qui\s+trainent|en\s+bande)",
             r"mineurs?\s+(?:delinquants?|en\s+fugue|non\s+accompagnes)",
@@ -234,6 +298,47 @@ _SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"piratages?",
         ),
     ),
+    (
+        "les dégradations et le vandalisme",
+        _words(
+            r"vandalismes?",
+            r"vandales?",
+            r"tags",
+            r"graffitis?",
+            r"abribus",
+            r"mobilier\s+urbain",
+            r"(?:incendies?|feux)\s+de\s+(?:poubelles?|conteneurs?|voitures?|vehicules?)",
+            r"(?:voitures?|vehicules?)\s+(?:brulee?s?|incendiee?s?)",
+            r"degradations?\s+(?:au|a\s+la|de\s+la|du|des|sur\s+(?:la|le|les))\s+"
+            r"(?:college|lycee|ecole|mairie|stade|gymnase|gare|eglise|cimetiere|parc|jeux|"
+            r"abribus|mobilier\s+urbain|voitures?|vehicules?)",
+        ),
+    ),
+    (
+        "les atteintes sexuelles et les atteintes aux mineurs",
+        _words(
+            r"exhibitionnis\w*",
+            r"pedophil\w*",
+            r"pedocriminel\w*",
+            r"attouchements?",
+            r"viols?",
+            r"agressions?\s+sexuelles?",
+            r"prostitution",
+            r"racolage",
+            r"proxenetisme",
+        ),
+    ),
+    (
+        "la vie publique",
+        _words(
+            r"elections?",
+            r"electorales?",
+            r"scrutins?",
+            r"bureaux?\s+de\s+vote",
+            r"recrut(?:e|ent|ement|ements)",
+            r"journees?\s+(?:portes\s+ouvertes|defense\s+et\s+citoyennete)",
+        ),
+    ),
     ("la santé publique", _words(r"covid", r"vaccination", r"epidemie", r"confinement")),
     ("l'environnement", _words(r"braconnage", r"depots?\s+sauvages?", r"pollution")),
 )
@@ -286,6 +391,8 @@ _VIGILANTE = _words(
     r"interpellez-les",
     r"poursuivez-les",
 )
+_READER = re.compile(r"\b(?:vous|votre|vos)\b")
+_BARE_SIGHTING = re.compile(r"(?:un|une)(?:\s+[\w'-]+){1,3}")
 _REPEATED_MARKS = re.compile(r"[!?](?:\s?[!?])+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -295,7 +402,22 @@ def _is_advice(folded: str, start: int) -> bool:
     for m in _SENTENCE_END.finditer(folded, 0, start):
         clause_start = m.end()
     before = folded[clause_start:start]
-    return bool(_REPORT_CALL.search(before) or _GENERIC_DETERMINER.search(before))
+    advice_start = 0
+    for m in _ADVICE_BREAK.finditer(before):
+        advice_start = m.end()
+    if (
+        _REPORT_CALL.search(before)
+        or _GENERIC_DETERMINER.search(before)
+        or _ADVICE_CALL.search(before, advice_start)
+    ):
+        return True
+    end = _SENTENCE_END.search(folded, start)
+    if end is None or not _QUESTION_THEN_CALL.match(folded, end.start()):
+        return False
+    # The question asks the reader (« Vous voyez… ? », « Un véhicule suspect ? »); one that
+    # states a presence (« Des individus suspects rôdent ? Appelez le 17. ») is no advice.
+    question = folded[clause_start : end.start()]
+    return bool(_READER.search(question) or _BARE_SIGHTING.fullmatch(question.strip()))
 
 
 def suspicion_findings(

@@ -14,7 +14,8 @@ the inflection tells what the checker needs about a verb form:
 * **imperative** (« Fermez », « Protégez-vous ») is read in context by :mod:`facts`.
 
 Tokens keep their offsets in the NFC text; ``fold`` is the accent-free lower-case form the
-lexicons are written in.
+lexicons are written in. :func:`disguised_words` finds words written so as to dodge the word
+rules (« susp3cts », « s-u-s-p-e-c-t-s »), for :class:`text.WorkingText` to read them plain.
 """
 
 from __future__ import annotations
@@ -227,3 +228,59 @@ def tokenize(text: str) -> list[Token]:
             lemma, form = folded.replace("’", "'"), VerbForm.NONE
         tokens.append(Token(m.start(), m.end(), raw, folded, lemma, form))
     return tokens
+
+
+# A word written with digits, « $ », « @ » or separators inside (« susp3cts », « s-u-s-p-e-c-t-s »).
+_DISGUISE_CANDIDATE = re.compile(
+    r"(?<![\w$@.*·-])"
+    r"(?:[^\W_](?:[ .·_*-][^\W_]){3,}"  # spelled out: one letter per part, 4 parts or more
+    r"|[\w$@]+(?:[_*·.-][\w$@]+)*)"  # digits or symbols for letters, parts joined by separators
+    r"(?![\w$@*·-]|\.\w)"
+)
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
+_LEET_ALTERNATIVES = {"1": "l"}
+_SEPARATORS = re.compile(r"[ .·_*-]")
+
+
+def _is_word(candidate: str) -> bool:
+    return len(candidate) >= 4 and candidate.isalpha() and is_known_word(candidate)
+
+
+def _plain(token: str) -> str | None:
+    """The French word ``token`` spells, when it is a disguised form of one."""
+    parts = _SEPARATORS.split(token)
+    if len(parts) > 1:
+        spelled = all(len(p) == 1 for p in parts)
+        if not spelled and all(p.isalpha() and (_is_word(p) or len(p) < 2) for p in parts):
+            return None  # « peut-être », « porte-à-porte »: words joined, not a word split
+        if not spelled and " " in token:
+            return None
+    joined = "".join(parts)
+    letters = sum(1 for c in joined if c.isalpha())
+    symbols = [c for c in joined if not c.isalpha()]
+    if letters < 2 or any(c not in _LEET for c in symbols):
+        return None
+    if symbols and letters <= len(symbols):
+        return None  # « 1er », « A320 », plates and numbers
+    for table in (_LEET, {**_LEET, **_LEET_ALTERNATIVES}):
+        plain = "".join(table.get(c, c) for c in joined)
+        if _is_word(plain.lower()) and not _is_word(token.lower()):
+            return plain
+    return None
+
+
+def disguised_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, plain word) of each word of ``text`` disguised with digits, « $ », « @ » or
+    separators inside (« susp3cts », « s-u-s-p-e-c-t-s », « sus_pects »): the French word it
+    spells, when that word is in the dictionary and the written form is not. Words joined by
+    a hyphen (« peut-être ») and numbers, plates or ordinals (« 1er », « AB-123-CD ») are not
+    disguises."""
+    found: list[tuple[int, int, str]] = []
+    for m in _DISGUISE_CANDIDATE.finditer(text):
+        token = m.group()
+        if token.isalpha():
+            continue
+        plain = _plain(token)
+        if plain is not None:
+            found.append((m.start(), m.end(), plain))
+    return found

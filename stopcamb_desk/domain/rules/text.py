@@ -8,13 +8,23 @@ Before any rule reads it, the text is also **cleaned** of what is used to dodge 
 (:func:`clean_char`): invisible format characters (zero-width spaces and joiners, soft hyphen,
 direction marks) are dropped, and letters of another script or style that imitate a Latin one
 (Cyrillic « а », Greek « ο », fullwidth « Ａ », mathematical « 𝐚 ») are read as that letter —
-so that « Ro\u200bms » or « impаsse » are matched like « Roms » and « impasse ». The character
-rules (:mod:`charset`) read the typed text itself and say what was there.
+so that « Ro\u200bms » or « impаsse » are matched like « Roms » and « impasse ». Circled,
+enclosed and small-capital letters (« ⓢ », « 🅂 », « ꜱ ») are read as their letter; combining
+marks left over after NFC (« s̳ », « ṡ » typed as « s » + dot, variation selectors) and blank
+fillers that render as nothing (Hangul filler, Braille blank) are dropped.
+
+Last, a word **disguised** with digits or separators (« susp3cts », « 5u5pect5 »,
+« s-u-s-p-e-c-t-s », « sus_pects ») is read as the French word it spells, when the checker
+passes the reader of such words (:func:`morphology.disguised_words`, which knows the
+dictionary): the rules then refuse it like the plain word. The character rules (:mod:`charset`)
+read the typed text itself and say what was there.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import regex
@@ -106,24 +116,37 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-_EMOJI_JOINERS = frozenset({"\u200d", "\ufe0f", *(chr(c) for c in range(0xE0020, 0xE0080))})
 _PICTOGRAPH = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
+
+
+# Characters that render as nothing although Unicode files them as letters or symbols.
+BLANK_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
 
 
 @lru_cache(maxsize=4_096)
 def clean_char(ch: str) -> str:
     """What the rules read for ``ch``: the Latin letter a look-alike imitates, nothing for an
-    invisible format character, ``ch`` itself otherwise (always, below U+0250)."""
+    invisible format character, a combining mark (after NFC) or a blank filler, ``ch`` itself
+    otherwise (always, below U+0250)."""
     if ord(ch) < 0x250:
         return "" if ch == "\u00ad" else ch
     category = unicodedata.category(ch)
-    if category == "Cf":
+    if category in ("Cf", "Mn", "Me") or ch in BLANK_FILLERS:
         return ""
-    if not category.startswith(("L", "N")):
+    if not category.startswith(("L", "N")) and category != "So":
         return ch
     compat = unicodedata.normalize("NFKC", ch)
     if compat != ch and compat.isascii() and compat.isalnum():
-        return compat  # fullwidth, mathematical, superscript letters and digits
+        return compat  # fullwidth, mathematical, superscript, circled, enclosed letters
+    if category == "So":
+        return ch
+    small = _SMALL_CAPITAL.fullmatch(unicodedata.name(ch, ""))
+    if small is not None:
+        return small.group(1).lower()  # « ꜱ », « ᴜ »
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    if base != ch and len(base) == 1 and base.isascii() and base.isalpha():
+        return base  # « ṡ », « ẽ »: no French letter carries these marks
     found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True)
     for entry in found or ():
         for glyph in entry.get("homoglyphs", ()):
@@ -133,15 +156,20 @@ def clean_char(ch: str) -> str:
     return ch
 
 
+def is_emoji_cluster(piece: str) -> bool:
+    """An emoji grapheme (👨‍👩‍👧, ❤️, 1️⃣): its joiners and selectors are part of it."""
+    return bool(_PICTOGRAPH.search(piece)) or piece.endswith("\u20e3")
+
+
 def _clean_piece(piece: str) -> str:
-    if piece.isascii() or (_PICTOGRAPH.search(piece) and set(piece) & _EMOJI_JOINERS):
+    if piece.isascii() or is_emoji_cluster(piece):
         return piece  # 👨‍👩‍👧 keeps its joiners
     return "".join(clean_char(ch) for ch in piece)
 
 
 def needs_cleaning(text: str) -> bool:
-    """True when :func:`clean_char` changes a character of ``text`` (a look-alike letter or an
-    invisible format character outside an emoji)."""
+    """True when :func:`clean_char` changes a character of ``text`` (a look-alike letter, an
+    invisible format character, a combining mark or a blank filler outside an emoji)."""
     if text.isascii():
         return False
     return any(clean_char(ch) != ch for ch in text) and _clean_pieces(text) != text
@@ -151,12 +179,19 @@ def _clean_pieces(text: str) -> str:
     return "".join(_clean_piece(m.group()) for m in _GRAPHEME.finditer(text))
 
 
+PlainWords = Callable[[str], list[tuple[int, int, str]]]
+
+
 class WorkingText:
-    """The NFC text the rules read, its folded twin, and the way back to typed offsets."""
+    """The NFC text the rules read, its folded twin, and the way back to typed offsets.
 
-    __slots__ = ("_ends", "_starts", "folded", "raw", "text")
+    ``plain_words``: finds the disguised words of the cleaned text, (start, end, plain word)
+    each; ``disguised`` then lists them in the typed text, and the rules read the plain word.
+    """
 
-    def __init__(self, raw: str) -> None:
+    __slots__ = ("_ends", "_starts", "disguised", "folded", "raw", "text")
+
+    def __init__(self, raw: str, plain_words: PlainWords | None = None) -> None:
         self.raw = raw
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
@@ -164,7 +199,24 @@ class WorkingText:
             self.text = raw
         else:
             self._build_mapping()
+        self.disguised: list[tuple[int, int, str]] = []
+        disguises = plain_words(self.text) if plain_words is not None else []
+        if disguises:
+            self._read_plain(disguises)
         self.folded = fold(self.text)
+
+    def _read_plain(self, disguises: list[tuple[int, int, str]]) -> None:
+        """Replace each disguised word of ``self.text`` by its plain form (offsets kept)."""
+        n = len(self.text)
+        starts = self._starts if self._starts is not None else list(range(n + 1))
+        ends = self._ends if self._ends is not None else list(range(n + 1))
+        self.disguised = [(*self.span(s, e), plain) for s, e, plain in disguises]
+        for s, e, plain in reversed(disguises):
+            k = len(plain)
+            starts = starts[:s] + [starts[s]] * k + starts[e:]
+            ends = ends[: s + 1] + [ends[e]] * k + ends[e + 1 :]
+            self.text = self.text[:s] + plain + self.text[e:]
+        self._starts, self._ends = starts, ends
 
     def _build_mapping(self) -> None:
         pieces: list[str] = []
