@@ -48,6 +48,8 @@ from stopcamb_desk.services.news_draft import (
     news_refusal,
 )
 from stopcamb_desk.services.news_state import (
+    DELIVERY_DEADLINE,
+    OBJECT_TYPE,
     Delivery,
     NewsOutcome,
     NewsRow,
@@ -58,12 +60,12 @@ from stopcamb_desk.services.news_state import (
     load_item,
     news_row,
     outcome_message,
+    settled_item,
 )
 
 if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
 
-OBJECT_TYPE = "actualite"
 # What a draft must already respect: nothing is stored that could not be published as it is.
 DRAFT_RULES = frozenset({"longueur", "lien", "ligne", MARKUP_RULE})
 
@@ -163,7 +165,7 @@ class NewsService:
                 item = self._new_item(session, principal, draft)
                 action = "actualite_brouillon_cree"
             else:
-                item = editable_item(session, item_id, expected_version)
+                item = editable_item(session, item_id, expected_version, self.clock())
                 if NewsStatus(item.status) is NewsStatus.PUBLIEE:
                     raise NewsRefused(
                         "Cet article est publié : modifiez-le puis cliquez sur « Publier » pour "
@@ -204,7 +206,7 @@ class NewsService:
             if item_id is None:
                 item = self._new_item(session, principal, draft)
             else:
-                item = editable_item(session, item_id, expected_version)
+                item = editable_item(session, item_id, expected_version, now)
                 item.title, item.body, item.url = draft.title, draft.body, draft.url
             item.status = NewsStatus.A_PUBLIER
             item.last_error = None
@@ -235,7 +237,7 @@ class NewsService:
         require(principal, Permission.PUBLISH_NEWS)
         now = self.clock()
         with self.db.session() as session:
-            item = load_item(session, item_id, expected_version)
+            item = settled_item(session, item_id, expected_version, now)
             status = NewsStatus(item.status)
             if status is NewsStatus.RETIREE:
                 raise NewsRefused("Cet article est déjà retiré du flux.")
@@ -268,11 +270,28 @@ class NewsService:
 
     # -- step 2: the network ------------------------------------------------------------------
     def deliver(self, pending: Pending) -> Delivery:
-        """One call to the feed, outside any transaction; failures come back as values."""
+        """One call to the feed, outside any transaction; failures come back as values.
+
+        A request that waited more than :data:`DELIVERY_DEADLINE` to be sent (a desk closed,
+        then reopened) is not sent: another desk may have acted on the item since."""
         try:
             feed = self.feed
         except NewsFeedError as exc:
             return Delivery(False, "?", False, exc)
+        waited = self.clock() - pending.at
+        if waited > DELIVERY_DEADLINE:
+            return Delivery(
+                False,
+                feed.name,
+                feed.simulated,
+                NewsFeedError(
+                    f"La demande n'a pas été envoyée : elle attendait depuis "
+                    f"{int(waited.total_seconds() // 60)} min {int(waited.total_seconds() % 60)} s "
+                    "(poste fermé ou réseau bloqué), et un autre poste a pu modifier l'article "
+                    "entre-temps. Actualisez la liste et vérifiez l'article ; rien n'a été "
+                    "envoyé au flux."
+                ),
+            )
         try:
             if pending.action == "publier":
                 feed.put(pending.remote_key, pending.entry)
@@ -315,9 +334,13 @@ class NewsService:
             audit.record(session, principal.login, action, OBJECT_TYPE, item.id, details, at=now)
             session.flush()
             row = self._row(session, item)
-        return NewsOutcome(
-            row, delivery.ok, outcome_message(row, pending, delivery), delivery.simulated
-        )
+        message = outcome_message(row, pending, delivery)
+        if not current:
+            message = (
+                f"Article n° {row.id} modifié entre-temps sur un autre poste (il est maintenant "
+                f"« {row.status_label} ») : ce résultat n'est pas retenu. {delivery.message}"
+            ).strip()
+        return NewsOutcome(row, delivery.ok and current, message, delivery.simulated)
 
     # -- the three steps chained (CLI, scripts) ------------------------------------------
     def publish(
