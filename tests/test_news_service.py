@@ -89,6 +89,9 @@ def test_withdraw_removes_the_item_from_the_app_feed(
     outcome = service.withdraw(opp, row.id, row.version)
 
     assert outcome.ok, outcome.message
+    assert outcome.message == (
+        f"Article n° {row.id} retiré du flux (il n'apparaît plus dans l'application)."
+    )
     assert outcome.row.status is NewsStatus.RETIREE and outcome.row.withdrawn_at is not None
     assert rtdb.value(f"/flux_actualite/{row.remote_key}") is None
     assert list(rtdb.value("/flux_actualite")) == [other.remote_key]  # the other one stays

@@ -181,11 +181,12 @@ class NewsOutcome:
 def outcome_message(row: NewsRow, pending: Pending, delivery: Delivery) -> str:
     publish = pending.action == "publier"
     if delivery.ok:
-        where = (
-            "SIMULATION : aucun téléphone ne le verra"
-            if delivery.simulated
-            else "visible dans l'application"
-        )
+        if delivery.simulated:
+            where = "SIMULATION : aucun téléphone ne le verra"
+        elif publish:
+            where = "visible dans l'application"
+        else:
+            where = "il n'apparaît plus dans l'application"
         verb = "publié" if publish else "retiré du flux"
         return f"Article n° {row.id} {verb} ({where})."
     if publish and row.published_at is not None:
