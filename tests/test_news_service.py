@@ -259,6 +259,27 @@ def test_eighty_characters_and_accents_are_accepted(service: NewsService, opp: P
     assert service.publish(opp, NewsDraft(title, "Vérifiez vos serrures.")).ok
 
 
+# 50 characters on screen, 214 stored: each family emoji is 5 code points (joined by U+200D).
+EMOJI_TITLE = "\U0001f468\u200d\U0001f469\u200d\U0001f467" * 41 + " Vacances"
+
+
+def test_a_title_short_on_screen_but_too_long_to_store_is_refused_in_french(
+    service: NewsService, opp: Principal, database: Database, rtdb: RtdbTestServer
+) -> None:
+    """The title column holds 200 code points: PostgreSQL refused the row with SQLAlchemy's
+    English « DataError » (SQLite kept it: the desks disagreed)."""
+    draft = NewsDraft(EMOJI_TITLE, "Vérifiez vos serrures avant de partir.")
+    for save in (service.publish, service.save_draft):
+        with pytest.raises(NewsRefused) as refused:
+            save(opp, draft)
+        assert "Titre : Le titre est trop long une fois enregistré (214 signes" in (
+            refused.value.message
+        )
+    with database.session() as session:
+        assert session.scalars(select(NewsItem)).first() is None
+    assert rtdb.requests == []
+
+
 def test_draft_then_publish_then_update_keeps_one_entry(
     service: NewsService, opp: Principal, rtdb: RtdbTestServer, database: Database
 ) -> None:

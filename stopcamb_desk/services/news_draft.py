@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
 
 TITLE_MAX = 80
+# What the title column holds (news_items.title, String(200)): code points, not what the screen
+# shows — an emoji of a family or a letter with stacked accents is one character but several.
+TITLE_STORED_MAX = 200
 BODY_MAX = 1000
 URL_MAX = 500
 MARKUP_RULE = "balisage"
@@ -242,6 +245,18 @@ def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[News
                     name,
                     Severity.BLOQUANT,
                     f"{what.capitalize()} fait {length} caractères : {limit} au plus.",
+                    "longueur",
+                )
+            )
+        stored = len(unicodedata.normalize("NFC", text).strip())
+        if name == "titre" and length <= limit and stored > TITLE_STORED_MAX:
+            problems.append(
+                NewsProblem(
+                    name,
+                    Severity.BLOQUANT,
+                    f"Le titre est trop long une fois enregistré ({stored} signes, "
+                    f"{TITLE_STORED_MAX} au plus) : ses émojis composés ou ses accents empilés "
+                    "comptent chacun pour plusieurs signes. Retirez-en.",
                     "longueur",
                 )
             )
