@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from desk import Pause, desk_db, interleaved
 from outbox_fixtures import Clock, add_operator
 from rtdb_server import RtdbTestServer
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import AuditEvent
@@ -20,7 +21,7 @@ from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
 from stopcamb_desk.services.news_draft import NewsDraft, NewsRefused
 from stopcamb_desk.services.news_service import NewsService
-from stopcamb_desk.services.news_state import NewsStatus
+from stopcamb_desk.services.news_state import NewsConflict, NewsStatus
 
 OTV = NewsDraft(
     "Vacances : pensez à l'opération tranquillité vacances",
@@ -133,6 +134,52 @@ def test_a_desk_closed_mid_call_blocks_the_item_two_minutes_at_most(
     assert not late.ok and "n'a pas été envoyée" in late.message
     assert remote(rtdb, outcome.row.remote_key)["texte"] == UPDATE.body  # type: ignore[index]
     assert b.get(opp, seen.id).status is NewsStatus.PUBLIEE
+
+
+def pause_after_reading_the_item(db: Database) -> Pause:
+    """Desk A stops right after its transaction read the item (before writing it back)."""
+    pause, armed = Pause(), [True]
+
+    def after(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if armed[0] and statement.lstrip().startswith("SELECT") and "FROM news_items" in statement:
+            armed[0] = False
+            pause.here()
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    return pause
+
+
+@pytest.mark.parametrize("action", ["brouillon", "publier", "retirer"])
+def test_two_desks_changing_the_item_at_the_same_instant_the_second_is_told_in_french(
+    database: Database, rtdb: RtdbTestServer, opp: Principal, action: str
+) -> None:
+    """Both desks read version N in the same instant; desk B writes first. Desk A's write
+    matches no row: refused in French — not SQLAlchemy's « StaleDataError » — nothing written."""
+    b = NewsService(database, RtdbNewsFeed(rtdb.database_url, timeout=2.0))
+    row = b.save_draft(opp, OTV)
+    other = desk_db(database.url)  # desk A: its own engine and connections
+    a = NewsService(other, RtdbNewsFeed(rtdb.database_url, timeout=2.0))
+    pause = pause_after_reading_the_item(other)
+    desk_a = {
+        "brouillon": lambda: a.save_draft(opp, UPDATE, row.id, row.version),
+        "publier": lambda: a.request_publication(opp, UPDATE, row.id, row.version),
+        "retirer": lambda: a.request_withdrawal(opp, row.id, row.version),
+    }[action]
+    before = _actions(database)
+    try:
+        lost = interleaved(
+            pause, desk_a, lambda: b.save_draft(opp, NewsDraft("B", OTV.body), row.id, row.version)
+        )
+    finally:
+        a.close()
+        b.close()
+        other.dispose()
+    assert isinstance(lost, NewsConflict), repr(lost)
+    assert "modifié entre-temps" in lost.message and "recommencez" in lost.message
+    assert _actions(database) == [*before, "actualite_brouillon_modifie"]  # desk B's only
+    stored = NewsService(database, RtdbNewsFeed(rtdb.database_url)).get(opp, row.id)
+    assert (stored.title, stored.status) == ("B", NewsStatus.BROUILLON)
+    assert rtdb.writes() == []
 
 
 def _actions(db: Database) -> list[str]:

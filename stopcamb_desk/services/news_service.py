@@ -24,12 +24,14 @@ the publication state machine and the rows shown in :mod:`.news_state`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.rules.model import Severity
@@ -55,6 +57,7 @@ from stopcamb_desk.services.news_state import (
     NewsRow,
     NewsStatus,
     Pending,
+    changed_meanwhile,
     editable_item,
     feed_entry,
     load_item,
@@ -160,7 +163,7 @@ class NewsService:
         refused = news_refusal(problems, "Enregistrement")
         if refused is not None:
             raise refused
-        with self.db.session() as session:
+        with self._writing(item_id) as session:
             if item_id is None:
                 item = self._new_item(session, principal, draft)
                 action = "actualite_brouillon_cree"
@@ -202,7 +205,7 @@ class NewsService:
         if refused is not None:
             raise refused
         now = self.clock()
-        with self.db.session() as session:
+        with self._writing(item_id) as session:
             if item_id is None:
                 item = self._new_item(session, principal, draft)
             else:
@@ -236,7 +239,7 @@ class NewsService:
         """Commit « à retirer »; a draft never sent is withdrawn at once (returns None)."""
         require(principal, Permission.PUBLISH_NEWS)
         now = self.clock()
-        with self.db.session() as session:
+        with self._writing(item_id) as session:
             item = settled_item(session, item_id, expected_version, now)
             status = NewsStatus(item.status)
             if status is NewsStatus.RETIREE:
@@ -379,6 +382,19 @@ class NewsService:
         return self._complete(principal, pending)
 
     # -- helpers ------------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self, item_id: int | None) -> Iterator[Session]:
+        """The transaction of an operator's change: when another desk's change committed after
+        this one read the item, the write matches no row (version column) — rolled back, and
+        said in French."""
+        try:
+            with self.db.session() as session:
+                yield session
+        except StaleDataError:
+            if item_id is None:
+                raise
+            raise changed_meanwhile(item_id) from None
+
     def _complete(self, principal: Principal, pending: Pending) -> NewsOutcome:
         """Steps 2 and 3 for a committed request."""
         return self.record(principal, pending, self.deliver(pending))

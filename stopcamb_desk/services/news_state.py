@@ -211,11 +211,17 @@ def load_item(session: Session, item_id: int, expected_version: int | None = Non
     if item is None:
         raise NewsRefused(f"Article n° {item_id} introuvable : actualisez la liste.")
     if expected_version is not None and item.version != expected_version:
-        raise NewsConflict(
-            f"L'article n° {item_id} a été modifié entre-temps (sur un autre poste ?) : "
-            "actualisez la liste, relisez-le, puis recommencez."
-        )
+        raise changed_meanwhile(item_id)
     return item
+
+
+def changed_meanwhile(item_id: int) -> NewsConflict:
+    """Another desk changed the item since it was shown, or in the same instant (its write
+    came first: ours matched no row, ``version`` column)."""
+    return NewsConflict(
+        f"L'article n° {item_id} a été modifié entre-temps (sur un autre poste ?) : "
+        "actualisez la liste, relisez-le, puis recommencez. Rien n'a été enregistré."
+    )
 
 
 class NewsInFlight(NewsRefused):
