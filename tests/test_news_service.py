@@ -230,6 +230,11 @@ def test_a_chef_de_quart_is_refused_by_the_service(
         (NewsDraft("Titre", "x" * 1001), "Texte : Le texte fait 1001 caractères : 1000 au plus."),
         (NewsDraft("Titre", "Texte.", "http://exemple.fr"), "Lien : Le lien doit commencer"),
         (NewsDraft("Titre", "Texte.", "https://exemple"), "Lien : Le lien n'indique pas"),
+        (
+            NewsDraft("Titre", "Texte.", "https://192.0.2.7/otv"),
+            "Lien : Le lien désigne une adresse IP",
+        ),
+        (NewsDraft("Titre", "Texte.", "https://exemple.fr:99999/otv"), "Lien : Le port du lien"),
         (NewsDraft("Sécurité routière", "Ralentissez."), "hors du champ de l'application"),
         (
             NewsDraft("Cambriolage", "L'auteur, de type européen, circule en Renault Clio."),

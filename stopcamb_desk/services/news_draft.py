@@ -140,7 +140,16 @@ def check_url(url: str) -> str | None:
     host = parts.hostname or ""
     if "@" in parts.netloc:
         return "Le lien ne doit pas contenir d'identifiant ni de mot de passe (caractère @)."
+    try:
+        _ = parts.port  # ValueError: a port out of 0-65535, or not a number
+    except ValueError:
+        return "Le port du lien (après « : ») est invalide : copiez l'adresse exacte."
     labels = host.split(".")
+    if labels[-1].isdigit():  # no top-level domain is all digits: an IPv4 address
+        return (
+            f"Le lien désigne une adresse IP ({host}) et non un site nommé : c'est le procédé "
+            "des faux sites. Indiquez l'adresse du site officiel."
+        )
     lookalikes = sorted({ch for ch in _unicode_host(labels) if _imitates_latin(ch)})
     if lookalikes:
         shown = ", ".join(f"« {ch} » (U+{ord(ch):04X})" for ch in lookalikes)
