@@ -399,3 +399,20 @@ def test_a_text_with_windows_line_endings_is_published_with_plain_line_breaks(
     assert outcome.ok, outcome.message
     sent = rtdb.value(f"/flux_actualite/{outcome.row.remote_key}")["texte"]
     assert "\r" not in sent and sent == OTV.body.replace(". ", ".\n\n", 1)
+
+
+def test_an_update_that_failed_cannot_turn_the_visible_item_into_a_draft(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    """After a failed update the phones still show the version published before: saving the
+    item as a draft would list as « Brouillon » (not in the app) what every phone shows."""
+    row = service.publish(opp, OTV).row
+    rtdb.script(Step(status=503))
+    failed = service.publish(opp, NewsDraft(OTV.title, OTV.body + " Merci."), row.id, row.version)
+    assert not failed.ok and failed.row.visible_in_app is True
+
+    with pytest.raises(NewsRefused, match="publié"):
+        service.save_draft(opp, NewsDraft(OTV.title, "Autre texte."), row.id, failed.row.version)
+    kept = service.get(opp, row.id)
+    assert kept.status is NewsStatus.A_PUBLIER and kept.body == OTV.body + " Merci."
+    assert rtdb.value(f"/flux_actualite/{row.remote_key}")["texte"] == OTV.body

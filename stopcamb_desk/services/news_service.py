@@ -169,7 +169,9 @@ class NewsService:
                 action = "actualite_brouillon_cree"
             else:
                 item = editable_item(session, item_id, expected_version, self.clock())
-                if NewsStatus(item.status) is NewsStatus.PUBLIEE:
+                # Published, or an update not yet through (the phones show the version
+                # published before): a draft would list as « Brouillon » what they show.
+                if item.published_at is not None:
                     raise NewsRefused(
                         "Cet article est publié : modifiez-le puis cliquez sur « Publier » pour "
                         "mettre à jour l'application (un brouillon ne remplace pas un article "
