@@ -89,6 +89,9 @@ def test_withdraw_removes_the_item_from_the_app_feed(
     outcome = service.withdraw(opp, row.id, row.version)
 
     assert outcome.ok, outcome.message
+    assert outcome.message == (
+        f"Article n° {row.id} retiré du flux (il n'apparaît plus dans l'application)."
+    )
     assert outcome.row.status is NewsStatus.RETIREE and outcome.row.withdrawn_at is not None
     assert rtdb.value(f"/flux_actualite/{row.remote_key}") is None
     assert list(rtdb.value("/flux_actualite")) == [other.remote_key]  # the other one stays
@@ -227,6 +230,11 @@ def test_a_chef_de_quart_is_refused_by_the_service(
         (NewsDraft("Titre", "x" * 1001), "Texte : Le texte fait 1001 caractères : 1000 au plus."),
         (NewsDraft("Titre", "Texte.", "http://exemple.fr"), "Lien : Le lien doit commencer"),
         (NewsDraft("Titre", "Texte.", "https://exemple"), "Lien : Le lien n'indique pas"),
+        (
+            NewsDraft("Titre", "Texte.", "https://192.0.2.7/otv"),
+            "Lien : Le lien désigne une adresse IP",
+        ),
+        (NewsDraft("Titre", "Texte.", "https://exemple.fr:99999/otv"), "Lien : Le port du lien"),
         (NewsDraft("Sécurité routière", "Ralentissez."), "hors du champ de l'application"),
         (
             NewsDraft("Cambriolage", "L'auteur, de type européen, circule en Renault Clio."),
@@ -254,6 +262,27 @@ def test_invalid_items_are_refused_before_anything_is_stored(
 def test_eighty_characters_and_accents_are_accepted(service: NewsService, opp: Principal) -> None:
     title = ("Ç" + "é" * 79)[:80]
     assert service.publish(opp, NewsDraft(title, "Vérifiez vos serrures.")).ok
+
+
+# 50 characters on screen, 214 stored: each family emoji is 5 code points (joined by U+200D).
+EMOJI_TITLE = "\U0001f468\u200d\U0001f469\u200d\U0001f467" * 41 + " Vacances"
+
+
+def test_a_title_short_on_screen_but_too_long_to_store_is_refused_in_french(
+    service: NewsService, opp: Principal, database: Database, rtdb: RtdbTestServer
+) -> None:
+    """The title column holds 200 code points: PostgreSQL refused the row with SQLAlchemy's
+    English « DataError » (SQLite kept it: the desks disagreed)."""
+    draft = NewsDraft(EMOJI_TITLE, "Vérifiez vos serrures avant de partir.")
+    for save in (service.publish, service.save_draft):
+        with pytest.raises(NewsRefused) as refused:
+            save(opp, draft)
+        assert "Titre : Le titre est trop long une fois enregistré (214 signes" in (
+            refused.value.message
+        )
+    with database.session() as session:
+        assert session.scalars(select(NewsItem)).first() is None
+    assert rtdb.requests == []
 
 
 def test_draft_then_publish_then_update_keeps_one_entry(
@@ -370,3 +399,20 @@ def test_a_text_with_windows_line_endings_is_published_with_plain_line_breaks(
     assert outcome.ok, outcome.message
     sent = rtdb.value(f"/flux_actualite/{outcome.row.remote_key}")["texte"]
     assert "\r" not in sent and sent == OTV.body.replace(". ", ".\n\n", 1)
+
+
+def test_an_update_that_failed_cannot_turn_the_visible_item_into_a_draft(
+    service: NewsService, opp: Principal, rtdb: RtdbTestServer
+) -> None:
+    """After a failed update the phones still show the version published before: saving the
+    item as a draft would list as « Brouillon » (not in the app) what every phone shows."""
+    row = service.publish(opp, OTV).row
+    rtdb.script(Step(status=503))
+    failed = service.publish(opp, NewsDraft(OTV.title, OTV.body + " Merci."), row.id, row.version)
+    assert not failed.ok and failed.row.visible_in_app is True
+
+    with pytest.raises(NewsRefused, match="publié"):
+        service.save_draft(opp, NewsDraft(OTV.title, "Autre texte."), row.id, failed.row.version)
+    kept = service.get(opp, row.id)
+    assert kept.status is NewsStatus.A_PUBLIER and kept.body == OTV.body + " Merci."
+    assert rtdb.value(f"/flux_actualite/{row.remote_key}")["texte"] == OTV.body

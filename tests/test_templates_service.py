@@ -335,3 +335,18 @@ def test_a_title_on_several_lines_or_with_invisible_characters_is_refused(
     assert expected in refused.value.message
     with database.session() as session:
         assert session.scalars(select(Template)).first() is None
+
+
+def test_a_title_short_on_screen_but_too_long_to_store_is_refused_in_french(
+    service: TemplateService, people: dict[str, Principal], database: Database
+) -> None:
+    """80 characters on screen, 160 stored (a keycap digit is 3 code points): the title column
+    holds 120, and PostgreSQL refused the row with SQLAlchemy's English « DataError »."""
+    title = "Vacances " + "1\ufe0f\u20e3" * 50
+    with pytest.raises(TemplateRefused) as refused:
+        service.create(people["opp"], TemplateDraft(title, SUMMER.text))
+    assert "Titre : trop long une fois enregistré (159 signes, 120 au plus)" in (
+        refused.value.message
+    )
+    with database.session() as session:
+        assert session.scalars(select(Template)).first() is None

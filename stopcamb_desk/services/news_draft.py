@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
 
 TITLE_MAX = 80
+# What the title column holds (news_items.title, String(200)): code points, not what the screen
+# shows — an emoji of a family or a letter with stacked accents is one character but several.
+TITLE_STORED_MAX = 200
 BODY_MAX = 1000
 URL_MAX = 500
 MARKUP_RULE = "balisage"
@@ -137,7 +140,16 @@ def check_url(url: str) -> str | None:
     host = parts.hostname or ""
     if "@" in parts.netloc:
         return "Le lien ne doit pas contenir d'identifiant ni de mot de passe (caractère @)."
+    try:
+        _ = parts.port  # ValueError: a port out of 0-65535, or not a number
+    except ValueError:
+        return "Le port du lien (après « : ») est invalide : copiez l'adresse exacte."
     labels = host.split(".")
+    if labels[-1].isdigit():  # no top-level domain is all digits: an IPv4 address
+        return (
+            f"Le lien désigne une adresse IP ({host}) et non un site nommé : c'est le procédé "
+            "des faux sites. Indiquez l'adresse du site officiel."
+        )
     lookalikes = sorted({ch for ch in _unicode_host(labels) if _imitates_latin(ch)})
     if lookalikes:
         shown = ", ".join(f"« {ch} » (U+{ord(ch):04X})" for ch in lookalikes)
@@ -242,6 +254,18 @@ def check_news(draft: NewsDraft, places: PlaceFinder | None = None) -> list[News
                     name,
                     Severity.BLOQUANT,
                     f"{what.capitalize()} fait {length} caractères : {limit} au plus.",
+                    "longueur",
+                )
+            )
+        stored = len(unicodedata.normalize("NFC", text).strip())
+        if name == "titre" and length <= limit and stored > TITLE_STORED_MAX:
+            problems.append(
+                NewsProblem(
+                    name,
+                    Severity.BLOQUANT,
+                    f"Le titre est trop long une fois enregistré ({stored} signes, "
+                    f"{TITLE_STORED_MAX} au plus) : ses émojis composés ou ses accents empilés "
+                    "comptent chacun pour plusieurs signes. Retirez-en.",
                     "longueur",
                 )
             )

@@ -24,12 +24,14 @@ the publication state machine and the rows shown in :mod:`.news_state`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.rules.model import Severity
@@ -48,22 +50,25 @@ from stopcamb_desk.services.news_draft import (
     news_refusal,
 )
 from stopcamb_desk.services.news_state import (
+    DELIVERY_DEADLINE,
+    OBJECT_TYPE,
     Delivery,
     NewsOutcome,
     NewsRow,
     NewsStatus,
     Pending,
+    changed_meanwhile,
     editable_item,
     feed_entry,
     load_item,
     news_row,
     outcome_message,
+    settled_item,
 )
 
 if TYPE_CHECKING:
     from stopcamb_desk.domain.places import PlaceFinder
 
-OBJECT_TYPE = "actualite"
 # What a draft must already respect: nothing is stored that could not be published as it is.
 DRAFT_RULES = frozenset({"longueur", "lien", "ligne", MARKUP_RULE})
 
@@ -158,13 +163,15 @@ class NewsService:
         refused = news_refusal(problems, "Enregistrement")
         if refused is not None:
             raise refused
-        with self.db.session() as session:
+        with self._writing(item_id) as session:
             if item_id is None:
                 item = self._new_item(session, principal, draft)
                 action = "actualite_brouillon_cree"
             else:
-                item = editable_item(session, item_id, expected_version)
-                if NewsStatus(item.status) is NewsStatus.PUBLIEE:
+                item = editable_item(session, item_id, expected_version, self.clock())
+                # Published, or an update not yet through (the phones show the version
+                # published before): a draft would list as « Brouillon » what they show.
+                if item.published_at is not None:
                     raise NewsRefused(
                         "Cet article est publié : modifiez-le puis cliquez sur « Publier » pour "
                         "mettre à jour l'application (un brouillon ne remplace pas un article "
@@ -200,11 +207,11 @@ class NewsService:
         if refused is not None:
             raise refused
         now = self.clock()
-        with self.db.session() as session:
+        with self._writing(item_id) as session:
             if item_id is None:
                 item = self._new_item(session, principal, draft)
             else:
-                item = editable_item(session, item_id, expected_version)
+                item = editable_item(session, item_id, expected_version, now)
                 item.title, item.body, item.url = draft.title, draft.body, draft.url
             item.status = NewsStatus.A_PUBLIER
             item.last_error = None
@@ -234,8 +241,8 @@ class NewsService:
         """Commit « à retirer »; a draft never sent is withdrawn at once (returns None)."""
         require(principal, Permission.PUBLISH_NEWS)
         now = self.clock()
-        with self.db.session() as session:
-            item = load_item(session, item_id, expected_version)
+        with self._writing(item_id) as session:
+            item = settled_item(session, item_id, expected_version, now)
             status = NewsStatus(item.status)
             if status is NewsStatus.RETIREE:
                 raise NewsRefused("Cet article est déjà retiré du flux.")
@@ -268,11 +275,28 @@ class NewsService:
 
     # -- step 2: the network ------------------------------------------------------------------
     def deliver(self, pending: Pending) -> Delivery:
-        """One call to the feed, outside any transaction; failures come back as values."""
+        """One call to the feed, outside any transaction; failures come back as values.
+
+        A request that waited more than :data:`DELIVERY_DEADLINE` to be sent (a desk closed,
+        then reopened) is not sent: another desk may have acted on the item since."""
         try:
             feed = self.feed
         except NewsFeedError as exc:
             return Delivery(False, "?", False, exc)
+        waited = self.clock() - pending.at
+        if waited > DELIVERY_DEADLINE:
+            return Delivery(
+                False,
+                feed.name,
+                feed.simulated,
+                NewsFeedError(
+                    f"La demande n'a pas été envoyée : elle attendait depuis "
+                    f"{int(waited.total_seconds() // 60)} min {int(waited.total_seconds() % 60)} s "
+                    "(poste fermé ou réseau bloqué), et un autre poste a pu modifier l'article "
+                    "entre-temps. Actualisez la liste et vérifiez l'article ; rien n'a été "
+                    "envoyé au flux."
+                ),
+            )
         try:
             if pending.action == "publier":
                 feed.put(pending.remote_key, pending.entry)
@@ -315,9 +339,13 @@ class NewsService:
             audit.record(session, principal.login, action, OBJECT_TYPE, item.id, details, at=now)
             session.flush()
             row = self._row(session, item)
-        return NewsOutcome(
-            row, delivery.ok, outcome_message(row, pending, delivery), delivery.simulated
-        )
+        message = outcome_message(row, pending, delivery)
+        if not current:
+            message = (
+                f"Article n° {row.id} modifié entre-temps sur un autre poste (il est maintenant "
+                f"« {row.status_label} ») : ce résultat n'est pas retenu. {delivery.message}"
+            ).strip()
+        return NewsOutcome(row, delivery.ok and current, message, delivery.simulated)
 
     # -- the three steps chained (CLI, scripts) ------------------------------------------
     def publish(
@@ -356,6 +384,19 @@ class NewsService:
         return self._complete(principal, pending)
 
     # -- helpers ------------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self, item_id: int | None) -> Iterator[Session]:
+        """The transaction of an operator's change: when another desk's change committed after
+        this one read the item, the write matches no row (version column) — rolled back, and
+        said in French."""
+        try:
+            with self.db.session() as session:
+                yield session
+        except StaleDataError:
+            if item_id is None:
+                raise
+            raise changed_meanwhile(item_id) from None
+
     def _complete(self, principal: Principal, pending: Pending) -> NewsOutcome:
         """Steps 2 and 3 for a committed request."""
         return self.record(principal, pending, self.deliver(pending))

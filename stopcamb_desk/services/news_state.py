@@ -10,13 +10,14 @@ Life cycle of a news item (``news_items.status``)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stopcamb_desk.models import NewsItem, Operator, utcnow
+from stopcamb_desk.models import AuditEvent, NewsItem, Operator, utcnow
 from stopcamb_desk.push.news_feed_base import NewsFeedError
 from stopcamb_desk.services.news_draft import NewsDraft, NewsRefused
 
@@ -41,6 +42,16 @@ STATUS_LABELS: dict[NewsStatus, str] = {
     NewsStatus.RETIREE: "Retirée",
 }
 EDITABLE = frozenset({NewsStatus.BROUILLON, NewsStatus.A_PUBLIER, NewsStatus.PUBLIEE})
+OBJECT_TYPE = "actualite"
+REQUEST_ACTIONS = ("actualite_publication_demandee", "actualite_retrait_demande")
+# While one desk's call to the feed is on its way (requested, not yet recorded), no other call
+# may start on the item: the outcome recorded last must be the last write the feed received, or
+# the desk would show « Retirée » an item the phones still show. A call gives up after the
+# feed's timeout (10 s) and one still waiting to start after DELIVERY_DEADLINE is not sent
+# (NewsService.deliver), so past IN_FLIGHT a request never recorded (a desk closed mid-call)
+# no longer blocks the item.
+DELIVERY_DEADLINE = timedelta(seconds=60)
+IN_FLIGHT = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +181,12 @@ class NewsOutcome:
 def outcome_message(row: NewsRow, pending: Pending, delivery: Delivery) -> str:
     publish = pending.action == "publier"
     if delivery.ok:
-        where = (
-            "SIMULATION : aucun téléphone ne le verra"
-            if delivery.simulated
-            else "visible dans l'application"
-        )
+        if delivery.simulated:
+            where = "SIMULATION : aucun téléphone ne le verra"
+        elif publish:
+            where = "visible dans l'application"
+        else:
+            where = "il n'apparaît plus dans l'application"
         verb = "publié" if publish else "retiré du flux"
         return f"Article n° {row.id} {verb} ({where})."
     if publish and row.published_at is not None:
@@ -199,16 +211,58 @@ def load_item(session: Session, item_id: int, expected_version: int | None = Non
     if item is None:
         raise NewsRefused(f"Article n° {item_id} introuvable : actualisez la liste.")
     if expected_version is not None and item.version != expected_version:
-        raise NewsConflict(
-            f"L'article n° {item_id} a été modifié entre-temps (sur un autre poste ?) : "
-            "actualisez la liste, relisez-le, puis recommencez."
-        )
+        raise changed_meanwhile(item_id)
     return item
 
 
-def editable_item(session: Session, item_id: int, expected_version: int | None) -> NewsItem:
-    """The item, if its state still lets the operator change its text."""
+def changed_meanwhile(item_id: int) -> NewsConflict:
+    """Another desk changed the item since it was shown, or in the same instant (its write
+    came first: ours matched no row, ``version`` column)."""
+    return NewsConflict(
+        f"L'article n° {item_id} a été modifié entre-temps (sur un autre poste ?) : "
+        "actualisez la liste, relisez-le, puis recommencez. Rien n'a été enregistré."
+    )
+
+
+class NewsInFlight(NewsRefused):
+    """Another call to the feed on this item is on its way (see :data:`IN_FLIGHT`)."""
+
+
+def settled_item(
+    session: Session, item_id: int, expected_version: int | None, now: datetime
+) -> NewsItem:
+    """The item, checked against the version seen, with no call to the feed on its way."""
     item = load_item(session, item_id, expected_version)
+    status = NewsStatus(item.status)
+    if status not in (NewsStatus.A_PUBLIER, NewsStatus.A_RETIRER) or item.last_error is not None:
+        return item  # nothing requested, or the request's outcome is recorded (a failure)
+    requested = session.execute(
+        select(AuditEvent.at, AuditEvent.actor)
+        .where(
+            AuditEvent.object_type == OBJECT_TYPE,
+            AuditEvent.object_id == str(item.id),
+            AuditEvent.action.in_(REQUEST_ACTIONS),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if requested is None or now - requested.at >= IN_FLIGHT:
+        return item
+    what = "publication" if status is NewsStatus.A_PUBLIER else "retrait"
+    minutes = int(IN_FLIGHT.total_seconds() // 60)
+    raise NewsInFlight(
+        f"L'article n° {item.id} est en cours de {what} (demandé par {requested.actor} à "
+        f"{requested.at.astimezone():%H:%M:%S}) : attendez la réponse du flux, actualisez la "
+        f"liste, puis recommencez. Si ce poste a été fermé entre-temps, l'article se débloque "
+        f"{minutes} minutes après la demande. Rien n'a été enregistré."
+    )
+
+
+def editable_item(
+    session: Session, item_id: int, expected_version: int | None, now: datetime
+) -> NewsItem:
+    """The item, if its state still lets the operator change its text."""
+    item = settled_item(session, item_id, expected_version, now)
     status = NewsStatus(item.status)
     if status not in EDITABLE:
         raise NewsRefused(

@@ -56,6 +56,9 @@ if TYPE_CHECKING:
 
 OBJECT_TYPE = "modele"
 TITLE_MAX = 80
+# What the title column holds (templates.title, String(120)): code points, not what the screen
+# shows — a keycap digit or a letter with stacked accents is one character but several.
+TITLE_STORED_MAX = 120
 NATIONAL_LABEL = "National — prévention"
 
 
@@ -199,6 +202,12 @@ def template_problems(draft: TemplateDraft, verdict: Verdict) -> list[str]:
         problems.append("Titre : donnez un titre au modèle (ex. « Vacances d'été : OTV »).")
     elif length > TITLE_MAX:
         problems.append(f"Titre : {length} caractères, {TITLE_MAX} au plus.")
+    elif len(draft.title.strip()) > TITLE_STORED_MAX:
+        problems.append(
+            f"Titre : trop long une fois enregistré ({len(draft.title.strip())} signes, "
+            f"{TITLE_STORED_MAX} au plus) : ses émojis composés ou ses accents empilés "
+            "comptent chacun pour plusieurs signes. Retirez-en."
+        )
     title = draft.title.strip()
     if "\n" in title or "\r" in title:
         problems.append("Titre : une seule ligne (c'est le nom du modèle dans les listes).")
