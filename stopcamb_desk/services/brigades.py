@@ -52,8 +52,9 @@ _CHECK_ADDRESS = "l'adresse avec l'appelant (numéro, rue, commune, code postal)
 _CHECK_COMMUNE = "la commune avec l'appelant (homonyme ? précisez le code postal)"
 _CHECK_POSITION = "la position (latitude puis longitude, en degrés décimaux)"
 CHECK_MAP_POINT = "le point choisi sur la carte"  # a click: the position itself is right
-# What the trail says changed a fiche (its own edits, and the imports that rewrite them).
-_FICHE_CHANGES = ("brigade_modifiee",)
+# What the trail says changed a fiche: its own edits, and the imports that rewrite it (one
+# « brigade_importee » event per fiche rewritten, with its before/after, besides the import's).
+_FICHE_CHANGES = ("brigade_modifiee", "brigade_importee")
 BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
 EDITABLE_FIELDS = (
     "service",
@@ -144,6 +145,16 @@ class ImportReport:
         }
 
 
+@dataclass(slots=True)
+class _Written:
+    """What one import wrote so far (for its audit events)."""
+
+    actor: str
+    at: datetime
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class BrigadeHit:
     brigade: Brigade
@@ -210,6 +221,7 @@ class BrigadeService:
         errors: list[LineError] = []
         seen: dict[str, int] = {}
         now = self._clock()
+        written = _Written(actor.login, now)
         with self._writing(
             lambda: (
                 "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : "
@@ -221,7 +233,7 @@ class BrigadeService:
                 valid = self._check_batch(batch, seen, errors, report, fix_swapped)
                 if errors and not skip_invalid:
                     continue  # keep reading to report every invalid line; write nothing more
-                self._write_batch(session, valid, report, now)
+                self._write_batch(session, valid, report, written)
                 session.flush()
                 session.expunge_all()
             if errors and not skip_invalid:
@@ -242,6 +254,8 @@ class BrigadeService:
                 {
                     "ajoutees": report.added,
                     "mises_a_jour": report.updated,
+                    "ajoutees_ids": written.added,
+                    "mises_a_jour_ids": written.updated,
                     "ignorees": [e.line for e in report.skipped],
                     "positions_corrigees": report.fixed,
                 },
@@ -288,7 +302,7 @@ class BrigadeService:
         return valid
 
     def _write_batch(
-        self, session: Session, rows: list[BrigadeRow], report: ImportReport, now: datetime
+        self, session: Session, rows: list[BrigadeRow], report: ImportReport, written: _Written
     ) -> None:
         if not rows:
             return
@@ -300,13 +314,27 @@ class BrigadeService:
             values = _values(row)
             brigade = existing.get(row.id)
             if brigade is None:
-                session.add(Brigade(id=row.id, updated_at=now, version=1, **values))
+                session.add(Brigade(id=row.id, updated_at=written.at, version=1, **values))
                 report.added += 1
-            elif any(getattr(brigade, k) != v for k, v in values.items()):
+                written.added.append(row.id)
+            elif diff := {
+                k: [getattr(brigade, k), v] for k, v in values.items() if getattr(brigade, k) != v
+            }:
                 for key, value in values.items():
                     setattr(brigade, key, value)
-                brigade.updated_at = now  # the mapper increments the version
+                brigade.updated_at = written.at  # the mapper increments the version
                 report.updated += 1
+                written.updated.append(row.id)
+                # Who rewrote this fiche, and from what: the trail of the fiche, as for an edit.
+                audit.record(
+                    session,
+                    written.actor,
+                    "brigade_importee",
+                    "brigade",
+                    row.id,
+                    diff,
+                    at=written.at,
+                )
             else:
                 report.unchanged += 1
 

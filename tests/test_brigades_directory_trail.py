@@ -1,0 +1,82 @@
+"""The brigade directory as a shared, audited record: an import that rewrites a fiche says so
+in the trail (who, before, after), an edit refused because of it names the import.
+Real SQLite files and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from desk import desk_db
+from sqlalchemy import select
+from test_brigades import ADMIN, MONDAY_10H, csv_of, lunel
+
+from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.models import AuditEvent
+from stopcamb_desk.models.db import Database
+from stopcamb_desk.services.brigades import BrigadeError, BrigadeService
+
+BOB = Principal(3, "bob", "Bob", Role.ADMINISTRATEUR)
+
+
+@pytest.fixture
+def service(database: Database) -> BrigadeService:
+    return BrigadeService(database, clock=lambda: MONDAY_10H)
+
+
+def events(database: Database, action: str) -> list[AuditEvent]:
+    with database.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_an_import_that_rewrites_a_fiche_records_who_before_and_after(
+    service: BrigadeService, database: Database
+) -> None:
+    service.import_csv(ADMIN, csv_of(lunel()))
+    service.import_csv(BOB, csv_of(lunel(telephone="04 67 99 99 99"), lunel(id="1009499")))
+    (rewritten,) = events(database, "brigade_importee")
+    assert (rewritten.actor, rewritten.object_type, rewritten.object_id) == (
+        "bob",
+        "brigade",
+        "1009402",
+    )
+    assert json.loads(rewritten.details_json) == {"telephone": ["04 67 00 00 06", "04 67 99 99 99"]}
+    second = json.loads(events(database, "annuaire_importe")[-1].details_json)
+    assert second["ajoutees_ids"] == ["1009499"] and second["mises_a_jour_ids"] == ["1009402"]
+
+
+def test_an_edit_refused_because_an_import_changed_the_fiche_names_the_import(
+    service: BrigadeService,
+) -> None:
+    service.import_csv(ADMIN, csv_of(lunel()))
+    service.update(ADMIN, "1009402", 1, telephone="04 67 11 11 11")  # admin's form: version 2
+    service.import_csv(BOB, csv_of(lunel()))  # bob's import puts the file's number back
+    with pytest.raises(BrigadeError) as refused:
+        service.update(ADMIN, "1009402", 2, telephone="04 67 22 22 22")
+    assert refused.value.message.startswith("La fiche 1009402 a été modifiée entre-temps par bob ")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_import_and_an_edit_of_the_same_fiche_lose_nothing(pg_url: str) -> None:
+    """Desk A's form holds version 1 when desk B's import rewrites the fiche: A's save is refused
+    and names B's import; the trail holds B's before/after."""
+    desk_a, desk_b = desk_db(pg_url), desk_db(pg_url)
+    try:
+        a, b = BrigadeService(desk_a), BrigadeService(desk_b)
+        a.import_csv(ADMIN, csv_of(lunel()))
+        b.import_csv(BOB, csv_of(lunel(telephone="04 67 99 99 99")))
+        with pytest.raises(BrigadeError, match="entre-temps par bob "):
+            a.update(ADMIN, "1009402", 1, telephone="04 67 11 11 11")
+        assert {x.id: x for x in a.brigades("34")}["1009402"].telephone == "04 67 99 99 99"
+        (rewritten,) = events(desk_a, "brigade_importee")
+        assert json.loads(rewritten.details_json)["telephone"] == [
+            "04 67 00 00 06",
+            "04 67 99 99 99",
+        ]
+    finally:
+        desk_a.dispose()
+        desk_b.dispose()
