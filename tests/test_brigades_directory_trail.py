@@ -1,15 +1,17 @@
 """The brigade directory as a shared, audited record: an import that rewrites a fiche says so
-in the trail (who, before, after), an edit refused because of it names the import.
-Real SQLite files and PostgreSQL."""
+in the trail (who, before, after), an edit refused because of it names the import, and files
+saved by Excel in UTF-16 are read. Real SQLite files and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 from desk import desk_db
 from sqlalchemy import select
-from test_brigades import ADMIN, MONDAY_10H, csv_of, lunel
+from test_brigades import ADMIN, MONDAY_10H, SAMPLE, csv_of, lunel
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import AuditEvent
@@ -80,3 +82,17 @@ def test_on_postgresql_an_import_and_an_edit_of_the_same_fiche_lose_nothing(pg_u
     finally:
         desk_a.dispose()
         desk_b.dispose()
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_file_saved_by_excel_in_utf16_is_read(service: BrigadeService, separator: str) -> None:
+    """Excel's « Texte Unicode » and « CSV UTF-16 » save UTF-16 with a BOM (tab-separated for the
+    former): the accents come back, it is no « binary file »."""
+    rows = csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8-sig")), delimiter=";")
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator).writerows(rows)
+    text = out.getvalue()
+    report = service.import_csv(ADMIN, io.BytesIO(text.encode("utf-16")), skip_invalid=True)
+    assert report.added == 9
+    names = {b.id: b.service for b in service.brigades()}
+    assert names["1008952"] == "Brigade de proximité de Voiron"

@@ -1,9 +1,10 @@
 """Reading and writing the data.gouv.fr CSV « Liste des unités de gendarmerie accueillant du
 public ».
 
-Pure Python. :class:`BrigadeCsvReader` streams a binary file: encoding and separator are guessed
-from the first 64 KiB, then rows come one at a time (a 50 MB file never sits in memory), each a
-:class:`BrigadeRow` or a French :class:`LineError`. :func:`write_brigades_csv` writes the same
+Pure Python. :class:`BrigadeCsvReader` streams a binary file: encoding (UTF-8 with or without
+BOM, cp1252, UTF-16 with BOM) and separator are guessed from the first 64 KiB, then rows come one
+at a time (a 50 MB file never sits in memory), each a :class:`BrigadeRow` or a French
+:class:`LineError`. :func:`write_brigades_csv` writes the same
 format back (UTF-8 with BOM, ``;``, hours joined by ``$``), so export → import → export gives the
 same bytes. The service decides what to write (nothing at all when the file is malformed).
 """
@@ -174,7 +175,21 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     )
 
 
+def _utf16_text(sample: bytes) -> bool:
+    """UTF-16 with its BOM, as Excel's « Texte Unicode » and « CSV UTF-16 » save it: French text
+    is mostly Latin letters, whose high byte is zero (random bytes behind a BOM are not)."""
+    if sample.startswith(codecs.BOM_UTF16_LE):
+        high = sample[3::2]
+    elif sample.startswith(codecs.BOM_UTF16_BE):
+        high = sample[2::2]
+    else:
+        return False
+    return bool(high) and high.count(0) * 2 >= len(high)
+
+
 def _encoding(sample: bytes) -> str:
+    if _utf16_text(sample):
+        return "utf-16"  # the BOM says the byte order
     if b"\x00" in sample[:4096]:
         raise BrigadeFileError(
             "Ce n'est pas un fichier CSV (contenu binaire, ou tableur non exporté) : "
