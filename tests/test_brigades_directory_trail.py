@@ -96,3 +96,29 @@ def test_a_file_saved_by_excel_in_utf16_is_read(service: BrigadeService, separat
     assert report.added == 9
     names = {b.id: b.service for b in service.brigades()}
     assert names["1008952"] == "Brigade de proximité de Voiron"
+
+
+@pytest.mark.parametrize(
+    ("query", "departements"),
+    [("Vers", "46, 71, 74"), ("St Denis", "11, 30, 93, 974"), ("Beaulieu", "07, 14, 15, 21")],
+)
+def test_a_homonym_commune_typed_alone_is_said_and_how_to_choose(
+    service: BrigadeService, query: str, departements: str
+) -> None:
+    """« Vers » is a commune of the Lot, of Saône-et-Loire and of Haute-Savoie: the finder
+    answers for the most populated one, and says that the others exist and how to ask for
+    them, whether brigades are near or not."""
+    service.import_csv(ADMIN, io.BytesIO(SAMPLE.read_bytes()), skip_invalid=True)
+    label, _ = service.find_for_commune(query)
+    assert "attention : plusieurs communes s'appellent" in label.lower()
+    assert f"(départements {departements}" in label
+    assert "précisez le département" in label
+
+
+@pytest.mark.parametrize("query", ["Lunel", "Meythet", "Vers (74)", "Saint-Denis 93200"])
+def test_a_commune_without_homonym_or_already_qualified_gets_no_warning(
+    service: BrigadeService, query: str
+) -> None:
+    service.import_csv(ADMIN, io.BytesIO(SAMPLE.read_bytes()), skip_invalid=True)
+    label, _ = service.find_for_commune(query)
+    assert "plusieurs communes" not in label

@@ -530,16 +530,20 @@ class BrigadeService:
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
+        # A name typed alone answers for the most populated commune: say the others exist.
+        homonyms = "" if _QUALIFIER.match(query.strip()) else _homonyms_clause(commune)
         hits = self._around_commune(commune, limit)
         if hits:
-            return commune.label, hits
+            return commune.label + (f" — attention : {homonyms}" if homonyms else ""), hits
+        also = f" Attention : {homonyms}." if homonyms else ""
         if commune.lat is None or commune.lon is None:
             return (
                 f"{commune.label} : aucune brigade de l'annuaire dans la commune, dont la "
-                "position n'est pas connue : tapez une commune voisine ou une position.",
+                "position n'est pas connue : tapez une commune voisine ou une position." + also,
                 [],
             )
-        return f"{commune.label} : {self.none_near(commune.lat, commune.lon, _CHECK_COMMUNE)}", []
+        near = self.none_near(commune.lat, commune.lon, _CHECK_COMMUNE)
+        return f"{commune.label} : {near}{also}", []
 
     def _around_commune(self, commune: Any, limit: int) -> list[BrigadeHit]:
         codes = {commune.code_insee, commune.parent_code} - {None}
@@ -674,18 +678,37 @@ def _coordinate(label: str, value: object) -> float | None:
         ) from None
 
 
+def _homonym_departements(commune: Any) -> list[str]:
+    """The départements that have a commune of the same name (sorted; empty when it is the
+    only one)."""
+    same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
+    departements = sorted({c.departement for c in same})
+    return departements if len(departements) > 1 else []
+
+
 def _homonyms_note(commune: Any, query: str) -> str:
     """« Attention : plusieurs communes s'appellent Saint-Denis … » when the text did not say
     which (no postal code); empty otherwise."""
-    if re.search(r"\b\d{5}\b", query):
-        return ""
-    same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
-    departements = sorted({c.departement for c in same})
-    if len(departements) < 2:
+    departements = [] if re.search(r"\b\d{5}\b", query) else _homonym_departements(commune)
+    if not departements:
         return ""
     return (
         f" Attention : plusieurs communes s'appellent {commune.nom} (départements "
         f"{', '.join(departements)}) : précisez le code postal."
+    )
+
+
+def _homonyms_clause(commune: Any) -> str:
+    """« plusieurs communes s'appellent Vers (départements 46, 71, 74) : précisez le
+    département si ce n'est pas celle-ci, ex. « Vers (46) » », or empty without homonym."""
+    departements = _homonym_departements(commune)
+    if not departements:
+        return ""
+    other = next(d for d in departements if d != commune.departement)
+    return (
+        f"plusieurs communes s'appellent {commune.nom} (départements "
+        f"{', '.join(departements)}) : précisez le département si ce n'est pas celle-ci, "
+        f"ex. « {commune.nom} ({other}) »"
     )
 
 
