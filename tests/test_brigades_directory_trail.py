@@ -122,3 +122,22 @@ def test_a_commune_without_homonym_or_already_qualified_gets_no_warning(
     service.import_csv(ADMIN, io.BytesIO(SAMPLE.read_bytes()), skip_invalid=True)
     label, _ = service.find_for_commune(query)
     assert "plusieurs communes" not in label
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "said"),
+    [
+        ("4.1360°", "43.6756", "geocodage_x_GPS (longitude) « 4.1360° » invalide"),
+        ("4.1360", "43°40'32\"N", "geocodage_y_GPS (latitude) « 43°40'32\"N » invalide"),
+        ("4.1360", "143.6756", "geocodage_y_GPS (latitude) « 143.6756 » invalide"),
+    ],
+)
+def test_an_unreadable_coordinate_is_named_with_what_to_type(
+    service: BrigadeService, x: str, y: str, said: str
+) -> None:
+    line = lunel(x=x, y=y).replace(f";{y};", f';"{y.replace(chr(34), chr(34) * 2)}";')
+    with pytest.raises(BrigadeError) as refused:
+        service.import_csv(ADMIN, csv_of(line))
+    (error,) = refused.value.errors
+    assert error.line == 2 and said in error.message
+    assert "degrés décimaux" in error.message and "ex. " in error.message

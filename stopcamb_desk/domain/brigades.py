@@ -111,6 +111,13 @@ def unit_id_refusal(ident: str) -> str | None:
     )
 
 
+# The GPS columns: (column, what it holds, largest magnitude, example from the Lunel unit).
+_GPS_COLUMNS = (
+    ("geocodage_x_GPS", "longitude", 180.0, "4.1360"),
+    ("geocodage_y_GPS", "latitude", 90.0, "43.6756"),
+)
+
+
 def _coordinate(value: str, low: float, high: float) -> float | None:
     value = value.strip().replace(",", ".")
     if not value:
@@ -145,11 +152,19 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     insee = get("code_commune_insee").upper()
     if insee and not _INSEE.match(insee):
         return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.", ident)
-    try:
-        lon = _coordinate(get("geocodage_x_GPS"), -180.0, 180.0)
-        lat = _coordinate(get("geocodage_y_GPS"), -90.0, 90.0)
-    except ValueError:
-        return LineError(line, f"Unité {ident} : coordonnées GPS invalides.", ident)
+    coordinates: list[float | None] = []
+    for column, what, limit, example in _GPS_COLUMNS:
+        try:
+            coordinates.append(_coordinate(get(column), -limit, limit))
+        except ValueError:
+            return LineError(
+                line,
+                f"Unité {ident} : {column} ({what}) « {get(column)} » invalide : attendu des "
+                f"degrés décimaux de -{limit:.0f} à {limit:.0f}, ex. {example} (point ou "
+                "virgule, sans « ° » ni minutes).",
+                ident,
+            )
+    lon, lat = coordinates
     if (lat is None) != (lon is None):
         return LineError(
             line, f"Unité {ident} : une seule des deux coordonnées GPS est donnée.", ident
