@@ -9,14 +9,14 @@ import io
 import json
 
 import pytest
-from desk import desk_db
-from sqlalchemy import select
+from desk import Pause, desk_db, interleaved
+from sqlalchemy import event, select, text
 from test_brigades import ADMIN, MONDAY_10H, SAMPLE, csv_of, lunel
 
 from stopcamb_desk.domain.roles import Principal, Role
 from stopcamb_desk.models import AuditEvent
-from stopcamb_desk.models.db import Database
-from stopcamb_desk.services.brigades import BrigadeError, BrigadeService
+from stopcamb_desk.models.db import Database, DatabaseError
+from stopcamb_desk.services.brigades import BATCH_ROWS, BrigadeError, BrigadeService
 
 BOB = Principal(3, "bob", "Bob", Role.ADMINISTRATEUR)
 
@@ -141,3 +141,110 @@ def test_an_unreadable_coordinate_is_named_with_what_to_type(
     (error,) = refused.value.errors
     assert error.line == 2 and said in error.message
     assert "degrés décimaux" in error.message and "ex. " in error.message
+
+
+class PausedFile(io.BytesIO):
+    """Desk A's CSV: its import stops once its first batch is written (the write lock held,
+    its transaction open) until the test lets it go."""
+
+    def __init__(self, data: bytes, pause: Pause, after: int) -> None:
+        super().__init__(data)
+        self.pause, self.after, self.paused = pause, after, False
+
+    def _maybe_pause(self) -> None:
+        if not self.paused and self.tell() >= self.after:
+            self.paused = True
+            self.pause.here()
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        self._maybe_pause()
+        return super().read(size)
+
+    def read1(self, size: int | None = -1, /) -> bytes:  # what the text wrapper calls
+        self._maybe_pause()
+        return super().read1(size)
+
+
+def big_import(units: int) -> bytes:
+    return csv_of(*(lunel(id=str(2000000 + i)) for i in range(units))).getvalue()
+
+
+def first_batch_written(data: bytes) -> int:
+    """An offset read only after the first :data:`BATCH_ROWS` rows were flushed."""
+    return len(data) * (BATCH_ROWS + 100) // (2 * BATCH_ROWS)
+
+
+@pytest.mark.postgres
+def test_the_database_lost_in_the_middle_of_an_import_is_said_in_french_and_nothing_is_half_written(
+    pg_url: str,
+) -> None:
+    desk = desk_db(pg_url)
+    try:
+        service = BrigadeService(desk)
+        service.import_csv(ADMIN, csv_of(lunel()))
+        data = big_import(2 * BATCH_ROWS)
+        pause = Pause()
+
+        def server_drops_the_connection() -> None:
+            with desk.engine.connect() as admin:
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND state = 'idle in transaction'"
+                    )
+                )
+
+        failed = interleaved(
+            pause,
+            lambda: service.import_csv(ADMIN, PausedFile(data, pause, first_batch_written(data))),
+            server_drops_the_connection,
+        )
+        assert isinstance(failed, DatabaseError), repr(failed)
+        assert "injoignable" in failed.message and "ni enregistré" in failed.message
+        assert [b.id for b in service.brigades()] == ["1009402"]
+        assert len(events(desk, "annuaire_importe")) == 1
+    finally:
+        desk.dispose()
+
+
+def test_an_edit_while_another_desk_imports_on_one_sqlite_file_is_told_to_wait(
+    sqlite_url: str,
+) -> None:
+    """Desk A's import holds the SQLite file's write lock until it commits: desk B's save
+    waits, then is refused in French (busy, try again), not as a network failure nor a bug."""
+    desk_a, desk_b = desk_db(sqlite_url), desk_db(sqlite_url)
+
+    @event.listens_for(desk_b.engine, "connect")
+    def _wait_less(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA busy_timeout=200")  # the test need not wait 5 s
+
+    try:
+        BrigadeService(desk_a).import_csv(ADMIN, csv_of(lunel()))
+        data = big_import(2 * BATCH_ROWS)
+        pause = Pause()
+        refused: list[BaseException] = []
+
+        def save_on_desk_b() -> None:
+            try:
+                BrigadeService(desk_b).update(ADMIN, "1009402", 1, telephone="04 67 11 11 11")
+            except Exception as exc:
+                refused.append(exc)
+
+        report = interleaved(
+            pause,
+            lambda: BrigadeService(desk_a).import_csv(
+                ADMIN, PausedFile(data, pause, first_batch_written(data))
+            ),
+            save_on_desk_b,
+        )
+        assert not isinstance(report, BaseException), repr(report)
+        (error,) = refused
+        assert isinstance(error, DatabaseError), repr(error)
+        assert "occupée par un autre poste" in error.message
+        assert "PostgreSQL" not in error.message
+        kept = {b.id: b for b in BrigadeService(desk_b).brigades()}["1009402"]
+        assert (kept.telephone, kept.version) == ("04 67 00 00 06", 1)
+    finally:
+        desk_a.dispose()
+        desk_b.dispose()

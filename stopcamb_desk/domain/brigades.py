@@ -15,7 +15,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -256,7 +256,7 @@ class BrigadeCsvReader:
                 "modifier."
             )
 
-    def __iter__(self) -> Iterator[tuple[int, BrigadeRow | LineError]]:
+    def __iter__(self) -> Generator[tuple[int, BrigadeRow | LineError], None, None]:
         """``(line number, row or error)`` for each record (the line where the record ends)."""
         reader = self._reader
         try:

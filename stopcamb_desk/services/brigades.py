@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,7 +40,7 @@ from stopcamb_desk.geo.distance import PointIndex
 from stopcamb_desk.geo.geocoding import MIN_SCORE, AddressGeocoder, GeocodingError
 from stopcamb_desk.geo.places import ReferencePlaceFinder
 from stopcamb_desk.models import Brigade, utcnow
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.brigade_checks import Problem, check_brigade, check_position, describe
 
@@ -222,13 +223,15 @@ class BrigadeService:
         seen: dict[str, int] = {}
         now = self._clock()
         written = _Written(actor.login, now)
-        with self._writing(
-            lambda: (
-                "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : "
-                "rien n'a été importé. Relancez l'import."
-            )
-        ) as session:
-            rows = iter(reader)
+        with (
+            self._writing(
+                lambda: (
+                    "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : "
+                    "rien n'a été importé. Relancez l'import."
+                )
+            ) as session,
+            closing(iter(reader)) as rows,
+        ):  # closed now, even when the import fails
             while batch := list(islice(rows, BATCH_ROWS)):
                 valid = self._check_batch(batch, seen, errors, report, fix_swapped)
                 if errors and not skip_invalid:
@@ -385,13 +388,16 @@ class BrigadeService:
     def _writing(self, changed_meanwhile: Callable[[], str]) -> Iterator[Session]:
         """A transaction changing brigades: when another desk's change committed after this
         one read a fiche, the write matches no row (version column, as for templates) — rolled
-        back, and refused with ``changed_meanwhile()`` (French)."""
+        back, and refused with ``changed_meanwhile()`` (French). A database lost, full or busy
+        meanwhile rolls everything back too, said as :class:`DatabaseError` (French)."""
         try:
             with self._db.session() as session:
                 yield session
                 session.flush()  # the version check runs here, inside the transaction
         except StaleDataError:
             raise BrigadeError(changed_meanwhile()) from None
+        except SQLAlchemyError as exc:
+            raise DatabaseError(explain_failure(exc, self._db.url)) from exc
 
     def _changed_meanwhile(self, brigade_id: str, session: Session | None = None) -> str:
         """« La fiche 1009301 a été modifiée entre-temps par chef74 le … à … : … » — who and
