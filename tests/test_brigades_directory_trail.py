@@ -248,3 +248,16 @@ def test_an_edit_while_another_desk_imports_on_one_sqlite_file_is_told_to_wait(
     finally:
         desk_a.dispose()
         desk_b.dispose()
+
+
+def test_codes_whose_leading_zero_excel_took_off_are_read_back(service: BrigadeService) -> None:
+    """A file opened and saved again in Excel loses the leading zero of the Ain's codes (postal
+    code 01000 → 1000, INSEE 01053 → 1053, département 01 → 1): read as the codes they were."""
+    line = (
+        "1000001;Brigade de Bourg-en-Bresse;04 74 00 00 00;;1 rue Exemple;1000;Bourg-en-Bresse;"
+        "1;1053;;;;5.2258;46.20574;;$Lundi : 8h00-12h00"
+    )
+    report = service.import_csv(ADMIN, csv_of(line))
+    assert report.added == 1
+    (unit,) = service.brigades()
+    assert (unit.code_postal, unit.code_insee, unit.departement) == ("01000", "01053", "01")

@@ -128,6 +128,12 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
     return number
 
 
+def _leading_zero(code: str) -> str:
+    """« 1000 » → « 01000 »: the leading zero a spreadsheet takes off a five-digit code (postal
+    code or INSEE code of départements 01 to 09) when it saves the file again."""
+    return "0" + code if len(code) == 4 and code.isascii() and code.isdigit() else code
+
+
 def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     def get(name: str) -> str:  # the desk's own export wrote formula-like cells as « '= »
         return typed_cell((record.get(name) or "").strip())
@@ -149,7 +155,7 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
             "971 à 974 et 976).",
             ident,
         )
-    insee = get("code_commune_insee").upper()
+    insee = _leading_zero(get("code_commune_insee").upper())
     if insee and not _INSEE.match(insee):
         return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.", ident)
     coordinates: list[float | None] = []
@@ -175,7 +181,7 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
         service=get("service"),
         telephone=get("telephone"),
         adresse=get("voie") or get("adresse_geographique"),
-        code_postal=get("code_postal"),
+        code_postal=_leading_zero(get("code_postal")),
         commune=get("commune"),
         departement=departement,
         code_insee=insee,
