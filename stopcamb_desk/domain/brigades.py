@@ -1,9 +1,10 @@
 """Reading and writing the data.gouv.fr CSV « Liste des unités de gendarmerie accueillant du
 public ».
 
-Pure Python. :class:`BrigadeCsvReader` streams a binary file: encoding and separator are guessed
-from the first 64 KiB, then rows come one at a time (a 50 MB file never sits in memory), each a
-:class:`BrigadeRow` or a French :class:`LineError`. :func:`write_brigades_csv` writes the same
+Pure Python. :class:`BrigadeCsvReader` streams a binary file: encoding (UTF-8 with or without
+BOM, cp1252, UTF-16 with BOM) and separator are guessed from the first 64 KiB, then rows come one
+at a time (a 50 MB file never sits in memory), each a :class:`BrigadeRow` or a French
+:class:`LineError`. :func:`write_brigades_csv` writes the same
 format back (UTF-8 with BOM, ``;``, hours joined by ``$``), so export → import → export gives the
 same bytes. The service decides what to write (nothing at all when the file is malformed).
 """
@@ -14,7 +15,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -110,6 +111,13 @@ def unit_id_refusal(ident: str) -> str | None:
     )
 
 
+# The GPS columns: (column, what it holds, largest magnitude, example from the Lunel unit).
+_GPS_COLUMNS = (
+    ("geocodage_x_GPS", "longitude", 180.0, "4.1360"),
+    ("geocodage_y_GPS", "latitude", 90.0, "43.6756"),
+)
+
+
 def _coordinate(value: str, low: float, high: float) -> float | None:
     value = value.strip().replace(",", ".")
     if not value:
@@ -118,6 +126,12 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
     if not low <= number <= high:
         raise ValueError(value)
     return number
+
+
+def _leading_zero(code: str) -> str:
+    """« 1000 » → « 01000 »: the leading zero a spreadsheet takes off a five-digit code (postal
+    code or INSEE code of départements 01 to 09) when it saves the file again."""
+    return "0" + code if len(code) == 4 and code.isascii() and code.isdigit() else code
 
 
 def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
@@ -141,14 +155,22 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
             "971 à 974 et 976).",
             ident,
         )
-    insee = get("code_commune_insee").upper()
+    insee = _leading_zero(get("code_commune_insee").upper())
     if insee and not _INSEE.match(insee):
         return LineError(line, f"Unité {ident} : code INSEE « {insee} » invalide.", ident)
-    try:
-        lon = _coordinate(get("geocodage_x_GPS"), -180.0, 180.0)
-        lat = _coordinate(get("geocodage_y_GPS"), -90.0, 90.0)
-    except ValueError:
-        return LineError(line, f"Unité {ident} : coordonnées GPS invalides.", ident)
+    coordinates: list[float | None] = []
+    for column, what, limit, example in _GPS_COLUMNS:
+        try:
+            coordinates.append(_coordinate(get(column), -limit, limit))
+        except ValueError:
+            return LineError(
+                line,
+                f"Unité {ident} : {column} ({what}) « {get(column)} » invalide : attendu des "
+                f"degrés décimaux de -{limit:.0f} à {limit:.0f}, ex. {example} (point ou "
+                "virgule, sans « ° » ni minutes).",
+                ident,
+            )
+    lon, lat = coordinates
     if (lat is None) != (lon is None):
         return LineError(
             line, f"Unité {ident} : une seule des deux coordonnées GPS est donnée.", ident
@@ -159,7 +181,7 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
         service=get("service"),
         telephone=get("telephone"),
         adresse=get("voie") or get("adresse_geographique"),
-        code_postal=get("code_postal"),
+        code_postal=_leading_zero(get("code_postal")),
         commune=get("commune"),
         departement=departement,
         code_insee=insee,
@@ -174,7 +196,21 @@ def _row(record: dict[str, str], line: int) -> BrigadeRow | LineError:
     )
 
 
+def _utf16_text(sample: bytes) -> bool:
+    """UTF-16 with its BOM, as Excel's « Texte Unicode » and « CSV UTF-16 » save it: French text
+    is mostly Latin letters, whose high byte is zero (random bytes behind a BOM are not)."""
+    if sample.startswith(codecs.BOM_UTF16_LE):
+        high = sample[3::2]
+    elif sample.startswith(codecs.BOM_UTF16_BE):
+        high = sample[2::2]
+    else:
+        return False
+    return bool(high) and high.count(0) * 2 >= len(high)
+
+
 def _encoding(sample: bytes) -> str:
+    if _utf16_text(sample):
+        return "utf-16"  # the BOM says the byte order
     if b"\x00" in sample[:4096]:
         raise BrigadeFileError(
             "Ce n'est pas un fichier CSV (contenu binaire, ou tableur non exporté) : "
@@ -226,7 +262,7 @@ class BrigadeCsvReader:
                 "modifier."
             )
 
-    def __iter__(self) -> Iterator[tuple[int, BrigadeRow | LineError]]:
+    def __iter__(self) -> Generator[tuple[int, BrigadeRow | LineError], None, None]:
         """``(line number, row or error)`` for each record (the line where the record ends)."""
         reader = self._reader
         try:

@@ -117,6 +117,7 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "programmation_declenchee": "Message programmé mis en envoi",
     "expiree": "Message programmé expiré",
     "annuaire_importe": "Annuaire importé",
+    "brigade_importee": "Fiche mise à jour par import",
     "actualite_brouillon_cree": "Actualité : brouillon créé",
     "actualite_brouillon_modifie": "Actualité : brouillon modifié",
     "actualite_brouillon_abandonne": "Actualité : brouillon abandonné",

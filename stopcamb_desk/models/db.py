@@ -127,6 +127,12 @@ def explain_failure(exc: Exception, url: str) -> str:
             f"Impossible d'ouvrir la base de données ({where}) : vérifiez que le dossier existe "
             "et que le compte du poste peut y écrire. Rien n'a été envoyé ni enregistré."
         )
+    if isinstance(exc, OperationalError) and "database is locked" in detail:
+        return (
+            f"La base de données est occupée par un autre poste ({where}) : il y écrit en ce "
+            "moment (un import de l'annuaire, par exemple). Réessayez dans un instant ; rien n'a "
+            "été envoyé ni enregistré."
+        )
     if isinstance(exc, OperationalError) and (
         "disk is full" in detail or "disk i/o error" in detail
     ):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,7 +40,7 @@ from stopcamb_desk.geo.distance import PointIndex
 from stopcamb_desk.geo.geocoding import MIN_SCORE, AddressGeocoder, GeocodingError
 from stopcamb_desk.geo.places import ReferencePlaceFinder
 from stopcamb_desk.models import Brigade, utcnow
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.brigade_checks import Problem, check_brigade, check_position, describe
 
@@ -52,8 +53,9 @@ _CHECK_ADDRESS = "l'adresse avec l'appelant (numéro, rue, commune, code postal)
 _CHECK_COMMUNE = "la commune avec l'appelant (homonyme ? précisez le code postal)"
 _CHECK_POSITION = "la position (latitude puis longitude, en degrés décimaux)"
 CHECK_MAP_POINT = "le point choisi sur la carte"  # a click: the position itself is right
-# What the trail says changed a fiche (its own edits, and the imports that rewrite them).
-_FICHE_CHANGES = ("brigade_modifiee",)
+# What the trail says changed a fiche: its own edits, and the imports that rewrite it (one
+# « brigade_importee » event per fiche rewritten, with its before/after, besides the import's).
+_FICHE_CHANGES = ("brigade_modifiee", "brigade_importee")
 BATCH_ROWS = 500  # rows validated and written per flush: memory does not grow with the file
 EDITABLE_FIELDS = (
     "service",
@@ -144,6 +146,16 @@ class ImportReport:
         }
 
 
+@dataclass(slots=True)
+class _Written:
+    """What one import wrote so far (for its audit events)."""
+
+    actor: str
+    at: datetime
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class BrigadeHit:
     brigade: Brigade
@@ -210,18 +222,21 @@ class BrigadeService:
         errors: list[LineError] = []
         seen: dict[str, int] = {}
         now = self._clock()
-        with self._writing(
-            lambda: (
-                "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : "
-                "rien n'a été importé. Relancez l'import."
-            )
-        ) as session:
-            rows = iter(reader)
+        written = _Written(actor.login, now)
+        with (
+            self._writing(
+                lambda: (
+                    "Une fiche de l'annuaire a été modifiée entre-temps par un autre poste : "
+                    "rien n'a été importé. Relancez l'import."
+                )
+            ) as session,
+            closing(iter(reader)) as rows,
+        ):  # closed now, even when the import fails
             while batch := list(islice(rows, BATCH_ROWS)):
                 valid = self._check_batch(batch, seen, errors, report, fix_swapped)
                 if errors and not skip_invalid:
                     continue  # keep reading to report every invalid line; write nothing more
-                self._write_batch(session, valid, report, now)
+                self._write_batch(session, valid, report, written)
                 session.flush()
                 session.expunge_all()
             if errors and not skip_invalid:
@@ -242,6 +257,8 @@ class BrigadeService:
                 {
                     "ajoutees": report.added,
                     "mises_a_jour": report.updated,
+                    "ajoutees_ids": written.added,
+                    "mises_a_jour_ids": written.updated,
                     "ignorees": [e.line for e in report.skipped],
                     "positions_corrigees": report.fixed,
                 },
@@ -288,7 +305,7 @@ class BrigadeService:
         return valid
 
     def _write_batch(
-        self, session: Session, rows: list[BrigadeRow], report: ImportReport, now: datetime
+        self, session: Session, rows: list[BrigadeRow], report: ImportReport, written: _Written
     ) -> None:
         if not rows:
             return
@@ -300,13 +317,27 @@ class BrigadeService:
             values = _values(row)
             brigade = existing.get(row.id)
             if brigade is None:
-                session.add(Brigade(id=row.id, updated_at=now, version=1, **values))
+                session.add(Brigade(id=row.id, updated_at=written.at, version=1, **values))
                 report.added += 1
-            elif any(getattr(brigade, k) != v for k, v in values.items()):
+                written.added.append(row.id)
+            elif diff := {
+                k: [getattr(brigade, k), v] for k, v in values.items() if getattr(brigade, k) != v
+            }:
                 for key, value in values.items():
                     setattr(brigade, key, value)
-                brigade.updated_at = now  # the mapper increments the version
+                brigade.updated_at = written.at  # the mapper increments the version
                 report.updated += 1
+                written.updated.append(row.id)
+                # Who rewrote this fiche, and from what: the trail of the fiche, as for an edit.
+                audit.record(
+                    session,
+                    written.actor,
+                    "brigade_importee",
+                    "brigade",
+                    row.id,
+                    diff,
+                    at=written.at,
+                )
             else:
                 report.unchanged += 1
 
@@ -357,13 +388,16 @@ class BrigadeService:
     def _writing(self, changed_meanwhile: Callable[[], str]) -> Iterator[Session]:
         """A transaction changing brigades: when another desk's change committed after this
         one read a fiche, the write matches no row (version column, as for templates) — rolled
-        back, and refused with ``changed_meanwhile()`` (French)."""
+        back, and refused with ``changed_meanwhile()`` (French). A database lost, full or busy
+        meanwhile rolls everything back too, said as :class:`DatabaseError` (French)."""
         try:
             with self._db.session() as session:
                 yield session
                 session.flush()  # the version check runs here, inside the transaction
         except StaleDataError:
             raise BrigadeError(changed_meanwhile()) from None
+        except SQLAlchemyError as exc:
+            raise DatabaseError(explain_failure(exc, self._db.url)) from exc
 
     def _changed_meanwhile(self, brigade_id: str, session: Session | None = None) -> str:
         """« La fiche 1009301 a été modifiée entre-temps par chef74 le … à … : … » — who and
@@ -502,16 +536,20 @@ class BrigadeService:
         if not found:
             return (f"Aucune commune ne correspond à « {query} ».", [])
         commune = found[0]
+        # A name typed alone answers for the most populated commune: say the others exist.
+        homonyms = "" if _QUALIFIER.match(query.strip()) else _homonyms_clause(commune)
         hits = self._around_commune(commune, limit)
         if hits:
-            return commune.label, hits
+            return commune.label + (f" — attention : {homonyms}" if homonyms else ""), hits
+        also = f" Attention : {homonyms}." if homonyms else ""
         if commune.lat is None or commune.lon is None:
             return (
                 f"{commune.label} : aucune brigade de l'annuaire dans la commune, dont la "
-                "position n'est pas connue : tapez une commune voisine ou une position.",
+                "position n'est pas connue : tapez une commune voisine ou une position." + also,
                 [],
             )
-        return f"{commune.label} : {self.none_near(commune.lat, commune.lon, _CHECK_COMMUNE)}", []
+        near = self.none_near(commune.lat, commune.lon, _CHECK_COMMUNE)
+        return f"{commune.label} : {near}{also}", []
 
     def _around_commune(self, commune: Any, limit: int) -> list[BrigadeHit]:
         codes = {commune.code_insee, commune.parent_code} - {None}
@@ -646,18 +684,37 @@ def _coordinate(label: str, value: object) -> float | None:
         ) from None
 
 
+def _homonym_departements(commune: Any) -> list[str]:
+    """The départements that have a commune of the same name (sorted; empty when it is the
+    only one)."""
+    same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
+    departements = sorted({c.departement for c in same})
+    return departements if len(departements) > 1 else []
+
+
 def _homonyms_note(commune: Any, query: str) -> str:
     """« Attention : plusieurs communes s'appellent Saint-Denis … » when the text did not say
     which (no postal code); empty otherwise."""
-    if re.search(r"\b\d{5}\b", query):
-        return ""
-    same = [c for c in search_communes(commune.nom, limit=50) if c.nom == commune.nom]
-    departements = sorted({c.departement for c in same})
-    if len(departements) < 2:
+    departements = [] if re.search(r"\b\d{5}\b", query) else _homonym_departements(commune)
+    if not departements:
         return ""
     return (
         f" Attention : plusieurs communes s'appellent {commune.nom} (départements "
         f"{', '.join(departements)}) : précisez le code postal."
+    )
+
+
+def _homonyms_clause(commune: Any) -> str:
+    """« plusieurs communes s'appellent Vers (départements 46, 71, 74) : précisez le
+    département si ce n'est pas celle-ci, ex. « Vers (46) » », or empty without homonym."""
+    departements = _homonym_departements(commune)
+    if not departements:
+        return ""
+    other = next(d for d in departements if d != commune.departement)
+    return (
+        f"plusieurs communes s'appellent {commune.nom} (départements "
+        f"{', '.join(departements)}) : précisez le département si ce n'est pas celle-ci, "
+        f"ex. « {commune.nom} ({other}) »"
     )
 
 
