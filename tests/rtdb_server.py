@@ -34,6 +34,7 @@ import json
 import secrets
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -59,6 +60,9 @@ class Step:
     message: str | None = None
     delay: float = 0.0  # wait before answering (the client may time out)
     close: bool = False  # close the connection without any answer
+    # run once the write is applied, before the answer (« the desk's database goes away while
+    # the feed answers »)
+    after: Callable[[], None] | None = None
 
 
 @dataclass
@@ -275,6 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "Invalid data; couldn't parse key beginning at 1:2.")
             return
         result = server.apply(method, segments, body)
+        if step is not None and step.after is not None:
+            step.after()
         if method != "GET" and query.get("print") == ["silent"]:
             self._send(204, None)
             return

@@ -13,12 +13,13 @@ import pytest
 from desk import desk_db
 from rtdb_server import RtdbTestServer, Step
 from sqlalchemy import select
+from tcp_proxy import tcp_proxy
 
 from stopcamb_desk.cli import main
 from stopcamb_desk.config import load_settings
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models import AuditEvent
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError
 from stopcamb_desk.push.brigade_directory import (
     DirectoryPublishError,
     RtdbDirectory,
@@ -206,6 +207,39 @@ def test_a_failed_publication_records_nothing_and_can_be_retried(
             assert len(server.value("/annuaire_brigades/brigades")) == 9
         finally:
             publisher.close()
+
+
+@pytest.mark.postgres
+def test_a_database_gone_while_the_app_takes_the_publication_says_it_was_published(
+    pg_url: str,
+) -> None:
+    """The shared database goes away once the app's directory took the changes: the French
+    error says they are in the app and to publish again, which sends the same changes and
+    records them."""
+    with tcp_proxy() as proxy, RtdbTestServer() as server:
+        db = desk_db(proxy.url(pg_url.rsplit("/", 1)[1]))
+        service = BrigadeService(db, clock=lambda: NOW)
+        with SAMPLE.open("rb") as fh:
+            service.import_csv(ADMIN, fh, skip_invalid=True)
+        publisher = BrigadePublisher(db, RtdbDirectory(server.database_url, None))
+        try:
+            preview = publisher.preview(ADMIN)
+            server.script(Step(after=proxy.cut))
+            with pytest.raises(DatabaseError) as refused:
+                publisher.publish(ADMIN, preview.token)
+            assert "L'annuaire est publié dans l'application" in refused.value.message
+            assert "publiez de nouveau" in refused.value.message
+            assert len(server.value("/annuaire_brigades/brigades")) == 9  # the app has them
+            proxy.restore()
+            db.engine.dispose()
+            again = publisher.preview(ADMIN)
+            assert again.token == preview.token  # the desk still has them to publish
+            publisher.publish(ADMIN, again.token)
+            assert publisher.preview(ADMIN).empty
+            assert len(server.value("/annuaire_brigades/brigades")) == 9
+        finally:
+            publisher.close()
+            db.dispose()
 
 
 def test_only_an_administrator_publishes(service: BrigadeService, database: Database) -> None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from desk import desk_db
 from markup_oracle import VECTORS, assert_no_markup
 from outbox_fixtures import add_operator
 from rtdb_server import RtdbTestServer, Step
 from sqlalchemy import select
+from tcp_proxy import tcp_proxy
 
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
 from stopcamb_desk.models import AuditEvent, NewsItem
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError
 from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
 from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
 from stopcamb_desk.services.audit_alerts import verify
@@ -416,3 +419,45 @@ def test_an_update_that_failed_cannot_turn_the_visible_item_into_a_draft(
     kept = service.get(opp, row.id)
     assert kept.status is NewsStatus.A_PUBLIER and kept.body == OTV.body + " Merci."
     assert rtdb.value(f"/flux_actualite/{row.remote_key}")["texte"] == OTV.body
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("withdraw", [False, True])
+def test_a_database_gone_after_the_feed_answered_says_what_the_phones_show(
+    pg_url: str, rtdb: RtdbTestServer, feed: RtdbNewsFeed, withdraw: bool
+) -> None:
+    """The shared database goes away between the feed's answer and its record: the error says
+    the item is (or is no longer) in the app although the list still says « À publier » or
+    « À retirer », and « Réessayer » once the database is back makes the two agree."""
+    now = [datetime.now(UTC)]
+    with tcp_proxy() as proxy:
+        db = desk_db(proxy.url(pg_url.rsplit("/", 1)[1]))
+        try:
+            opp = add_operator(db, "opp34", Role.OPP_NATIONAL)
+            service = NewsService(db, feed, clock=lambda: now[0])
+            item = service.publish(opp, OTV).row
+            pending = (
+                service.request_withdrawal(opp, item.id, item.version)
+                if withdraw
+                else service.request_publication(opp, OTV, item.id, item.version)
+            )
+            assert pending is not None
+            delivery = service.deliver(pending)
+            assert delivery.ok
+            proxy.cut()
+            with pytest.raises(DatabaseError) as refused:
+                service.record(opp, pending, delivery)
+            shown = "retiré de l'application" if withdraw else "publié dans l'application"
+            assert shown in refused.value.message and "Réessayer" in refused.value.message
+            in_app = rtdb.value(f"/flux_actualite/{pending.remote_key}") is not None
+            assert in_app is not withdraw  # what the phones show
+            proxy.restore()
+            db.engine.dispose()
+            status = service.get(opp, item.id).status
+            assert status is (NewsStatus.A_RETIRER if withdraw else NewsStatus.A_PUBLIER)
+            now[0] += timedelta(minutes=3)  # the request no longer counts as on its way
+            outcome = service.retry(opp, item.id)
+            assert outcome.ok
+            assert outcome.row.status is (NewsStatus.RETIREE if withdraw else NewsStatus.PUBLIEE)
+        finally:
+            db.dispose()

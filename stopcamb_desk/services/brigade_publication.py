@@ -22,12 +22,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.brigades import shown_unit_id, unit_id_refusal
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import Brigade, BrigadePublished, utcnow
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.push.brigade_directory import DirectoryTarget
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.brigade_export import app_entry, entry_hash, meta
@@ -169,44 +170,67 @@ class BrigadePublisher:
         """Send the changes previewed with ``token``; refused if the directory changed since."""
         require(actor, Permission.EDIT_BRIGADES)
         now = self._clock()
-        with self._db.session() as session:
-            audit.lock_chain(session)  # one publication at a time across desks (PostgreSQL)
-            preview = self._diff(session)
-            if preview.token != token:
-                raise BrigadeError(
-                    "L'annuaire a changé depuis l'aperçu (autre poste ou import) : rien n'a été "
-                    "publié. Vérifiez de nouveau les changements, puis publiez."
-                )
-            if preview.empty:
-                raise BrigadeError(preview.summary())
-            changes: dict[str, Any] = {
-                f"brigades/{i}": entry for i, entry in preview.entries.items()
-            }
-            changes["meta"] = meta(preview.total, preview.departements, now)
-            self.target.apply(changes)  # DirectoryPublishError: nothing recorded
-            gone = [i for i, e in preview.entries.items() if e is None]
-            sent = {i: e for i, e in preview.entries.items() if e is not None}
-            if gone or sent:
-                session.execute(
-                    delete(BrigadePublished).where(BrigadePublished.brigade_id.in_([*gone, *sent]))
-                )
-            session.add_all(
-                BrigadePublished(brigade_id=i, entry_hash=entry_hash(e), published_at=now)
-                for i, e in sent.items()
-            )
-            audit.record(
-                session,
-                actor.login,
-                "annuaire_publie",
-                "brigades",
-                "",
-                {
-                    "ajoutees": len(preview.added),
-                    "modifiees": len(preview.changed),
-                    "retirees": preview.removed,
-                    "non_publiees": list(preview.refused),
-                    "cible": self.target.name,
-                },
-                at=now,
-            )
+        applied = False  # the app's directory holds the changes
+        try:
+            with self._db.session() as session:
+                preview = self._send(session, token, now)
+                applied = True
+                self._record(session, actor, preview, now)
+        except SQLAlchemyError as exc:
+            if applied:
+                raise DatabaseError(
+                    "L'annuaire est publié dans l'application, mais la base de données n'a pas "
+                    "pu l'enregistrer : ce poste le croit encore à publier. Quand la base "
+                    "répond, publiez de nouveau (les mêmes changements, sans effet de plus sur "
+                    "l'application). " + explain_failure(exc, self._db.url)
+                ) from exc
+            raise DatabaseError(
+                "Rien n'a été publié. " + explain_failure(exc, self._db.url)
+            ) from exc
         return preview
+
+    def _send(self, session: Session, token: str, now: datetime) -> PublicationPreview:
+        """The previewed changes, checked again under the lock, sent to the app's directory."""
+        audit.lock_chain(session)  # one publication at a time across desks (PostgreSQL)
+        preview = self._diff(session)
+        if preview.token != token:
+            raise BrigadeError(
+                "L'annuaire a changé depuis l'aperçu (autre poste ou import) : rien n'a été "
+                "publié. Vérifiez de nouveau les changements, puis publiez."
+            )
+        if preview.empty:
+            raise BrigadeError(preview.summary())
+        changes: dict[str, Any] = {f"brigades/{i}": entry for i, entry in preview.entries.items()}
+        changes["meta"] = meta(preview.total, preview.departements, now)
+        self.target.apply(changes)  # DirectoryPublishError: nothing recorded
+        return preview
+
+    def _record(
+        self, session: Session, actor: Principal, preview: PublicationPreview, now: datetime
+    ) -> None:
+        """What was sent, in the publication's transaction (the next diff starts from it)."""
+        gone = [i for i, e in preview.entries.items() if e is None]
+        sent = {i: e for i, e in preview.entries.items() if e is not None}
+        if gone or sent:
+            session.execute(
+                delete(BrigadePublished).where(BrigadePublished.brigade_id.in_([*gone, *sent]))
+            )
+        session.add_all(
+            BrigadePublished(brigade_id=i, entry_hash=entry_hash(e), published_at=now)
+            for i, e in sent.items()
+        )
+        audit.record(
+            session,
+            actor.login,
+            "annuaire_publie",
+            "brigades",
+            "",
+            {
+                "ajoutees": len(preview.added),
+                "modifiees": len(preview.changed),
+                "retirees": preview.removed,
+                "non_publiees": list(preview.refused),
+                "cible": self.target.name,
+            },
+            at=now,
+        )

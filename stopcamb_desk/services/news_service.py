@@ -30,13 +30,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.domain.rules.model import Severity
 from stopcamb_desk.models import NewsItem, Operator, utcnow
-from stopcamb_desk.models.db import Database
+from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
 from stopcamb_desk.push.news_feed import news_feed_for
 from stopcamb_desk.push.news_feed_base import NewsFeed, NewsFeedError, new_key
 from stopcamb_desk.services import audit
@@ -308,6 +309,16 @@ class NewsService:
 
     # -- step 3: record the outcome -------------------------------------------------------
     def record(self, principal: Principal, pending: Pending, delivery: Delivery) -> NewsOutcome:
+        """Step 3: the feed's answer in the record. If the database fails here, the French
+        error says what the phones now show (the call went through or not)."""
+        try:
+            return self._record(principal, pending, delivery)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                _unrecorded(pending, delivery) + " " + explain_failure(exc, self.db.url)
+            ) from exc
+
+    def _record(self, principal: Principal, pending: Pending, delivery: Delivery) -> NewsOutcome:
         publish = pending.action == "publier"
         expected = NewsStatus.A_PUBLIER if publish else NewsStatus.A_RETIRER
         now = self.clock()
@@ -423,3 +434,23 @@ class NewsService:
 def open_news_service(services: Any, *, places: PlaceFinder | None = None) -> NewsService:
     """The desk's news service: the feed chosen from the settings, built on first use."""
     return NewsService(services.db, lambda: news_feed_for(services.settings), places=places)
+
+
+def _unrecorded(pending: Pending, delivery: Delivery) -> str:
+    """What a desk whose database failed after the call to the feed must tell the operator:
+    the list on screen (« À publier », « À retirer ») no longer says what the phones show."""
+    n = pending.item_id
+    if not delivery.ok:
+        return (
+            f"L'article n° {n} n'a pas changé dans l'application : {delivery.message.strip()} "
+            "La base de données n'a pas pu enregistrer cet échec non plus."
+        )
+    if pending.action == "publier":
+        done, status = "est publié dans l'application", "À publier"
+    else:
+        done, status = "est retiré de l'application", "À retirer"
+    return (
+        f"L'article n° {n} {done}, mais la base de données n'a pas pu l'enregistrer : ce poste "
+        f"l'affiche encore « {status} ». Quand la base répond, cliquez sur « Réessayer » (même "
+        "envoi, sans doublon) pour que la liste dise ce que voient les téléphones."
+    )
