@@ -32,6 +32,9 @@ class Alert(Base):
         Index("ix_alerts_departement_created", "departement", "created_at", "id"),
         Index("ix_alerts_status_next", "status", "next_attempt_at"),
         Index("ix_alerts_topic_sequence", "topic", "sequence"),
+        # The outbox's per-topic checks: the few alerts of a topic waiting, in flight or shown
+        # (migration 0011).
+        Index("ix_alerts_topic_status", "topic", "status", "gateway", "sequence"),
         Index("ix_alerts_gateway", "gateway"),
     )
 
@@ -46,7 +49,7 @@ class Alert(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
-    status: Mapped[str] = mapped_column(String(20), default="en_attente", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="en_attente")
     # Attestation that the offence is established (stored, never sent in the push).
     procedure_type: Mapped[str | None] = mapped_column(String(40))
     procedure_number: Mapped[str | None] = mapped_column(String(80))

@@ -115,7 +115,7 @@ def queue_alert(
     )
     payload = payload_to_json(build_payload(push, now=now))
     session.execute(sql.SET_PAYLOAD, {"b_id": alert_id, "b_payload": payload})
-    stopped = [] if schedule else stop_older(session, topic, sequence, alert_id, now)
+    stopped = [] if schedule else stop_older(session, topic, gateway, sequence, alert_id, now)
     action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
     if schedule is not None:
         action = "programmation"
@@ -181,15 +181,16 @@ def check_mode(session: Session, gateway: str) -> None:
 
 
 def stop_older(
-    session: Session, topic: str, sequence: int, newer_id: int, now: datetime
+    session: Session, topic: str, gateway: str, sequence: int, newer_id: int, now: datetime
 ) -> list[int]:
     """Older alerts of ``topic`` still waiting become « remplacée avant envoi » (the newer
-    one ``newer_id`` was just queued); returns their ids."""
+    one ``newer_id``, queued in ``gateway``'s mode, was just queued); returns their ids."""
     return sorted(
         session.scalars(
             sql.STOP_OLDER,
             {
                 "b_topic": topic,
+                "b_gateway": gateway,
                 "b_seq": sequence,
                 "b_now": now,
                 "b_error": superseded_message(newer_id),

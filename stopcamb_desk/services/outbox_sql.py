@@ -10,7 +10,18 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, text, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import STOPPED_BY_NEWER
@@ -68,13 +79,16 @@ ACCEPTANCE_ROW = select(
     .label("already"),
 ).where(T.c.id == bindparam("b_id"))
 
-# A newly queued alert stops the older ones of its topic that were never accepted.
+# A newly queued alert stops the older ones of its topic that were never accepted (all of its
+# database's mode, see ``outbox_payload.check_mode``). Every column of ix_alerts_topic_status
+# is bound, so that no planner walks the topic's history by (topic, sequence) instead.
 STOP_OLDER = (
     update(T)
     .where(
         T.c.topic == bindparam("b_topic"),
-        T.c.sequence < bindparam("b_seq"),
         T.c.status.in_(sorted(STOPPED_BY_NEWER)),
+        T.c.gateway == bindparam("b_gateway"),
+        T.c.sequence < bindparam("b_seq"),
     )
     .values(
         status="remplacee_attente",
@@ -137,16 +151,26 @@ ACCEPT_LATE = _accept(case((_shown_later, "remplacee"), else_="envoyee"))
 
 # The alerts of the topic shown (or possibly shown: « à vérifier ») before leave the phones:
 # replaced, or withdrawn by a retraction. The same tag covers them on every phone.
+# Two index seeks, by (topic, status) and by the primary key, each arm whole (a condition
+# common to both, such as the gateway, would let a planner walk its index instead): the
+# topic's replaced alerts, thousands after a year, are never read.
 RETIRE_OTHERS = (
     update(T)
     .where(
-        T.c.topic == bindparam("b_topic"),
-        T.c.id != bindparam("b_id"),
-        T.c.gateway == bindparam("b_gateway"),
         or_(
-            T.c.status.in_(("envoyee", "a_verifier")),
-            and_(T.c.id == bindparam("b_withdrawn"), T.c.status == "remplacee"),
-        ),
+            and_(
+                T.c.topic == bindparam("b_topic"),
+                T.c.status.in_(("envoyee", "a_verifier")),
+                T.c.id != bindparam("b_id"),
+                T.c.gateway == bindparam("b_gateway"),
+            ),
+            and_(
+                T.c.id == bindparam("b_withdrawn"),
+                T.c.topic == bindparam("b_topic"),
+                T.c.status == "remplacee",
+                T.c.gateway == bindparam("b_gateway"),
+            ),
+        )
     )
     .values(
         status=case((T.c.id == bindparam("b_withdrawn"), "retiree"), else_="remplacee"),
@@ -209,17 +233,28 @@ def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
     """``UPDATE … WHERE id IN (due ids [FOR UPDATE SKIP LOCKED]) RETURNING …``."""
     # Per-topic order (domain/lifecycle.py): never while another alert of the topic is in
     # flight, never once a newer one is queued, in flight, possibly delivered or delivered.
-    other = T.alias("other_of_topic")
-    blocked = exists().where(
-        other.c.topic == T.c.topic,
-        other.c.id != T.c.id,
-        or_(
-            other.c.status == "envoi",
-            and_(
-                other.c.sequence > T.c.sequence,
-                other.c.status.in_(sorted(BLOCKS_OLDER_STATUSES)),
-            ),
+    # Two seeks, never a walk through the topic's history: the topic's alerts in flight by
+    # (topic, status); its newest alert that forbids older ones, read backwards from the top
+    # of (topic, sequence) — the alert itself when it is the newest (it is « en attente »).
+    in_flight = T.alias("in_flight_of_topic")
+    newest = T.alias("newest_of_topic")
+    newest_blocking = (
+        select(newest.c.sequence)
+        .where(
+            newest.c.topic == T.c.topic,
+            newest.c.status.in_(sorted(BLOCKS_OLDER_STATUSES)),
+        )
+        .order_by(newest.c.sequence.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    blocked = or_(
+        exists().where(
+            in_flight.c.topic == T.c.topic,
+            in_flight.c.status == "envoi",
+            in_flight.c.id != T.c.id,
         ),
+        func.coalesce(newest_blocking, T.c.sequence) > T.c.sequence,
     )
     due = select(T.c.id).where(
         T.c.status == "en_attente",

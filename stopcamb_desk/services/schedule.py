@@ -144,7 +144,7 @@ def release_due(session: Session, *, now: datetime, ttl_hours: int) -> list[tupl
         alert.status = "en_attente"
         alert.next_attempt_at = now
         session.flush()
-        stopped = stop_older(session, alert.topic, sequence, alert.id, now)
+        stopped = stop_older(session, alert.topic, alert.gateway, sequence, alert.id, now)
         late = int((now - alert.scheduled_for).total_seconds())
         audit.record(
             session,
