@@ -44,10 +44,12 @@ from desk import desk_db, desk_journal  # noqa: E402
 from fcm_server import FcmTestServer  # noqa: E402
 from outbox_fixtures import add_operator, draft, sendable  # noqa: E402
 
-from stopcamb_desk.domain.roles import Role  # noqa: E402
+from stopcamb_desk.domain.roles import Principal, Role  # noqa: E402
+from stopcamb_desk.domain.rules.model import Verdict  # noqa: E402
 from stopcamb_desk.models import Alert  # noqa: E402
 from stopcamb_desk.models.db import Database  # noqa: E402
 from stopcamb_desk.push.fcm import FcmGateway  # noqa: E402
+from stopcamb_desk.services.composer import Draft  # noqa: E402
 from stopcamb_desk.services.outbox import Outbox  # noqa: E402
 
 ROUNDS = 150
@@ -66,14 +68,24 @@ def _ms(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.9)] * 1000
 
 
-def _bench(label: str, db: Database, server: FcmTestServer, credentials: Path) -> bool:
-    import requests
-
+def _desk(
+    db: Database, server: FcmTestServer, credentials: Path
+) -> tuple[Outbox, Principal, Draft, Verdict]:
+    """A chef de quart's outbox on ``db``, its gateway prepared as after login, and a sendable
+    alert for the 74."""
     chef = add_operator(db, f"bench{uuid.uuid4().hex[:6]}", Role.CHEF_DE_QUART, ("74",))
     message_draft, verdict = sendable(chef, draft("74"))
     gateway = FcmGateway(credentials, endpoint=server.base_url)
     gateway.prepare()
-    outbox = Outbox(db, gateway, journal=desk_journal(db))
+    return Outbox(db, gateway, journal=desk_journal(db)), chef, message_draft, verdict
+
+
+def _bench(label: str, db: Database, server: FcmTestServer, credentials: Path) -> bool:
+    import requests
+
+    outbox, chef, message_draft, verdict = _desk(db, server, credentials)
+    gateway = outbox.gateway
+    assert isinstance(gateway, FcmGateway)
     session = requests.Session()
     url = gateway.send_url
     body = None
@@ -169,21 +181,15 @@ def _fill_history(db: Database, rows: int) -> None:
 def _history(
     label: str, empty: Database, full: Database, server: FcmTestServer, credentials: Path
 ) -> bool:
-    outboxes = []
-    for db in (empty, full):
-        chef = add_operator(db, f"hist{uuid.uuid4().hex[:6]}", Role.CHEF_DE_QUART, ("74",))
-        message_draft, verdict = sendable(chef, draft("74"))
-        gateway = FcmGateway(credentials, endpoint=server.base_url)
-        gateway.prepare()
-        outbox = Outbox(db, gateway, journal=desk_journal(db))
+    outboxes = [_desk(db, server, credentials) for db in (empty, full)]
+    for outbox, chef, message_draft, verdict in outboxes:
         outbox.deliver(outbox.enqueue(chef, message_draft, verdict, claim=True))
-        outboxes.append((outbox, chef, message_draft, verdict, gateway))
     _fill_history(full, HISTORY)
     times: list[list[float]] = [[], []]
     gc.disable()
     try:
         for i in range(WARMUP + HISTORY_ROUNDS):
-            for k, (outbox, chef, message_draft, verdict, _) in enumerate(outboxes):
+            for k, (outbox, chef, message_draft, verdict) in enumerate(outboxes):
                 t0 = time.perf_counter()
                 outcome = outbox.deliver(outbox.enqueue(chef, message_draft, verdict, claim=True))
                 elapsed = time.perf_counter() - t0
@@ -192,8 +198,8 @@ def _history(
                     times[k].append(elapsed)
     finally:
         gc.enable()
-        for *_, gateway in outboxes:
-            gateway.close()
+        for outbox, *_ in outboxes:
+            outbox.gateway.close()
     e50, _ = _ms(times[0])
     f50, _ = _ms(times[1])
     ok = f50 <= e50 * 1.2 + 0.5
@@ -244,15 +250,16 @@ def main() -> int:
         if pg is None:
             print("PostgreSQL    injoignable sur 127.0.0.1:5432 : partie ignorée")
         else:
-            second = _postgres()
-            assert second is not None
-            created = [pg, second]
+            # One for the send bench, two fresh ones for the history (empty, then filled).
+            others = [_postgres(), _postgres()]
+            created = [pg, *(p for p in others if p is not None)]
+            assert len(created) == 3
             dbs = [desk_db(url) for url, _ in created]
             try:
                 for db in dbs:
                     db.upgrade()
                 results.append(_bench("PostgreSQL", dbs[0], server, credentials))
-                results.append(_history("PostgreSQL", dbs[0], dbs[1], server, credentials))
+                results.append(_history("PostgreSQL", dbs[1], dbs[2], server, credentials))
             finally:
                 for db, (_, (admin, name)) in zip(dbs, created, strict=True):
                     db.dispose()

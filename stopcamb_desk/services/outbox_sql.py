@@ -10,18 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import (
-    and_,
-    bindparam,
-    case,
-    exists,
-    func,
-    insert,
-    or_,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import STOPPED_BY_NEWER
