@@ -89,7 +89,7 @@ chef = Principal(1, "chef74", "CHEF74", Role.CHEF_DE_QUART, ("74",))
 alert_id = outbox.enqueue(chef, *sendable(chef, draft("74")))
 print(alert_id, flush=True)
 if mode == "journaled":
-    # FCM accepts, the journal keeps it, then the power goes before the database is written.
+    # FCM accepts, the journal keeps it, then the desk dies before the database is written.
     (claimed,) = outbox.claim(alert_id)
     result = gateway.send(claimed.payload)
     from stopcamb_desk.services.outbox_journal import Acceptance
@@ -150,7 +150,7 @@ def test_a_killed_send_becomes_a_verifier_with_only_the_command_line(
     assert len(server.received) == 1  # never re-sent silently
 
 
-def test_an_answer_journaled_before_a_power_cut_is_recorded_at_the_next_start(
+def test_an_answer_journaled_before_the_desk_dies_is_recorded_at_the_next_start(
     database: Database, db_url: str, server: FcmTestServer, credentials: Path, tmp_path: Path
 ) -> None:
     add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))

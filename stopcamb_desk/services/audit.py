@@ -53,7 +53,12 @@ SESSION_KEY = "stopcamb_audit"  # Session.info key of the desk's AuditSecrets
 _PG_LOCK_KEY = 0x53544F50
 _LOCKED_IN = "stopcamb_audit_lock"
 _HEAD = "stopcamb_audit_head"
+_KNOWN_HEAD = "stopcamb_audit_known_head"  # (transaction, (id, MAC) of the chain's head)
 _EVENTS: Any = AuditEvent.__table__
+# The newest event's id and MAC, as scalar columns: a statement of the caller's that runs under
+# the chain lock anyway may return them (:func:`know_head`) instead of a read of its own.
+HEAD_ID = select(_EVENTS.c.id).order_by(_EVENTS.c.id.desc()).limit(1).scalar_subquery()
+HEAD_MAC = select(_EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1).scalar_subquery()
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -99,6 +104,33 @@ def lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     session.info[_LOCKED_IN] = session.get_transaction()
+
+
+def know_head(session: Session, event_id: int | None, mac: str | None) -> None:
+    """The chain's head as a statement of this transaction read it under the chain lock
+    (:data:`HEAD_ID`, :data:`HEAD_MAC`; None, None when the trail is empty): the next
+    :func:`record` appends after it without reading it again."""
+    transaction = session.get_transaction()
+    if transaction is None or session.info.get(_LOCKED_IN) is not transaction:
+        return  # read before the lock: another desk may have appended since
+    head = None if event_id is None or mac is None else (int(event_id), str(mac))
+    session.info[_KNOWN_HEAD] = (transaction, head)
+
+
+def _head(session: Session) -> tuple[int, str] | None:
+    """(id, MAC) of the newest event, under the chain lock: known when this transaction read it
+    or appended since (nobody else appends meanwhile), else read."""
+    known = session.info.get(_KNOWN_HEAD)
+    if (
+        known is not None
+        and known[0] is session.get_transaction()
+        and not session.in_nested_transaction()
+    ):
+        return known[1]  # type: ignore[no-any-return]
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (last.id, last.hash) if last else None
 
 
 def _extends_anchor(session: Session, secrets: AuditSecrets, last: tuple[int, str] | None) -> bool:
@@ -150,23 +182,21 @@ def record(
     """Append one event in the caller's transaction (committed or rolled back with it)."""
     secrets = secrets_of(session)
     lock_chain(session)
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    last = _head(session)
     event = AuditEvent(
-        id=(last.id + 1) if last else 1,
+        id=(last[0] + 1) if last else 1,
         at=at or utcnow(),
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         details_json=json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last[1] if last else GENESIS,
         hash="",
         key_id=secrets.keyring.current,
     )
     event.hash = secrets.keyring.sign(canonical(event))
-    intact = _extends_anchor(session, secrets, (last.id, last.hash) if last else None)
+    intact = _extends_anchor(session, secrets, last)
     if not intact:
         log.error(
             "Journal d'audit : l'événement que ce poste avait écrit ou vérifié a disparu ou "
@@ -189,6 +219,7 @@ def record(
             "key_id": event.key_id,
         },
     )
+    know_head(session, event.id, event.hash)
     if intact:
         _remember_head(session, secrets, event)
     return event

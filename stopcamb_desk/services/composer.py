@@ -40,6 +40,7 @@ from stopcamb_desk.push.payload import (
     build_payload,
     title_for,
 )
+from stopcamb_desk.push.topics import topic_for
 
 if TYPE_CHECKING:
     from stopcamb_desk.config import Settings
@@ -74,6 +75,13 @@ class Draft:
     # subscribers (composer checkbox, ``--confirmer-lieu``).
     place_confirmed: bool = False
     template_id: int | None = field(default=None, compare=False)
+
+    @property
+    def audience(self) -> tuple[str | None, str]:
+        """(département, FCM topic) it goes to: a national prevention message to every
+        user, an alert to its département's."""
+        departement = None if self.kind is MessageKind.PREVENTION else self.departement
+        return departement, topic_for(departement, exercise=self.exercise)
 
 
 def permitted_departements(principal: Principal) -> list[DepartementChoice]:
@@ -123,11 +131,10 @@ def payload_size_finding(draft: Draft, text_to_send: str) -> Finding | None:
         return None
 
     largest = 2**31 - 1
-    national = draft.kind is MessageKind.PREVENTION
     push = AlertPush(
         alert_id=largest,
         text=text_to_send,
-        departement=None if national else draft.departement,
+        departement=draft.audience[0],
         kind=str(draft.kind),
         sequence=largest,
         replaces_id=largest,

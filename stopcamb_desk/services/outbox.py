@@ -166,9 +166,21 @@ class Outbox:
             sql.lock_outbox(session)
             if precheck is not None:
                 precheck(session)
-            # Planned messages due by now enter their topic's order first: queued after them,
-            # this alert is the newer one (it stops them), never covered by them later.
-            released = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
+            now = self.clock()
+            topic = draft.audience[1]
+            first = session.execute(
+                sql.enqueue_preamble(self.db.dialect == "postgresql"),
+                {"b_now": now, "b_topic": topic},
+            ).one()
+            audit.know_head(session, first.head_id, first.head_mac)
+            numbers = (int(first.next_id), int(first.next_sequence))
+            released: list[tuple[int, str]] = []
+            if first.planned_due is not None:
+                # Planned messages due by now enter their topic's order first: queued after
+                # them, this alert is the newer one (it stops them), never covered by them.
+                released = release_due(session, now=now, ttl_hours=self.ttl_hours)
+                sequence = session.execute(sql.NEXT_SEQUENCE, {"b_topic": topic}).scalar_one()
+                numbers = (numbers[0], int(sequence))
             queued = queue_alert(
                 session,
                 principal,
@@ -176,11 +188,12 @@ class Outbox:
                 verdict,
                 gateway=self.gateway.name,
                 ttl_hours=self.ttl_hours,
-                now=self.clock(),
+                now=now,
                 replaces_id=replaces_id,
                 retraction=retraction,
                 schedule=schedule,
                 mode_checked=self._mode_settled,
+                numbers=numbers,
             )
             if claim and schedule is None:
                 # Built and authenticated in this very transaction: nothing to check again.
@@ -381,9 +394,9 @@ class Outbox:
         return [self._give_back(claimed) for claimed in handed]
 
     def _finish(self, claimed: Claimed, result: SendResult | PushError) -> Outcome:
-        """Journal an acceptance durably, then record the attempt and its outcome (retried on
-        a write conflict). If the database stays unreachable, the acceptance waits in the
-        journal (:class:`AcceptedNotRecorded`); a failure is simply retried later."""
+        """Journal an acceptance, then record the attempt and its outcome (retried on a write
+        conflict). If the database stays unreachable, the acceptance waits in the journal,
+        forced to the disk (:class:`AcceptedNotRecorded`); a failure is simply retried later."""
         acceptance = None
         journaled = False
         if isinstance(result, SendResult):
@@ -399,6 +412,8 @@ class Outbox:
             outcome = self._record_retrying(claimed, result, acceptance)
         except SQLAlchemyError as exc:
             if acceptance is not None:
+                if journaled:
+                    journaled = self._sync_journal()
                 raise AcceptedNotRecorded(claimed.id, journaled=journaled) from exc
             raise DatabaseError(explain_failure(exc, self.db.url)) from exc
         if journaled and acceptance is not None:
@@ -408,6 +423,15 @@ class Outbox:
         for other_id, status in outcome.others:
             self.notify(other_id, status)
         return outcome
+
+    def _sync_journal(self) -> bool:
+        """The journal alone holds an acceptance now: on the disk, or False if it cannot be."""
+        try:
+            self.journal.sync()
+        except OSError as exc:
+            log.error("Journal des envois impossible à écrire sur le disque (%s)", exc.strerror)
+            return False
+        return True
 
     def _record_retrying(
         self, claimed: Claimed, result: SendResult | PushError, acceptance: Acceptance | None

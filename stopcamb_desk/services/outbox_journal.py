@@ -8,9 +8,14 @@ acceptance order. A line is JSON; two kinds::
     {"op": "accepted", "db": "<database>", "alert": 12, "message_id": "projects/…", "at": "…"}
     {"op": "recorded", "db": "<database>", "alert": 12, "message_id": "projects/…"}
 
-Appends are atomic and durable (one ``write`` then ``fsync`` under a cross-process file lock:
-a GUI desk and a CLI command of the same workstation may write at the same time). A
-``recorded`` line needs no fsync: if it is lost, reconciling again is harmless (idempotent).
+Appends are atomic (one ``write`` under a cross-process file lock: a GUI desk and a CLI command
+of the same workstation may write at the same time). An ``accepted`` line is in the system's
+hands before the database is written, so it outlives the desk's process dying at that moment;
+it is forced to the disk (:meth:`AcceptJournal.sync`) when the database could not record it —
+the case it exists for. Until then the database's own commit is what makes the acceptance
+durable: no fsync waits between FCM's answer and the record on every send, and a power cut in
+those few milliseconds leaves the alert « à vérifier » like a desk dying before the answer. A
+``recorded`` line is never forced: if it is lost, reconciling again is harmless (idempotent).
 The file is compacted when nothing in it is pending any more.
 """
 
@@ -84,7 +89,8 @@ class AcceptJournal:
 
     # -- writing ----------------------------------------------------------------------------
     def accepted(self, acceptance: Acceptance) -> None:
-        """Durably note that FCM accepted ``acceptance`` (before recording it in the base)."""
+        """Note that FCM accepted ``acceptance``, before recording it in the base (forced to
+        the disk by :meth:`sync` if the base then cannot record it)."""
         self._append(
             {
                 "op": "accepted",
@@ -95,7 +101,6 @@ class AcceptJournal:
                 "desk": acceptance.desk,
                 "simulated": acceptance.simulated,
             },
-            durable=True,
         )
 
     def recorded(self, acceptance: Acceptance) -> None:
@@ -107,15 +112,25 @@ class AcceptJournal:
                 "alert": acceptance.alert_id,
                 "message_id": acceptance.message_id,
             },
-            durable=False,
+            compact=True,
         )
 
-    def _append(self, entry: dict[str, Any], *, durable: bool) -> None:
+    def sync(self) -> None:
+        """Force what was appended to the disk: the database could not record an acceptance,
+        the journal is now all that holds it until the next start."""
+        with self._lock:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND)  # (Windows flushes writable files)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def _append(self, entry: dict[str, Any], *, compact: bool = False) -> None:
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._lock:
-            size = append_private(self.path, line, durable=durable)
-            if not durable and size > COMPACT_ABOVE_BYTES:
+            size = append_private(self.path, line, durable=False)
+            if compact and size > COMPACT_ABOVE_BYTES:
                 self._compact_locked()
 
     # -- reading ----------------------------------------------------------------------------

@@ -206,6 +206,15 @@ def _accept_params(
     }
 
 
+def _accept(session: Session, statement: Any, params: dict[str, Any]) -> str | None:
+    """The alert's status once the acceptance applied, None if it does not apply (any more)."""
+    row = session.execute(statement, params).first()
+    if row is None:
+        return None
+    audit.know_head(session, row[1], row[2])
+    return str(row[0])
+
+
 def record_acceptance(
     session: Session,
     acceptance: Acceptance,
@@ -226,7 +235,7 @@ def record_acceptance(
     if claimed is not None and not from_journal:
         params = _accept_params(acceptance, claimed.topic, claimed.withdrawn_id, sql.LIVE)
         params |= {"b_version": claimed.version, "b_gateway": claimed.gateway}
-        status = session.scalar(sql.ACCEPT_CLAIMED, params)
+        status = _accept(session, sql.ACCEPT_CLAIMED, params)
     if status is None:
         alert = session.execute(
             sql.ACCEPTANCE_ROW,
@@ -239,7 +248,7 @@ def record_acceptance(
         applies = sql.JOURNAL_APPLIES if from_journal else sql.LIVE
         params = _accept_params(acceptance, alert.topic, withdrawn, applies)
         params["b_gateway"] = alert.gateway
-        status = session.scalar(sql.ACCEPT_LATE if from_journal else sql.ACCEPT_LIVE, params)
+        status = _accept(session, sql.ACCEPT_LATE if from_journal else sql.ACCEPT_LIVE, params)
         recorded_id = alert.fcm_message_id
     others: list[tuple[int, str]] = []
     kept_id: str | None = acceptance.message_id

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import superseded_message
 from stopcamb_desk.domain.roles import Principal
-from stopcamb_desk.domain.rules.model import MessageKind, Verdict
+from stopcamb_desk.domain.rules.model import Verdict
 from stopcamb_desk.models import Alert
 from stopcamb_desk.push.payload import AlertPush, build_payload, payload_to_json
-from stopcamb_desk.push.topics import replacement_key, topic_for
+from stopcamb_desk.push.topics import replacement_key
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.alert_record import recorded_content
@@ -49,16 +49,18 @@ def queue_alert(
     retraction: bool = False,
     schedule: Schedule | None = None,
     mode_checked: bool = False,
+    numbers: tuple[int, int],
 ) -> Queued:
     """Insert the alert (« en attente », or « programmée » with ``schedule``) with its payload
     and audit event; older alerts of its topic still waiting become « remplacée avant envoi ».
+    ``numbers``: its id and its sequence in its topic, read under the outbox lock
+    (:func:`~stopcamb_desk.services.outbox_sql.enqueue_preamble`).
 
     ``mode_checked``: this outbox already committed an alert in ``gateway``'s mode to this
     database, so :func:`check_mode` cannot fail any more (a desk of the other mode is refused
     by its own check, under the same lock, as soon as one alert of this mode exists)."""
     body = verdict.text_to_send or draft.text
-    departement = None if draft.kind is MessageKind.PREVENTION else draft.departement
-    topic = topic_for(departement, exercise=draft.exercise)
+    departement, topic = draft.audience
     attestation, parquet = draft.attestation, draft.parquet
     procedure_type = str(attestation.procedure) if attestation else None
     procedure_number = attestation.numero if attestation else None
@@ -74,7 +76,22 @@ def queue_alert(
                 f"L'alerte n° {replaces_id} n'existe pas ou vise un autre public : "
                 "elle ne peut pas être remplacée par celle-ci."
             )
+    alert_id, sequence = numbers
+    push = AlertPush(
+        alert_id=alert_id,
+        text=body,
+        departement=departement,
+        kind=str(draft.kind),
+        sequence=sequence,
+        replaces_id=replaces_id,
+        exercise=draft.exercise,
+        ttl_hours=ttl_hours,
+        retraction=retraction,
+    )
+    payload = payload_to_json(build_payload(push, now=now))
     values = {
+        "id": alert_id,
+        "sequence": sequence,
         "created_at": now,
         "updated_at": now,
         "kind": str(draft.kind),
@@ -91,7 +108,7 @@ def queue_alert(
         "parquet_ref": parquet_ref,
         "parquet_date": parquet_date,
         "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
-        "payload_json": "{}",
+        "payload_json": payload,
         "replaces_id": replaces_id,
         "attempt_count": 0,
         "next_attempt_at": schedule.at if schedule else now,
@@ -100,21 +117,7 @@ def queue_alert(
         "scheduled_for": schedule.at if schedule else None,
         "valid_until": schedule.valid_until if schedule else None,
     }
-    row = session.execute(sql.INSERT_ALERT, {"b_topic": topic, **values}).one()
-    alert_id, sequence = int(row[0]), int(row[1])
-    push = AlertPush(
-        alert_id=alert_id,
-        text=body,
-        departement=departement,
-        kind=str(draft.kind),
-        sequence=sequence,
-        replaces_id=replaces_id,
-        exercise=draft.exercise,
-        ttl_hours=ttl_hours,
-        retraction=retraction,
-    )
-    payload = payload_to_json(build_payload(push, now=now))
-    session.execute(sql.SET_PAYLOAD, {"b_id": alert_id, "b_payload": payload})
+    session.execute(sql.INSERT_ALERT, values)
     stopped = [] if schedule else stop_older(session, topic, gateway, sequence, alert_id, now)
     action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
     if schedule is not None:

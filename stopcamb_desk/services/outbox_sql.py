@@ -25,8 +25,7 @@ def lock_outbox(session: Session) -> None:
     audit event written in the same transaction reuses it."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("BEGIN IMMEDIATE"))
-    else:
-        audit.lock_chain(session)
+    audit.lock_chain(session)  # on SQLite, notes that the write lock covers the chain
 
 
 T: Any = Alert.__table__
@@ -41,11 +40,40 @@ _next_sequence = (
     .where(T.c.topic == bindparam("b_topic"))
     .scalar_subquery()
 )
-INSERT_ALERT = insert(T).values(sequence=_next_sequence).returning(T.c.id, T.c.sequence)
-
-SET_PAYLOAD = (
-    update(T).where(T.c.id == bindparam("b_id")).values(payload_json=bindparam("b_payload"))
+_planned_due = (
+    select(T.c.id)
+    .where(T.c.status == "programmee", T.c.scheduled_for <= bindparam("b_now"))
+    .limit(1)
+    .scalar_subquery()
 )
+
+
+@functools.cache
+def enqueue_preamble(postgresql: bool) -> Any:
+    """What queuing an alert reads first, under the outbox lock, in one round trip: whether a
+    planned message fell due (``schedule.release_due`` then runs), the new alert's id and its
+    place in its topic's order (its exact request body names both, so the row is inserted
+    whole), and the audit chain's head (see ``audit.know_head``). The id is the serial's next
+    value on PostgreSQL; on SQLite, under its write lock, the next rowid as SQLite would pick
+    it."""
+    next_id = (
+        func.nextval(func.pg_get_serial_sequence("alerts", "id"))
+        if postgresql
+        else select(func.coalesce(func.max(T.c.id), 0) + 1).scalar_subquery()
+    )
+    return select(
+        _planned_due.label("planned_due"),
+        next_id.label("next_id"),
+        _next_sequence.label("next_sequence"),
+        audit.HEAD_ID.label("head_id"),
+        audit.HEAD_MAC.label("head_mac"),
+    )
+
+
+# The topic's next place once planned messages were released into it (they took places).
+NEXT_SEQUENCE = select(_next_sequence)
+
+INSERT_ALERT = insert(T)
 
 INSERT_ATTEMPT = insert(ATTEMPTS)
 
@@ -129,7 +157,9 @@ def _accept(status: Any) -> Any:
             updated_at=bindparam("b_now"),
             version=T.c.version + 1,
         )
-        .returning(T.c.status)
+        # With the audit chain's head, read under the outbox lock: the acceptance's event
+        # follows it without another read (``audit.know_head``).
+        .returning(T.c.status, audit.HEAD_ID, audit.HEAD_MAC)
     )
 
 
