@@ -118,3 +118,32 @@ def test_a_pooled_connection_killed_by_the_server_is_replaced(pg_url: str) -> No
         assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
     database.dispose()
     assert db_module.IDLE_PING_SECONDS > 0
+
+
+@pytest.mark.postgres
+def test_a_transaction_opened_with_its_lock_commits_whole_or_not_at_all(pg_url: str) -> None:
+    """The outbox's transactions on PostgreSQL open with their lock in the round trip of their
+    BEGIN (on the autocommit pool): they still hold the lock until they end, commit every
+    statement together, and an error leaves nothing of them."""
+    database = Database(pg_url)
+    lock = "SELECT pg_advisory_xact_lock(4242)"
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"
+    with database.session(opening=lock) as session:
+        session.execute(
+            text("INSERT INTO departements (code, nom, region) VALUES ('98', 'Essai', 'R')")
+        )
+        with database.session() as other:  # another desk cannot see it, the lock is held
+            assert other.execute(text(held)).scalar_one() == 1
+            assert other.scalar(text("SELECT nom FROM departements WHERE code = '98'")) is None
+        session.execute(text("UPDATE departements SET nom = 'Essai 2' WHERE code = '98'"))
+    with pytest.raises(RuntimeError), database.session(opening=lock) as session:
+        session.execute(text("UPDATE departements SET nom = 'Perdu' WHERE code = '98'"))
+        session.execute(
+            text("INSERT INTO departements (code, nom, region) VALUES ('99', 'Perdu', 'R')")
+        )
+        raise RuntimeError("coupure")
+    with database.session() as session:
+        assert session.execute(text(held)).scalar_one() == 0
+        rows = session.execute(text("SELECT code, nom FROM departements WHERE code >= '98'"))
+        assert rows.all() == [("98", "Essai 2")]
+    database.dispose()

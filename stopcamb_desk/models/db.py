@@ -80,7 +80,7 @@ def make_engine(url: str, *, autocommit: bool = False) -> Engine:
         return engine
     engine = create_engine(
         url,
-        pool_size=1 if autocommit else 5,
+        pool_size=5,
         isolation_level="AUTOCOMMIT" if autocommit else None,
         connect_args={"connect_timeout": 5, "application_name": "stopcamb-desk"},
     )
@@ -164,6 +164,14 @@ def database_identity(url: str) -> str:
     return f"postgresql://{host}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
+def _renew_on_disconnect(seen: Engine, other: Engine) -> None:
+    def renew(context: Any) -> None:
+        if context.is_disconnect:
+            other.dispose()
+
+    event.listen(seen, "handle_error", renew)
+
+
 class Database:
     """An engine plus its session factory. Sessions never expire objects on commit.
 
@@ -182,12 +190,22 @@ class Database:
         self.sessions = sessionmaker(
             self.engine, expire_on_commit=False, info=dict(session_info or {})
         )
-        # PostgreSQL reads outside a transaction (:meth:`read_one`); connects when first used.
+        # PostgreSQL: reads outside a transaction (:meth:`read_one`) and transactions opened
+        # by the caller's own BEGIN (:meth:`session`); connects when first used.
         self._autocommit = (
             make_engine(self.engine.url.render_as_string(False), autocommit=True)
             if self.dialect == "postgresql"
             else None
         )
+        self._opened_sessions = None
+        if self._autocommit is not None:
+            self._opened_sessions = sessionmaker(
+                self._autocommit, expire_on_commit=False, info=dict(session_info or {})
+            )
+            # A cut seen on one pool (server restart, network) renews the other's connections
+            # too, as SQLAlchemy renews the pool that saw it: the next session on either works.
+            _renew_on_disconnect(self.engine, self._autocommit)
+            _renew_on_disconnect(self._autocommit, self.engine)
 
     @property
     def identity(self) -> str:
@@ -198,10 +216,20 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A transaction: committed on success, rolled back on any error."""
-        with self.sessions() as session:
+    def session(self, *, opening: str | None = None) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on any error.
+
+        ``opening`` (SQL without parameters) is the transaction's first statement. On
+        PostgreSQL it goes in the same round trip as the ``BEGIN`` — the driver sends its own
+        ``BEGIN`` alone otherwise: the transaction runs on the autocommit pool of
+        :meth:`read_one`, opened by ``BEGIN; <opening>``, and ``COMMIT``/``ROLLBACK`` end it
+        as usual (the driver ends a transaction that is open whatever its autocommit mode)."""
+        opened = self._opened_sessions if opening is not None else None
+        with (opened or self.sessions)() as session:
             try:
+                if opening is not None:
+                    sql = f"BEGIN; {opening}" if opened is not None else opening
+                    session.connection().exec_driver_sql(sql)
                 yield session
                 session.commit()
             except BaseException:
@@ -213,11 +241,8 @@ class Database:
         one round trip instead of three (``BEGIN``, the statement, ``COMMIT``), on a small
         pool of its own set to autocommit once for all (switching a pooled connection to
         autocommit and back costs more round trips than it saves). SQLite opens no
-        transaction for a read."""
-        if self._autocommit is None:
-            with self.sessions() as session:
-                return session.execute(statement, params).one()
-        with self._autocommit.connect() as connection:
+        transaction for a read: a plain connection of the pool, no session."""
+        with (self._autocommit or self.engine).connect() as connection:
             return connection.execute(statement, params).one()
 
     def upgrade(self) -> None:

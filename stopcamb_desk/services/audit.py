@@ -92,6 +92,16 @@ def secrets_of(session: Session) -> AuditSecrets:
     return found
 
 
+# The lock as the first statement of a transaction (``Database.session(opening=…)``).
+PG_LOCK_SQL = f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"
+
+
+def chain_locked(session: Session) -> None:
+    """The caller took the chain's lock for this transaction (:data:`PG_LOCK_SQL` as its
+    opening on PostgreSQL, SQLite's write lock): :func:`record` takes it no more."""
+    session.info[_LOCKED_IN] = session.get_transaction()
+
+
 def lock_chain(session: Session) -> None:
     """Serialise appends to the chain until the transaction ends (PostgreSQL advisory lock).
 
@@ -103,7 +113,7 @@ def lock_chain(session: Session) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    session.info[_LOCKED_IN] = session.get_transaction()
+    chain_locked(session)
 
 
 def know_head(session: Session, event_id: int | None, mac: str | None) -> None:
@@ -153,21 +163,22 @@ def _extends_anchor(session: Session, secrets: AuditSecrets, last: tuple[int, st
 
 def _remember_head(session: Session, secrets: AuditSecrets, event: AuditEvent) -> None:
     """Advance the head anchor once the transaction that wrote ``event`` commits."""
-    first = _HEAD not in session.info
-    session.info[_HEAD] = Anchor(event.id, event.hash)
-    if not first:
-        return
+    session.info[_HEAD] = (secrets.anchor, Anchor(event.id, event.hash))
 
-    def committed(s: Session) -> None:
-        head = s.info.pop(_HEAD, None)
-        if isinstance(head, Anchor):
-            secrets.anchor.advance(head)
 
-    def rolled_back(s: Session, _previous: object) -> None:
-        s.info.pop(_HEAD, None)
+# One pair of listeners for every session (registering a pair per transaction cost more than
+# the audit event's insert): they act only on a session that wrote an event.
+@sa_event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    written = session.info.pop(_HEAD, None)
+    if written is not None:
+        anchor, head = written
+        anchor.advance(head)
 
-    sa_event.listen(session, "after_commit", committed, once=True)
-    sa_event.listen(session, "after_soft_rollback", rolled_back, once=True)
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous: object) -> None:
+    session.info.pop(_HEAD, None)
 
 
 def record(

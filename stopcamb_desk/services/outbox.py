@@ -162,8 +162,7 @@ class Outbox:
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
         handed: Claimed | None = None
-        with self.db.session() as session:
-            sql.lock_outbox(session)
+        with sql.outbox_session(self.db) as session:
             if precheck is not None:
                 precheck(session)
             now = self.clock()
@@ -216,8 +215,7 @@ class Outbox:
     def release_due(self) -> list[tuple[int, str]]:
         """Planned messages that fell due go into their topic's order (or expire); returns
         (id, new status). Run by every sender before claiming, under the outbox lock."""
-        with self.db.session() as session:
-            sql.lock_outbox(session)
+        with sql.outbox_session(self.db) as session:
             changed = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
         for alert_id, status in changed:
             self.notify(alert_id, status)
@@ -228,8 +226,7 @@ class Outbox:
         """Move due alerts ``en_attente → envoi`` (or just ``alert_id``) in one statement,
         in per-topic order (see ``outbox_sql.claim_statement``). The new ``next_attempt_at``
         is the claim's lease (see :func:`recover`)."""
-        with self.db.session() as session:
-            sql.lock_outbox(session)
+        with sql.outbox_session(self.db) as session:
             stale = self._expire_stale(session, self.clock())
             claimed = self._claim_rows(session, alert_id, limit, authenticate=True)
         for alert_id in stale:
@@ -375,8 +372,7 @@ class Outbox:
     def _give_back(self, claimed: Claimed) -> Outcome:
         """``claimed`` never reached FCM from here: back in the queue (see
         :func:`return_lost_turn`)."""
-        with self.db.session() as session:
-            sql.lock_outbox(session)
+        with sql.outbox_session(self.db) as session:
             outcome, changed = return_lost_turn(session, claimed, desk=self.desk, now=self.clock())
         if changed:
             self.notify(claimed.id, outcome.status)
@@ -438,8 +434,7 @@ class Outbox:
     ) -> Outcome:
         for attempt in range(RECORD_TRIES):
             try:
-                with self.db.session() as session:
-                    sql.lock_outbox(session)
+                with sql.outbox_session(self.db) as session:
                     if acceptance is not None:
                         return record_acceptance(session, acceptance, claimed=claimed)
                     assert isinstance(result, PushError)
@@ -470,8 +465,7 @@ class Outbox:
     # -- operator actions ---------------------------------------------------------------------
     def resend(self, principal: Principal, alert_id: int) -> None:
         """« Renvoyer » an alert in ``echec`` or ``a_verifier``: the same stored payload."""
-        with self.db.session() as session:
-            sql.lock_outbox(session)
+        with sql.outbox_session(self.db) as session:
             # A planned message due by now is newer than this resend: it goes first in order.
             released = release_due(session, now=self.clock(), ttl_hours=self.ttl_hours)
             requeue(

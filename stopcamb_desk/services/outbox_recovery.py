@@ -44,16 +44,14 @@ def recover(
         log.error("Journal des envois illisible (%s) : rien n'en est repris", exc.strerror)
         pending = []
     for acceptance in pending:
-        with db.session() as session:
-            sql.lock_outbox(session)
+        with sql.outbox_session(db) as session:
             exists = session.scalar(select(Alert.id).where(Alert.id == acceptance.alert_id))
             if exists is not None:
                 record_acceptance(session, acceptance, from_journal=True)
         with contextlib.suppress(OSError):
             journal.recorded(acceptance)
     now = clock()
-    with db.session() as session:
-        sql.lock_outbox(session)
+    with sql.outbox_session(db) as session:
         statement = sql.recover_statement(db.dialect == "postgresql")
         beyond = now + timedelta(seconds=MAX_LEASE_SECONDS + CLOCK_TOLERANCE_SECONDS)
         params = {"b_now": now, "b_beyond": beyond, "b_error": CRASH_MESSAGE}
