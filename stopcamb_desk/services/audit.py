@@ -57,8 +57,9 @@ _KNOWN_HEAD = "stopcamb_audit_known_head"  # (transaction, (id, MAC) of the chai
 _EVENTS: Any = AuditEvent.__table__
 # The newest event's id and MAC, as scalar columns: a statement of the caller's that runs under
 # the chain lock anyway may return them (:func:`know_head`) instead of a read of its own.
-HEAD_ID = select(_EVENTS.c.id).order_by(_EVENTS.c.id.desc()).limit(1).scalar_subquery()
-HEAD_MAC = select(_EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1).scalar_subquery()
+_HEAD_ROW = select(_EVENTS.c.id, _EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
+HEAD_ID = _HEAD_ROW.with_only_columns(_EVENTS.c.id).scalar_subquery()
+HEAD_MAC = _HEAD_ROW.with_only_columns(_EVENTS.c.hash).scalar_subquery()
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -112,7 +113,7 @@ def lock_chain(session: Session) -> None:
     if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        session.execute(text(PG_LOCK_SQL))
     chain_locked(session)
 
 
@@ -137,9 +138,7 @@ def _head(session: Session) -> tuple[int, str] | None:
         and not session.in_nested_transaction()
     ):
         return known[1]  # type: ignore[no-any-return]
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    last = session.execute(_HEAD_ROW).first()
     return (last.id, last.hash) if last else None
 
 

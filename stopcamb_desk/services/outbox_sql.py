@@ -53,12 +53,9 @@ _next_sequence = (
     .where(T.c.topic == bindparam("b_topic"))
     .scalar_subquery()
 )
-_planned_due = (
-    select(T.c.id)
-    .where(T.c.status == "programmee", T.c.scheduled_for <= bindparam("b_now"))
-    .limit(1)
-    .scalar_subquery()
-)
+# Planned messages whose time has come (``schedule.release_due`` queues or expires them).
+PLANNED_DUE = and_(T.c.status == "programmee", T.c.scheduled_for <= bindparam("b_now"))
+_planned_due = select(T.c.id).where(PLANNED_DUE).limit(1).scalar_subquery()
 
 
 @functools.cache
@@ -83,7 +80,7 @@ def enqueue_preamble(postgresql: bool) -> Any:
     )
 
 
-# The topic's next place once planned messages were released into it (they took places).
+# The topic's next place (a planned message released into it takes one).
 NEXT_SEQUENCE = select(_next_sequence)
 
 INSERT_ALERT = insert(T)

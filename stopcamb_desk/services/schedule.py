@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.errors import DeskError
@@ -28,11 +28,11 @@ from stopcamb_desk.domain.status import status_label
 from stopcamb_desk.models import Alert, Operator
 from stopcamb_desk.push.payload import AlertPush, build_payload, payload_to_json
 from stopcamb_desk.services import audit
+from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.alert_record import content_of
 from stopcamb_desk.services.audit_alerts import content_refusal
 from stopcamb_desk.services.composer import Draft, validate_for_send
 from stopcamb_desk.services.outbox_payload import stop_older
-from stopcamb_desk.services.outbox_sql import lock_outbox
 from stopcamb_desk.services.schedule_model import Schedule
 
 if TYPE_CHECKING:
@@ -92,9 +92,8 @@ def release_due(session: Session, *, now: datetime, ttl_hours: int) -> list[tupl
     """Queue (or expire) the planned messages due at ``now``; the caller holds the outbox
     lock. Returns (alert id, new status) for every alert changed."""
     due = session.scalars(
-        select(Alert)
-        .where(Alert.status == "programmee", Alert.scheduled_for <= now)
-        .order_by(Alert.scheduled_for, Alert.id)
+        select(Alert).where(sql.PLANNED_DUE).order_by(Alert.scheduled_for, Alert.id),
+        {"b_now": now},
     ).all()
     changed: list[tuple[int, str]] = []
     for alert in due:
@@ -129,14 +128,7 @@ def release_due(session: Session, *, now: datetime, ttl_hours: int) -> list[tupl
             )
             changed.append((alert.id, "echec"))
             continue
-        sequence: int = (
-            session.scalar(
-                select(func.coalesce(func.max(Alert.sequence), 0) + 1).where(
-                    Alert.topic == alert.topic
-                )
-            )
-            or 1
-        )
+        sequence = int(session.execute(sql.NEXT_SEQUENCE, {"b_topic": alert.topic}).scalar_one())
         # The push lives until the end of the validity window, not a full lifetime beyond it.
         left = math.ceil((alert.valid_until - now).total_seconds() / 3600)
         alert.payload_json = _payload(alert, sequence, now, max(1, min(ttl_hours, left)))
@@ -210,7 +202,7 @@ class ScheduleService:
         self, session: Session, principal: Principal, alert_id: int, version: int | None
     ) -> Alert:
         require(principal, Permission.SEND_PREVENTION)
-        lock_outbox(session)
+        sql.lock_outbox(session)
         alert = session.get(Alert, alert_id, populate_existing=True)
         if alert is None or alert.scheduled_for is None:
             raise ScheduleError(f"Aucun message programmé n° {alert_id}.")
