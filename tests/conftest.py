@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,6 +149,25 @@ def database(db_url: str) -> Iterator[object]:
     db = desk_db(db_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def rtdb() -> Iterator[object]:
+    """A loopback Firebase Realtime Database (``tests/rtdb_server.py``) for this test."""
+    from rtdb_server import RtdbTestServer
+
+    with RtdbTestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def opp(database: Any) -> object:
+    """The national desk's operator (OPP du GGD34) on ``database``."""
+    from outbox_fixtures import add_operator
+
+    from stopcamb_desk.domain.roles import Role
+
+    return add_operator(database, "opp34", Role.OPP_NATIONAL)
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,14 @@ def audit_actions(db: Database, alert_id: int) -> list[str]:
         )
 
 
+def all_audit_actions(db: Database) -> list[str]:
+    """Every action of the audit log, oldest first."""
+    from sqlalchemy import select
+
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
 def count_alerts(db: Database, **where: object) -> int:
     from sqlalchemy import func, select
 

@@ -16,8 +16,9 @@ It speaks what firebase-admin's ``db`` module sends, as documented for the REST 
 The database is a JSON tree in memory (``server.tree``; :meth:`RtdbTestServer.value` reads a
 path). Empty nodes vanish, as in the real database. Failures are scripted per request with
 :meth:`RtdbTestServer.script` (one :class:`Step` each, then normal answers): an HTTP error with
-its error body, a delay (to trigger the client's read timeout) or a connection closed without
-an answer. Every request is recorded in ``server.requests``.
+its error body, a delay (to trigger the client's read timeout), a connection closed without
+an answer, or a write held until the test releases it (it lands late). Every request is
+recorded in ``server.requests``.
 
 Usage::
 
@@ -60,6 +61,9 @@ class Step:
     message: str | None = None
     delay: float = 0.0  # wait before answering (the client may time out)
     close: bool = False  # close the connection without any answer
+    # apply the write only once this is set (« a write that lands late »: the client has timed
+    # out, the desk has moved on), then answer
+    hold: threading.Event | None = None
     # run once the write is applied, before the answer (« the desk's database goes away while
     # the feed answers »)
     after: Callable[[], None] | None = None
@@ -243,6 +247,9 @@ class _Handler(BaseHTTPRequestHandler):
         if step is not None:
             if step.delay and server._stopping.wait(step.delay):
                 return
+            while step.hold is not None and not step.hold.wait(0.05):
+                if server._stopping.is_set():
+                    return
             if step.close:
                 self.close_connection = True
                 self.connection.close()

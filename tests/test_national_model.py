@@ -17,6 +17,7 @@ from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.domain.roles import Role
 from stopcamb_desk.services.container import open_services
 from stopcamb_desk.services.national_model import NationalModel
+from stopcamb_desk.services.news_check import FeedCheck, GapKind
 from stopcamb_desk.services.news_draft import NewsDraft
 from stopcamb_desk.services.news_service import open_news_service
 from stopcamb_desk.services.news_state import NewsRow, NewsStatus
@@ -53,6 +54,7 @@ class Observer:
     loaded: list[NewsRow | None] = field(default_factory=list)
     rows: list[NewsRow] = field(default_factory=list)
     bugs: list[BaseException] = field(default_factory=list)
+    checks: list[tuple[FeedCheck, bool]] = field(default_factory=list)
 
     def status_changed(self, text: str, ok: bool) -> None:
         self.statuses.append((text, ok))
@@ -68,6 +70,9 @@ class Observer:
 
     def unexpected(self, exc: BaseException) -> None:
         self.bugs.append(exc)
+
+    def feed_checked(self, check: FeedCheck, asked: bool) -> None:
+        self.checks.append((check, asked))
 
 
 @pytest.fixture
@@ -129,3 +134,31 @@ def test_a_feed_failure_is_kept_for_retry(
     assert pending.status is NewsStatus.A_PUBLIER and model.can_retry(pending)
     model.retry(pending)
     assert observer.rows[0].status is NewsStatus.PUBLIEE and observer.statuses[-1][1]
+
+
+def test_a_check_of_the_feed_records_what_the_app_shows(
+    desk: tuple[NationalModel, Observer, RtdbTestServer],
+) -> None:
+    model, observer, server = desk
+    model.publish(DRAFT)
+    published = observer.loaded[-1]
+    assert published is not None and published.status is NewsStatus.PUBLIEE
+    model.check_feed(asked=False)  # automatic, all agree: nothing said
+    assert observer.checks[-1][0].ok and observer.statuses[-1][0].startswith("✓ Article")
+
+    server.apply("DELETE", ["flux_actualite", published.remote_key], None)  # Firebase console
+    model.check_feed(asked=False)
+
+    check, asked = observer.checks[-1]
+    assert not asked and [g.kind for g in check.disagreements] == [GapKind.MISSING]
+    assert check.message.startswith("1 écart entre l'application et le registre")
+    assert observer.rows[0].status is NewsStatus.A_PUBLIER and model.can_retry(observer.rows[0])
+    assert not model.checking and not model.busy
+
+    model.retry(observer.rows[0])
+    model.check_feed()
+    assert observer.statuses[-1] == (
+        "✓ Le flux de l'application correspond au registre (1 article visible).",
+        True,
+    )
+    assert observer.bugs == []

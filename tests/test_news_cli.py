@@ -132,3 +132,24 @@ def test_nettoyer_leaves_plain_text_from_nested_and_unclosed_tags(
     assert main([*hidden, f"{TEXT} <\u200bscript>alert(1)", "--nettoyer"]) == 1
     assert "U+200B" in capsys.readouterr().err
     assert len(desk.value("/flux_actualite")) == 1
+
+
+def test_check_finds_an_item_deleted_outside_the_desk_and_exits_1(
+    desk: RtdbTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, result = run_json(
+        capsys, "news", "publish", "--operateur", "opp34", "--titre", TITLE, "--texte", TEXT
+    )
+    assert code == 0 and isinstance(result, dict)
+    assert main(["news", "check", "--operateur", "opp34"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "Le flux de l'application correspond au registre (1 article visible)."
+    )
+    desk.apply("DELETE", ["flux_actualite", result["article"]["cle"]], None)
+
+    code, check = run_json(capsys, "news", "check", "--operateur", "opp34")
+
+    assert code == 1 and isinstance(check, dict) and not check["ok"]
+    assert [(g["type"], g["article"]) for g in check["ecarts"]] == [("absent", 1)]
+    assert main(["news", "list", "--operateur", "opp34"]) == 0
+    assert "Non publiée" in capsys.readouterr().out

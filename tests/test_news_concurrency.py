@@ -11,12 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 from desk import Pause, desk_db, interleaved
-from outbox_fixtures import Clock, add_operator
+from outbox_fixtures import Clock, all_audit_actions
 from rtdb_server import RtdbTestServer
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from stopcamb_desk.domain.roles import Principal, Role
-from stopcamb_desk.models import AuditEvent
+from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
 from stopcamb_desk.services.news_draft import NewsDraft, NewsRefused
@@ -29,12 +28,6 @@ OTV = NewsDraft(
     "des opérations tranquillité vacances.",
 )
 UPDATE = NewsDraft(OTV.title, "Les inscriptions à l'opération tranquillité vacances sont ouvertes.")
-
-
-@pytest.fixture
-def rtdb() -> Iterator[RtdbTestServer]:
-    with RtdbTestServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -52,11 +45,6 @@ def desks(
     yield a, b
     a.close()
     b.close()
-
-
-@pytest.fixture
-def opp(database: Database) -> Principal:
-    return add_operator(database, "opp34", Role.OPP_NATIONAL)
 
 
 def remote(rtdb: RtdbTestServer, key: str) -> object:
@@ -90,13 +78,13 @@ def test_an_update_or_draft_while_a_publication_is_on_its_way_is_refused(
     a, b = desks
     pending = a.request_publication(opp, OTV)
     seen = b.get(opp, pending.item_id)
-    before = _actions(database)
+    before = all_audit_actions(database)
 
     with pytest.raises(NewsRefused, match="en cours"):
         b.publish(opp, UPDATE, seen.id, seen.version)
     with pytest.raises(NewsRefused, match="en cours"):
         b.save_draft(opp, UPDATE, seen.id, seen.version)
-    assert _actions(database) == before  # nothing half-written
+    assert all_audit_actions(database) == before  # nothing half-written
     assert rtdb.writes() == []
 
     outcome = a.record(opp, pending, a.deliver(pending))
@@ -165,7 +153,7 @@ def test_two_desks_changing_the_item_at_the_same_instant_the_second_is_told_in_f
         "publier": lambda: a.request_publication(opp, UPDATE, row.id, row.version),
         "retirer": lambda: a.request_withdrawal(opp, row.id, row.version),
     }[action]
-    before = _actions(database)
+    before = all_audit_actions(database)
     try:
         lost = interleaved(
             pause, desk_a, lambda: b.save_draft(opp, NewsDraft("B", OTV.body), row.id, row.version)
@@ -176,12 +164,7 @@ def test_two_desks_changing_the_item_at_the_same_instant_the_second_is_told_in_f
         other.dispose()
     assert isinstance(lost, NewsConflict), repr(lost)
     assert "modifié entre-temps" in lost.message and "recommencez" in lost.message
-    assert _actions(database) == [*before, "actualite_brouillon_modifie"]  # desk B's only
+    assert all_audit_actions(database) == [*before, "actualite_brouillon_modifie"]  # desk B's only
     stored = NewsService(database, RtdbNewsFeed(rtdb.database_url)).get(opp, row.id)
     assert (stored.title, stored.status) == ("B", NewsStatus.BROUILLON)
     assert rtdb.writes() == []
-
-
-def _actions(db: Database) -> list[str]:
-    with db.session() as session:
-        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))

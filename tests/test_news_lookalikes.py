@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from outbox_fixtures import add_operator
 from rtdb_server import RtdbTestServer
 from sqlalchemy import select
 
-from stopcamb_desk.domain.roles import Principal, Role
+from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.models import NewsItem
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
@@ -21,21 +20,10 @@ BODY = "Inscrivez-vous à l'opération tranquillité vacances auprès de votre b
 
 
 @pytest.fixture
-def rtdb() -> Iterator[RtdbTestServer]:
-    with RtdbTestServer() as server:
-        yield server
-
-
-@pytest.fixture
 def service(database: Database, rtdb: RtdbTestServer) -> Iterator[NewsService]:
     feed = RtdbNewsFeed(rtdb.database_url, timeout=2.0)
     yield NewsService(database, feed)
     feed.close()
-
-
-@pytest.fixture
-def opp(database: Database) -> Principal:
-    return add_operator(database, "opp34", Role.OPP_NATIONAL)
 
 
 LOOKALIKES = [

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from desk import desk_db
 from markup_oracle import VECTORS, assert_no_markup
-from outbox_fixtures import add_operator
+from outbox_fixtures import add_operator, all_audit_actions
 from rtdb_server import RtdbTestServer, Step
 from sqlalchemy import select
 from tcp_proxy import tcp_proxy
 
 from stopcamb_desk.domain.roles import PermissionDenied, Principal, Role
-from stopcamb_desk.models import AuditEvent, NewsItem
+from stopcamb_desk.models import NewsItem
 from stopcamb_desk.models.db import Database, DatabaseError
 from stopcamb_desk.push.news_feed_rtdb import RtdbNewsFeed
 from stopcamb_desk.push.news_feed_simulation import SimulationNewsFeed
@@ -34,12 +34,6 @@ OTV = NewsDraft(
 
 
 @pytest.fixture
-def rtdb() -> Iterator[RtdbTestServer]:
-    with RtdbTestServer() as server:
-        yield server
-
-
-@pytest.fixture
 def feed(rtdb: RtdbTestServer) -> Iterator[RtdbNewsFeed]:
     feed = RtdbNewsFeed(rtdb.database_url, timeout=2.0)
     yield feed
@@ -47,18 +41,8 @@ def feed(rtdb: RtdbTestServer) -> Iterator[RtdbNewsFeed]:
 
 
 @pytest.fixture
-def opp(database: Database) -> Principal:
-    return add_operator(database, "opp34", Role.OPP_NATIONAL)
-
-
-@pytest.fixture
 def service(database: Database, feed: RtdbNewsFeed) -> NewsService:
     return NewsService(database, feed)
-
-
-def actions(db: Database) -> list[str]:
-    with db.session() as session:
-        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
 def test_publish_puts_the_item_in_the_app_feed(
@@ -78,7 +62,10 @@ def test_publish_puts_the_item_in_the_app_feed(
     }
     put = rtdb.writes()[-1]
     assert (put.method, put.query["ns"]) == ("PUT", [rtdb.namespace])
-    assert actions(database)[-2:] == ["actualite_publication_demandee", "actualite_publiee"]
+    assert all_audit_actions(database)[-2:] == [
+        "actualite_publication_demandee",
+        "actualite_publiee",
+    ]
     with database.session() as session:
         assert verify(session).ok
 
@@ -99,7 +86,7 @@ def test_withdraw_removes_the_item_from_the_app_feed(
     assert rtdb.value(f"/flux_actualite/{row.remote_key}") is None
     assert list(rtdb.value("/flux_actualite")) == [other.remote_key]  # the other one stays
     assert rtdb.writes()[-1].method == "DELETE"
-    assert actions(database)[-2:] == ["actualite_retrait_demande", "actualite_retiree"]
+    assert all_audit_actions(database)[-2:] == ["actualite_retrait_demande", "actualite_retiree"]
     listed = {r.id: r.status for r in service.list_items(opp)}
     assert listed == {other.id: NewsStatus.PUBLIEE, row.id: NewsStatus.RETIREE}
 
@@ -123,7 +110,7 @@ def test_server_down_keeps_the_item_unpublished_then_retry_publishes_it(
     with database.session() as session:  # the text is safe in the database
         item = session.scalars(select(NewsItem)).one()
         assert (item.title, item.body, item.url) == (OTV.title, OTV.body, OTV.url)
-    assert actions(database)[-1] == "actualite_publication_echec"
+    assert all_audit_actions(database)[-1] == "actualite_publication_echec"
     feed.close()
 
     with RtdbTestServer() as back:  # the network is back (another address: same feed)
@@ -209,7 +196,7 @@ def test_a_chef_de_quart_is_refused_by_the_service(
     chef = add_operator(database, "chef74", Role.CHEF_DE_QUART, ("74",))
     admin = add_operator(database, "admin", Role.ADMINISTRATEUR)
     row = service.publish(opp, OTV).row
-    before = actions(database)
+    before = all_audit_actions(database)
 
     for principal in (chef, admin):
         with pytest.raises(PermissionDenied, match="réservé à l'OPP du GGD34"):
@@ -221,7 +208,7 @@ def test_a_chef_de_quart_is_refused_by_the_service(
         with pytest.raises(PermissionDenied):
             service.list_items(principal)
 
-    assert actions(database) == before
+    assert all_audit_actions(database) == before
     assert len(rtdb.value("/flux_actualite")) == 1
 
 
@@ -304,7 +291,7 @@ def test_draft_then_publish_then_update_keeps_one_entry(
     assert rtdb.value(f"/flux_actualite/{draft.remote_key}/texte").endswith("Merci.")
     with pytest.raises(NewsConflict, match="modifié entre-temps"):
         service.publish(opp, OTV, published.id, published.version)  # stale version
-    assert "actualite_brouillon_cree" in actions(database)
+    assert "actualite_brouillon_cree" in all_audit_actions(database)
 
 
 def test_abandoning_a_draft_needs_no_network(

@@ -104,7 +104,7 @@ def test_write_preview_confirm_publish(qtbot: QtBot, desk: Desk) -> None:
     assert dialog.mode.text().startswith("ÉMULATEUR")
     assert dialog.title_label.text() == TITLE and dialog.body_label.text() == BODY
     assert dialog.cancel_button.isDefault()
-    assert desk.server.requests == []  # nothing leaves before the confirmation
+    assert desk.server.writes() == []  # nothing leaves before the confirmation
 
     qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
 
@@ -127,7 +127,7 @@ def test_cancelling_the_confirmation_sends_nothing(qtbot: QtBot, desk: Desk) -> 
     assert dialog is not None
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert view.confirmation is None
-    assert desk.server.requests == [] and view.model.rowCount() == 0
+    assert desk.server.writes() == [] and view.model.rowCount() == 0
 
 
 def test_blocking_problems_and_limits_disable_publication(qtbot: QtBot, desk: Desk) -> None:
@@ -162,8 +162,8 @@ def test_server_down_shows_what_to_do_and_keeps_the_item(qtbot: QtBot, desk: Des
 
 
 def test_retry_after_a_server_error_publishes(qtbot: QtBot, desk: Desk) -> None:
+    view = desk.view(qtbot)  # reads the feed back once (automatic check)
     desk.server.script(Step(status=503))
-    view = desk.view(qtbot)
     write(qtbot, view, TITLE, BODY)
     ctrl_enter(qtbot, view.editor.body)
     assert view.confirmation is not None
@@ -199,6 +199,37 @@ def test_withdraw_a_published_item(qtbot: QtBot, desk: Desk) -> None:
     assert view.model.index(0, 0).data() == "Retirée"
     assert "Retiré le " in view.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert not view.withdraw_button.isEnabled()
+
+
+def test_checking_the_feed_shows_what_the_app_shows_unlike_the_record(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    service = open_news_service(desk.services)
+    row = service.publish(desk.opp, NewsDraft(TITLE, BODY)).row
+    service.close()
+    view = desk.view(qtbot)  # the automatic check at activation: all agree, nothing shown
+    assert not view.gaps.isVisible() and view.status.text() == ""
+    desk.server.apply("DELETE", ["flux_actualite", row.remote_key], None)  # Firebase console
+
+    qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+
+    assert view.gaps.isVisible()
+    assert view.gaps.text().startswith("⚠ Le flux de l'application ne correspond pas")
+    assert "absent de l'application" in view.gaps.text()
+    assert view.status.property("ok") is False
+    assert view.model.index(0, 0).data() == "Non publiée"
+    view.table.selectRow(0)
+    qtbot.mouseClick(view.retry_button, Qt.MouseButton.LeftButton)
+    assert view.status.text().startswith("✓ Article n° 1 publié")
+    assert desk.server.value(f"/flux_actualite/{row.remote_key}/titre") == TITLE
+
+    qtbot.keyClick(view.table, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: view.status.text().startswith("✓ Le flux"))  # animated click
+
+    assert not view.gaps.isVisible()
+    assert view.status.text() == (
+        "✓ Le flux de l'application correspond au registre (1 article visible)."
+    )
 
 
 def test_unsaved_text_is_not_dropped_silently(qtbot: QtBot, desk: Desk) -> None:

@@ -1,4 +1,5 @@
-"""``stopcamb-desk news list|publish|withdraw|retry|export-atom``: the app's national news feed."""
+"""``stopcamb-desk news list|publish|withdraw|retry|check|export-atom``: the app's national news
+feed."""
 
 from __future__ import annotations
 
@@ -66,6 +67,14 @@ def register(parser: argparse.ArgumentParser) -> None:
     retry.add_argument("--json", action="store_true", help="sortie JSON")
     add_operator_argument(retry)
     retry.set_defaults(handler=_retry)
+
+    check = news_sub.add_parser(
+        "check",
+        help="relire le flux de l'application et le comparer au registre (écarts enregistrés)",
+    )
+    check.add_argument("--json", action="store_true", help="sortie JSON")
+    add_operator_argument(check)
+    check.set_defaults(handler=_check)
 
     atom = news_sub.add_parser(
         "export-atom", help="écrire le flux Atom 1.0 des articles publiés (sites, lecteurs de flux)"
@@ -155,6 +164,27 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
     return _report(args, _run(args, lambda service, principal: service.retry(principal, args.id)))
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Exit 0 when the app shows what the record says, 1 otherwise (or unreadable)."""
+    check = _run(args, lambda service, principal: service.check_feed(principal))
+    if args.json:
+        print_json(
+            {
+                "ok": check.ok,
+                "message": check.message,
+                "visibles": check.shown,
+                "ecarts": [
+                    {"type": str(g.kind), "article": g.item_id, "cle": g.key, "message": g.message}
+                    for g in check.gaps
+                ],
+                "non_verifies": list(check.skipped),
+            }
+        )
+    else:
+        print(check.message)
+    return EXIT_OK if check.ok else EXIT_REFUSED
 
 
 def _export_atom(args: argparse.Namespace) -> int:

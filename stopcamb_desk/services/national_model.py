@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from stopcamb_desk.domain.roles import Principal
+from stopcamb_desk.services.news_check import FeedCheck, FeedCheckRequest, FeedReading
 from stopcamb_desk.services.news_draft import NewsDraft, NewsProblem
 from stopcamb_desk.services.news_service import NewsService
 from stopcamb_desk.services.news_state import Delivery, NewsOutcome, NewsRow, NewsStatus, Pending
@@ -22,6 +23,9 @@ from stopcamb_desk.services.news_state import Delivery, NewsOutcome, NewsRow, Ne
 T = TypeVar("T")
 EMPTY = NewsDraft("", "", "")
 UNEXPECTED = "Erreur inattendue : rien n'a été publié (détails affichés)."
+UNEXPECTED_IN_CHECK = (
+    "Erreur inattendue pendant la vérification du flux : rien n'a été modifié (détails affichés)."
+)
 
 
 class Jobs(Protocol):
@@ -61,6 +65,10 @@ class NationalObserver(Protocol):
         """A bug: the error handler shows it."""
         ...
 
+    def feed_checked(self, check: FeedCheck, asked: bool) -> None:
+        """A check of the feed ended (``asked``: by the operator, else automatic)."""
+        ...
+
 
 class NationalModel:
     def __init__(
@@ -80,6 +88,8 @@ class NationalModel:
         self.baseline = EMPTY  # the editor's content when loaded, to detect unsaved changes
         self.blocked = True  # the draft's problems forbid publishing
         self.busy = False  # a step is running: no second command
+        self.checking = False  # a check of the feed is running
+        self.last_check: FeedCheck | None = None
 
     # -- state ---------------------------------------------------------------------------------
     def dirty(self, draft: NewsDraft) -> bool:
@@ -207,6 +217,43 @@ class NationalModel:
             "Nouvel essai…", lambda: self.service.request_retry(principal, row.id), self._deliver
         )
 
+    def check_feed(self, asked: bool = True) -> None:
+        """Read the app's feed back and record what it shows (``news_check``): three steps, the
+        read on the network pool. Commands stay available meanwhile."""
+        if self.checking:
+            return
+        self.checking = True
+        if asked:
+            self.observer.status_changed("Vérification du flux de l'application…", True)
+        self.observer.state_changed()
+        principal, service, jobs = self.principal, self.service, self.jobs
+
+        def failed(exc: BaseException) -> None:
+            self.checking = False
+            self._report(exc, UNEXPECTED_IN_CHECK)
+
+        def record(request: FeedCheckRequest, reading: FeedReading) -> None:
+            jobs.run_db(
+                lambda: service.record_feed_check(principal, request, reading),
+                lambda check: self._checked(check, asked),
+                failed,
+            )
+
+        def read(request: FeedCheckRequest) -> None:
+            jobs.run_net(service.read_feed, lambda reading: record(request, reading), failed)
+
+        jobs.run_db(lambda: service.request_feed_check(principal), read, failed)
+
+    def _checked(self, check: FeedCheck, asked: bool) -> None:
+        self.checking = False
+        self.last_check = check
+        if asked:  # an automatic check's disagreements go to the banner (feed_checked)
+            self.observer.status_changed(("✓ " if check.ok else "✗ ") + check.message, check.ok)
+        self.observer.feed_checked(check, asked)
+        self.observer.state_changed()
+        if any(g.item_id is not None for g in check.gaps):
+            self.refresh(self.current.id if self.current is not None else None)
+
     # -- the three steps ----------------------------------------------------------------------
     def _db_step(self, message: str, fn: Callable[[], Any], then: Callable[[Any], None]) -> None:
         self.busy = True
@@ -238,9 +285,12 @@ class NationalModel:
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
+        self._report(exc, UNEXPECTED)
+
+    def _report(self, exc: BaseException, unexpected: str) -> None:
         message = self._message_of(exc)
         if message is None:
-            self.observer.status_changed(UNEXPECTED, False)
+            self.observer.status_changed(unexpected, False)
             self.observer.unexpected(exc)
         else:
             self.observer.status_changed(message, False)

@@ -15,7 +15,9 @@ Like the alert outbox, nothing is lost: each publication or withdrawal is three 
 3. :meth:`NewsService.record` (database worker): the outcome and its audit event; a failure
    keeps the intermediate state and the French error, the operator chooses « Réessayer ».
 
-:meth:`publish`, :meth:`withdraw` and :meth:`retry` chain the three (CLI, scripts). Validation
+:meth:`publish`, :meth:`withdraw` and :meth:`retry` chain the three (CLI, scripts). A late write
+can still land after its outcome was recorded: :meth:`check_feed` (three steps too, see
+:mod:`.news_check`) reads the feed back and records what the phones show. Validation
 lives in :mod:`.news_draft` (:func:`check_news`, pure: titles of 80 characters at most, texts of
 1 000, an optional ``https://`` link, and the rule checker's invisible-character, suspicion,
 identification and scope rules applied to the title and the text, as a prevention message);
@@ -42,6 +44,16 @@ from stopcamb_desk.push.news_feed import news_feed_for
 from stopcamb_desk.push.news_feed_base import NewsFeed, NewsFeedError, new_key
 from stopcamb_desk.services import audit
 from stopcamb_desk.services.news_atom import atom_feed, published_rows
+from stopcamb_desk.services.news_check import (
+    FeedCheck,
+    FeedCheckRequest,
+    FeedGap,
+    FeedReading,
+    GapKind,
+    classify,
+    gap_message,
+    summary,
+)
 from stopcamb_desk.services.news_draft import (
     MARKUP_RULE,
     NewsDraft,
@@ -54,6 +66,8 @@ from stopcamb_desk.services.news_state import (
     DELIVERY_DEADLINE,
     OBJECT_TYPE,
     Delivery,
+    NewsConflict,
+    NewsInFlight,
     NewsOutcome,
     NewsRow,
     NewsStatus,
@@ -394,6 +408,112 @@ class NewsService:
         pending = self.request_retry(principal, item_id)
         return self._complete(principal, pending)
 
+    # -- reading the feed back (news_check) ---------------------------------------------------
+    def request_feed_check(self, principal: Principal) -> FeedCheckRequest:
+        """Check step 1 (database worker): every item's version, read before the feed."""
+        require(principal, Permission.PUBLISH_NEWS)
+        with self.db.session() as session:
+            versions = {
+                int(i): int(v) for i, v in session.execute(select(NewsItem.id, NewsItem.version))
+            }
+        return FeedCheckRequest(versions, self.clock())
+
+    def read_feed(self) -> FeedReading:
+        """Check step 2 (network pool): one read of the whole feed; failures come back as
+        values."""
+        try:
+            feed = self.feed
+        except NewsFeedError as exc:
+            return FeedReading("?", None, exc)
+        try:
+            return FeedReading(feed.name, feed.entries())
+        except NewsFeedError as exc:
+            return FeedReading(feed.name, None, exc)
+
+    def record_feed_check(
+        self, principal: Principal, request: FeedCheckRequest, reading: FeedReading
+    ) -> FeedCheck:
+        """Check step 3 (database worker): each settled item of this feed, unchanged since
+        step 1, against what the feed holds; the record takes what the phones show."""
+        require(principal, Permission.PUBLISH_NEWS)
+        if reading.entries is None:
+            why = reading.error.message if reading.error else ""
+            return FeedCheck(
+                False, f"Le flux de l'application n'a pas pu être relu : {why}".strip()
+            )
+        entries = dict(reading.entries)
+        now = self.clock()
+        gaps: list[FeedGap] = []
+        skipped: list[int] = []
+        try:
+            with self.db.session() as session:
+                items = session.scalars(select(NewsItem).order_by(NewsItem.id)).all()
+                for item in items:
+                    entry = entries.get(item.remote_key or "")
+                    if item.gateway not in (None, reading.feed_name):
+                        continue  # published on another feed (simulation)
+                    seen = request.versions.get(item.id)
+                    if seen is None:
+                        continue  # created during the check
+                    try:
+                        settled_item(session, item.id, seen, now)
+                    except (NewsInFlight, NewsConflict):  # a call on its way; changed since
+                        skipped.append(item.id)
+                        continue
+                    status = NewsStatus(item.status)
+                    kind = classify(
+                        status,
+                        item.last_error is not None,
+                        item.published_at is not None,
+                        entry,
+                        (item.title, item.body, item.url or ""),
+                    )
+                    if kind is None:
+                        continue
+                    message = gap_message(kind, item.id, item.title, item.remote_key or "", entry)
+                    _settle_gap(item, kind, message, entry, reading.feed_name, now)
+                    session.flush()
+                    audit.record(
+                        session,
+                        principal.login,
+                        "actualite_ecart_flux" if kind.disagreement else "actualite_constatee",
+                        OBJECT_TYPE,
+                        item.id,
+                        {
+                            "ecart": str(kind),
+                            "statut_avant": str(status),
+                            "statut": item.status,
+                            "vu_dans_le_flux": entry,
+                            "passerelle": reading.feed_name,
+                        },
+                        at=now,
+                    )
+                    gaps.append(FeedGap(kind, item.id, item.title, item.remote_key or "", message))
+                known = {item.remote_key for item in items}
+                for key, entry in sorted(entries.items()):
+                    if key not in known:
+                        message = gap_message(GapKind.UNKNOWN, None, "", key, entry)
+                        gaps.append(FeedGap(GapKind.UNKNOWN, None, "", key, message))
+        except StaleDataError:
+            return FeedCheck(
+                False,
+                "Un article a été modifié sur un autre poste pendant la vérification : rien "
+                "n'a été enregistré, relancez « Vérifier le flux ».",
+            )
+        found = tuple(gaps)
+        return FeedCheck(
+            not any(g.kind.disagreement for g in found),
+            summary(found, len(entries), tuple(skipped)),
+            found,
+            len(entries),
+            tuple(skipped),
+        )
+
+    def check_feed(self, principal: Principal) -> FeedCheck:
+        """The three check steps chained (CLI, scripts)."""
+        request = self.request_feed_check(principal)
+        return self.record_feed_check(principal, request, self.read_feed())
+
     # -- helpers ------------------------------------------------------------------------------
     @contextmanager
     def _writing(self, item_id: int | None) -> Iterator[Session]:
@@ -434,6 +554,38 @@ class NewsService:
 def open_news_service(services: Any, *, places: PlaceFinder | None = None) -> NewsService:
     """The desk's news service: the feed chosen from the settings, built on first use."""
     return NewsService(services.db, lambda: news_feed_for(services.settings), places=places)
+
+
+def _settle_gap(
+    item: NewsItem, kind: GapKind, message: str, entry: Any, feed_name: str, now: datetime
+) -> None:
+    """The record takes what the phones show (``kind``, found by a check of the feed)."""
+    if kind is GapKind.WITHDRAWAL_DONE:
+        item.status = NewsStatus.RETIREE
+        item.withdrawn_at, item.last_error, item.gateway = now, None, feed_name
+        return
+    if kind is GapKind.PUBLICATION_DONE:
+        item.status = NewsStatus.PUBLIEE
+        item.published_at = _published_at(entry) or now
+        item.withdrawn_at, item.last_error, item.gateway = None, None, feed_name
+        return
+    # A disagreement: « Réessayer » repairs the feed (withdraws, or publishes the record's text).
+    if kind is GapKind.REAPPEARED:
+        item.status = NewsStatus.A_RETIRER
+        item.withdrawn_at = None
+    else:
+        item.status = NewsStatus.A_PUBLIER
+        if kind is GapKind.MISSING:
+            item.published_at = None
+    item.last_error = message
+    item.last_attempt_at = now
+
+
+def _published_at(entry: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(entry["publie_le"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _unrecorded(pending: Pending, delivery: Delivery) -> str:

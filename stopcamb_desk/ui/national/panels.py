@@ -25,7 +25,8 @@ from stopcamb_desk.ui.national.model import ROW_ROLE, TITLE_COLUMN, NewsTableMod
 
 
 class NewsListPanel(QWidget):
-    """The articles (newest first) with « Nouvel article », « Retirer… », « Réessayer »."""
+    """The articles (newest first) with « Nouvel article », « Retirer… », « Réessayer »,
+    « Vérifier le flux », and what the last check found the app shows unlike the record."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,12 +53,24 @@ class NewsListPanel(QWidget):
         self.withdraw_button.setToolTip("Retirer l'article sélectionné du flux de l'application")
         self.retry_button = QPushButton("Réessa&yer")
         self.retry_button.setToolTip("Refaire la publication ou le retrait qui a échoué")
+        self.check_button = QPushButton("&Vérifier le flux")
+        self.check_button.setToolTip(
+            "Relire le flux de l'application et le comparer au registre (fait aussi "
+            "automatiquement toutes les 5 minutes sur cet écran)"
+        )
+        self.gaps = QLabel()
+        self.gaps.setObjectName("feedGaps")
+        self.gaps.setWordWrap(True)
+        self.gaps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.gaps.setVisible(False)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.withdraw_button, self.retry_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.gaps)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)

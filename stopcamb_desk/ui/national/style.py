@@ -46,6 +46,9 @@ QPushButton#preventionButton {{
 }}
 QPushButton#preventionButton:focus {{ border: 3px solid {SIMULATION_BG}; }}
 QTableView#newsTable {{ font-size: 12pt; }}
+QLabel#feedGaps {{
+    color: white; background: {RED}; font-weight: bold; padding: 6px 10px; border-radius: 4px;
+}}
 QFrame#preventionBox {{ border: 1px solid #c4c9d0; border-radius: 6px; background: #f4f6f9; }}
 QFrame#preventionBox QLabel {{ border: none; background: transparent; }}
 """

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from stopcamb_desk.domain.rules.model import MessageKind
 from stopcamb_desk.geo.places import ReferencePlaceFinder, default_index
 from stopcamb_desk.services.national_model import NationalModel
+from stopcamb_desk.services.news_check import FeedCheck
 from stopcamb_desk.services.news_draft import NewsDraft
 from stopcamb_desk.services.news_service import open_news_service
 from stopcamb_desk.services.news_state import NewsRow
@@ -46,6 +47,8 @@ MODE_TEXTS = {
     "emulateur": "ÉMULATEUR — essai, aucun téléphone",
     "firebase": "RÉEL — publication dans l'application",
 }
+# While the view is shown, the app's feed is read back this often (a late write is found).
+CHECK_INTERVAL_MS = 5 * 60 * 1000
 
 
 class _OwnedJobs:
@@ -115,10 +118,16 @@ class NationalView(QWidget):
         self.new_button = self.list_panel.new_button
         self.withdraw_button = self.list_panel.withdraw_button
         self.retry_button = self.list_panel.retry_button
+        self.check_button = self.list_panel.check_button
+        self.gaps = self.list_panel.gaps
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.new_button.clicked.connect(self.new_item)
         self.withdraw_button.clicked.connect(self.open_withdrawal)
         self.retry_button.clicked.connect(self.retry)
+        self.check_button.clicked.connect(self.check_feed)
+        self.check_timer = QTimer(self)
+        self.check_timer.setInterval(CHECK_INTERVAL_MS)
+        self.check_timer.timeout.connect(lambda: self.news.check_feed(asked=False))
 
         self.editor_panel = EditorPanel()
         self.editing = self.editor_panel.editing
@@ -168,7 +177,16 @@ class NationalView(QWidget):
 
     def activated(self) -> None:
         self.refresh()
+        self.news.check_feed(asked=False)
         self.editor.title.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.check_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.check_timer.stop()
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -200,6 +218,7 @@ class NationalView(QWidget):
         selected = self.selected_row()
         self.withdraw_button.setEnabled(news.can_withdraw(selected))
         self.retry_button.setEnabled(news.can_retry(selected))
+        self.check_button.setEnabled(not news.checking)
 
     def _set_places(self, places: Any) -> None:
         self.service.places = places
@@ -227,6 +246,18 @@ class NationalView(QWidget):
 
     def unexpected(self, exc: BaseException) -> None:
         self.ctx.errors.report(exc)
+
+    def feed_checked(self, check: FeedCheck, asked: bool) -> None:
+        """The banner above the list says what the app shows unlike the record, until a check
+        finds them agreeing (a failed read leaves the last finding shown)."""
+        if check.disagreements:
+            self.gaps.setText(
+                "⚠ Le flux de l'application ne correspond pas au registre : "
+                + " ".join(g.message for g in check.disagreements)
+            )
+            self.gaps.setVisible(True)
+        elif check.ok:
+            self.gaps.setVisible(False)
 
     def rows_changed(self, rows: list[NewsRow], select_id: int | None) -> None:
         selection = self.table.selectionModel()
@@ -333,6 +364,10 @@ class NationalView(QWidget):
             return
         dialog = self._confirm("retirer", row.draft())
         dialog.accepted.connect(lambda: self.news.withdraw(row))
+
+    @Slot()
+    def check_feed(self) -> None:
+        self.news.check_feed(asked=True)
 
     @Slot()
     def retry(self) -> None:
