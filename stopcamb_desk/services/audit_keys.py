@@ -25,10 +25,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock
-
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.private_files import append_private, ensure_private_dir, write_private
+from stopcamb_desk.private_files import (
+    PrivateLock,
+    append_private,
+    ensure_private_dir,
+    write_private,
+)
 
 KEY_BYTES = 32
 
@@ -102,7 +105,7 @@ def load_or_create_keyring(path: Path) -> tuple[AuditKeyring, bool]:
     A folder of its own is created 0700; an existing one (``[audit] key_file`` may point to a
     shared folder) is left as it is: the file itself is what is private."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
+    with PrivateLock(str(path) + ".lock"):
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -124,7 +127,7 @@ def rotate_key(path: Path) -> AuditKeyring:
     ring, _created = load_or_create_keyring(path)
     key = secrets.token_bytes(KEY_BYTES)
     rotated = AuditKeyring({**ring.keys, _key_id(key): key}, _key_id(key))
-    with FileLock(str(path) + ".lock"):
+    with PrivateLock(str(path) + ".lock"):
         write_private(path, _serialise(rotated))
     return rotated
 
@@ -164,7 +167,8 @@ class HeadAnchor:
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
         self.database = database
-        self._lock = FileLock(str(path) + ".lock")
+        self._lock = PrivateLock(str(path) + ".lock")
+        self._private_dir = False  # its folder made owner-only (once per instance)
         # The file's content as last read or written here, with the identity of that version
         # (inode, size, modification and change times): every append reads the anchor and
         # every commit advances it, so the file is parsed again only when another process
@@ -232,8 +236,10 @@ class HeadAnchor:
 
     def advance(self, anchor: Anchor) -> None:
         """Remember ``anchor`` unless a newer one is already known."""
-        ensure_private_dir(self.path.parent)
-        with self._lock:
+        if not self._private_dir:
+            ensure_private_dir(self.path.parent)
+            self._private_dir = True
+        with self._lock:  # (the lock finds the folder in place, even if removed since)
             data, legacy = self._read()
             known = data.get(self.database)
             if known is not None and known.event_id >= anchor.event_id:

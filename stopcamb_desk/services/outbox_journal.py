@@ -30,10 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
 from stopcamb_desk.domain.errors import DeskError
-from stopcamb_desk.private_files import append_private, write_all
+from stopcamb_desk.private_files import PrivateLock, append_private, write_all
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +83,7 @@ class AcceptJournal:
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
         self.database = database
-        self._lock = FileLock(str(path) + ".lock")
+        self._lock = PrivateLock(str(path) + ".lock")
 
     # -- writing ----------------------------------------------------------------------------
     def accepted(self, acceptance: Acceptance) -> None:
@@ -127,8 +125,7 @@ class AcceptJournal:
 
     def _append(self, entry: dict[str, Any], *, compact: bool = False) -> None:
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with self._lock:
+        with self._lock:  # (which creates the journal's folder if it is missing)
             size = append_private(self.path, line, durable=False)
             if compact and size > COMPACT_ABOVE_BYTES:
                 self._compact_locked()
