@@ -97,6 +97,7 @@ __all__ = [
     "numpy",
     "phonenumbers",
     "platformdirs",
+    "portalocker",
     "psycopg",
     "requests",
     "requests_adapters",
@@ -137,6 +138,7 @@ if TYPE_CHECKING:
     import numpy as numpy
     import phonenumbers as phonenumbers
     import platformdirs as platformdirs
+    import portalocker as portalocker
     import psycopg as psycopg
     import requests as requests
     import requests.adapters as requests_adapters
@@ -155,6 +157,9 @@ else:
     # 3 ms on the start path: config asks it where settings and data go unless the environment
     # says (STOPCAMB_CONFIG, STOPCAMB_DATA_DIR).
     platformdirs = lazy_module("platformdirs")
+    # 50 ms (it reads its version with importlib.metadata): private_files, imported on the
+    # start path, locks the push journal and the audit anchor with it — from the first send.
+    portalocker = lazy_module("portalocker")
     # 140 ms: config.describe_database parses a PostgreSQL URL with it (the statusbar, the CLI).
     sqlalchemy = lazy_module("sqlalchemy")
 

@@ -17,9 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-import portalocker
-
 from stopcamb_desk.domain.errors import DeskError
+from stopcamb_desk.lazy import portalocker
 
 PRIVATE_UMASK = 0o077
 
