@@ -228,6 +228,24 @@ def test_other_disguised_words_are_refused_by_their_own_rule(word: str) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "words", ["Ro ms", "gi tans", "git ans", "Magh rébins", "ma ghré bins", "mig rants", "ara bes"]
+)
+def test_a_word_cut_by_spaces_is_read_whole_and_refused_by_its_rule(words: str) -> None:
+    text = "Annecy : cambriolages hier soir. Les auteurs sont des " + words + TAIL
+    found = _blocking(text)
+    assert any(words in underlined for underlined in found.get("identification", [])), found
+
+
+def test_words_that_are_words_apart_are_not_read_as_one() -> None:
+    for text in (
+        "Annecy : cambriolages en fin de journée, par fois deux le même soir" + TAIL,
+        "Annecy : cambriolages rue Jean Moulin et à Annecy le Vieux cette nuit" + TAIL,
+    ):
+        verdict = check(text, departement="74", places=PLACES)
+        assert not [f for f in verdict.findings if "est lu comme" in f.message], text
+
+
 def test_a_disguised_word_is_explained_and_its_plain_form_offered() -> None:
     text = HEAD + "individus susp3cts" + TAIL
     verdict = check(text, departement="74", places=PLACES)
@@ -235,6 +253,13 @@ def test_a_disguised_word_is_explained_and_its_plain_form_offered() -> None:
     assert said.rule == "caracteres_invisibles" and said.severity is Severity.AVERTISSEMENT
     assert "« susp3cts » est lu comme « suspects »" in said.message
     assert apply_suggestions(text, [said]) == HEAD + "individus suspects" + TAIL
+
+    cut = HEAD + "cambrio lages" + TAIL
+    [said] = [
+        f for f in check(cut, departement="74", places=PLACES).findings if "lu comme" in f.message
+    ]
+    assert "« cambrio lages » est lu comme « cambriolages »" in said.message
+    assert apply_suggestions(cut, [said]) == HEAD + "cambriolages" + TAIL
 
 
 def test_a_stray_combining_mark_blocks_and_its_removal_is_offered() -> None:

@@ -20,6 +20,7 @@ rules (« susp3cts », « s-u-s-p-e-c-t-s »), for :class:`text.WorkingText` to 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -155,6 +156,7 @@ def lemma_of(word: str) -> str:
 
 
 @lru_cache(maxsize=20_000)
+@lru_cache(maxsize=20_000)
 def is_known_word(word: str) -> bool:
     """A French dictionary word (« vacances », « rappel »), not a proper noun (« Faverges »)."""
     return bool(simplemma.is_known(word.lower(), lang="fr"))
@@ -271,10 +273,11 @@ def _plain(token: str) -> str | None:
 
 def disguised_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, plain word) of each word of ``text`` disguised with digits, « $ », « @ » or
-    separators inside (« susp3cts », « s-u-s-p-e-c-t-s », « sus_pects »): the French word it
-    spells, when that word is in the dictionary and the written form is not. Words joined by
-    a hyphen (« peut-être ») and numbers, plates or ordinals (« 1er », « AB-123-CD ») are not
-    disguises."""
+    separators inside (« susp3cts », « s-u-s-p-e-c-t-s », « sus_pects »), or cut in two or
+    three by spaces (« Ro ms », « mig rants »): the French word it spells, when that word is
+    in the dictionary and the written form is not. Words joined by a hyphen (« peut-être »),
+    words that are words apart (« en fin de journée ») and numbers, plates or ordinals
+    (« 1er », « AB-123-CD ») are not disguises."""
     found: list[tuple[int, int, str]] = []
     for m in _DISGUISE_CANDIDATE.finditer(text):
         token = m.group()
@@ -283,4 +286,40 @@ def disguised_words(text: str) -> list[tuple[int, int, str]]:
         plain = _plain(token)
         if plain is not None:
             found.append((m.start(), m.end(), plain))
+    found += _split_words(text, found)
+    return sorted(found)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_SPLIT_PARTS = (3, 2)  # longest first: « ma ghré bins » before « ma ghré »
+
+
+def _split_words(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Words cut by single spaces into parts of two letters or more, one of which at least is
+    no French word (« Ro ms », « étran gers »): read as the word they spell together."""
+    runs = [m for m in _LETTERS.finditer(text) if not _overlaps(m.span(), taken)]
+    words = [m.group() for m in runs]
+    # spaced[j]: runs j and j + 1 are one space apart
+    spaced = [text[a.end() : b.start()] == " " for a, b in itertools.pairwise(runs)]
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(runs):
+        for size in _SPLIT_PARTS:
+            end = i + size
+            if end > len(runs) or not all(spaced[i : end - 1]):
+                continue
+            parts = words[i:end]
+            if min(map(len, parts)) < 2 or all(map(is_known_word, parts)):
+                continue
+            joined = "".join(parts)
+            if _is_word(joined.lower()):
+                found.append((runs[i].start(), runs[end - 1].end(), joined))
+                i = end
+                break
+        else:
+            i += 1
     return found
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int, str]]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end, _ in taken)

@@ -14,7 +14,8 @@ marks left over after NFC (« s̳ », « ṡ » typed as « s » + dot, variatio
 fillers that render as nothing (Hangul filler, Braille blank) are dropped.
 
 Last, a word **disguised** with digits or separators (« susp3cts », « 5u5pect5 »,
-« s-u-s-p-e-c-t-s », « sus_pects ») is read as the French word it spells, when the checker
+« s-u-s-p-e-c-t-s », « sus_pects »), or cut by spaces into parts that are not all words
+(« Ro ms », « mig rants »), is read as the French word it spells, when the checker
 passes the reader of such words (:func:`morphology.disguised_words`, which knows the
 dictionary): the rules then refuse it like the plain word. The character rules (:mod:`charset`)
 read the typed text itself and say what was there.
