@@ -229,7 +229,33 @@ def test_other_disguised_words_are_refused_by_their_own_rule(word: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "words", ["Ro ms", "gi tans", "git ans", "Magh rébins", "ma ghré bins", "mig rants", "ara bes"]
+    "words",
+    [
+        "Ro ms",
+        "gi tans",
+        "git ans",
+        "Magh rébins",
+        "ma ghré bins",
+        "mig rants",
+        "ara bes",
+        # other blanks, other joiners
+        "Ro  ms",
+        "Ro\u00a0ms",
+        "Ro\u2009ms",
+        "Ro\nms",
+        "Ro'ms",
+        "Ro’ms",
+        "Ro\u2010ms",
+        "Ro–ms",
+        "Ro,ms",
+        # a letter typed again; other spellings
+        "Rooms",
+        "Rommms",
+        "Rroms",
+        "tsiganes",
+        "romanichels",
+        "magrébins",
+    ],
 )
 def test_a_word_cut_by_spaces_is_read_whole_and_refused_by_its_rule(words: str) -> None:
     text = "Annecy : cambriolages hier soir. Les auteurs sont des " + words + TAIL
@@ -241,6 +267,8 @@ def test_words_that_are_words_apart_are_not_read_as_one() -> None:
     for text in (
         "Annecy : cambriolages en fin de journée, par fois deux le même soir" + TAIL,
         "Annecy : cambriolages rue Jean Moulin et à Annecy le Vieux cette nuit" + TAIL,
+        "Arras : aujourd'hui, quelqu'un d'une maison de la presqu'île a été cambriolé" + TAIL,
+        "Annecy : cambriolages jusqu'à minuit, place du Général de Gaulle, au zoo" + TAIL,
     ):
         verdict = check(text, departement="74", places=PLACES)
         assert not [f for f in verdict.findings if "est lu comme" in f.message], text

@@ -312,7 +312,7 @@ _CLOTHING = _words(
 _NATIONALITY = (
     r"(?:roumain|albanais|georgien|bulgare|moldave|serbe|kosovar|croate|polonais|ukrainien|"
     r"tchetchene|russe|lituanien|letton|estonien|bielorusse|hongrois|slovaque|tcheque|slovene|"
-    r"bosniaque|bosnien|montenegrin|macedonien|yougoslave|armenien|azeri|maghrebin|africain|"
+    r"bosniaque|bosnien|montenegrin|macedonien|yougoslave|armenien|azeri|maghrebin|magrebin|africain|"
     r"nord-africain|subsaharien|algerien|marocain|tunisien|libyen|egyptien|turc|turque|kurde|"
     r"arabe|syrien|irakien|iranien|afghan|pakistanais|indien|tchadien|soudanais|erythreen|"
     r"somalien|senegalais|malien|ivoirien|guineen|congolais|camerounais|nigerian|nigerien|"
@@ -341,7 +341,7 @@ _PEOPLE = (
 _ORIGIN = _words(
     r"(?:de\s+)?type\s+(?:europeen|africain|maghrebin|nord-africain|nord\s+africain|asiatique|"
     r"mediterraneen|caucasien|antillais|slave|gitan|rom|arabe|noir|metis|indien|pakistanais|"
-    r"oriental|latino|sud-americain|eurasien|afro|creole|tzigane|balkanique|nordique|"
+    r"oriental|latino|sud-americain|eurasien|afro|creole|t[sz]igane|balkanique|nordique|"
     r"etranger|hispanique|de\s+l'est|europe\s+de\s+l'est)(?:ne|nes|s|e|es)?",
     r"d'origine\s+(?!inconnue|indeterminee|criminelle|accidentelle|electrique)[\w-]+",
     r"(?:peau|teint)\s+(?:mate?|fonce|foncee|claire?|basanee?|noire?|blanche?|halee?)",
@@ -385,8 +385,9 @@ _COMMUNITY = _words(
     r"juif|juive|juifs|juives",
     r"israelites?",
     r"forains?",
-    r"roms?",
-    r"tziganes?",
+    r"r?roms?",
+    r"t[sz]iganes?",
+    r"romanichel(?:le)?s?",
     r"gitan" + _E,
     r"manouches?",
     r"yeniches?",

@@ -233,15 +233,17 @@ def tokenize(text: str) -> list[Token]:
 
 
 # A word written with digits, « $ », « @ » or separators inside (« susp3cts », « s-u-s-p-e-c-t-s »).
+# Separators inside a word: apostrophes (« Ro'ms »), hyphens and dashes of every width, a comma.
+_JOINERS = "_*·.,'’ʼ\u2010\u2011\u2012\u2013\u2014\u2015-"
 _DISGUISE_CANDIDATE = re.compile(
-    r"(?<![\w$@.*·-])"
-    r"(?:[^\W_](?:[ .·_*-][^\W_]){3,}"  # spelled out: one letter per part, 4 parts or more
-    r"|[\w$@]+(?:[_*·.-][\w$@]+)*)"  # digits or symbols for letters, parts joined by separators
-    r"(?![\w$@*·-]|\.\w)"
+    rf"(?<![\w$@{_JOINERS}])"
+    rf"(?:[^\W_](?:[ {_JOINERS}][^\W_]){{3,}}"  # spelled out: one letter per part, 4 or more
+    rf"|[\w$@]+(?:[{_JOINERS}][\w$@]+)*)"  # digits or symbols for letters, parts joined
+    rf"(?![\w$@{_JOINERS}]*\w)"
 )
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
 _LEET_ALTERNATIVES = {"1": "l"}
-_SEPARATORS = re.compile(r"[ .·_*-]")
+_SEPARATORS = re.compile(rf"[ {_JOINERS}]")
 
 
 def _is_word(candidate: str) -> bool:
@@ -253,8 +255,8 @@ def _plain(token: str) -> str | None:
     parts = _SEPARATORS.split(token)
     if len(parts) > 1:
         spelled = all(len(p) == 1 for p in parts)
-        if not spelled and all(p.isalpha() and (_is_word(p) or len(p) < 2) for p in parts):
-            return None  # « peut-être », « porte-à-porte »: words joined, not a word split
+        if not spelled and all(p.isalpha() and (is_known_word(p) or len(p) < 2) for p in parts):
+            return None  # « peut-être », « d'une »: words joined, not a word split
         if not spelled and " " in token:
             return None
     joined = "".join(parts)
@@ -273,9 +275,11 @@ def _plain(token: str) -> str | None:
 
 def disguised_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, plain word) of each word of ``text`` disguised with digits, « $ », « @ » or
-    separators inside (« susp3cts », « s-u-s-p-e-c-t-s », « sus_pects »), or cut in two or
-    three by spaces (« Ro ms », « mig rants »): the French word it spells, when that word is
-    in the dictionary and the written form is not. Words joined by a hyphen (« peut-être »),
+    separators inside (« susp3cts », « s-u-s-p-e-c-t-s », « sus_pects », « Ro'ms »), cut in
+    two or three by blanks (« Ro ms », « mig rants ») or with a letter typed again
+    (« Rooms »): the French word it spells, when that word is in the dictionary and the
+    written form is not. Words joined by a hyphen or an apostrophe (« peut-être »,
+    « l'individu »),
     words that are words apart (« en fin de journée ») and numbers, plates or ordinals
     (« 1er », « AB-123-CD ») are not disguises."""
     found: list[tuple[int, int, str]] = []
@@ -287,7 +291,29 @@ def disguised_words(text: str) -> list[tuple[int, int, str]]:
         if plain is not None:
             found.append((m.start(), m.end(), plain))
     found += _split_words(text, found)
+    found += _stretched_words(text, found)
     return sorted(found)
+
+
+_REPEATED = re.compile(r"([^\W\d_])\1+")
+# What French never writes, unlike the doubled consonants of « Arras » or « Gaulle »: a letter
+# three times, a doubled vowel other than in a dictionary word (« zoo »), a doubled first letter.
+_STRETCHED = re.compile(r"([^\W\d_])\1\1|([aeiouyàâäéèêëîïôöûùü])\2|^([^\W\d_])\3", re.IGNORECASE)
+
+
+def _stretched_words(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Words with a letter typed again (« Rooms », « suuuspects »), no French word as typed:
+    read as the word they make with the letter once (or twice: « atttention »)."""
+    found: list[tuple[int, int, str]] = []
+    for m in _LETTERS.finditer(text):
+        word = m.group()
+        if _STRETCHED.search(word) is None or is_known_word(word) or _overlaps(m.span(), taken):
+            continue
+        for candidate in (_REPEATED.sub(r"\1", word), _REPEATED.sub(r"\1\1", word)):
+            if candidate != word and _is_word(candidate.lower()):
+                found.append((m.start(), m.end(), candidate))
+                break
+    return found
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -295,12 +321,12 @@ _SPLIT_PARTS = (3, 2)  # longest first: « ma ghré bins » before « ma ghré �
 
 
 def _split_words(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Words cut by single spaces into parts of two letters or more, one of which at least is
-    no French word (« Ro ms », « étran gers »): read as the word they spell together."""
+    """Words cut by blanks into parts of two letters or more, one of which at least is no
+    French word (« Ro ms », « étran gers »): read as the word they spell together."""
     runs = [m for m in _LETTERS.finditer(text) if not _overlaps(m.span(), taken)]
     words = [m.group() for m in runs]
-    # spaced[j]: runs j and j + 1 are one space apart
-    spaced = [text[a.end() : b.start()] == " " for a, b in itertools.pairwise(runs)]
+    # spaced[j]: only blanks between runs j and j + 1
+    spaced = [text[a.end() : b.start()].isspace() for a, b in itertools.pairwise(runs)]
     found: list[tuple[int, int, str]] = []
     i = 0
     while i < len(runs):
