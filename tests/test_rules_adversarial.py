@@ -186,6 +186,45 @@ def test_a_topic_out_of_the_field_is_refused_next_to_a_burglary(topic: str) -> N
     assert "hors_champ" in found, found
 
 
+# --- a call to violence or to take the law into one's own hands ------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "faites justice vous-même",
+        "armez-vous",
+        "n'hésitez pas à les frapper",
+        "vous pouvez les frapper",
+        "tirez sur eux",
+        "lynchez-les",
+        "tabassez-les",
+        "prenez vos fusils",
+        "il faut se faire justice soi-même",
+        "les milices de quartier sont les bienvenues",
+    ],
+)
+def test_a_call_to_violence_is_never_sent(call: str) -> None:
+    text = "Annecy : cambriolages de maisons cette nuit, " + call + TAIL
+    verdict = check(text, departement="74", places=PLACES)
+    [violence] = [f for f in verdict.blocking if "appelle à la violence" in f.message]
+    assert violence.rule == "ton" and "appeler le 17" in violence.message
+
+
+@pytest.mark.parametrize(
+    "advice",
+    [
+        "ne vous faites pas justice vous-même",
+        "ne faites pas justice vous-même, n'intervenez pas",
+        "il ne faut pas les frapper ni les suivre",
+        "frappez à la porte de vos voisins âgés",
+    ],
+)
+def test_the_advice_not_to_intervene_stays_sendable(advice: str) -> None:
+    text = "Annecy : cambriolages de maisons cette nuit, " + advice + TAIL
+    assert check(text, departement="74", places=PLACES).sendable, text
+
+
 # --- spellings that dodge the word rules ----------------------------------------------------
 
 

@@ -69,7 +69,12 @@ RULES: tuple[RuleInfo, ...] = (
         "Prévention générale",
         "Un message national parle de prévention des cambriolages, sans fait local.",
     ),
-    RuleInfo(TON, "Ton mesuré", "Ni majuscules criées, ni « !!! », ni mots alarmistes."),
+    RuleInfo(
+        TON,
+        "Ton mesuré",
+        "Ni majuscules criées, ni « !!! », ni mots alarmistes ; jamais d'appel à la violence "
+        "ni à se faire justice.",
+    ),
     RuleInfo(
         TYPOGRAPHIE,
         "Typographie française",

@@ -383,14 +383,30 @@ _ALARM = _words(
     r"personne\s+n'est\s+a\s+l'abri",
 )
 _VIGILANTE = _words(
-    r"armez-vous",
-    r"faites(?:-vous)?\s+justice",
-    r"justice\s+vous-memes?",
-    r"milices?",
     r"rondes?\s+citoyennes?",
-    r"interpellez-les",
-    r"poursuivez-les",
+    r"(?:interpellez|poursuivez|arretez|attrapez|suivez|retenez|immobilisez|ceinturez)-les",
 )
+# A call to violence or to take the law into one's own hands: unlawful (a public provocation
+# to commit offences) and what gets people hurt. Never sent.
+_PRONOUN = r"(?:-les|-le|-la|-leur|-lui)"
+_VIOLENCE = _words(
+    r"armez-vous",
+    r"aux\s+armes",
+    r"(?:prenez|sortez|ressortez|preparez)\s+(?:vos|les|votre|le|un|des)\s+"
+    r"(?:armes?|fusils?|carabines?|battes?|pistolets?)",
+    r"(?:faites|rendez)(?:-vous)?\s+justice(?:\s+vous-memes?)?",
+    r"(?:vous|se|nous)\s+faire\s+justice",
+    r"faire\s+justice\s+(?:soi|vous|nous)-memes?",
+    r"milices?",
+    r"(?:frappez|corrigez|cognez|neutralisez)" + _PRONOUN,
+    r"(?:tabassez|lynchez|tuez|abattez|butez|flinguez|massacrez|lapidez)" + _PRONOUN + "?",
+    r"passez-les\s+a\s+tabac",
+    r"(?:cassez|petez|defoncez)-leur\s+la\s+(?:gueule|figure|tete)",
+    r"tirez\s+(?:sur\s+(?:eux|les|lui|ces|ceux)|dessus)",
+    r"(?:n'hesitez\s+pas\s+a|allez|il\s+faut|vous\s+pouvez|osez)\s+(?:les|le|la|leur|lui)\s+"
+    r"(?:frapper|tabasser|lyncher|tuer|abattre|corriger|tirer\s+dessus|casser\s+la\s+gueule)",
+)
+_NEGATION_BEFORE = re.compile(r"(?:\bne|\bn')\s*(?:vous\s+|les\s+|le\s+|la\s+|leur\s+)?$")
 _READER = re.compile(r"\b(?:vous|votre|vos)\b")
 _BARE_SIGHTING = re.compile(r"(?:un|une)(?:\s+[\w'-]+){1,3}")
 _REPEATED_MARKS = re.compile(r"[!?](?:\s?[!?])+")
@@ -557,6 +573,20 @@ def tone_findings(wt: WorkingText, place_spans: list[tuple[int, int]]) -> list[F
                 Severity.AVERTISSEMENT,
                 f"« {wt.text[m.start() : m.end()]} » : mot alarmiste. Restez factuel et calme : "
                 "dites ce qui s'est passé et ce qu'il faut faire.",
+                m.start(),
+                m.end(),
+            )
+        )
+    for m in _VIOLENCE.finditer(wt.folded):
+        if _NEGATION_BEFORE.search(wt.folded, 0, m.start()):
+            continue  # « ne vous faites pas justice » is the advice to give
+        findings.append(
+            wt.finding(
+                TON,
+                Severity.BLOQUANT,
+                f"« {wt.text[m.start() : m.end()]} » appelle à la violence ou à se faire justice : "
+                "c'est interdit (provocation publique) et c'est ainsi que des gens sont blessés. "
+                "Conseillez de ne pas intervenir et d'appeler le 17.",
                 m.start(),
                 m.end(),
             )
