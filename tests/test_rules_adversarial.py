@@ -186,6 +186,36 @@ def test_a_topic_out_of_the_field_is_refused_next_to_a_burglary(topic: str) -> N
     assert "hors_champ" in found, found
 
 
+# --- after a fact, a suspicion or a designation in a sentence of its own ----------------------
+
+FACT = "Annecy : cambriolages de maisons cette nuit. "
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        ("Des hommes sonnent aux portes pour repérer.", "soupcon"),
+        ("Un homme cagoulé aperçu.", "soupcon"),
+        ("Un individu rôde.", "soupcon"),
+        ("Des allées et venues inhabituelles.", "soupcon"),
+        ("Des jeunes traînent près de l'école.", "soupcon"),
+        ("Une voiture stationne souvent devant les maisons.", "soupcon"),
+        ("Des inconnus prennent les plaques en photo.", "soupcon"),
+        ("Des gens du coin soupçonnent un habitant.", "soupcon"),
+        ("Le voisin du 3 est peut-être impliqué.", "identification"),
+        ("Un ancien détenu est de retour.", "identification"),
+        ("Le coupable habite le lotissement.", "identification"),
+    ],
+)
+def test_a_suspicion_or_a_designation_after_the_fact_is_refused(sentence: str, rule: str) -> None:
+    assert rule in _blocking(FACT + sentence + TAIL)
+
+
+def test_the_otv_advice_after_the_fact_stays_sendable() -> None:
+    text = FACT + "Inscrivez-vous à l'OTV : les gendarmes passent surveiller votre logement."
+    assert check(text, departement="74", places=PLACES).sendable
+
+
 # --- a call to violence or to take the law into one's own hands ------------------------------
 
 

@@ -633,8 +633,9 @@ _APPEAL = frozenset({"plaque", "age", "physique", "tenue", "vehicule"})
 # neighbour or the daughter of the victim gave the alert and is nobody's suspect.
 _AUTHOR = (
     r"(?:l'auteure?|les\s+auteurs|l'un\s+des\s+auteurs|le\s+suspect|les\s+suspects|"
-    r"l'individu|le\s+voleur|les\s+voleurs|le\s+cambrioleur|les\s+cambrioleurs|"
-    r"le\s+malfaiteur|les\s+malfaiteurs)"
+    r"l'individu|le\s+voleur|les\s+voleurs|la\s+voleuse|les\s+voleuses|le\s+cambrioleur|"
+    r"les\s+cambrioleurs|le\s+malfaiteur|les\s+malfaiteurs|l'un\s+des\s+(?:voleurs|cambrioleurs)|"
+    r"(?:le|la|les)\s+coupables?|(?:le|les)\s+delinquants?)"
 )
 _RELATIVES = (
     r"(?:fils|filles?|neveux?|nieces?|freres?|soeurs?|cousine?s?|epouse|mari|compagnon|compagne|"
@@ -650,6 +651,8 @@ _RECORD = _words(
     r"(?:deja|plusieurs\s+fois)\s+condamnee?s?",
     r"multirecidivistes?",
     r"fiche(?:e|s|es)?\s+s",
+    r"ancien(?:ne)?s?\s+(?:detenue?s?|prisonniers?|prisonnieres?|taulards?|condamnee?s?)",
+    r"(?:sortie?s?|vien(?:t|nent)\s+de\s+sortir|libere(?:e|s|es)?)\s+de\s+prison",
     _AUTHOR + r"\s+(?:(?:habit|resid|log|travaill)(?:e|ent|ait|aient|erait|eraient)|"
     r"vi(?:t|vent|vait|vaient|vrait|vraient))\b",
     # who the author is: « l'auteur est un employé de la mairie », « l'auteur : le fils du … »
@@ -657,8 +660,9 @@ _RECORD = _words(
     r"(?:un|une|le|la|l'|les|des)\s*" + _RELATIVES + r"(?:\s+(?:du|de\s+la|de\s+l'|des|de|d')"
     r"\s*[\w-]+)?",
     # or a relative the text accuses: « le fils du boulanger est en cause »
-    r"(?:le|la|l'|les)\s*" + _RELATIVES + r"\s+(?:du|de\s+la|de\s+l'|des|d')\s*[\w-]+\s+"
+    r"(?:le|la|l'|les)\s*" + _RELATIVES + r"(?:\s+(?:du|de\s+la|de\s+l'|des|d')\s*[\w-]+)?\s+"
     r"(?:est|sont|serait|seraient|a\s+ete|ont\s+ete|aurait\s+ete|auraient\s+ete)\s+"
+    r"(?:peut-etre\s+|sans\s+doute\s+|probablement\s+|certainement\s+)?"
     r"(?:en\s+cause|mise?s?\s+en\s+cause|l'auteur|les\s+auteurs|soupconne\w*|suspecte\w*|"
     r"implique\w*|interpelle\w*|arrete\w*|recherche\w*)",
 )

@@ -23,14 +23,24 @@ _E = r"(?:e|s|es)?"  # feminine / plural endings
 SUSPICION = _words(
     r"suspect" + _E,
     r"suspici(?:on|ons|eux|euse|euses)",
-    r"soupcon(?:s|ne|nee|nes|nees|ner)?",
+    r"soupcon(?:s|n\w*)?",
     r"louches?",
     r"reperages?",
     r"en\s+train\s+de\s+reperer",
     r"(?:reperer|reperent|reperaient|reperait|reperant)\s+(?:les|des)\s+"
     r"(?:lieux|maisons|habitations|commerces|logements|domiciles|villas|pavillons)",
     r"rodeu(?:r|rs|se|ses)",
-    r"(?:roder|rodent|rodant|rodaient|rodait)",
+    r"(?:roder|rode|rodes|rodent|rodant|rodaient|rodait)",
+    r"pour\s+(?:reperer|epier|verifier\s+si\s+(?:vous|les|la|le))",
+    r"allees\s+et\s+venues",
+    # people hanging about: « des jeunes traînent près de l'école »
+    r"(?:individus?|personnes?|jeunes|gens|inconnus?|inconnues?|hommes?|bandes?|groupes?)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:trainent|traine|trainaient|trainait|trainant|zonent|zone|"
+    r"errent|erre|errant)",
+    # a car seen too often: « une voiture stationne souvent devant les maisons »
+    r"(?:vehicules?|voitures?|camionnettes?|fourgons?|utilitaires?|motos?|scooters?)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:stationn|gar|pass|repass)(?:e|ent|ait|aient|ant)\s+"
+    r"(?:souvent|regulierement|longtemps|plusieurs\s+fois|sans\s+cesse|tous\s+les\s+jours)",
     r"sembl(?:e|ent|ait|aient|erait|eraient)",
     r"aurai(?:en)?t\s+ete\s+(?:vu|apercu|signale|observe)" + _E,
     r"seraient?\s+(?:en\s+train\s+de|a\s+la\s+recherche)",
@@ -45,7 +55,7 @@ SUSPICION = _words(
     r"hommes?|femmes?|vehicules?|voitures?|camionnettes?|fourgons?|utilitaires?|demarcheurs?)",
     r"(?:individus?|personnes?|hommes?|femmes?|gens|inconnus?|inconnues?|vehicules?|voitures?|"
     r"camionnettes?|fourgons?|utilitaires?|demarcheurs?)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:ont|a|auraient|aurait)\s+ete\s+(?:vue?s?|apercue?s?|observee?s?|reperee?s?|"
+    r"(?:(?:ont|a|auraient|aurait)\s+ete\s+)?(?:vue?s?|apercue?s?|observee?s?|reperee?s?|"
     r"signalee?s?|remarquee?s?)",
     r"guetteu(?:r|rs|se|ses)",
     r"signalements?\s+(?:de\s+|d')(?:[\w-]+\s+)?(?:individus?|personnes?|inconnus?|gens|"
@@ -54,6 +64,8 @@ SUSPICION = _words(
     r"bandes?|vehicules?|voitures?|camionnettes?)\s+(?:[\w-]+\s+)?"
     r"(?:serai(?:en)?t|pourrai(?:en)?t\s+etre|sont\s+peut-etre|est\s+peut-etre)\b",
     r"(?:fai(?:t|sai(?:en)?t|sant)|font)\s+le\s+guet",
+    r"(?:pren|prenn)(?:ent|ait|aient|ant|d)\s+(?:les\s+|des\s+)?(?:maisons|plaques|facades|"
+    r"portails|boites\s+aux\s+lettres)\s+en\s+photos?",
     r"(?:pren|prenn)(?:ent|ait|aient|ant|d)\s+(?:des\s+)?photos\s+(?:des|de)\s+"
     r"(?:maisons|habitations|lieux|commerces|logements|facades|portails|boites\s+aux\s+lettres)",
     r"(?:verifier|savoir|voir)\s+si\s+(?:les\s+)?(?:maisons|logements|habitants|occupants|"
