@@ -205,6 +205,10 @@ FACT = "Annecy : cambriolages de maisons cette nuit. "
         ("Le voisin du 3 est peut-être impliqué.", "identification"),
         ("Un ancien détenu est de retour.", "identification"),
         ("Le coupable habite le lotissement.", "identification"),
+        ("Les cambrioleurs sont passés chez le maire.", "identification"),
+        ("La villa du notaire a été visitée.", "identification"),
+        ("Les voleurs sont entrés chez le docteur Martin.", "identification"),
+        ("La maison visée est au douze rue Royale.", "identification"),
     ],
 )
 def test_a_suspicion_or_a_designation_after_the_fact_is_refused(sentence: str, rule: str) -> None:
@@ -214,6 +218,8 @@ def test_a_suspicion_or_a_designation_after_the_fact_is_refused(sentence: str, r
 def test_the_otv_advice_after_the_fact_stays_sendable() -> None:
     text = FACT + "Inscrivez-vous à l'OTV : les gendarmes passent surveiller votre logement."
     assert check(text, departement="74", places=PLACES).sendable
+    text = FACT + "Une maison visitée chez un médecin, une autre chez des particuliers."
+    assert "identification" not in _blocking(text)
 
 
 # --- a call to violence or to take the law into one's own hands ------------------------------

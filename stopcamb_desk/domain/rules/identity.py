@@ -463,6 +463,33 @@ _ADDRESS = re.compile(
     r"(?=(?:" + STREET_TYPES + r"|" + _STREET_ABBREVIATIONS + r")(?:\s|\b))"
     r"|(?:\bau\s+|\bdu\s+)?(?:\bn°|\bnumero)\s*\d{1,4}(?:\s*(?:bis|ter))?\b,?\s*"
 )
+# A house number in words: « au douze rue Royale », « au vingt-trois avenue Foch ».
+_NUMBER_WORDS = (
+    r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
+    r"seize|vingt|trente|quarante|cinquante|soixante|quatre-vingts?|cent)"
+)
+_ADDRESS_IN_WORDS = re.compile(
+    r"\b(?:au|aux|du)\s+(?:numero\s+)?"
+    + _NUMBER_WORDS
+    + r"(?:-(?:et-)?"
+    + _NUMBER_WORDS
+    + r")*(?:\s+(?:bis|ter))?,?\s+(?:(?:de\s+la|de\s+l'|du|des|de)\s*)?"
+    r"(?=" + STREET_TYPES + r"\b)"
+)
+# A victim everyone in the commune knows by what they do: « chez le maire », « la villa du
+# notaire » (« chez un médecin », one among many, says nothing of whom).
+_FUNCTIONS = (
+    r"(?:maire|adjointe?\s+au\s+maire|cure|pretre|pasteur|imam|rabbin|notaire|medecin|docteur|"
+    r"dr|pharmacienne?|dentiste|veterinaire|instituteur|institutrice|directeur|directrice|"
+    r"proviseure?|gendarme|policiere?|commandant|capitaine|depute|deputee|senateur|senatrice|"
+    r"conseillere?\s+(?:municipale?|generale?|departementale?|regionale?)|president|presidente|"
+    r"garde\s+champetre)"
+)
+_FUNCTION = re.compile(
+    r"\bchez\s+(?:le|la|l'|notre|votre)\s*" + _FUNCTIONS + r"\b"
+    r"|\b(?:la\s+|sa\s+)?(?:villa|maison|domicile|logement|appartement|propriete|chalet|ferme)\s+"
+    r"(?:du|de\s+la|de\s+l'|de\s+notre)\s*" + _FUNCTIONS + r"\b"
+)
 # « l'appartement 12 », « bâtiment 3 »: the fix removes the number only.
 _UNIT = re.compile(
     r"\b(?:appartement|appart|appt|app\.|batiment|bat\.|logement|villa|chalet|lot|boite|"
@@ -541,9 +568,23 @@ def _victims(
                 wt.replace_fix("Retirer le numéro", start, end, ""),
             )
         )
+    for m in _ADDRESS_IN_WORDS.finditer(folded):
+        found.append(
+            (
+                m.start(),
+                m.end(),
+                "adresse",
+                wt.replace_fix("Retirer le numéro", m.start(), m.end(), ""),
+            )
+        )
     for m in _UNIT.finditer(folded):
         fix = wt.replace_fix("Retirer le numéro", m.start("number"), m.end("number"), "")
         found.append((m.start(), m.end(), "adresse", fix))
+    for m in _FUNCTION.finditer(folded):
+        chez = folded.startswith("chez", m.start())
+        replacement = "chez des particuliers" if chez else "une maison"
+        fix = wt.replace_fix(f"Écrire « {replacement} »", m.start(), m.end(), replacement)
+        found.append((m.start(), m.end(), "fonction", fix))
     for m in _TRADE.finditer(folded):
         sign = _SIGN.match(text, m.end())
         if sign is None or _overlaps(sign.start(), sign.end(), place_spans):
@@ -837,7 +878,12 @@ def identification_findings(
     return findings
 
 
-_VICTIM_LABELS = {"adresse": "Adresse", "enseigne": "Commerce nommé", "chez": "Nom"}
+_VICTIM_LABELS = {
+    "adresse": "Adresse",
+    "enseigne": "Commerce nommé",
+    "chez": "Nom",
+    "fonction": "Victime désignée par sa fonction",
+}
 _VICTIM_MESSAGES = {
     "adresse": (
         "« {words} » : ce numéro (de rue, d'appartement) désigne une victime, que chacun "
@@ -850,6 +896,10 @@ _VICTIM_MESSAGES = {
     "chez": (
         "« {words} » : le nom d'une personne, d'une famille ou d'une enseigne rend la victime "
         "identifiable. Écrivez « chez des particuliers » ou le type de commerce sans son nom."
+    ),
+    "fonction": (
+        "« {words} » : une victime désignée par sa fonction est reconnue de toute la commune "
+        "(et désignée aux cambrioleurs). Écrivez « chez des particuliers »."
     ),
 }
 
