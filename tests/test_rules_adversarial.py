@@ -179,6 +179,10 @@ def test_a_community_or_a_status_is_refused_even_for_a_witness_appeal(detail: st
         "Élection municipale dimanche",
         "La gendarmerie recrute",
         "Délinquance des mineurs",
+        "Votez pour notre candidat",
+        "Signez la pétition pour plus de gendarmes",
+        "Achetez une alarme",
+        "Code promo ALARME10 sur les serrures",
     ],
 )
 def test_a_topic_out_of_the_field_is_refused_next_to_a_burglary(topic: str) -> None:
