@@ -169,7 +169,7 @@ class Outbox:
             topic = draft.audience[1]
             first = session.execute(
                 sql.enqueue_preamble(self.db.dialect == "postgresql"),
-                {"b_now": now, "b_topic": topic},
+                {"b_now": now, "b_topic": topic, "b_gateway": self.gateway.name},
             ).one()
             audit.know_head(session, first.head_id, first.head_mac)
             numbers = (int(first.next_id), int(first.next_sequence))
@@ -193,6 +193,8 @@ class Outbox:
                 schedule=schedule,
                 mode_checked=self._mode_settled,
                 numbers=numbers,
+                # planned messages just released into the topic wait there too
+                older_waiting=first.stoppable is not None or bool(released),
             )
             if claim and schedule is None:
                 # Built and authenticated in this very transaction: nothing to check again.

@@ -50,6 +50,7 @@ def queue_alert(
     schedule: Schedule | None = None,
     mode_checked: bool = False,
     numbers: tuple[int, int],
+    older_waiting: bool = True,
 ) -> Queued:
     """Insert the alert (« en attente », or « programmée » with ``schedule``) with its payload
     and audit event; older alerts of its topic still waiting become « remplacée avant envoi ».
@@ -58,7 +59,9 @@ def queue_alert(
 
     ``mode_checked``: this outbox already committed an alert in ``gateway``'s mode to this
     database, so :func:`check_mode` cannot fail any more (a desk of the other mode is refused
-    by its own check, under the same lock, as soon as one alert of this mode exists)."""
+    by its own check, under the same lock, as soon as one alert of this mode exists).
+    ``older_waiting``: False when the caller read, under the same lock, that no alert of the
+    topic waits to be stopped (:func:`stop_older` would update nothing)."""
     body = verdict.text_to_send or draft.text
     departement, topic = draft.audience
     attestation, parquet = draft.attestation, draft.parquet
@@ -118,7 +121,11 @@ def queue_alert(
         "valid_until": schedule.valid_until if schedule else None,
     }
     session.execute(sql.INSERT_ALERT, values)
-    stopped = [] if schedule else stop_older(session, topic, gateway, sequence, alert_id, now)
+    stopped = (
+        stop_older(session, topic, gateway, sequence, alert_id, now)
+        if older_waiting and schedule is None
+        else []
+    )
     action = "retrait" if retraction else "remplacement" if replaces_id else "envoi"
     if schedule is not None:
         action = "programmation"

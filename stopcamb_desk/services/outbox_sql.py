@@ -56,6 +56,14 @@ _next_sequence = (
 # Planned messages whose time has come (``schedule.release_due`` queues or expires them).
 PLANNED_DUE = and_(T.c.status == "programmee", T.c.scheduled_for <= bindparam("b_now"))
 _planned_due = select(T.c.id).where(PLANNED_DUE).limit(1).scalar_subquery()
+# Whether the topic holds an alert a newer one would stop (``STOP_OLDER``, same columns bound:
+# one seek of ix_alerts_topic_status): mostly none, and the update is then not sent at all.
+_STOPPABLE = and_(
+    T.c.topic == bindparam("b_topic"),
+    T.c.status.in_(sorted(STOPPED_BY_NEWER)),
+    T.c.gateway == bindparam("b_gateway"),
+)
+_stoppable = select(T.c.id).where(_STOPPABLE).limit(1).scalar_subquery()
 
 
 @functools.cache
@@ -63,7 +71,8 @@ def enqueue_preamble(postgresql: bool) -> Any:
     """What queuing an alert reads first, under the outbox lock, in one round trip: whether a
     planned message fell due (``schedule.release_due`` then runs), the new alert's id and its
     place in its topic's order (its exact request body names both, so the row is inserted
-    whole), and the audit chain's head (see ``audit.know_head``). The id is the serial's next
+    whole), whether an older alert of its topic waits to be stopped, and the audit chain's
+    head (see ``audit.know_head``). The id is the serial's next
     value on PostgreSQL; on SQLite, under its write lock, the next rowid as SQLite would pick
     it."""
     next_id = (
@@ -75,6 +84,7 @@ def enqueue_preamble(postgresql: bool) -> Any:
         _planned_due.label("planned_due"),
         next_id.label("next_id"),
         _next_sequence.label("next_sequence"),
+        _stoppable.label("stoppable"),
         audit.HEAD_ID.label("head_id"),
         audit.HEAD_MAC.label("head_mac"),
     )
@@ -111,12 +121,7 @@ ACCEPTANCE_ROW = select(
 # is bound, so that no planner walks the topic's history by (topic, sequence) instead.
 STOP_OLDER = (
     update(T)
-    .where(
-        T.c.topic == bindparam("b_topic"),
-        T.c.status.in_(sorted(STOPPED_BY_NEWER)),
-        T.c.gateway == bindparam("b_gateway"),
-        T.c.sequence < bindparam("b_seq"),
-    )
+    .where(_STOPPABLE, T.c.sequence < bindparam("b_seq"))
     .values(
         status="remplacee_attente",
         next_attempt_at=None,
