@@ -147,3 +147,56 @@ def test_a_transaction_opened_with_its_lock_commits_whole_or_not_at_all(pg_url: 
         rows = session.execute(text("SELECT code, nom FROM departements WHERE code >= '98'"))
         assert rows.all() == [("98", "Essai 2")]
     database.dispose()
+
+
+@pytest.mark.postgres
+def test_a_lock_held_too_long_by_another_desk_is_refused_in_french(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Every PostgreSQL session of the desk waits a minute at most for a lock, and a desk frozen
+    in a transaction loses it after a minute; a wait cut short says what happened, in French.
+    (The URL's own options come after the desk's: here one second, for the test.)"""
+    from desk import desk_db, desk_journal
+    from outbox_fixtures import add_operator, draft, sendable
+    from sqlalchemy.exc import OperationalError
+
+    from stopcamb_desk.domain.roles import Role
+    from stopcamb_desk.models.db import PG_SESSION_LIMITS, DatabaseError, explain_failure
+    from stopcamb_desk.push.simulation import SimulationGateway
+    from stopcamb_desk.services.outbox import Outbox
+
+    database = Database(pg_url)
+    with database.session() as session:
+        shown = {
+            name: session.execute(text(f"SHOW {name}")).scalar_one() for name in PG_SESSION_LIMITS
+        }
+    assert shown == {"lock_timeout": "1min", "idle_in_transaction_session_timeout": "1min"}
+    impatient_url = f"{pg_url}?options=-c%20lock_timeout%3D1000"
+    impatient = desk_db(impatient_url)
+    lock = "SELECT pg_advisory_xact_lock(4343)"
+    try:
+        with (
+            database.session(opening=lock),  # another desk, in the middle of a write
+            pytest.raises(OperationalError) as refused,
+            impatient.session(opening=lock),
+        ):
+            pass
+        message = explain_failure(refused.value, impatient_url)
+        assert message.startswith("La base de données est occupée par un autre poste")
+        assert "Rien n'a été envoyé ni enregistré." in message
+        # « Envoyer » on that desk meanwhile: the same sentence, nothing committed
+        chef = add_operator(impatient, "chef74", Role.CHEF_DE_QUART, ("74",))
+        outbox = Outbox(impatient, SimulationGateway(tmp_path), journal=desk_journal(impatient))
+        message_draft, verdict = sendable(chef, draft("74"))
+        with (
+            database.session(opening=audit.PG_LOCK_SQL),  # the outbox's lock, held elsewhere
+            pytest.raises(DatabaseError, match="occupée par un autre poste"),
+        ):
+            outbox.enqueue(chef, message_draft, verdict, claim=True)
+        with impatient.session() as session:
+            assert session.execute(text("SELECT count(*) FROM alerts")).scalar_one() == 0
+        with impatient.session(opening=lock) as session:  # once it is free, it goes through
+            assert session.execute(text("SHOW lock_timeout")).scalar_one() == "1s"
+    finally:
+        impatient.dispose()
+        database.dispose()

@@ -78,17 +78,32 @@ def make_engine(url: str, *, autocommit: bool = False) -> Engine:
         if sqlite_file is not None:
             event.listen(engine, "connect", lambda *_: _tighten_sqlite_files(sqlite_file))
         return engine
+    # Server-side limits of every session (options given in the URL come after, and win).
+    options = " ".join(f"-c {name}={value}" for name, value in PG_SESSION_LIMITS.items())
+    given = make_url(url).query.get("options")
+    if given:
+        options += " " + (given if isinstance(given, str) else " ".join(given))
     engine = create_engine(
         url,
         pool_size=5,
         isolation_level="AUTOCOMMIT" if autocommit else None,
-        connect_args={"connect_timeout": 5, "application_name": "stopcamb-desk"},
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "stopcamb-desk",
+            "options": options,
+        },
     )
     event.listen(engine, "connect", _mark_used)
     event.listen(engine, "checkin", _mark_used)
     event.listen(engine, "checkout", _ping_if_idle)
     return engine
 
+
+# What a PostgreSQL session of the desk waits for at most. A lock (the outbox's, a row) held
+# longer than a minute is refused with a French message instead of freezing the desk; a desk
+# frozen in the middle of a transaction (process stopped, laptop lid closed) loses its session
+# after a minute, and with it the locks every other desk is waiting for.
+PG_SESSION_LIMITS = {"lock_timeout": "60s", "idle_in_transaction_session_timeout": "60s"}
 
 # A pooled PostgreSQL connection idle longer than this is pinged before use (a server restart
 # or a network cut overnight is then healed by a fresh connection). Back-to-back sessions, as
@@ -132,6 +147,13 @@ def explain_failure(exc: Exception, url: str) -> str:
             f"La base de données est occupée par un autre poste ({where}) : il y écrit en ce "
             "moment (un import de l'annuaire, par exemple). Réessayez dans un instant ; rien n'a "
             "été envoyé ni enregistré."
+        )
+    if isinstance(exc, OperationalError) and "lock timeout" in detail:
+        return (
+            f"La base de données est occupée par un autre poste depuis plus d'une minute "
+            f"({where}) : un import de l'annuaire ou un poste bloqué au milieu d'une écriture. "
+            "Réessayez dans un instant ; si cela dure, prévenez l'administrateur. Rien n'a été "
+            "envoyé ni enregistré."
         )
     if isinstance(exc, OperationalError) and (
         "disk is full" in detail or "disk i/o error" in detail

@@ -77,7 +77,7 @@ from stopcamb_desk.services.outbox_outcome import (
     record_failure,
     return_lost_turn,
 )
-from stopcamb_desk.services.outbox_payload import queue_alert
+from stopcamb_desk.services.outbox_payload import Queued, queue_alert
 from stopcamb_desk.services.outbox_policy import Claimed, Outcome, RetryPolicy, desk_name
 from stopcamb_desk.services.outbox_recovery import recover
 from stopcamb_desk.services.outbox_resend import requeue
@@ -161,6 +161,37 @@ class Outbox:
         check_target(principal, draft)
         if not verdict.sendable:
             raise SendRefused("Envoi impossible : le contrôle des règles a bloqué ce texte.")
+        try:
+            queued, handed, released = self._enqueue(
+                principal, draft, verdict, replaces_id, retraction, schedule, claim, precheck
+            )
+        except SQLAlchemyError as exc:  # nothing committed: said in French, nothing lost
+            raise DatabaseError(explain_failure(exc, self.db.url)) from exc
+        self._mode_settled = True
+        alert_id = queued.alert_id
+        for old, status in released:
+            self.notify(old, status)
+        for old in queued.stopped:
+            self.notify(old, "remplacee_attente")
+        if handed is not None:
+            self._hand([handed])
+            self.notify(alert_id, "envoi")
+        else:
+            self.notify(alert_id, "programmee" if schedule else "en_attente")
+        return alert_id
+
+    def _enqueue(
+        self,
+        principal: Principal,
+        draft: Draft,
+        verdict: Verdict,
+        replaces_id: int | None,
+        retraction: bool,
+        schedule: Schedule | None,
+        claim: bool,
+        precheck: Callable[[Session], None] | None,
+    ) -> tuple[Queued, Claimed | None, list[tuple[int, str]]]:
+        """:meth:`enqueue`'s transaction: the alert committed, what was claimed, released."""
         handed: Claimed | None = None
         with sql.outbox_session(self.db) as session:
             if precheck is not None:
@@ -200,18 +231,7 @@ class Outbox:
                 # Built and authenticated in this very transaction: nothing to check again.
                 found = self._claim_rows(session, queued.alert_id, 1, authenticate=False)
                 handed = found[0] if found else None
-        self._mode_settled = True
-        alert_id = queued.alert_id
-        for old, status in released:
-            self.notify(old, status)
-        for old in queued.stopped:
-            self.notify(old, "remplacee_attente")
-        if handed is not None:
-            self._hand([handed])
-            self.notify(alert_id, "envoi")
-        else:
-            self.notify(alert_id, "programmee" if schedule else "en_attente")
-        return alert_id
+        return queued, handed, released
 
     # -- planned messages ---------------------------------------------------------------------
     def release_due(self) -> list[tuple[int, str]]:
