@@ -218,7 +218,8 @@ def test_checking_the_feed_shows_what_the_app_shows_unlike_the_record(
     assert "absent de l'application" in view.gaps.text()
     assert view.status.property("ok") is False
     assert view.model.index(0, 0).data() == "Non publiée"
-    view.table.selectRow(0)
+    selected = view.selected_row()  # the item to repair, ready for « Réessayer »
+    assert selected is not None and selected.id == row.id and view.retry_button.isEnabled()
     qtbot.mouseClick(view.retry_button, Qt.MouseButton.LeftButton)
     assert view.status.text().startswith("✓ Article n° 1 publié")
     assert desk.server.value(f"/flux_actualite/{row.remote_key}/titre") == TITLE

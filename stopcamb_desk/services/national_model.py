@@ -252,7 +252,9 @@ class NationalModel:
         self.observer.feed_checked(check, asked)
         self.observer.state_changed()
         if any(g.item_id is not None for g in check.gaps):
-            self.refresh(self.current.id if self.current is not None else None)
+            # Nothing in the editor: the first item to repair is selected, « Réessayer » ready.
+            first = next((g.item_id for g in check.disagreements if g.item_id is not None), None)
+            self.refresh(self.current.id if self.current is not None else first)
 
     # -- the three steps ----------------------------------------------------------------------
     def _db_step(self, message: str, fn: Callable[[], Any], then: Callable[[Any], None]) -> None:

@@ -131,21 +131,19 @@ def gap_message(kind: GapKind, item_id: int | None, title: str, key: str, seen: 
     if kind is GapKind.REAPPEARED:
         return (
             f"{at} : retiré dans le registre, mais visible dans l'application — une publication "
-            "arrivée en retard l'y a sans doute remis. Sélectionnez-le et cliquez sur "
-            "« Réessayer » pour le retirer à nouveau."
+            "arrivée en retard l'y a sans doute remis. « Réessayer » le retire à nouveau."
         )
     if kind is GapKind.OTHER_VERSION:
         shown = seen.get("titre") if isinstance(seen, Mapping) else None
         return (
             f"{at} : l'application montre un autre texte (titre « {shown or '?'} ») que celui "
-            "du registre — une écriture plus ancienne arrivée en retard ? Sélectionnez-le et "
-            "cliquez sur « Réessayer » pour republier le texte du registre."
+            "du registre — une écriture plus ancienne arrivée en retard ? « Réessayer » "
+            "republie le texte du registre."
         )
     if kind is GapKind.MISSING:
         return (
             f"{at} : publié dans le registre, mais absent de l'application (supprimé hors du "
-            "poste ?). Sélectionnez-le et cliquez sur « Réessayer » pour le republier, ou "
-            "retirez-le."
+            "poste ?). « Réessayer » le republie ; « Retirer… » le retire."
         )
     if kind is GapKind.WITHDRAWAL_DONE:
         return f"{at} : le retrait est bien passé, l'article n'est plus dans l'application."
