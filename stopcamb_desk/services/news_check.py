@@ -160,19 +160,23 @@ def summary(gaps: tuple[FeedGap, ...], shown: int, skipped: tuple[int, ...]) -> 
     """The French line the national desk shows after a check."""
     disagreements = [g for g in gaps if g.kind.disagreement]
     confirmed = len(gaps) - len(disagreements)
-    articles = f"{shown} article{'s' if shown > 1 else ''} visible{'s' if shown > 1 else ''}"
+    articles = f"{shown} {_plural('article visible', shown)}"
     if disagreements:
         head = (
-            f"{len(disagreements)} écart{'s' if len(disagreements) > 1 else ''} entre "
+            f"{len(disagreements)} {_plural('écart', len(disagreements))} entre "
             f"l'application et le registre ({articles}) : "
         )
         text = head + " ".join(g.message for g in disagreements)
     else:
         text = f"Le flux de l'application correspond au registre ({articles})."
     if confirmed:
-        text += f" {confirmed} résultat{'s' if confirmed > 1 else ''} incertain"
-        text += f"{'s' if confirmed > 1 else ''} confirmé{'s' if confirmed > 1 else ''}."
+        text += f" {confirmed} {_plural('résultat incertain confirmé', confirmed)}."
     if skipped:
         numbers = ", ".join(f"n° {i}" for i in skipped)
         text += f" Non vérifiés (envoi en cours ou modifiés pendant la vérification) : {numbers}."
     return text
+
+
+def _plural(words: str, count: int) -> str:
+    """« article visible » → « articles visibles » when ``count`` is more than one."""
+    return words if count <= 1 else " ".join(w + "s" for w in words.split())

@@ -74,6 +74,7 @@ from stopcamb_desk.services.news_state import (
     Pending,
     changed_meanwhile,
     editable_item,
+    entry_published_at,
     feed_entry,
     load_item,
     news_row,
@@ -566,7 +567,7 @@ def _settle_gap(
         return
     if kind is GapKind.PUBLICATION_DONE:
         item.status = NewsStatus.PUBLIEE
-        item.published_at = _published_at(entry) or now
+        item.published_at = entry_published_at(entry) or now
         item.withdrawn_at, item.last_error, item.gateway = None, None, feed_name
         return
     # A disagreement: « Réessayer » repairs the feed (withdraws, or publishes the record's text).
@@ -579,13 +580,6 @@ def _settle_gap(
             item.published_at = None
     item.last_error = message
     item.last_attempt_at = now
-
-
-def _published_at(entry: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(entry["publie_le"]))
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def _unrecorded(pending: Pending, delivery: Delivery) -> str:

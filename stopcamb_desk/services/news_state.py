@@ -142,6 +142,14 @@ def feed_entry(draft: NewsDraft, published_at: datetime) -> dict[str, str]:
     }
 
 
+def entry_published_at(entry: Any) -> datetime | None:
+    """When a feed entry says it was published (:func:`feed_entry`), None if it cannot say."""
+    try:
+        return datetime.fromisoformat(str(entry["publie_le"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Pending:
     """A committed request waiting for its one call to the feed."""
