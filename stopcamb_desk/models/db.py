@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from stopcamb_desk.config import describe_database
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.lazy import alembic_command, alembic_configuration, alembic_migration
+from stopcamb_desk.models.write_later import send_with_commit
 from stopcamb_desk.private_files import tighten
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -245,7 +246,8 @@ class Database:
         PostgreSQL it goes in the same round trip as the ``BEGIN`` — the driver sends its own
         ``BEGIN`` alone otherwise: the transaction runs on the autocommit pool of
         :meth:`read_one`, opened by ``BEGIN; <opening>``, and ``COMMIT``/``ROLLBACK`` end it
-        as usual (the driver ends a transaction that is open whatever its autocommit mode)."""
+        as usual (the driver ends a transaction that is open whatever its autocommit mode).
+        Inserts left for the end (:mod:`.write_later`) go with the ``COMMIT``."""
         opened = self._opened_sessions if opening is not None else None
         with (opened or self.sessions)() as session:
             try:
@@ -253,6 +255,7 @@ class Database:
                     sql = f"BEGIN; {opening}" if opened is not None else opening
                     session.connection().exec_driver_sql(sql)
                 yield session
+                send_with_commit(session)  # inserts left for the end: in the COMMIT's round trip
                 session.commit()
             except BaseException:
                 session.rollback()

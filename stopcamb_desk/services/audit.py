@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import AuditEvent, utcnow
+from stopcamb_desk.models.write_later import insert_later
 from stopcamb_desk.services.audit_keys import (
     Anchor,
     AuditKeyError,
@@ -60,6 +61,7 @@ _EVENTS: Any = AuditEvent.__table__
 _HEAD_ROW = select(_EVENTS.c.id, _EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
 HEAD_ID = _HEAD_ROW.with_only_columns(_EVENTS.c.id).scalar_subquery()
 HEAD_MAC = _HEAD_ROW.with_only_columns(_EVENTS.c.hash).scalar_subquery()
+_INSERT_EVENT = insert(_EVENTS)
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -213,9 +215,11 @@ def record(
             "changé ; l'ancre n'avance plus (audit verify le signale)."
         )
     # A Core insert on the table: the event is immutable, the ORM's unit of work (and its
-    # bulk-insert path) would only add cost to every send.
-    session.execute(
-        insert(_EVENTS),
+    # bulk-insert path) would only add cost to every send. Nothing reads its answer: it goes
+    # with the transaction's next statement, or with its COMMIT.
+    insert_later(
+        session,
+        _INSERT_EVENT,
         {
             "id": event.id,
             "at": event.at,

@@ -17,8 +17,9 @@ never an older one after a newer one was queued or accepted.
 - :meth:`Outbox.enqueue` commits the alert ``en_attente`` with text, target, author,
   attestation, verdict and the exact FCM request body, plus its audit event, in one
   transaction; nothing touches the network. « Envoyer maintenant » (``claim=True``) also claims
-  it in that transaction when its topic lets it go: the alert is committed ``envoi`` and handed
-  to this process's sender (:meth:`Outbox.deliver`, :meth:`Outbox.process_due`) — one durable
+  it in that transaction when its topic lets it go (no other alert of the topic in flight: the
+  new alert is its topic's newest): the alert is inserted ``envoi`` and handed to this
+  process's sender (:meth:`Outbox.deliver`, :meth:`Outbox.process_due`) — one durable
   transaction less before the phones hear of it. If this process dies before sending it, its
   lease runs out like any claim's.
 - :meth:`Outbox.claim` moves due alerts ``en_attente → envoi`` under a row lock: PostgreSQL
@@ -192,11 +193,11 @@ class Outbox:
         precheck: Callable[[Session], None] | None,
     ) -> tuple[Queued, Claimed | None, list[tuple[int, str]]]:
         """:meth:`enqueue`'s transaction: the alert committed, what was claimed, released."""
-        handed: Claimed | None = None
         with sql.outbox_session(self.db) as session:
             if precheck is not None:
                 precheck(session)
             now = self.clock()
+            lease = now + timedelta(seconds=self.policy.lease_seconds)
             topic = draft.audience[1]
             first = session.execute(
                 sql.enqueue_preamble(self.db.dialect == "postgresql"),
@@ -226,12 +227,10 @@ class Outbox:
                 numbers=numbers,
                 # planned messages just released into the topic wait there too
                 older_waiting=first.stoppable is not None or bool(released),
-            )
-            if claim and schedule is None:
                 # Built and authenticated in this very transaction: nothing to check again.
-                found = self._claim_rows(session, queued.alert_id, 1, authenticate=False)
-                handed = found[0] if found else None
-        return queued, handed, released
+                claim_lease=lease if claim and schedule is None and not first.in_flight else None,
+            )
+        return queued, queued.claimed, released
 
     # -- planned messages ---------------------------------------------------------------------
     def release_due(self) -> list[tuple[int, str]]:
@@ -250,20 +249,17 @@ class Outbox:
         is the claim's lease (see :func:`recover`)."""
         with sql.outbox_session(self.db) as session:
             stale = self._expire_stale(session, self.clock())
-            claimed = self._claim_rows(session, alert_id, limit, authenticate=True)
+            claimed = self._claim_rows(session, alert_id, limit)
         for alert_id in stale:
             self.notify(alert_id, "echec")
         for c in claimed:
             self.notify(c.id, "envoi")
         return claimed
 
-    def _claim_rows(
-        self, session: Session, alert_id: int | None, limit: int, *, authenticate: bool
-    ) -> list[Claimed]:
-        """The claim statement in the caller's locked transaction, oldest first. With
-        ``authenticate``, each body is checked against the audit trail here, in the transaction
-        that read it — the exact bytes handed to FCM later: only what the trail authenticates
-        reaches the phones."""
+    def _claim_rows(self, session: Session, alert_id: int | None, limit: int) -> list[Claimed]:
+        """The claim statement in the caller's locked transaction, oldest first. Each body is
+        checked against the audit trail here, in the transaction that read it — the exact bytes
+        handed to FCM later: only what the trail authenticates reaches the phones."""
         now = self.clock()
         one = alert_id is not None
         statement = sql.claim_statement(self.db.dialect == "postgresql", one, 1 if one else limit)
@@ -281,7 +277,7 @@ class Outbox:
                     *(r[0], r[1], r[2], r[3], r[4], r[5], payload_from_json(r[6]), r[7]),
                     lease_until=lease,
                     payload_json=r[6],
-                    forged=payload_refusal(session, r[0], r[1], r[6]) if authenticate else None,
+                    forged=payload_refusal(session, r[0], r[1], r[6]),
                     gateway=self.gateway.name,
                 )
                 for r in rows

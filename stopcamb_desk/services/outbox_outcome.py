@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import superseded_message
+from stopcamb_desk.models.write_later import insert_later
 from stopcamb_desk.push.gateway import PushError, TransientPushError
 from stopcamb_desk.push.payload import is_retraction, payload_from_json
 from stopcamb_desk.services import audit
@@ -39,8 +40,10 @@ def insert_attempt(
     error: str | None = None,
     message_id: str | None = None,
 ) -> None:
-    """One row of ``alert_attempts`` (every attempt is kept, whatever the status becomes)."""
-    session.execute(
+    """One row of ``alert_attempts`` (every attempt is kept, whatever the status becomes),
+    sent with the transaction's next statement or its COMMIT."""
+    insert_later(
+        session,
         sql.INSERT_ATTEMPT,
         {
             "alert_id": alert_id,

@@ -18,22 +18,25 @@ from stopcamb_desk.domain.lifecycle import superseded_message
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.rules.model import Verdict
 from stopcamb_desk.models import Alert
-from stopcamb_desk.push.payload import AlertPush, build_payload, payload_to_json
+from stopcamb_desk.models.write_later import insert_later
+from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_json, payload_to_json
 from stopcamb_desk.push.topics import replacement_key
 from stopcamb_desk.services import audit
 from stopcamb_desk.services import outbox_sql as sql
 from stopcamb_desk.services.alert_record import recorded_content
 from stopcamb_desk.services.composer import Draft
-from stopcamb_desk.services.outbox_policy import OutboxError
+from stopcamb_desk.services.outbox_policy import Claimed, OutboxError
 from stopcamb_desk.services.schedule_model import Schedule
 
 
 @dataclass(frozen=True, slots=True)
 class Queued:
-    """An alert just committed, and the older ones of its topic it stopped before sending."""
+    """An alert just committed, the older ones of its topic it stopped before sending, and
+    the claim it was inserted with (``claim_lease``)."""
 
     alert_id: int
     stopped: list[int]
+    claimed: Claimed | None = None
 
 
 def queue_alert(
@@ -51,6 +54,7 @@ def queue_alert(
     mode_checked: bool = False,
     numbers: tuple[int, int],
     older_waiting: bool = True,
+    claim_lease: datetime | None = None,
 ) -> Queued:
     """Insert the alert (« en attente », or « programmée » with ``schedule``) with its payload
     and audit event; older alerts of its topic still waiting become « remplacée avant envoi ».
@@ -61,7 +65,13 @@ def queue_alert(
     database, so :func:`check_mode` cannot fail any more (a desk of the other mode is refused
     by its own check, under the same lock, as soon as one alert of this mode exists).
     ``older_waiting``: False when the caller read, under the same lock, that no alert of the
-    topic waits to be stopped (:func:`stop_older` would update nothing)."""
+    topic waits to be stopped (:func:`stop_older` would update nothing).
+    ``claim_lease``: the caller read under the same lock that no alert of the topic is in
+    flight (« Envoyer maintenant »): the alert, the newest of its topic, may go at once and is
+    inserted claimed (« envoi »), as :func:`~stopcamb_desk.services.outbox_sql.claim_statement`
+    would leave it, for this desk until then."""
+    if claim_lease is not None and schedule is not None:
+        raise ValueError("a planned message is claimed only once due")
     body = verdict.text_to_send or draft.text
     departement, topic = draft.audience
     attestation, parquet = draft.attestation, draft.parquet
@@ -104,7 +114,7 @@ def queue_alert(
         "replacement_key": replacement_key(topic),
         "text": body,
         "author_id": principal.operator_id,
-        "status": "programmee" if schedule else "en_attente",
+        "status": "programmee" if schedule else "envoi" if claim_lease else "en_attente",
         "procedure_type": procedure_type,
         "procedure_number": procedure_number,
         "procedure_date": procedure_date,
@@ -113,14 +123,14 @@ def queue_alert(
         "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
         "payload_json": payload,
         "replaces_id": replaces_id,
-        "attempt_count": 0,
-        "next_attempt_at": schedule.at if schedule else now,
+        "attempt_count": 1 if claim_lease else 0,
+        "next_attempt_at": schedule.at if schedule else claim_lease or now,
         "gateway": gateway,
-        "version": 1,
+        "version": 2 if claim_lease else 1,  # queued, then claimed
         "scheduled_for": schedule.at if schedule else None,
         "valid_until": schedule.valid_until if schedule else None,
     }
-    session.execute(sql.INSERT_ALERT, values)
+    insert_later(session, sql.INSERT_ALERT, values)  # whole: nothing to read back
     stopped = (
         stop_older(session, topic, gateway, sequence, alert_id, now)
         if older_waiting and schedule is None
@@ -166,7 +176,15 @@ def queue_alert(
         },
         at=now,
     )
-    return Queued(alert_id, stopped)
+    claimed = None
+    if claim_lease is not None:
+        claimed = Claimed(
+            *(alert_id, topic, sequence, replaces_id, 1, now, payload_from_json(payload), 2),
+            lease_until=claim_lease,
+            payload_json=payload,
+            gateway=gateway,
+        )
+    return Queued(alert_id, stopped, claimed)
 
 
 def check_mode(session: Session, gateway: str) -> None:

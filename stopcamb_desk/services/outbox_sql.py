@@ -66,13 +66,25 @@ _STOPPABLE = and_(
 _stoppable = select(T.c.id).where(_STOPPABLE).limit(1).scalar_subquery()
 
 
+def in_flight_of_topic(topic: Any, other_than: Any = None) -> Any:
+    """Whether an alert of ``topic`` (other than ``other_than``) is in flight: while one is,
+    no other alert of the topic is handed to FCM (per-topic order, domain/lifecycle.py). One
+    seek of ix_alerts_topic_status."""
+    in_flight = T.alias("in_flight_of_topic")
+    where = [in_flight.c.topic == topic, in_flight.c.status == "envoi"]
+    if other_than is not None:
+        where.append(in_flight.c.id != other_than)
+    return exists().where(*where)
+
+
 @functools.cache
 def enqueue_preamble(postgresql: bool) -> Any:
     """What queuing an alert reads first, under the outbox lock, in one round trip: whether a
     planned message fell due (``schedule.release_due`` then runs), the new alert's id and its
     place in its topic's order (its exact request body names both, so the row is inserted
-    whole), whether an older alert of its topic waits to be stopped, and the audit chain's
-    head (see ``audit.know_head``). The id is the serial's next
+    whole), whether an older alert of its topic waits to be stopped, whether one is in flight
+    (if not, the newest alert of its topic may go at once: « Envoyer maintenant » inserts it
+    claimed), and the audit chain's head (see ``audit.know_head``). The id is the serial's next
     value on PostgreSQL; on SQLite, under its write lock, the next rowid as SQLite would pick
     it."""
     next_id = (
@@ -85,6 +97,7 @@ def enqueue_preamble(postgresql: bool) -> Any:
         next_id.label("next_id"),
         _next_sequence.label("next_sequence"),
         _stoppable.label("stoppable"),
+        in_flight_of_topic(bindparam("b_topic")).label("in_flight"),
         audit.HEAD_ID.label("head_id"),
         audit.HEAD_MAC.label("head_mac"),
     )
@@ -270,7 +283,6 @@ def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
     # Two seeks, never a walk through the topic's history: the topic's alerts in flight by
     # (topic, status); its newest alert that forbids older ones, read backwards from the top
     # of (topic, sequence) — the alert itself when it is the newest (it is « en attente »).
-    in_flight = T.alias("in_flight_of_topic")
     newest = T.alias("newest_of_topic")
     newest_blocking = (
         select(newest.c.sequence)
@@ -283,11 +295,7 @@ def claim_statement(postgresql: bool, one: bool, limit: int) -> Any:
         .scalar_subquery()
     )
     blocked = or_(
-        exists().where(
-            in_flight.c.topic == T.c.topic,
-            in_flight.c.status == "envoi",
-            in_flight.c.id != T.c.id,
-        ),
+        in_flight_of_topic(T.c.topic, other_than=T.c.id),
         func.coalesce(newest_blocking, T.c.sequence) > T.c.sequence,
     )
     due = select(T.c.id).where(
