@@ -175,12 +175,11 @@ def test_a_lock_held_too_long_by_another_desk_is_refused_in_french(
     impatient = desk_db(impatient_url)
     lock = "SELECT pg_advisory_xact_lock(4343)"
     try:
-        with (
-            database.session(opening=lock),  # another desk, in the middle of a write
-            pytest.raises(OperationalError) as refused,
-            impatient.session(opening=lock),
-        ):
-            pass
+        # The opening goes with a transaction's first statement: each runs one.
+        with database.session(opening=lock) as holder:  # another desk, in the middle of a write
+            holder.execute(text("SELECT 1"))
+            with pytest.raises(OperationalError) as refused, impatient.session(opening=lock) as s:
+                s.execute(text("SELECT 1"))
         message = explain_failure(refused.value, impatient_url)
         assert message.startswith("La base de données est occupée par un autre poste")
         assert "Rien n'a été envoyé ni enregistré." in message
@@ -188,11 +187,10 @@ def test_a_lock_held_too_long_by_another_desk_is_refused_in_french(
         chef = add_operator(impatient, "chef74", Role.CHEF_DE_QUART, ("74",))
         outbox = Outbox(impatient, SimulationGateway(tmp_path), journal=desk_journal(impatient))
         message_draft, verdict = sendable(chef, draft("74"))
-        with (
-            database.session(opening=audit.PG_LOCK_SQL),  # the outbox's lock, held elsewhere
-            pytest.raises(DatabaseError, match="occupée par un autre poste"),
-        ):
-            outbox.enqueue(chef, message_draft, verdict, claim=True)
+        with database.session(opening=audit.PG_LOCK_SQL) as holder:  # the outbox's, elsewhere
+            holder.execute(text("SELECT 1"))
+            with pytest.raises(DatabaseError, match="occupée par un autre poste"):
+                outbox.enqueue(chef, message_draft, verdict, claim=True)
         with impatient.session() as session:
             assert session.execute(text("SELECT count(*) FROM alerts")).scalar_one() == 0
         with impatient.session(opening=lock) as session:  # once it is free, it goes through

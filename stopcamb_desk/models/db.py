@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from stopcamb_desk.config import describe_database
 from stopcamb_desk.domain.errors import DeskError
 from stopcamb_desk.lazy import alembic_command, alembic_configuration, alembic_migration
-from stopcamb_desk.models.write_later import send_with_commit
+from stopcamb_desk.models.round_trips import open_later, send_with_commit
 from stopcamb_desk.private_files import tighten
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -243,17 +243,19 @@ class Database:
         """A transaction: committed on success, rolled back on any error.
 
         ``opening`` (SQL without parameters) is the transaction's first statement. On
-        PostgreSQL it goes in the same round trip as the ``BEGIN`` — the driver sends its own
-        ``BEGIN`` alone otherwise: the transaction runs on the autocommit pool of
-        :meth:`read_one`, opened by ``BEGIN; <opening>``, and ``COMMIT``/``ROLLBACK`` end it
-        as usual (the driver ends a transaction that is open whatever its autocommit mode).
-        Inserts left for the end (:mod:`.write_later`) go with the ``COMMIT``."""
+        PostgreSQL it goes in the same round trip as the ``BEGIN`` and the transaction's first
+        statement (:mod:`.round_trips`) — the driver sends its own ``BEGIN`` alone otherwise:
+        the transaction runs on the autocommit pool of :meth:`read_one`, opened by
+        ``BEGIN; <opening>``, and ``COMMIT``/``ROLLBACK`` end it as usual (the driver ends a
+        transaction that is open whatever its autocommit mode). Inserts left for the end go
+        with the ``COMMIT``."""
         opened = self._opened_sessions if opening is not None else None
         with (opened or self.sessions)() as session:
             try:
-                if opening is not None:
-                    sql = f"BEGIN; {opening}" if opened is not None else opening
-                    session.connection().exec_driver_sql(sql)
+                if opened is not None and opening is not None:
+                    open_later(session, opening)  # with the first statement: round_trips
+                elif opening is not None:
+                    session.connection().exec_driver_sql(opening)
                 yield session
                 send_with_commit(session)  # inserts left for the end: in the COMMIT's round trip
                 session.commit()

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.roles import Permission, Principal, require
 from stopcamb_desk.models import AuditEvent, utcnow
-from stopcamb_desk.models.write_later import insert_later
+from stopcamb_desk.models.round_trips import insert_later
 from stopcamb_desk.services.audit_keys import (
     Anchor,
     AuditKeyError,

@@ -65,6 +65,7 @@ from stopcamb_desk.domain.rules.model import Verdict
 from stopcamb_desk.domain.status import IN_PROGRESS_STATUSES, SCHEDULED_STATUSES
 from stopcamb_desk.models import Alert, Operator, utcnow
 from stopcamb_desk.models.db import Database, DatabaseError, explain_failure
+from stopcamb_desk.models.round_trips import first_rows
 from stopcamb_desk.push.gateway import PermanentPushError, PushError, PushGateway, SendResult
 from stopcamb_desk.push.payload import payload_from_json
 from stopcamb_desk.services import audit
@@ -199,10 +200,11 @@ class Outbox:
             now = self.clock()
             lease = now + timedelta(seconds=self.policy.lease_seconds)
             topic = draft.audience[1]
-            first = session.execute(
+            first = first_rows(  # with the transaction's opening, on PostgreSQL
+                session,
                 sql.enqueue_preamble(self.db.dialect == "postgresql"),
                 {"b_now": now, "b_topic": topic, "b_gateway": self.gateway.name},
-            ).one()
+            )[0]
             audit.know_head(session, first.head_id, first.head_mac)
             numbers = (int(first.next_id), int(first.next_sequence))
             released: list[tuple[int, str]] = []

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import superseded_message
-from stopcamb_desk.models.write_later import insert_later
+from stopcamb_desk.models.round_trips import first_rows, insert_later
 from stopcamb_desk.push.gateway import PushError, TransientPushError
 from stopcamb_desk.push.payload import is_retraction, payload_from_json
 from stopcamb_desk.services import audit
@@ -214,8 +214,24 @@ def _accept(session: Session, statement: Any, params: dict[str, Any]) -> str | N
     row = session.execute(statement, params).first()
     if row is None:
         return None
-    audit.know_head(session, row[1], row[2])
-    return str(row[0])
+    audit.know_head(session, row.head_id, row.head_mac)
+    return str(row.status)
+
+
+def _accept_claimed(
+    session: Session, params: dict[str, Any]
+) -> tuple[str | None, list[tuple[int, str]] | None]:
+    """:data:`~.outbox_sql.ACCEPT_CLAIMED`: the alert's status (None if the claim's answer does
+    not apply any more) and, on PostgreSQL, the others of its topic it retired (None: still to
+    be retired), in one statement sent with the transaction's opening."""
+    if session.get_bind().dialect.name != "postgresql":
+        return _accept(session, sql.ACCEPT_CLAIMED, params), None
+    rows = first_rows(session, sql.ACCEPT_CLAIMED_RETIRING, params)
+    if not rows:
+        return None, None
+    audit.know_head(session, rows[0].head_id, rows[0].head_mac)
+    retired = [(int(r.retired_id), str(r.retired_status)) for r in rows if r.retired_id]
+    return str(rows[0].status), sorted(retired)
 
 
 def record_acceptance(
@@ -234,11 +250,12 @@ def record_acceptance(
     answer to ``claimed`` whose row is still at the claim's version (nothing recorded it, no
     one touched it since) is applied from what the claim read, without reading the row again."""
     status = None
+    retired = None  # the others of the topic retired, once they are
     recorded_id: str | None = None  # the message id the row held before, when read
     if claimed is not None and not from_journal:
         params = _accept_params(acceptance, claimed.topic, claimed.withdrawn_id, sql.LIVE)
         params |= {"b_version": claimed.version, "b_gateway": claimed.gateway}
-        status = _accept(session, sql.ACCEPT_CLAIMED, params)
+        status, retired = _accept_claimed(session, params)
     if status is None:
         alert = session.execute(
             sql.ACCEPTANCE_ROW,
@@ -258,6 +275,8 @@ def record_acceptance(
     if status is None:  # accepted again, or changed by an operator or another desk meanwhile
         status = current_status(session, acceptance.alert_id)
         kept_id = recorded_id
+    elif retired is not None:
+        others = retired
     elif status == "envoyee":
         others = [(int(i), str(s)) for i, s in session.execute(sql.RETIRE_OTHERS, params)]
     insert_attempt(

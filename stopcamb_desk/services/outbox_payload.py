@@ -18,7 +18,7 @@ from stopcamb_desk.domain.lifecycle import superseded_message
 from stopcamb_desk.domain.roles import Principal
 from stopcamb_desk.domain.rules.model import Verdict
 from stopcamb_desk.models import Alert
-from stopcamb_desk.models.write_later import insert_later
+from stopcamb_desk.models.round_trips import insert_later
 from stopcamb_desk.push.payload import AlertPush, build_payload, payload_from_json, payload_to_json
 from stopcamb_desk.push.topics import replacement_key
 from stopcamb_desk.services import audit

@@ -12,7 +12,19 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, text, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from stopcamb_desk.domain.lifecycle import STOPPED_BY_NEWER
@@ -187,7 +199,7 @@ def _accept(status: Any) -> Any:
         )
         # With the audit chain's head, read under the outbox lock: the acceptance's event
         # follows it without another read (``audit.know_head``).
-        .returning(T.c.status, audit.HEAD_ID, audit.HEAD_MAC)
+        .returning(T.c.status, audit.HEAD_ID.label("head_id"), audit.HEAD_MAC.label("head_mac"))
     )
 
 
@@ -226,6 +238,20 @@ RETIRE_OTHERS = (
     )
     .returning(T.c.id, T.c.status)
 )
+
+# PostgreSQL: the live answer to a claim and the retirement of the others of its topic in one
+# statement (data-modifying CTEs, which SQLite lacks): the others are retired only if the
+# claim was accepted; one row per alert retired (or one with none), after the accepted alert's
+# status and the chain's head.
+_accepted = ACCEPT_CLAIMED.cte("accepted")
+_retired = RETIRE_OTHERS.where(exists(select(_accepted.c.status))).cte("retired")
+ACCEPT_CLAIMED_RETIRING = select(
+    _accepted.c.status,
+    _accepted.c.head_id,
+    _accepted.c.head_mac,
+    _retired.c.id.label("retired_id"),
+    _retired.c.status.label("retired_status"),
+).select_from(_accepted.outerjoin(_retired, true()))
 
 SET_LIVE = (
     update(T)
