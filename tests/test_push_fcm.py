@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import http.server
 import logging
 import socket
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -69,6 +72,77 @@ def test_send_goes_to_the_overridden_endpoint_as_firebase_admin_would(
     assert received.headers["authorization"].removeprefix("Bearer ") in server.issued_tokens
     assert received.headers["x-firebase-client"].startswith("fire-admin-python/")
     assert server.token_requests == 1
+
+
+class _ForwardProxy(http.server.ThreadingHTTPServer):
+    """A loopback HTTP proxy (RFC 9112 absolute-form requests, as a site's proxy sees them):
+    forwards each POST to its target and keeps the URLs it was asked for."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.seen: list[str] = []
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ProxyHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _ForwardProxy
+
+    def do_POST(self) -> None:
+        self.server.seen.append(self.path)
+        target = urllib.parse.urlsplit(self.path)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        skipped = {"host", "connection", "proxy-connection", "content-length"}
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in skipped}
+        upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=5)
+        upstream.request("POST", target.path, body, headers)
+        answer = upstream.getresponse()
+        data = answer.read()
+        upstream.close()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in {"connection", "content-length", "transfer-encoding"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy() -> Iterator[_ForwardProxy]:
+    found = _ForwardProxy()
+    thread = threading.Thread(target=found.serve_forever, daemon=True)
+    thread.start()
+    yield found
+    found.shutdown()
+    found.server_close()
+
+
+def test_the_sites_proxy_is_used_as_the_environment_says(
+    server: FcmTestServer, proxy: _ForwardProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CORG reaching Google through its site's proxy (HTTP_PROXY / HTTPS_PROXY), or not for
+    the hosts NO_PROXY lists: the environment as it was when the gateway was built."""
+    sa = server.write_service_account(tmp_path / "sa.json")
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    through = FcmGateway(sa, endpoint=server.base_url, timeout=2.0)
+    assert through.send(PAYLOAD).message_id == "projects/stopcamb-test/messages/1"
+    assert through.send_url in proxy.seen
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = FcmGateway(sa, endpoint=server.base_url, timeout=2.0)
+    seen = len(proxy.seen)
+    assert direct.send(PAYLOAD).message_id == "projects/stopcamb-test/messages/2"
+    assert len(proxy.seen) == seen  # straight to the server
+    assert through.send(PAYLOAD).message_id == "projects/stopcamb-test/messages/3"
+    assert proxy.seen.count(through.send_url) == 2  # read once, when built: still the proxy
+    assert len(server.received) == 3 and not any(r.errors for r in server.received)
+    through.close()
+    direct.close()
 
 
 def test_without_override_the_url_is_googles(tmp_path: Path) -> None:

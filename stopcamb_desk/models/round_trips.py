@@ -31,8 +31,9 @@ before the commit. A rollback drops what waits.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Executable, event
@@ -40,6 +41,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 
 from stopcamb_desk.lazy import psycopg
@@ -109,10 +111,25 @@ def _send_waiting(session: Session) -> None:
 
 
 @functools.lru_cache(maxsize=64)  # a few statements, for the desk's one or two dialects
-def _compiled(statement: Executable, keys: tuple[str, ...], dialect: Dialect) -> Any:
+def _compiled(statement: Executable, keys: tuple[str, ...], dialect: Dialect) -> _Compiled:
     """``statement`` compiled for the values of ``keys`` (the driver's placeholders)."""
     assert isinstance(statement, ClauseElement)
-    return statement.compile(dialect=dialect, column_keys=list(keys))
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    assert isinstance(compiled, SQLCompiler)
+    processors = {}
+    for name, bind in compiled.binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors[name] = processor
+    return _Compiled(compiled, compiled.string, processors, bool(compiled.post_compile_params))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Compiled:
+    compiled: SQLCompiler
+    sql: str
+    processors: Mapping[str, Callable[[Any], Any]]  # SQLAlchemy's, by parameter name
+    expanding: bool  # a list is expanded when executed: the SQL depends on the values
 
 
 def _plain_rows(statement: Executable, connection: Connection) -> bool:
@@ -126,13 +143,17 @@ def _plain_rows(statement: Executable, connection: Connection) -> bool:
 def _step(connection: Connection, statement: Executable, values: dict[str, Any]) -> _Step:
     """``statement`` as SQLAlchemy would send it: its SQL (lists expanded) and its values,
     each processed (e.g. aware datetimes in UTC)."""
-    compiled = _compiled(statement, tuple(sorted(values)), connection.dialect)
-    state = compiled.construct_expanded_state(values)
-    params = dict(state.parameters)
-    for name, processor in state.processors.items():
+    found = _compiled(statement, tuple(sorted(values)), connection.dialect)
+    processors: Mapping[str, Callable[[Any], Any]] = found.processors
+    if found.expanding:
+        state = found.compiled.construct_expanded_state(values)
+        sql, params, processors = state.statement, dict(state.parameters), state.processors
+    else:  # the same, without its cost: the SQL is the compiled one
+        sql, params = found.sql, dict(found.compiled.construct_params(values))
+    for name, processor in processors.items():
         if name in params:
             params[name] = processor(params[name])
-    return state.statement, params
+    return sql, params
 
 
 def _pipelined(connection: Connection, steps: list[_Step]) -> list[Any]:
