@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from stopcamb_desk.models import Operator
+from stopcamb_desk.models import Departement, Operator
 from stopcamb_desk.models.db import Database
 from stopcamb_desk.models.round_trips import first_rows, insert_later
 
@@ -104,6 +104,64 @@ def test_a_rollback_drops_what_waits(db_url: str) -> None:
         raise RuntimeError("coupure")
     with db.session() as session:
         insert_later(session, ADD_OPERATOR, _operator("garde"))
+    assert _logins(db) == ["garde"]
+    db.dispose()
+
+
+def test_orm_changes_left_for_the_commit_go_with_what_waits_or_nothing_does(
+    db_url: str,
+) -> None:
+    """A service's ORM object flushed at commit time goes after what waits, in the same
+    transaction: if its flush fails, nothing of the transaction is committed."""
+    db = Database(db_url)
+    with db.session() as session:
+        session.add(Departement(code="74", nom="Haute-Savoie", region="ARA"))
+    with pytest.raises(IntegrityError), db.session() as session:
+        insert_later(session, ADD_OPERATOR, _operator("chef74"))
+        session.add(Departement(code="74", nom="Doublon", region="ARA"))  # refused at flush
+    with db.session() as session:
+        insert_later(session, ADD_OPERATOR, _operator("chef73"))
+        session.add(Departement(code="73", nom="Savoie", region="ARA"))
+    assert _logins(db) == ["chef73"]
+    with db.session() as session:
+        assert sorted(session.scalars(select(Departement.code))) == ["73", "74"]
+    db.dispose()
+
+
+def test_a_savepoint_keeps_what_waited_before_it_and_takes_what_it_inserted(
+    db_url: str,
+) -> None:
+    db = Database(db_url)
+    with db.session() as session:
+        insert_later(session, ADD_OPERATOR, _operator("avant"))
+        savepoint = session.begin_nested()
+        insert_later(session, ADD_OPERATOR, _operator("dedans"))
+        savepoint.rollback()
+        insert_later(session, ADD_OPERATOR, _operator("apres"))
+    assert _logins(db) == ["apres", "avant"]
+    db.dispose()
+
+
+def test_a_column_left_to_its_default_gets_it(db_url: str) -> None:
+    db = Database(db_url)
+    with db.session() as session:
+        values = _operator("chef74")
+        del values["created_at"], values["nom"]
+        insert_later(session, ADD_OPERATOR, values)
+    with db.session() as session:
+        row = session.execute(select(Operator.nom, Operator.created_at)).one()
+    assert row.nom == "" and row.created_at is not None
+    db.dispose()
+
+
+def test_what_a_closed_session_left_waiting_is_never_sent(db_url: str) -> None:
+    db = Database(db_url)
+    session = db.sessions()
+    insert_later(session, ADD_OPERATOR, _operator("abandon"))
+    session.close()
+    insert_later(session, ADD_OPERATOR, _operator("garde"))
+    session.commit()
+    session.close()
     assert _logins(db) == ["garde"]
     db.dispose()
 
@@ -206,6 +264,20 @@ def test_on_postgresql_the_opening_travels_with_the_first_statement(pg_url: str)
     with db.session() as session:
         assert session.execute(held).scalar_one() == 0
     assert _logins(db) == ["chef01", "chef73", "chef74"]
+    db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_transaction_of_orm_changes_only_takes_its_lock_first(pg_url: str) -> None:
+    db = Database(pg_url)
+    lock = "SELECT pg_advisory_xact_lock(4242)"
+    with tempfile.TemporaryFile("w+") as trace:
+        with db.session(opening=lock) as session:
+            wire = Wire(session, trace)
+            session.add(Departement(code="74", nom="Haute-Savoie", region="ARA"))
+        trips = wire.round_trips()
+    assert trips[0] == ["BEGIN", lock]
+    assert trips[1][0].startswith("INSERT INTO departements") and trips[-1] == ["COMMIT"]
     db.dispose()
 
 

@@ -257,6 +257,7 @@ class Database:
                 elif opening is not None:
                     session.connection().exec_driver_sql(opening)
                 yield session
+                session.flush()  # the ORM's changes first, after what waits: in order
                 send_with_commit(session)  # inserts left for the end: in the COMMIT's round trip
                 session.commit()
             except BaseException:

@@ -25,7 +25,8 @@ connection invalidated if it was lost. After a ``COMMIT`` sent this way the driv
 transaction ended and sends none of its own.
 
 SQLite runs in-process (no round trip to save): its opening runs at once, what waits runs
-before the commit. A rollback drops what waits.
+before the commit. The end of the transaction (rollback, close) drops what still waits; a
+savepoint sends it first.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from typing import Any
 from sqlalchemy import Executable, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
@@ -59,8 +60,21 @@ def open_later(session: Session, opening: str) -> None:
 
 def insert_later(session: Session, statement: Insert, values: Mapping[str, Any]) -> None:
     """Insert ``values`` with ``statement`` in the session's transaction, with its next
-    statement at the latest (see the module's docstring)."""
+    statement at the latest (see the module's docstring). Inserted at once inside a savepoint
+    (it belongs to it), or when a column left out has a default SQLAlchemy computes."""
+    if session.in_nested_transaction() or _defaults_missing(statement, values):
+        session.execute(statement, values)
+        return
+    if not session.in_transaction():
+        session.begin()  # what waits belongs to this transaction, and ends with it
     session.info.setdefault(_PENDING, []).append((statement, dict(values)))
+
+
+def _defaults_missing(statement: Insert, values: Mapping[str, Any]) -> bool:
+    return any(
+        column.default is not None and column.key not in values
+        for column in statement.table.columns
+    )
 
 
 def first_rows(session: Session, statement: Executable, params: Mapping[str, Any]) -> Sequence[Any]:
@@ -98,11 +112,11 @@ def _waiting(session: Session, connection: Connection) -> list[_Step]:
     return steps
 
 
-def _send_waiting(session: Session) -> None:
-    """Before another statement, a flush or a commit: what waits, in order."""
+def _send_waiting(session: Session, connection: Connection | None = None) -> None:
+    """Before another statement, a flush, a savepoint or a commit: what waits, in order."""
     if _OPENING not in session.info and not session.info.get(_PENDING):
         return
-    connection = session.connection()
+    connection = connection or session.connection()
     if connection.dialect.name == "postgresql":
         _pipelined(connection, _waiting(session, connection))
         return
@@ -176,8 +190,9 @@ def _pipelined(connection: Connection, steps: list[_Step]) -> list[Any]:
         return [row(*values) for values in last.fetchall()]
     except psycopg.Error as exc:
         lost = connection.dialect.is_disconnect(exc, driver, None)  # type: ignore[arg-type]
-        if lost:
+        if lost:  # as SQLAlchemy does: this connection, and the pool's others, renewed
             connection.invalidate(exc)
+            connection.engine.dispose(close=False)
         raise DBAPIError.instance(
             "; ".join(sql for sql, _ in steps),
             None,
@@ -214,7 +229,18 @@ def _before_commit(session: Session) -> None:
     _send_waiting(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, _previous: object) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_OPENING, None)
+@event.listens_for(Session, "after_transaction_create")
+def _before_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    """A savepoint begins: what waits goes first, in the enclosing transaction (rolling the
+    savepoint back must not take it along)."""
+    if transaction.nested and transaction.parent is not None:
+        _send_waiting(session, transaction.parent.connection(None))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    """The session's transaction ended (committed, rolled back, closed): nothing waits any
+    more (a savepoint's end leaves the enclosing transaction's to it)."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_OPENING, None)

@@ -197,14 +197,14 @@ class Outbox:
         with sql.outbox_session(self.db) as session:
             if precheck is not None:
                 precheck(session)
-            now = self.clock()
-            lease = now + timedelta(seconds=self.policy.lease_seconds)
             topic = draft.audience[1]
             first = first_rows(  # with the transaction's opening, on PostgreSQL
                 session,
                 sql.enqueue_preamble(self.db.dialect == "postgresql"),
-                {"b_now": now, "b_topic": topic, "b_gateway": self.gateway.name},
+                {"b_now": self.clock(), "b_topic": topic, "b_gateway": self.gateway.name},
             )[0]
+            now = self.clock()  # under the lock, however long another desk held it
+            lease = now + timedelta(seconds=self.policy.lease_seconds)
             audit.know_head(session, first.head_id, first.head_mac)
             numbers = (int(first.next_id), int(first.next_sequence))
             released: list[tuple[int, str]] = []
