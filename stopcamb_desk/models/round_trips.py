@@ -95,9 +95,9 @@ def send_with_commit(session: Session) -> None:
     if not session.info.get(_PENDING):
         session.info.pop(_OPENING, None)  # nothing ran, nothing to lock: nothing to send
         return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
+    connection = session.connection()
     _pipelined(connection, [*_waiting(session, connection), ("COMMIT", None)])
 
 
@@ -135,13 +135,12 @@ def _compiled(statement: Executable, keys: tuple[str, ...], dialect: Dialect) ->
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             processors[name] = processor
-    return _Compiled(compiled, compiled.string, processors, bool(compiled.post_compile_params))
+    return _Compiled(compiled, processors, bool(compiled.post_compile_params))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Compiled:
     compiled: SQLCompiler
-    sql: str
     processors: Mapping[str, Callable[[Any], Any]]  # SQLAlchemy's, by parameter name
     expanding: bool  # a list is expanded when executed: the SQL depends on the values
 
@@ -163,7 +162,7 @@ def _step(connection: Connection, statement: Executable, values: dict[str, Any])
         state = found.compiled.construct_expanded_state(values)
         sql, params, processors = state.statement, dict(state.parameters), state.processors
     else:  # the same, without its cost: the SQL is the compiled one
-        sql, params = found.sql, dict(found.compiled.construct_params(values))
+        sql, params = found.compiled.string, dict(found.compiled.construct_params(values))
     for name, processor in processors.items():
         if name in params:
             params[name] = processor(params[name])

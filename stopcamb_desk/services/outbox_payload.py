@@ -102,6 +102,7 @@ def queue_alert(
         retraction=retraction,
     )
     payload = payload_to_json(build_payload(push, now=now))
+    attempts, version = (1, 2) if claim_lease else (0, 1)  # claimed: queued, then claimed
     values = {
         "id": alert_id,
         "sequence": sequence,
@@ -123,10 +124,10 @@ def queue_alert(
         "verdict_json": json.dumps(verdict.to_dict(), ensure_ascii=False),
         "payload_json": payload,
         "replaces_id": replaces_id,
-        "attempt_count": 1 if claim_lease else 0,
+        "attempt_count": attempts,
         "next_attempt_at": schedule.at if schedule else claim_lease or now,
         "gateway": gateway,
-        "version": 2 if claim_lease else 1,  # queued, then claimed
+        "version": version,
         "scheduled_for": schedule.at if schedule else None,
         "valid_until": schedule.valid_until if schedule else None,
     }
@@ -178,8 +179,9 @@ def queue_alert(
     )
     claimed = None
     if claim_lease is not None:
-        claimed = Claimed(
-            *(alert_id, topic, sequence, replaces_id, 1, now, payload_from_json(payload), 2),
+        claimed = Claimed(  # the row as inserted
+            *(alert_id, topic, sequence, replaces_id, attempts, now, payload_from_json(payload)),
+            version=version,
             lease_until=claim_lease,
             payload_json=payload,
             gateway=gateway,
